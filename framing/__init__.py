@@ -1,0 +1,58 @@
+"""framing: stance and framing analysis of news coverage.
+
+    >>> import framing
+    >>> model = framing.load("results/runs/frames-tfidf_lr/checkpoint")
+    >>> model.predict(["Putin praised decades of friendship with Hanoi."])
+
+Importing the package is deliberately cheap (no torch, no scikit-learn): everything is
+imported by the function that needs it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from framing.models.base import FramingClassifier
+    from framing.schema import LabelSchema
+
+__all__ = ["__version__", "load"]
+
+
+def load(path: str | Path, expected_schema: LabelSchema | None = None) -> FramingClassifier:
+    """Load a classifier checkpoint written by ``framing.checkpoint.save_checkpoint``.
+
+    The weights are checked against the hashes recorded at save time and, when
+    ``expected_schema`` is given, the labels against that schema. The classifier has
+    ``predict`` / ``predict_proba`` and ``checkpoint_info`` (the checkpoint's JSON record).
+    """
+    from framing.checkpoint import load_checkpoint
+
+    return load_checkpoint(path, expected_schema=expected_schema)
+
+
+def _package_version() -> str:
+    # Installed (pip install -e .): the distribution metadata. From a source checkout that
+    # is not installed: the version written in pyproject.toml, the one source of truth.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("framing")
+    except PackageNotFoundError:
+        pass
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    try:
+        import tomllib
+
+        return str(tomllib.loads(pyproject.read_text())["project"]["version"])
+    except (OSError, KeyError, ValueError):
+        return "0+unknown"
+
+
+def __getattr__(name: str):
+    if name == "__version__":
+        value = _package_version()
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module 'framing' has no attribute {name!r}")

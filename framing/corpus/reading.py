@@ -1,0 +1,201 @@
+"""Read articles from a folder of .txt files, a JSONL file or a CSV file, plus outlet metadata.
+
+Every reader yields ``Article`` records one at a time, so prediction over a large corpus never
+holds it all in memory. Bad input raises ``FramingInputError`` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from framing.errors import FramingInputError
+
+ARTICLE_FIELDS = ("article_id", "outlet", "title", "date", "url")
+
+
+@dataclass
+class Article:
+    article_id: str
+    text: str
+    outlet: str = "unknown"
+    title: str = ""
+    date: str = ""
+    url: str = ""
+    source: str = ""
+    meta: dict = field(default_factory=dict)
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise FramingInputError(
+            f"is not valid UTF-8 (byte {err.start})",
+            file=path,
+            line=line,
+            fix="re-save the file as UTF-8",
+        ) from None
+
+
+def _read_text_file(path: Path) -> Article:
+    text = _decode(path.read_bytes(), path)
+    if not text.strip():
+        raise FramingInputError("the article is empty", file=path, field="text")
+    return Article(article_id=path.stem, text=text, source=str(path))
+
+
+def _article_from_record(record: dict, path: Path, line: int, index: int) -> Article:
+    text = record.get("text")
+    if text is None:
+        raise FramingInputError(
+            "missing the text of the article", file=path, line=line, field="text"
+        )
+    if not isinstance(text, str) or not text.strip():
+        raise FramingInputError("the article text is empty", file=path, line=line, field="text")
+    article_id = str(record.get("article_id") or f"{path.stem}-{index:06d}")
+    extra = {k: v for k, v in record.items() if k not in ARTICLE_FIELDS and k != "text"}
+    return Article(
+        article_id=article_id,
+        text=text,
+        outlet=str(record.get("outlet") or "unknown"),
+        title=str(record.get("title") or ""),
+        date=str(record.get("date") or ""),
+        url=str(record.get("url") or ""),
+        source=f"{path}:{line}",
+        meta=extra,
+    )
+
+
+def _iter_jsonl(path: Path) -> Iterator[Article]:
+    with path.open("rb") as fh:
+        for line_no, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise FramingInputError(
+                    "is not valid UTF-8", file=path, line=line_no, fix="re-save the file as UTF-8"
+                ) from None
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise FramingInputError(
+                    f"is not valid JSON ({err.msg})", file=path, line=line_no
+                ) from None
+            if not isinstance(record, dict):
+                raise FramingInputError("each line must be a JSON object", file=path, line=line_no)
+            yield _article_from_record(record, path, line_no, line_no)
+
+
+def _iter_csv(path: Path) -> Iterator[Article]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    last_line = 1
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or "text" not in reader.fieldnames:
+                raise FramingInputError(
+                    f"has no 'text' column (columns: {reader.fieldnames or []})",
+                    file=path,
+                    line=1,
+                    field="text",
+                    fix="name the article column 'text'; optional: " + ", ".join(ARTICLE_FIELDS),
+                )
+            for index, row in enumerate(reader, start=1):
+                # line_num counts physical lines, so quoted newlines keep the number honest.
+                last_line = reader.line_num
+                yield _article_from_record(row, path, reader.line_num, index)
+    except UnicodeDecodeError:
+        raise FramingInputError(
+            "is not valid UTF-8", file=path, line=last_line + 1, fix="re-save the file as UTF-8"
+        ) from None
+
+
+def iter_articles(
+    path: str | Path,
+    on_bad_file: Callable[[Path, FramingInputError], None] | None = None,
+) -> Iterator[Article]:
+    """Yield the articles at ``path``: a folder of ``.txt`` files, a ``.jsonl`` or a ``.csv``.
+
+    In a folder one bad file is passed to ``on_bad_file`` and skipped when a handler is
+    given (prediction reports and skips it); without one it stops the read.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FramingInputError("does not exist", file=path)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+        if not files:
+            raise FramingInputError("the folder holds no .txt articles", file=path)
+        for file in files:
+            try:
+                article = _read_text_file(file)
+            except (FramingInputError, OSError) as err:
+                if on_bad_file is None:
+                    raise
+                if not isinstance(err, FramingInputError):
+                    err = FramingInputError(f"cannot be read ({err.strerror})", file=file)
+                on_bad_file(file, err)
+                continue
+            yield article
+        return
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _iter_jsonl(path)
+    elif suffix == ".csv":
+        yield from _iter_csv(path)
+    elif suffix == ".txt":
+        yield _read_text_file(path)
+    else:
+        raise FramingInputError(
+            f"unsupported input type '{suffix}'",
+            file=path,
+            fix="give a folder of .txt files, a .jsonl or a .csv file",
+        )
+
+
+def read_articles(path: str | Path, outlets: str | Path | None = None) -> list[Article]:
+    """Read every article and attach outlet metadata from an outlet table when given."""
+    articles = list(iter_articles(path))
+    if not articles:
+        raise FramingInputError("holds no articles", file=path)
+    if outlets is not None:
+        table = read_outlets(outlets)
+        for article in articles:
+            meta = table.get(article.article_id)
+            if meta:
+                article.outlet = meta.get("outlet") or article.outlet
+                article.title = meta.get("headline") or article.title
+                article.date = meta.get("date") or article.date
+                article.meta.update(meta)
+    return articles
+
+
+def read_outlets(path: str | Path) -> dict[str, dict[str, str]]:
+    """Outlet table keyed by article_id (CSV with at least article_id and outlet columns)."""
+    path = Path(path)
+    if not path.exists():
+        raise FramingInputError("the outlet table does not exist", file=path)
+    _decode(path.read_bytes(), path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        for needed in ("article_id", "outlet"):
+            if needed not in (reader.fieldnames or []):
+                raise FramingInputError(
+                    f"has no '{needed}' column", file=path, line=1, field=needed
+                )
+        table = {}
+        for row in reader:
+            if not row["article_id"]:
+                raise FramingInputError(
+                    "empty article_id", file=path, line=reader.line_num, field="article_id"
+                )
+            table[row["article_id"]] = {k: (v or "") for k, v in row.items()}
+    return table

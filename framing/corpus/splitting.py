@@ -1,0 +1,127 @@
+"""Sentence splitting for scraped news text.
+
+Handles what a generic splitter gets wrong on this kind of page: "U. S." and "3. 6 billion"
+split by a space, words glued without a space ("decadedemonstrates"), quotes that close after
+the full stop (or after a stray space), stray full stops, and headings without punctuation
+(each line is a paragraph, so a heading never merges with the next sentence).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from framing.corpus.rules import CorpusRules
+
+# Short words allowed as one half of a glued pair ("bodyso" -> "body so"); longer halves must
+# be in the word list. Keeps "impartial" from becoming "im partial".
+SHORT_WORDS = frozenset(
+    "a an as at be by do he if in is it me my no of on or so to up us we".split()  # noqa: SIM905
+)
+OPEN_QUOTES = "“‘\"'(["
+CLOSE_QUOTES = "”’\"')]"
+
+
+# Both halves of a glued pair must be common words: rank in the frequency list below this.
+COMMON_WORD_RANK = 40_000
+
+
+@lru_cache(maxsize=1)
+def _word_ranks() -> dict[str, int]:
+    text = resources.files("framing.corpus").joinpath("english_words.txt").read_text("utf-8")
+    words = [w for w in text.split("\n") if w and not w.startswith("#")]
+    return {w: rank for rank, w in enumerate(words)}
+
+
+def unglue_word(word: str, rules: CorpusRules) -> str:
+    """Split a lowercase token glued from two words ("greatdespite"), or return it unchanged.
+
+    Only a token that is not itself a word is split, and only into two common words; among
+    several such splits the most balanced wins (long halves are stronger evidence).
+    """
+    ranks = _word_ranks()
+    if len(word) < rules.min_glued_length or word in ranks or word in rules.extra_words:
+        return word
+
+    def common(part: str) -> bool:
+        return part in SHORT_WORDS or (
+            len(part) >= 3 and ranks.get(part, 1 << 30) < COMMON_WORD_RANK
+        )
+
+    best = None
+    for cut in range(2, len(word) - 1):
+        left, right = word[:cut], word[cut:]
+        if common(left) and common(right):
+            score = min(len(left), len(right))
+            if best is None or score > best[0]:
+                best = (score, left, right)
+    return f"{best[1]} {best[2]}" if best else word
+
+
+def repair_text(text: str, rules: CorpusRules) -> str:
+    """Undo the typographic damage of scraping and machine translation, before splitting."""
+    t = text.replace("\u00a0", " ")
+    # "U. S." / "U. N." / "U. S. A." -> "U.S." ; a run of single capitals each with a stop.
+    t = re.sub(r"\b(?:[A-Z]\. ){1,3}[A-Z]\.", lambda m: m.group(0).replace(" ", ""), t)
+    # "3. 6 billion" -> "3.6 billion"
+    t = re.sub(r"(\d)\. (\d)", r"\1.\2", t)
+    # Stray stops: "he said. ." / "programs. . ." -> one stop.
+    t = re.sub(r"([.!?])(?:\s*\.)+", r"\1", t)
+    # Space before a closing quote: "blocs. ” Lam" -> "blocs.” Lam"
+    t = re.sub(r"([.!?,])\s+([”’])", r"\1\2", t)
+    # An opening quote mark left dangling at the end of a paragraph closes the quote.
+    t = re.sub(r"([.!?,])\s+[“\"]\s*$", r"\1”", t)
+    # Space before a comma: "principled , history" -> "principled, history"
+    t = re.sub(r"\s+([,;])", r"\1", t)
+    # A full stop with no space after it before a capitalised word: "Ukraine.The" -> "Ukraine. The"
+    t = re.sub(r"([a-z]{2,}[.!?])([A-Z][a-z])", r"\1 \2", t)
+    # Words glued without a space.
+    t = re.sub(
+        rf"\b[a-z]{{{rules.min_glued_length},}}\b", lambda m: unglue_word(m.group(0), rules), t
+    )
+    return re.sub(r"\s+", " ", t).strip()
+
+
+_BOUNDARY = re.compile(r"[.!?]+[" + re.escape(CLOSE_QUOTES) + r"]*(?=\s)")
+
+
+def _ends_in_abbreviation(before: str, rules: CorpusRules) -> bool:
+    token = before.split()[-1] if before.split() else ""
+    token = token.lstrip(OPEN_QUOTES).rstrip(".")
+    if not token:
+        return False
+    if re.fullmatch(r"[A-Z]", token):  # an initial: "Vladimir V. Putin"
+        return True
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token):  # "U.S", "U.N"
+        return True
+    return token.lower() in rules.abbreviations
+
+
+def split_paragraph(paragraph: str, rules: CorpusRules) -> list[str]:
+    """Split one repaired paragraph into sentences."""
+    sentences, start = [], 0
+    for m in _BOUNDARY.finditer(paragraph):
+        end = m.end()
+        rest = paragraph[end:].lstrip()
+        if not rest:
+            break
+        first = rest[0]
+        nxt = rest[1:2] if first in OPEN_QUOTES else first
+        # A new sentence starts with a capital, a digit or an opening quote before one.
+        if not (nxt.isupper() or nxt.isdigit()):
+            continue
+        if m.group(0).startswith(".") and _ends_in_abbreviation(
+            paragraph[start : m.start()], rules
+        ):
+            continue
+        sentences.append(paragraph[start:end].strip())
+        start = end
+    tail = paragraph[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return [s for s in sentences if re.search(r"\w", s)]
+
+
+def split_sentences(paragraph: str, rules: CorpusRules) -> list[str]:
+    return split_paragraph(repair_text(paragraph, rules), rules)

@@ -1,0 +1,39 @@
+"""One exception type for bad input, so every entry point can report it the same way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FramingInputError(ValueError):
+    """Bad input: names the file, the line and/or field, and what to do about it.
+
+    Entry points catch this, print ``str(error)`` once and exit non-zero.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.field = field
+        self.message = message
+        self.fix = fix
+        where = []
+        if self.file:
+            where.append(self.file)
+        if line is not None:
+            where.append(f"line {line}")
+        if field:
+            where.append(f"field '{field}'")
+        prefix = ", ".join(where)
+        text = f"{prefix}: {message}" if prefix else message
+        if fix:
+            text += f" ({fix})"
+        super().__init__(text)

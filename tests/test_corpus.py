@@ -1,0 +1,266 @@
+"""The corpus layer on the web debris these news pages carry."""
+
+from __future__ import annotations
+
+import pytest
+
+from framing.corpus import CorpusRules, build_sentences, iter_articles, read_articles
+from framing.corpus.cleaning import clean_article
+from framing.corpus.reading import Article
+from framing.corpus.splitting import repair_text, split_sentences, unglue_word
+from framing.errors import FramingInputError
+from framing.paths import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def rules() -> CorpusRules:
+    return CorpusRules.load()
+
+
+def test_us_split_by_a_space_is_one_token_and_not_a_boundary(rules):
+    parts = split_sentences(
+        "Viet Nam hosted U. S. President Joe Biden in 2023. It was a coup.", rules
+    )
+    assert parts == ["Viet Nam hosted U.S. President Joe Biden in 2023.", "It was a coup."]
+
+
+def test_decimal_split_by_a_space_is_repaired(rules):
+    text = "Trade amounted to 3. 6 billion U. S. dollars in 2023, up from 3. 5 billion."
+    assert split_sentences(text, rules) == [
+        "Trade amounted to 3.6 billion U.S. dollars in 2023, up from 3.5 billion."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("glued", "expected"),
+    [
+        ("decadedemonstrates", "decade demonstrates"),
+        ("bodyso", "body so"),
+        ("greatdespite", "great despite"),
+        ("agreementproximity", "agreement proximity"),
+    ],
+)
+def test_words_glued_without_a_space_are_split(rules, glued, expected):
+    assert unglue_word(glued, rules) == expected
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["impartial", "geopolitical", "underscores", "schoolchildren", "longstanding", "headwinds"],
+)
+def test_real_words_are_not_split(rules, word):
+    assert unglue_word(word, rules) == word
+
+
+def test_glued_word_inside_a_sentence(rules):
+    text = "The first visit in more than a decadedemonstrates the good relationship."
+    assert repair_text(text, rules) == (
+        "The first visit in more than a decade demonstrates the good relationship."
+    )
+
+
+def test_quote_closing_after_the_full_stop_stays_with_its_sentence(rules):
+    text = "He said it was “null and void.” The Kremlin disagreed."
+    assert split_sentences(text, rules) == [
+        "He said it was “null and void.”",
+        "The Kremlin disagreed.",
+    ]
+
+
+def test_stray_space_before_closing_quote(rules):
+    text = "There is no room for “closed political-military blocs. ” Lam added more."
+    assert split_sentences(text, rules) == [
+        "There is no room for “closed political-military blocs.”",
+        "Lam added more.",
+    ]
+
+
+def test_no_boundary_before_a_lowercase_word_or_after_an_initial(rules):
+    assert split_sentences("It cushions isolation. from Moscow.", rules) == [
+        "It cushions isolation. from Moscow."
+    ]
+    assert split_sentences("President Vladimir V. Putin of Russia arrived.", rules) == [
+        "President Vladimir V. Putin of Russia arrived."
+    ]
+
+
+def test_stray_full_stops_collapse(rules):
+    assert split_sentences("weapons and missile programs. . .", rules) == [
+        "weapons and missile programs."
+    ]
+
+
+def test_heading_without_punctuation_stays_its_own_unit(rules):
+    article = Article(
+        article_id="a1",
+        text="Main headline here\n\nBody sentence one. Body two.\nBamboo diplomacy\nNext paragraph.",
+    )
+    sentences, _ = build_sentences([article], rules)
+    assert [(s.text, s.kind) for s in sentences] == [
+        ("Main headline here", "headline"),
+        ("Body sentence one.", "sentence"),
+        ("Body two.", "sentence"),
+        ("Bamboo diplomacy", "heading"),
+        ("Next paragraph.", "sentence"),
+    ]
+
+
+def test_site_chrome_is_removed_and_reported(rules):
+    text = (
+        "Connect with us\n\nBreaking News\n\nWhy Is Putin in Vietnam?\n\nPublished\n\non\n\n"
+        "Why Is Putin in Vietnam?\n\nPutin went to Hanoi.\n\n"
+        "See also  North Korea says deal requires assistance\n\nA real sentence.\n\n"
+        "Keep reading:\n\n  • Teaser one\n  • Teaser two\n\n"
+        "For Latest Updates Follow us on Google News\n\n-\n\n"
+        "PREV Some other story\nNEXT Another story\n\nTrending\n"
+    )
+    cleaned = clean_article("x", text, rules)
+    assert [p for _, p in cleaned.paragraphs] == [
+        "Why Is Putin in Vietnam?",
+        "Putin went to Hanoi.",
+        "A real sentence.",
+    ]
+    report = cleaned.report()
+    assert report["removed_by_rule"] == {
+        "menu": 5,
+        "repeated_headline": 1,
+        "see_also": 1,
+        "keep_reading_heading": 1,
+        "list_teaser": 2,
+        "follow_us": 1,
+        "punctuation_only": 1,
+        "prev_next_teaser": 2,
+    }
+    assert all(r["line"] >= 1 and r["text"] for r in report["removed"])
+
+
+def test_sentences_that_look_like_teasers_or_bylines_are_kept(rules):
+    text = "Next year, Hanoi hosts the summit.\n\nBy the numbers\n\nPREV Unrelated teaser story"
+    cleaned = clean_article("x", text, rules)
+    assert [p for _, p in cleaned.paragraphs] == [
+        "Next year, Hanoi hosts the summit.",
+        "By the numbers",
+    ]
+
+
+def test_photo_caption_and_byline_are_removed(rules):
+    text = (
+        "By EFE\n\nJun 20, 2024, 01:12 AM EDT\n\nFirst sentence.\n\n"
+        "Putin arrives in Vietnam seeking support\nCredit: Minh Hoang | AP\n\nLast sentence."
+    )
+    cleaned = clean_article("x", text, rules)
+    assert [p for _, p in cleaned.paragraphs] == ["First sentence.", "Last sentence."]
+    assert {r.rule for r in cleaned.removed} == {
+        "byline",
+        "dateline_timestamp",
+        "photo_caption",
+        "photo_credit",
+    }
+
+
+def test_seed_articles_share_wire_text_in_duplicate_groups(rules):
+    articles = read_articles(
+        PROJECT_ROOT / "seeds/articles", outlets=PROJECT_ROOT / "seeds/outlets.csv"
+    )
+    sentences, reports = build_sentences(articles, rules)
+    assert len(reports) == 5
+    by_group: dict[str, set[str]] = {}
+    for s in sentences:
+        by_group.setdefault(s.dup_group, set()).add(s.article_id)
+    cross = [g for g, arts in by_group.items() if len(arts) > 1]
+    # 000 and 001 are both EFE copy: their shared paragraphs must be grouped together.
+    assert len(cross) >= 8
+    assert all(
+        arts <= {"000_c46f3ec9252fcdd5", "001_966c919a24b1def7"}
+        for g, arts in by_group.items()
+        if g in cross
+    )
+    thayer = [s for s in sentences if "Carl Thayer" in s.text]
+    assert len(thayer) == 2 and thayer[0].dup_group == thayer[1].dup_group
+    # ids are unique and derived from article + normalised text
+    assert len({s.sentence_id for s in sentences}) == len(sentences)
+
+
+def test_near_duplicate_with_small_edits_joins_the_group(rules):
+    a = Article(
+        "a",
+        "Vietnam has relied on Russia to purchase weapons in recent decades and its "
+        "dependence remains great, despite efforts to diversify its suppliers.",
+    )
+    b = Article(
+        "b",
+        "The Asian country has relied on Russia to purchase weapons in recent decades "
+        "and its dependence in this area remains great.",
+    )
+    c = Article("c", "Putin visited the presidential palace on Thursday afternoon.")
+    sentences, _ = build_sentences([a, b, c], rules)
+    assert sentences[0].dup_group == sentences[1].dup_group != sentences[2].dup_group
+
+
+def test_repeated_pull_quote_within_an_article_is_dropped(rules):
+    art = Article("a", "One sentence here. Another one.\n\nOne sentence here.")
+    sentences, reports = build_sentences([art], rules)
+    assert [s.text for s in sentences] == ["One sentence here.", "Another one."]
+    assert reports["a"]["removed_by_rule"] == {"repeated_sentence": 1}
+
+
+# ---------------------------------------------------------------- reading formats and bad input
+
+
+def test_reads_jsonl_and_csv(tmp_path):
+    jl = tmp_path / "a.jsonl"
+    jl.write_text(
+        '{"text": "One. Two.", "outlet": "X", "article_id": "k1"}\n\n{"text": "Three."}\n'
+    )
+    arts = list(iter_articles(jl))
+    assert [(a.article_id, a.outlet) for a in arts] == [("k1", "X"), ("a-000003", "unknown")]
+    cs = tmp_path / "a.csv"
+    cs.write_text('text,outlet,title\n"Line one.\nLine two.",Y,T\n', encoding="utf-8")
+    (art,) = iter_articles(cs)
+    assert art.outlet == "Y" and art.title == "T" and "Line two." in art.text
+
+
+def test_csv_without_text_column_names_file_and_column(tmp_path):
+    cs = tmp_path / "bad.csv"
+    cs.write_text("body,outlet\nhello,X\n")
+    with pytest.raises(FramingInputError, match=r"bad\.csv.*line 1.*'text'"):
+        list(iter_articles(cs))
+
+
+def test_undecodable_bytes_name_the_file_and_line(tmp_path):
+    f = tmp_path / "bad.txt"
+    f.write_bytes(b"First line fine.\nSecond \xff\xfe broken.\n")
+    with pytest.raises(FramingInputError, match=r"bad\.txt, line 2: is not valid UTF-8"):
+        list(iter_articles(f))
+    jl = tmp_path / "bad.jsonl"
+    jl.write_bytes(b'{"text": "ok"}\n{"text": "\xff"}\n')
+    with pytest.raises(FramingInputError, match=r"bad\.jsonl, line 2"):
+        list(iter_articles(jl))
+
+
+def test_empty_article_and_missing_text_field(tmp_path):
+    jl = tmp_path / "a.jsonl"
+    jl.write_text('{"text": "fine"}\n{"title": "no text"}\n')
+    with pytest.raises(FramingInputError, match=r"line 2, field 'text'"):
+        list(iter_articles(jl))
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("   \n")
+    with pytest.raises(FramingInputError, match=r"empty\.txt.*empty"):
+        list(iter_articles(folder))
+
+
+def test_bad_file_in_a_folder_can_be_skipped_and_reported(tmp_path):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Good article.")
+    (folder / "b.txt").write_bytes(b"\xff\xfe")
+    skipped = []
+    arts = list(iter_articles(folder, on_bad_file=lambda p, e: skipped.append((p.name, str(e)))))
+    assert [a.article_id for a in arts] == ["a"]
+    assert skipped and skipped[0][0] == "b.txt" and "UTF-8" in skipped[0][1]
+
+
+def test_bad_cleaning_rule_names_the_rule():
+    with pytest.raises(FramingInputError, match=r"chrome_lines\.broken"):
+        CorpusRules.from_dict({"chrome_lines": {"broken": "(unclosed"}}, source="rules.yaml")
