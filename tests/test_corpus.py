@@ -93,7 +93,10 @@ def test_stray_full_stops_collapse(rules):
 def test_heading_without_punctuation_stays_its_own_unit(rules):
     article = Article(
         article_id="a1",
-        text="Main headline here\n\nBody sentence one. Body two.\nBamboo diplomacy\nNext paragraph.",
+        text=(
+            "Main headline here\n\nBody sentence one. Body two.\n"
+            "Bamboo diplomacy\nNext paragraph."
+        ),
     )
     sentences, _ = build_sentences([article], rules)
     assert [(s.text, s.kind) for s in sentences] == [
