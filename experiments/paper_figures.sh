@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every figure of the paper from a fresh clone, in one command:
+#   1. the model comparison sweep + comparison table (experiments/full_comparison.sh),
+#   2. the learning curve (python -m framing.learning_curve),
+#   3. the figures (python -m framing.plot) -> results/figures/{*.pdf,*.png,*.csv}.
+#
+#   bash experiments/paper_figures.sh                        # local, two jobs at a time
+#   bash experiments/paper_figures.sh hydra/launcher=slurm   # extra Hydra overrides go to the sweep
+#
+# FIGURE_MODEL=embedding_lr bash experiments/paper_figures.sh  shows another family's
+# out-of-fold predictions in the outlet-mix and confusion figures (default tfidf_lr).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SWEEP_DIR=results/multirun/full_comparison   # where full_comparison.sh writes its runs
+FIGURE_MODEL="${FIGURE_MODEL:-tfidf_lr}"
+
+bash experiments/full_comparison.sh "$@"
+python -m framing.learning_curve --out results/learning_curve
+python -m framing.plot --runs "$SWEEP_DIR" --model "$FIGURE_MODEL" \
+    --comparison results/comparison/comparison.csv \
+    --learning-curve results/learning_curve/learning_curve.csv --out results/figures
