@@ -1,0 +1,175 @@
+"""Full fine-tuning of the encoder with a classification layer (transformers ``Trainer``).
+
+``AutoModelForSequenceClassification`` is built from the encoder's folder (a BERT model for
+all-MiniLM-L6-v2; the classification layer starts random). Frames use
+``problem_type="multi_label_classification"`` (one sigmoid per frame, BCE loss); stance
+``"single_label_classification"`` (softmax, cross-entropy), so a stance class absent from a
+training fold still has an output and simply gets a low probability.
+
+Training runs through ``transformers.Trainer`` on CPU with no evaluation, saving or logging
+integrations during training; ``max_steps > 0`` overrides ``num_epochs`` (tests use a handful
+of steps). Saved state: ``model/`` from ``save_pretrained`` (safetensors weights, config,
+tokenizer).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from scipy.special import expit, softmax
+
+from framing.encoders import (
+    DEFAULT_ENCODER,
+    configure_torch_threads,
+    is_local,
+    quiet_transformers,
+    resolve_encoder,
+    save_base_encoder_record,
+)
+from framing.models.base import FramingClassifier
+
+
+class FineTunedTransformerClassifier(FramingClassifier):
+    family = "finetune"
+    uses_torch = True
+    predict_batch_size = 32
+
+    def __init__(
+        self,
+        encoder: str = DEFAULT_ENCODER,
+        num_epochs: int = 4,
+        max_steps: int = -1,
+        batch_size: int = 16,
+        learning_rate: float = 1e-4,
+        weight_decay: float = 0.01,
+        warmup_ratio: float = 0.1,
+        max_length: int = 128,
+        random_state: int = 0,
+    ):
+        self.encoder = encoder
+        self.num_epochs = num_epochs
+        self.max_steps = max_steps
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.warmup_ratio = warmup_ratio
+        self.max_length = max_length
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ learning
+    def _fit(self, texts, y):
+        configure_torch_threads()
+        quiet_transformers()
+        from transformers import (
+            AutoModelForSequenceClassification,
+            AutoTokenizer,
+            DataCollatorWithPadding,
+            Trainer,
+            TrainingArguments,
+            set_seed,
+        )
+        from transformers.trainer_callback import PrinterCallback
+
+        source = resolve_encoder(self.encoder)
+        local = is_local(source)
+        # seeded before the model is built: the classification layer's initial weights
+        set_seed(self.random_state)
+        self.tokenizer_ = AutoTokenizer.from_pretrained(source, local_files_only=local)
+        self.model_ = AutoModelForSequenceClassification.from_pretrained(
+            source,
+            local_files_only=local,
+            num_labels=len(self.labels_),
+            problem_type=(
+                "multi_label_classification" if self.multi_label_ else "single_label_classification"
+            ),
+            id2label=dict(enumerate(self.labels_)),
+            label2id={label: i for i, label in enumerate(self.labels_)},
+        )
+        encoded = self.tokenizer_(list(texts), truncation=True, max_length=self.max_length)
+        targets = y.astype(np.float32) if self.multi_label_ else y.astype(np.int64)
+        train_set = [
+            {
+                "input_ids": encoded["input_ids"][i],
+                "attention_mask": encoded["attention_mask"][i],
+                "labels": targets[i].tolist(),
+            }
+            for i in range(len(texts))
+        ]
+        with tempfile.TemporaryDirectory(prefix="framing-finetune-") as scratch:
+            args = TrainingArguments(
+                output_dir=scratch,
+                per_device_train_batch_size=self.batch_size,
+                num_train_epochs=self.num_epochs,
+                max_steps=self.max_steps,
+                learning_rate=self.learning_rate,
+                weight_decay=self.weight_decay,
+                warmup_steps=self.warmup_ratio,  # a float below 1 is a ratio in transformers 5
+                lr_scheduler_type="linear",
+                # batches of similar length: less padding, the main CPU cost here
+                train_sampling_strategy="group_by_length",
+                eval_strategy="no",
+                save_strategy="no",
+                logging_strategy="no",
+                report_to="none",
+                use_cpu=True,
+                seed=self.random_state,
+                data_seed=self.random_state,
+                disable_tqdm=True,
+                dataloader_num_workers=0,
+                dataloader_pin_memory=False,  # CPU only
+            )
+            trainer = Trainer(
+                model=self.model_,
+                args=args,
+                train_dataset=train_set,
+                data_collator=DataCollatorWithPadding(self.tokenizer_),
+                processing_class=self.tokenizer_,
+            )
+            trainer.remove_callback(PrinterCallback)  # it prints the run summary to stdout
+            trainer.train()
+        self.model_.eval()
+
+    def predict_proba(self, texts):
+        import torch
+
+        configure_torch_threads()
+        texts = list(texts)
+        self.model_.eval()
+        # batches of similar length (less padding), put back in input order at the end
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        z = np.zeros((len(texts), len(self.labels_)))
+        with torch.inference_mode():
+            for start in range(0, len(texts), self.predict_batch_size):
+                rows = order[start : start + self.predict_batch_size]
+                batch = self.tokenizer_(
+                    [texts[i] for i in rows],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                )
+                z[rows] = self.model_(**batch).logits.double().numpy()
+        return expit(z) if self.multi_label_ else softmax(z, axis=1)
+
+    # ------------------------------------------------------------------ persistence
+    def _save(self, folder: Path) -> list[str]:
+        target = folder / "model"
+        self.model_.save_pretrained(str(target))  # transformers 5 writes safetensors only
+        self.tokenizer_.save_pretrained(str(target))
+        if not (target / "model.safetensors").exists():
+            raise RuntimeError(f"save_pretrained wrote no model.safetensors in {target}")
+        return ["model/", *save_base_encoder_record(self.encoder, folder)]
+
+    def _load(self, folder: Path) -> None:
+        configure_torch_threads()
+        quiet_transformers()
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        source = str(folder / "model")
+        self.tokenizer_ = AutoTokenizer.from_pretrained(source, local_files_only=True)
+        self.model_ = AutoModelForSequenceClassification.from_pretrained(
+            source, local_files_only=True
+        )
+        self.model_.eval()

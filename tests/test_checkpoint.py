@@ -1,0 +1,268 @@
+"""Checkpoints: identical predictions after framing.load, a model card, and refusal of
+tampered, incomplete, newer-format or other-schema checkpoints."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import framing
+from framing.checkpoint import (
+    FORMAT_VERSION,
+    INFO_FILE,
+    decode_params,
+    encode_params,
+    save_checkpoint,
+    sha256_file,
+)
+from framing.errors import FramingInputError
+from framing.models import FAMILIES, family_class
+from framing.paths import PROJECT_ROOT
+from framing.schema import LabelSchema
+
+ENCODER_FAMILIES = {"embedding_lr", "setfit", "finetune", "zeroshot"}
+# Few training steps for the encoder families; a key is used only if the family takes it.
+TINY = {"max_steps": 2, "num_epochs": 1, "num_iterations": 1, "batch_size": 8, "max_length": 32}
+NEW_TEXTS = [
+    "Moscow looks for partners to escape isolation after the sanctions.",
+    "Hanoi keeps its bamboo balance and refuses to take sides.",
+    "The treaty recalls decades of Soviet friendship.",
+    "Washington condemned the visit and warned of sanctions.",
+    "The leaders discussed energy agreements.",
+]
+
+
+def family_params(family: str, schema: LabelSchema) -> dict:
+    cls = family_class(family)
+    accepted = inspect.signature(cls.__init__).parameters
+    params = {k: v for k, v in TINY.items() if k in accepted and family in ENCODER_FAMILIES}
+    if "codebook" in accepted:
+        from framing.models.lexicon import codebook_from_schema
+
+        params["codebook"] = codebook_from_schema(schema)
+    if "min_df" in accepted:
+        params["min_df"] = 1  # 60 toy sentences
+    if "cv" in accepted:
+        params["cv"] = 2
+    return params
+
+
+def importable(family: str) -> bool:
+    module = FAMILIES[family].split(":")[0]
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+def holdout_metrics(model_factory, texts, y, labels, multi_label) -> dict:
+    """Real (if tiny) held-out scores so the card shows numbers it was given."""
+    from sklearn.metrics import f1_score
+
+    model = model_factory().fit(texts[:40], y[:40], labels, multi_label)
+    pred = model.predict_indicators(texts[40:])
+    true = y[40:] if multi_label else np.eye(len(labels), dtype=int)[y[40:]]
+    macro = f1_score(true, pred, average="macro", zero_division=0)
+    micro = f1_score(true, pred, average="micro", zero_division=0)
+    return {
+        "protocol": "holdout (test fixture)",
+        "n_folds": 1,
+        "n_sentences": len(texts),
+        "macro_f1": {"mean": float(macro), "ci_low": None, "ci_high": None},
+        "micro_f1": {"mean": float(micro), "ci_low": None, "ci_high": None},
+        "interval": "none (test fixture)",
+    }
+
+
+def forget_embeddings() -> None:
+    # The reloaded model must recompute embeddings, not read the process-wide store.
+    encoders = sys.modules.get("framing.encoders")
+    if encoders is not None:
+        encoders.forget_embeddings()
+
+
+CASES = [
+    pytest.param(f, t, marks=[pytest.mark.slow] if f in ENCODER_FAMILIES else [], id=f"{f}-{t}")
+    for f in FAMILIES
+    for t in (["frames", "stance"] if f in ("majority", "tfidf_lr") else ["frames"])
+]
+
+
+@pytest.mark.parametrize(("family", "task"), CASES)
+def test_round_trip_predicts_identically(family, task, schema, toy_data, tmp_path):
+    if not importable(family):
+        pytest.skip(f"family {family} is not written yet")
+    texts, frames, stance = toy_data
+    y = frames if task == "frames" else stance
+    labels, multi = schema.labels(task), schema.is_multi_label(task)
+    params = family_params(family, schema)
+    model = family_class(family)(**params).fit(texts, y, labels, multi)
+    metrics = holdout_metrics(lambda: family_class(family)(**params), texts, y, labels, multi)
+    before = model.predict_proba(NEW_TEXTS)
+    before_labels = model.predict(NEW_TEXTS)
+
+    folder = save_checkpoint(
+        model,
+        tmp_path / "ckpt",
+        schema=schema,
+        task=task,
+        config={"model": {"name": family, **params}},
+        data_sha256="0" * 64,
+        metrics=metrics,
+    )
+    forget_embeddings()
+    loaded = framing.load(folder)
+    after = loaded.predict_proba(NEW_TEXTS)
+
+    assert type(loaded) is type(model)
+    if model.uses_torch:
+        np.testing.assert_allclose(after, before, atol=1e-6, rtol=0)
+    else:
+        assert np.array_equal(after, before)
+    assert loaded.predict(NEW_TEXTS) == before_labels
+    assert np.array_equal(loaded.thresholds_, model.thresholds_)
+    info = loaded.checkpoint_info
+    assert info["format_version"] == FORMAT_VERSION
+    assert info["family"] == family and info["task"] == task and info["labels"] == labels
+    for rel, digest in info["files"].items():
+        assert sha256_file(folder / rel) == digest
+
+    card = (folder / "README.md").read_text()
+    assert task in card
+    assert all(label in card for label in labels)
+    assert f"{metrics['macro_f1']['mean']:.3f}" in card
+    assert "framing.load" in card and "python -m framing.predict" in card
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory, schema, toy_data) -> Path:
+    texts, frames, _ = toy_data
+    family = "tfidf_lr" if importable("tfidf_lr") else "majority"
+    model = family_class(family)(**family_params(family, schema))
+    model.fit(texts, frames, schema.labels("frames"), True)
+    return save_checkpoint(
+        model,
+        tmp_path_factory.mktemp("ckpt") / "checkpoint",
+        schema=schema,
+        task="frames",
+        config=None,
+        data_sha256=None,
+        metrics=None,
+    )
+
+
+@pytest.fixture
+def copy(saved, tmp_path) -> Path:
+    target = tmp_path / "checkpoint"
+    shutil.copytree(saved, target)
+    return target
+
+
+def edit_info(folder: Path, **changes) -> None:
+    path = folder / INFO_FILE
+    info = json.loads(path.read_text())
+    info.update(changes)
+    path.write_text(json.dumps(info))
+
+
+def test_tampered_weight_file_is_refused(copy):
+    victim = sorted((copy / "weights").iterdir())[-1]
+    with victim.open("ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(FramingInputError, match="altered") as err:
+        framing.load(copy)
+    assert victim.name in str(err.value)
+
+
+def test_deleted_weight_file_is_refused(copy):
+    victim = copy / "weights" / "state.json"
+    victim.unlink()
+    with pytest.raises(FramingInputError, match="missing") as err:
+        framing.load(copy)
+    assert "state.json" in str(err.value)
+
+
+def test_unrecorded_file_in_weights_is_refused(copy):
+    (copy / "weights" / "extra.json").write_text("{}")
+    with pytest.raises(FramingInputError, match="extra.json"):
+        framing.load(copy)
+
+
+def test_newer_format_is_refused_with_upgrade_hint(copy):
+    edit_info(copy, format_version=FORMAT_VERSION + 1)
+    with pytest.raises(FramingInputError) as err:
+        framing.load(copy)
+    message = str(err.value)
+    assert f"format {FORMAT_VERSION + 1}" in message and "upgrade" in message
+
+
+def test_unknown_family_is_refused(copy):
+    edit_info(copy, family="no_such_family")
+    with pytest.raises(FramingInputError, match="no_such_family") as err:
+        framing.load(copy)
+    assert "tfidf_lr" in str(err.value)  # the valid choices are listed
+
+
+def test_other_schema_is_refused_naming_both_label_lists(saved, schema):
+    other = LabelSchema.from_dict(
+        {
+            "name": "another-study",
+            "frames": ["economy", "security", "human_rights", "diplomacy"],
+            "stance": ["pro", "anti"],
+        }
+    )
+    with pytest.raises(FramingInputError) as err:
+        framing.load(saved, expected_schema=other)
+    message = str(err.value)
+    assert str(schema.labels("frames")) in message and str(other.labels("frames")) in message
+    # the schema it was trained with is accepted
+    assert framing.load(saved, expected_schema=schema).labels_ == schema.labels("frames")
+
+
+def test_not_a_checkpoint(tmp_path):
+    with pytest.raises(FramingInputError, match="not a framing checkpoint"):
+        framing.load(tmp_path)
+
+
+def test_unfitted_or_mislabelled_model_is_not_saved(schema, toy_data, tmp_path):
+    texts, frames, stance = toy_data
+    with pytest.raises(ValueError, match="not fitted"):
+        save_checkpoint(
+            family_class("majority")(), tmp_path / "a", schema=schema, task="frames",
+            config=None, data_sha256=None, metrics=None,
+        )  # fmt: skip
+    model = family_class("majority")().fit(texts, stance, schema.labels("stance"), False)
+    with pytest.raises(FramingInputError, match="labels"):
+        save_checkpoint(
+            model, tmp_path / "b", schema=schema, task="frames",
+            config=None, data_sha256=None, metrics=None,
+        )  # fmt: skip
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_tuple_params_survive_json():
+    params = {"ngram_range": (1, 2), "nested": {"pair": (0.1, 0.2)}, "names": ["a", "b"], "c": None}
+    encoded = json.loads(json.dumps(encode_params(params)))
+    assert decode_params(encoded) == params
+
+
+def test_import_and_tfidf_load_never_import_torch(saved):
+    code = (
+        "import sys, framing; framing.__version__; assert 'torch' not in sys.modules; "
+        "assert 'sklearn' not in sys.modules; "
+        f"m = framing.load({str(saved)!r}); m.predict(['a sentence']); "
+        "assert 'torch' not in sys.modules, 'torch imported'"
+    )
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
