@@ -94,8 +94,7 @@ def test_heading_without_punctuation_stays_its_own_unit(rules):
     article = Article(
         article_id="a1",
         text=(
-            "Main headline here\n\nBody sentence one. Body two.\n"
-            "Bamboo diplomacy\nNext paragraph."
+            "Main headline here\n\nBody sentence one. Body two.\nBamboo diplomacy\nNext paragraph."
         ),
     )
     sentences, _ = build_sentences([article], rules)
