@@ -28,6 +28,7 @@ import platform
 import random
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -193,8 +194,13 @@ def run_predict(checkpoint: Path, corpus: Path, out: Path, batch_size: int) -> d
         child = subprocess.Popen(
             [sys.executable, "-c", _PREDICT_WRAPPER, *args], env=env, stdout=fo, stderr=fe
         )
-        # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be the max over all runs)
-        _, status, usage = os.wait4(child.pid, 0)
+        try:
+            # wait4 gives this child's own rusage (RUSAGE_CHILDREN: the max over all runs)
+            _, status, usage = os.wait4(child.pid, 0)
+        except BaseException:  # interrupted or terminated: do not leave the child running
+            child.kill()
+            child.wait()
+            raise
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
     stdout, stderr = log_out.read_text(), log_err.read_text()
@@ -326,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         given[family] = Path(path)
     families = list(dict.fromkeys([*args.families, *given]))
 
+    # SIGTERM unwinds like Ctrl-C, so the temporary folder and the child are cleaned up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     workdir = Path(tempfile.mkdtemp(prefix="framing-bench-predict-"))
     try:
         corpora = {}
