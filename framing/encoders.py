@@ -230,7 +230,12 @@ _MEMORY: dict[str, dict[str, np.ndarray]] = {}
 
 
 def forget_embeddings() -> None:
-    """Empty the in-memory embedding store of this process (the disk cache stays)."""
+    """Empty the in-memory embedding store of this process (the disk cache stays).
+
+    Each store is emptied in place: a live EmbeddingCache holds its own reference to its
+    encoder's store, so dropping only the outer mapping would free nothing."""
+    for store in _MEMORY.values():
+        store.clear()
     _MEMORY.clear()
 
 

@@ -253,13 +253,8 @@ def forget_embeddings() -> None:
     it has embedded, which over a whole corpus would make memory grow with the corpus.
     (Checked via sys.modules so a TF-IDF run never imports the encoder code.)"""
     encoders = sys.modules.get("framing.encoders")
-    if encoders is None:
-        return
-    # An EmbeddingCache holds its own reference to its encoder's store, so the stores are
-    # emptied in place; forget_embeddings() alone would only drop the outer mapping.
-    for store in getattr(encoders, "_MEMORY", {}).values():
-        store.clear()
-    encoders.forget_embeddings()
+    if encoders is not None:
+        encoders.forget_embeddings()
 
 
 def stream_predictions(articles, checkpoints: list[Checkpoint], rules, out: Path, cfg) -> dict:
