@@ -8,8 +8,10 @@ training fold still has an output and simply gets a low probability.
 
 Training runs through ``transformers.Trainer`` on CPU with no evaluation, saving or logging
 integrations during training; ``max_steps > 0`` overrides ``num_epochs`` (tests use a handful
-of steps). Saved state: ``model/`` from ``save_pretrained`` (safetensors weights, config,
-tokenizer).
+of steps). The loss is class-weighted like the scikit-learn families' (``class_weight=
+"balanced"``): unweighted, 4 epochs learned only the prior on the seed set (no frame ever
+predicted). The token-embedding table stays frozen by default (``freeze_embeddings``).
+Saved state: ``model/`` from ``save_pretrained`` (safetensors weights, config, tokenizer).
 """
 
 from __future__ import annotations
@@ -31,6 +33,44 @@ from framing.encoders import (
 from framing.models.base import FramingClassifier
 
 
+def balanced_weights(y: np.ndarray, multi_label: bool, n_labels: int) -> np.ndarray:
+    """Loss weights that make every label count as much as its absence (multi-label:
+    BCE ``pos_weight`` = negatives / positives per frame) or every class as much as any other
+    (single-label: scikit-learn's ``class_weight="balanced"``, n / (k * count)).
+
+    The same rule the scikit-learn families use, so a rare frame is not learned as "never".
+    A label or class absent from the training data gets weight 1 (there is nothing to weight).
+    """
+    if multi_label:
+        positives = y.sum(axis=0).astype(float)
+        negatives = len(y) - positives
+        return np.where(positives > 0, negatives / np.maximum(positives, 1.0), 1.0)
+    counts = np.bincount(y, minlength=n_labels).astype(float)
+    return np.where(counts > 0, len(y) / (np.count_nonzero(counts) * np.maximum(counts, 1.0)), 1.0)
+
+
+def weighted_loss(y: np.ndarray, multi_label: bool, n_labels: int, class_weight: str | None):
+    """A ``Trainer(compute_loss_func=...)`` loss: BCE (frames) or cross-entropy (stance),
+    weighted by :func:`balanced_weights` when ``class_weight="balanced"``, plain when None."""
+    if class_weight not in (None, "balanced"):
+        raise ValueError(f"class_weight must be 'balanced' or None, got {class_weight!r}")
+    import torch
+
+    weights = None
+    if class_weight == "balanced":
+        weights = torch.tensor(balanced_weights(y, multi_label, n_labels), dtype=torch.float32)
+
+    def loss(outputs, labels, num_items_in_batch=None):
+        logits = outputs["logits"]
+        if multi_label:
+            return torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, labels.to(logits.dtype), pos_weight=weights
+            )
+        return torch.nn.functional.cross_entropy(logits, labels.long(), weight=weights)
+
+    return loss
+
+
 class FineTunedTransformerClassifier(FramingClassifier):
     family = "finetune"
     uses_torch = True
@@ -39,13 +79,15 @@ class FineTunedTransformerClassifier(FramingClassifier):
     def __init__(
         self,
         encoder: str = DEFAULT_ENCODER,
-        num_epochs: int = 4,
+        num_epochs: int = 6,
         max_steps: int = -1,
-        batch_size: int = 16,
-        learning_rate: float = 1e-4,
+        batch_size: int = 8,
+        learning_rate: float = 2e-4,
         weight_decay: float = 0.01,
         warmup_ratio: float = 0.1,
         max_length: int = 128,
+        class_weight: str | None = "balanced",
+        freeze_embeddings: bool = True,
         random_state: int = 0,
     ):
         self.encoder = encoder
@@ -56,6 +98,8 @@ class FineTunedTransformerClassifier(FramingClassifier):
         self.weight_decay = weight_decay
         self.warmup_ratio = warmup_ratio
         self.max_length = max_length
+        self.class_weight = class_weight
+        self.freeze_embeddings = freeze_embeddings
         self.random_state = random_state
 
     # ------------------------------------------------------------------ learning
@@ -87,6 +131,11 @@ class FineTunedTransformerClassifier(FramingClassifier):
             id2label=dict(enumerate(self.labels_)),
             label2id={label: i for i, label in enumerate(self.labels_)},
         )
+        if self.freeze_embeddings:
+            # the token-embedding table is half of MiniLM's weights: left as pre-trained, the
+            # optimiser has half the parameters to update and 134 sentences cannot move it far
+            for param in self.model_.base_model.embeddings.parameters():
+                param.requires_grad = False
         encoded = self.tokenizer_(list(texts), truncation=True, max_length=self.max_length)
         targets = y.astype(np.float32) if self.multi_label_ else y.astype(np.int64)
         train_set = [
@@ -123,6 +172,9 @@ class FineTunedTransformerClassifier(FramingClassifier):
             trainer = Trainer(
                 model=self.model_,
                 args=args,
+                compute_loss_func=weighted_loss(
+                    y, self.multi_label_, len(self.labels_), self.class_weight
+                ),
                 train_dataset=train_set,
                 data_collator=DataCollatorWithPadding(self.tokenizer_),
                 processing_class=self.tokenizer_,
