@@ -301,7 +301,7 @@ def confusion_counts(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     return np.stack([t & p, ~t & p, t & ~p], axis=-1).astype(np.int64)
 
 
-def _macro_micro(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def macro_micro_f1(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Macro- and micro-F1 from (..., k, 3) summed counts."""
     tp, fp, fn = counts[..., 0], counts[..., 1], counts[..., 2]
     macro = _f1(tp, fp, fn).mean(axis=-1)
@@ -315,7 +315,7 @@ def scores(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]) -> dic
     With one-hot stance indicators micro-F1 equals accuracy."""
     counts = confusion_counts(y_true, y_pred).sum(axis=0)
     tp, fp, fn = counts[:, 0], counts[:, 1], counts[:, 2]
-    macro, micro = _macro_micro(counts)
+    macro, micro = macro_micro_f1(counts)
     precision, recall, f1 = _ratio(tp, tp + fp), _ratio(tp, tp + fn), _f1(tp, fp, fn)
     per_label = {
         label: {
@@ -355,12 +355,12 @@ def hierarchical_bootstrap(
     counts = np.stack(per_group).astype(float)
     n_seeds, n_groups = counts.shape[:2]
 
-    macro, micro = _macro_micro(counts.sum(axis=1))  # (S,)
+    macro, micro = macro_micro_f1(counts.sum(axis=1))  # (S,)
     rng = np.random.default_rng(seed)
     group_weights = rng.multinomial(n_groups, np.full(n_groups, 1 / n_groups), size=n_boot)
     seed_weights = rng.multinomial(n_seeds, np.full(n_seeds, 1 / n_seeds), size=n_boot)
     resampled = np.einsum("bg,sgkc->bskc", group_weights, counts)
-    boot_macro, boot_micro = _macro_micro(resampled)  # (B, S)
+    boot_macro, boot_micro = macro_micro_f1(resampled)  # (B, S)
     boot_macro = (boot_macro * seed_weights).sum(axis=1) / n_seeds
     boot_micro = (boot_micro * seed_weights).sum(axis=1) / n_seeds
     tail = 100 * (1 - level) / 2

@@ -194,6 +194,36 @@ def test_compare_pools_seeds_and_writes_table_and_figure(sweep, tmp_path, capsys
     assert r"\toprule" in (out / "comparison.tex").read_text()
 
 
+def test_compare_differences_are_paired_against_the_best_trained_family(sweep, tmp_path):
+    folder, _ = sweep
+    # a "trained" twin of the lexicon: identical predictions under another model name
+    twins = tmp_path / "twins"
+    for run in folder.glob("*_lexicon_s*"):
+        twin = twins / run.name.replace("lexicon", "twin")
+        shutil.copytree(run, twin)
+        metrics = json.loads((twin / "metrics.json").read_text())
+        metrics |= {"model": "twin", "model_label": "Twin", "is_baseline": False}
+        (twin / "metrics.json").write_text(json.dumps(metrics))
+    out = tmp_path / "comparison"
+    assert compare_main([str(folder), str(twins), "--out", str(out), "--bootstrap", "300"]) == 0
+    diffs = pd.read_csv(out / "differences.csv")
+    table = pd.read_csv(out / "comparison.csv")
+    for task, part in diffs.groupby("task"):
+        assert set(part.reference) == {"twin"}  # the only non-baseline family
+        by_model = part.set_index("model")
+        # paired: the same replicates for both, so identical predictions differ by exactly 0
+        # in every replicate (unpaired draws would give an interval around 0)
+        lexicon = by_model.loc["lexicon"]
+        assert (lexicon.macro_f1_diff, lexicon.diff_low, lexicon.diff_high) == (0, 0, 0)
+        assert lexicon.share_ahead == 0
+        scores_ = table[table.task == task].set_index("model").macro_f1
+        majority = by_model.loc["majority"]
+        expected = scores_["majority"] - scores_["twin"]
+        assert majority.macro_f1_diff == pytest.approx(expected, abs=2e-4)
+        assert majority.diff_low <= majority.macro_f1_diff <= majority.diff_high < 0
+    assert "difference to Twin (paired)" in (out / "comparison.md").read_text()
+
+
 def test_compare_refuses_runs_with_different_eval_settings(sweep, tmp_path, capsys):
     folder, _ = sweep
     copy = tmp_path / "other"
