@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         help="run folders or folders above them (default: %(default)s)",
     )  # fmt: skip
     parser.add_argument(
-        "--model", default="tfidf_lr", help="family whose out-of-fold predictions are shown"
+        "--model", default="embedding_lr", help="family whose out-of-fold predictions are shown"
     )
     parser.add_argument("--learning-curve", default="results/learning_curve/learning_curve.csv")
     parser.add_argument("--out", default="results/figures")

@@ -407,7 +407,7 @@ def test_plot_command_draws_every_figure_from_the_results(
     out = tmp_path / "figures"
     argv = ["--runs", str(runs), "--comparison", str(tmp_path / "comparison.csv")]
     argv += ["--learning-curve", str(tmp_path / "learning_curve.csv"), "--out", str(out)]
-    assert plot.main([*argv, "--bootstrap", "100"]) == 0
+    assert plot.main([*argv, "--model", "tfidf_lr", "--bootstrap", "100"]) == 0
     stems = {p.stem for p in out.iterdir()}
     assert stems == {
         "framing_mix_frames", "framing_mix_stance", "model_comparison", "f1_per_frame",
