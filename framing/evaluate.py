@@ -203,6 +203,35 @@ def inner_cv_thresholds(
     return best_thresholds(data.y, proba)
 
 
+def fit_predict_fold(
+    make_model: Callable[[], FramingClassifier],
+    data: TaskData,
+    train: np.ndarray,
+    test: np.ndarray,
+    *,
+    thresholds: str,
+    inner_folds: int,
+    fixed: float,
+    inner_seed: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """One outer fold: fit a fresh model on ``train``, choose multi-label thresholds from the
+    training rows alone (inner grouped CV seeded by ``inner_seed``, or ``fixed``), and return
+    the test rows' probabilities, 0/1 decisions and the thresholds (None for single-label).
+    Shared by cross-validation and the learning curve, so both decide the same way."""
+    train_data = data.subset(train)
+    model = make_model().fit(train_data.texts, train_data.y, data.labels, data.multi_label)
+    cut = None
+    if data.multi_label:
+        cut = (
+            inner_cv_thresholds(make_model, train_data, inner_folds, inner_seed)
+            if thresholds == "inner_cv"
+            else np.full(len(data.labels), float(fixed))
+        )
+        model.set_thresholds(cut)
+    proba = model.predict_proba(data.subset(test).texts)
+    return proba, decide(proba, data.multi_label, cut), cut
+
+
 @dataclass
 class CrossValResult:
     """Out-of-fold predictions for every row of the evaluated ``TaskData``."""
@@ -240,18 +269,10 @@ def cross_validate(
     fold_of_row = np.full(len(data), -1)
     fold_thresholds: list[list[float] | None] = []
     for f, (train, test) in enumerate(folds):
-        train_data = data.subset(train)
-        model = make_model().fit(train_data.texts, train_data.y, data.labels, data.multi_label)
-        cut = None
-        if data.multi_label:
-            cut = (
-                inner_cv_thresholds(make_model, train_data, inner_folds, seed + 1 + f)
-                if thresholds == "inner_cv"
-                else np.full(k, float(fixed))
-            )
-            model.set_thresholds(cut)
-        proba[test] = model.predict_proba(data.subset(test).texts)
-        pred[test] = decide(proba[test], data.multi_label, cut)
+        proba[test], pred[test], cut = fit_predict_fold(
+            make_model, data, train, test,
+            thresholds=thresholds, inner_folds=inner_folds, fixed=fixed, inner_seed=seed + 1 + f,
+        )  # fmt: skip
         fold_of_row[test] = f
         fold_thresholds.append(None if cut is None else [float(t) for t in cut])
         log.info(

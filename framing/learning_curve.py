@@ -46,7 +46,6 @@ from framing import evaluate as ev
 from framing.data import TaskData
 from framing.errors import FramingInputError
 from framing.io import atomic_dir
-from framing.models.base import decide
 
 log = logging.getLogger("framing.learning_curve")
 
@@ -137,17 +136,12 @@ def run_family(make_model, data: TaskData, splits: list[Split], eval_cfg, seed: 
                     field="--fractions",
                     fix="use larger fractions or fewer inner folds (eval.inner_folds=...)",
                 )
-        model = make_model().fit(train_data.texts, train_data.y, data.labels, data.multi_label)
-        cut = None
-        if data.multi_label and eval_cfg.thresholds == "inner_cv":
-            inner_seed = seed + 1 + split.fold  # as cross_validate seeds fold f's inner CV
-            cut = ev.inner_cv_thresholds(make_model, train_data, eval_cfg.inner_folds, inner_seed)
-        elif data.multi_label:
-            cut = np.full(k, float(eval_cfg.fixed))
-        if cut is not None:
-            model.set_thresholds(cut)
-        proba = model.predict_proba(data.subset(split.test).texts)
-        decisions = decide(proba, data.multi_label, cut)
+        _, decisions, _ = ev.fit_predict_fold(
+            make_model, data, split.train, split.test,
+            thresholds=eval_cfg.thresholds, inner_folds=eval_cfg.inner_folds,
+            fixed=eval_cfg.fixed,
+            inner_seed=seed + 1 + split.fold,  # as cross_validate seeds fold f's inner CV
+        )  # fmt: skip
         pred[split.fraction][split.test] = decisions
         fold_scores = ev.scores(truth[split.test], decisions, data.labels)
         fold_rows.append(
