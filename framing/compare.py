@@ -30,10 +30,12 @@ import yaml
 
 from framing.errors import FramingInputError
 from framing.evaluate import (
-    confusion_counts,
+    bootstrap_weights,
+    group_counts,
     hierarchical_bootstrap,
     interval_description,
     macro_micro_f1,
+    resampled_scores,
     scores,
 )
 from framing.io import atomic_path, atomic_write_text
@@ -59,6 +61,17 @@ class Run:
         if isinstance(value, dict):
             return {k: v for k, v in value.items() if k not in ("seed", "random_state")}
         return value
+
+    @property
+    def seed(self) -> int:
+        return int(self.metrics["seed"])
+
+    def decisions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(true 0/1, predicted 0/1, duplicate group) of every out-of-fold row."""
+        labels = self.metrics["labels"]
+        truth = self.oof[[f"true:{lab}" for lab in labels]].to_numpy()
+        pred = self.oof[[f"pred:{lab}" for lab in labels]].to_numpy()
+        return truth, pred, self.oof["dup_group"].to_numpy()
 
 
 def find_runs(paths: list[str | Path]) -> list[Run]:
@@ -132,16 +145,15 @@ def pool_runs(runs: list[Run]) -> dict[tuple[str, str], list[Run]]:
 
 
 def summarise(key: tuple[str, str], runs: list[Run], n_boot: int, seed: int, level: float) -> dict:
-    runs = sorted(runs, key=lambda r: r.metrics["seed"])
+    runs = sorted(runs, key=lambda r: r.seed)
     first = runs[0]
     labels = first.metrics["labels"]
     pooled, per_label = [], []
     for run in runs:
         if not run.oof["sentence_id"].equals(first.oof["sentence_id"]):
             raise FramingInputError("the runs predicted different sentences", file=run.folder)
-        truth = run.oof[[f"true:{lab}" for lab in labels]].to_numpy()
-        pred = run.oof[[f"pred:{lab}" for lab in labels]].to_numpy()
-        pooled.append((truth, pred, run.oof["dup_group"].to_numpy()))
+        truth, pred, groups = run.decisions()
+        pooled.append((truth, pred, groups))
         per_label.append(scores(truth, pred, labels)["per_label"])
     ci = hierarchical_bootstrap(pooled, n_boot, seed, level)
     row = {
@@ -162,23 +174,6 @@ def summarise(key: tuple[str, str], runs: list[Run], n_boot: int, seed: int, lev
     return row
 
 
-def group_counts(runs: list[Run]) -> tuple[np.ndarray, list[int]]:
-    """(S, G, k, 3) true-positive / false-positive / false-negative counts per seed and
-    duplicate group (groups in sorted order), and the seeds, for runs of one (task, model)."""
-    runs = sorted(runs, key=lambda r: r.metrics["seed"])
-    labels = runs[0].metrics["labels"]
-    groups = runs[0].oof["dup_group"].to_numpy()
-    unique, inverse = np.unique(groups, return_inverse=True)
-    per_seed = []
-    for run in runs:
-        truth = run.oof[[f"true:{lab}" for lab in labels]].to_numpy()
-        pred = run.oof[[f"pred:{lab}" for lab in labels]].to_numpy()
-        summed = np.zeros((len(unique), len(labels), 3), dtype=np.int64)
-        np.add.at(summed, inverse, confusion_counts(truth, pred))
-        per_seed.append(summed)
-    return np.stack(per_seed).astype(float), [int(r.metrics["seed"]) for r in runs]
-
-
 def paired_differences(
     pools: dict[tuple[str, str], list[Run]], n_boot: int = 1000, seed: int = 0, level: float = 0.95
 ) -> pd.DataFrame:
@@ -193,23 +188,20 @@ def paired_differences(
     rows = []
     for task in dict.fromkeys(key[0] for key in pools):
         keys = [key for key in pools if key[0] == task]
-        counts = {key: group_counts(pools[key]) for key in keys}
-        point = {
-            key: float(macro_micro_f1(c.sum(axis=1))[0].mean()) for key, (c, _) in counts.items()
-        }
+        ordered = {key: sorted(pools[key], key=lambda r: r.seed) for key in keys}
+        counts = {key: group_counts([r.decisions() for r in runs]) for key, runs in ordered.items()}
+        point = {key: float(macro_micro_f1(c.sum(axis=1))[0].mean()) for key, c in counts.items()}
         trained = [k for k in keys if not pools[k][0].metrics.get("is_baseline", False)]
         reference = max(trained or keys, key=lambda k: point[k])
         rng = np.random.default_rng(seed)
-        n_groups = counts[reference][0].shape[1]
-        group_weights = rng.multinomial(n_groups, np.full(n_groups, 1 / n_groups), size=n_boot)
+        group_weights = bootstrap_weights(rng, counts[reference].shape[1], n_boot)
         seed_weights: dict[tuple[int, ...], np.ndarray] = {}
         draws = {}
-        for key, (c, seeds) in counts.items():
-            if tuple(seeds) not in seed_weights:
-                n = len(seeds)
-                seed_weights[tuple(seeds)] = rng.multinomial(n, np.full(n, 1 / n), size=n_boot)
-            macro, _ = macro_micro_f1(np.einsum("bg,sgkc->bskc", group_weights, c))  # (B, S)
-            draws[key] = (macro * seed_weights[tuple(seeds)]).sum(axis=1) / len(seeds)
+        for key, runs in ordered.items():
+            seeds = tuple(r.seed for r in runs)
+            if seeds not in seed_weights:
+                seed_weights[seeds] = bootstrap_weights(rng, len(seeds), n_boot)
+            draws[key], _ = resampled_scores(counts[key], group_weights, seed_weights[seeds])
         for key in sorted(keys, key=lambda k: -point[k]):
             diff = draws[key] - draws[reference]
             low, high = np.percentile(diff, [tail, 100 - tail])
@@ -237,7 +229,7 @@ def differences_markdown(diffs: pd.DataFrame, level: float) -> str:
             "|---|---|---|",
         ]  # fmt: skip
         for _, row in part.iterrows():
-            name = row.model_label + (" *(baseline)*" if row.is_baseline else "")
+            name = _markdown_name(row)
             if row.model == row.reference:
                 out.append(f"| {name} | reference | — |")
                 continue
@@ -259,6 +251,10 @@ def _ci(row, name: str) -> str:
     return f"{row[name]:.3f} [{row[name + '_low']:.3f}, {row[name + '_high']:.3f}]"
 
 
+def _markdown_name(row) -> str:
+    return row.model_label + (" *(baseline)*" if row.is_baseline else "")
+
+
 def _task_labels(table: pd.DataFrame, task: str) -> list[str]:
     part = table[table.task == task]
     return [c for c in table.columns if c.startswith("f1:") and part[c].notna().all()]
@@ -272,7 +268,7 @@ def to_markdown(table: pd.DataFrame, note: str) -> str:
         out += [f"### {task}", "", "| " + " | ".join(head + ["seeds", "train s"]) + " |"]
         out.append("|" + "---|" * (len(head) + 2))
         for _, row in table[table.task == task].iterrows():
-            name = row.model_label + (" *(baseline)*" if row.is_baseline else "")
+            name = _markdown_name(row)
             cells = [name, _ci(row, "macro_f1"), _ci(row, "micro_f1")]
             cells += [f"{row[c]:.3f}" for c in labels] + [str(row.n_seeds), f"{row.train_s:.1f}"]
             out.append("| " + " | ".join(cells) + " |")

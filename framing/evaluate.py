@@ -350,6 +350,39 @@ def scores(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]) -> dic
     return {"macro_f1": float(macro), "micro_f1": float(micro), "per_label": per_label}
 
 
+def group_counts(runs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
+    """(S, G, k, 3) true-positive / false-positive / false-negative counts per seed and
+    duplicate group (groups in sorted order) from one (y_true, y_pred, groups) per seed."""
+    groups = np.asarray(runs[0][2])
+    unique, inverse = np.unique(groups, return_inverse=True)
+    per_group = []
+    for y_true, y_pred, run_groups in runs:
+        if not np.array_equal(np.asarray(run_groups), groups):
+            raise ValueError("every run must cover the same sentences in the same order")
+        summed = np.zeros((len(unique), y_true.shape[1], 3), dtype=np.int64)
+        np.add.at(summed, inverse, confusion_counts(y_true, y_pred))
+        per_group.append(summed)
+    return np.stack(per_group).astype(float)
+
+
+def bootstrap_weights(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
+    """(B, n) counts of how often each of n units is drawn, n draws with replacement."""
+    return rng.multinomial(n, np.full(n, 1 / n), size=n_boot)
+
+
+def resampled_scores(
+    counts: np.ndarray, group_weights: np.ndarray, seed_weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(B,) macro- and micro-F1 of each bootstrap replicate: the (S, G, k, 3) counts
+    re-weighted by the replicate's group draws, scored per seed, averaged over its seed draws."""
+    n_seeds = counts.shape[0]
+    boot_macro, boot_micro = macro_micro_f1(np.einsum("bg,sgkc->bskc", group_weights, counts))
+    return (
+        (boot_macro * seed_weights).sum(axis=1) / n_seeds,
+        (boot_micro * seed_weights).sum(axis=1) / n_seeds,
+    )
+
+
 def hierarchical_bootstrap(
     runs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
     n_boot: int = 1000,
@@ -364,26 +397,13 @@ def hierarchical_bootstrap(
     crossed, not nested). The point estimate is the mean over seeds of each seed's score.
     With a single run this is the plain cluster bootstrap over duplicate groups.
     """
-    groups = np.asarray(runs[0][2])
-    unique, inverse = np.unique(groups, return_inverse=True)
-    per_group = []  # (S, G, k, 3): counts per seed and group
-    for y_true, y_pred, run_groups in runs:
-        if not np.array_equal(np.asarray(run_groups), groups):
-            raise ValueError("every run must cover the same sentences in the same order")
-        summed = np.zeros((len(unique), y_true.shape[1], 3), dtype=np.int64)
-        np.add.at(summed, inverse, confusion_counts(y_true, y_pred))
-        per_group.append(summed)
-    counts = np.stack(per_group).astype(float)
+    counts = group_counts(runs)
     n_seeds, n_groups = counts.shape[:2]
-
     macro, micro = macro_micro_f1(counts.sum(axis=1))  # (S,)
     rng = np.random.default_rng(seed)
-    group_weights = rng.multinomial(n_groups, np.full(n_groups, 1 / n_groups), size=n_boot)
-    seed_weights = rng.multinomial(n_seeds, np.full(n_seeds, 1 / n_seeds), size=n_boot)
-    resampled = np.einsum("bg,sgkc->bskc", group_weights, counts)
-    boot_macro, boot_micro = macro_micro_f1(resampled)  # (B, S)
-    boot_macro = (boot_macro * seed_weights).sum(axis=1) / n_seeds
-    boot_micro = (boot_micro * seed_weights).sum(axis=1) / n_seeds
+    group_weights = bootstrap_weights(rng, n_groups, n_boot)
+    seed_weights = bootstrap_weights(rng, n_seeds, n_boot)
+    boot_macro, boot_micro = resampled_scores(counts, group_weights, seed_weights)
     tail = 100 * (1 - level) / 2
     out = {}
     for name, point, boot in (("macro_f1", macro, boot_macro), ("micro_f1", micro, boot_micro)):

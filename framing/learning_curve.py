@@ -126,16 +126,15 @@ def run_family(make_model, data: TaskData, splits: list[Split], eval_cfg, seed: 
     fold_rows = []
     for split in splits:
         start = time.perf_counter()
-        train_data = data.subset(split.train)
-        if data.multi_label and eval_cfg.thresholds == "inner_cv":
-            n_groups = len(np.unique(train_data.groups))
-            if n_groups < eval_cfg.inner_folds:
-                raise FramingInputError(
-                    f"fraction {split.fraction} leaves {n_groups} duplicate groups in fold "
-                    f"{split.fold}, fewer than the {eval_cfg.inner_folds} inner folds",
-                    field="--fractions",
-                    fix="use larger fractions or fewer inner folds (eval.inner_folds=...)",
-                )
+        n_groups = len(np.unique(data.groups[split.train]))
+        inner_cv = data.multi_label and eval_cfg.thresholds == "inner_cv"
+        if inner_cv and n_groups < eval_cfg.inner_folds:
+            raise FramingInputError(
+                f"fraction {split.fraction} leaves {n_groups} duplicate groups in fold "
+                f"{split.fold}, fewer than the {eval_cfg.inner_folds} inner folds",
+                field="--fractions",
+                fix="use larger fractions or fewer inner folds (eval.inner_folds=...)",
+            )
         _, decisions, _ = ev.fit_predict_fold(
             make_model, data, split.train, split.test,
             thresholds=eval_cfg.thresholds, inner_folds=eval_cfg.inner_folds,
@@ -149,7 +148,7 @@ def run_family(make_model, data: TaskData, splits: list[Split], eval_cfg, seed: 
                 "fraction": split.fraction,
                 "fold": split.fold,
                 "n_train_sentences": len(split.train),
-                "n_train_groups": len(np.unique(data.groups[split.train])),
+                "n_train_groups": n_groups,
                 "n_test_sentences": len(split.test),
                 "macro_f1": fold_scores["macro_f1"],
                 "micro_f1": fold_scores["micro_f1"],

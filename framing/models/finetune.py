@@ -45,8 +45,12 @@ def balanced_weights(y: np.ndarray, multi_label: bool, n_labels: int) -> np.ndar
         positives = y.sum(axis=0).astype(float)
         negatives = len(y) - positives
         return np.where(positives > 0, negatives / np.maximum(positives, 1.0), 1.0)
-    counts = np.bincount(y, minlength=n_labels).astype(float)
-    return np.where(counts > 0, len(y) / (np.count_nonzero(counts) * np.maximum(counts, 1.0)), 1.0)
+    from sklearn.utils.class_weight import compute_class_weight
+
+    weights = np.ones(n_labels)
+    present = np.unique(y)
+    weights[present] = compute_class_weight("balanced", classes=present, y=y)
+    return weights
 
 
 def weighted_loss(y: np.ndarray, multi_label: bool, n_labels: int, class_weight: str | None):
