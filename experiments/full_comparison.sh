@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SWEEP_DIR=results/multirun/full_comparison
-python -m framing.train -m +experiment=full_comparison hydra.sweep.dir="$SWEEP_DIR" "$@"
-python -m framing.compare "$SWEEP_DIR" --out results/comparison
+framing train -m +experiment=full_comparison hydra.sweep.dir="$SWEEP_DIR" "$@"
+framing compare "$SWEEP_DIR" --out results/comparison

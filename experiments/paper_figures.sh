@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every figure of the paper from a fresh clone, in one command:
 #   1. the model comparison sweep + comparison table (experiments/full_comparison.sh),
-#   2. the learning curve (python -m framing.learning_curve),
-#   3. the figures (python -m framing.plot) -> results/figures/{*.pdf,*.png,*.csv}.
+#   2. the learning curve (framing learning-curve: a training-fraction sweep, then aggregation),
+#   3. the figures (framing plot) -> results/figures/{*.pdf,*.png,*.csv}.
 #
 #   bash experiments/paper_figures.sh                        # local, two jobs at a time
 #   bash experiments/paper_figures.sh hydra/launcher=slurm   # extra Hydra overrides go to the sweep
@@ -16,7 +16,7 @@ SWEEP_DIR=results/multirun/full_comparison   # where full_comparison.sh writes i
 FIGURE_MODEL="${FIGURE_MODEL:-embedding_lr}"
 
 bash experiments/full_comparison.sh "$@"
-python -m framing.learning_curve --out results/learning_curve
-python -m framing.plot --runs "$SWEEP_DIR" --model "$FIGURE_MODEL" \
+framing learning-curve --out results/learning_curve
+framing plot --runs "$SWEEP_DIR" --model "$FIGURE_MODEL" \
     --comparison results/comparison/comparison.csv \
     --learning-curve results/learning_curve/learning_curve.csv --out results/figures

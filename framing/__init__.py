@@ -1,11 +1,13 @@
 """framing: stance and framing analysis of news coverage.
 
     >>> import framing
-    >>> model = framing.load("results/runs/frames-tfidf_lr/checkpoint")
-    >>> model.predict(["Putin praised decades of friendship with Hanoi."])
+    >>> model = framing.load("results/runs/<run>/checkpoint")
+    >>> model.predict_labels(["Putin praised decades of friendship with Hanoi."])
 
 Importing the package is deliberately cheap (no torch, no scikit-learn): everything is
-imported by the function that needs it.
+imported by the function that needs it. The library is organised by what it does (``corpus``,
+``data``, ``coding``, ``models``, ``evaluate``, ``runs``, ``prediction``, ``checkpoint``,
+``figures``, ``study``); the commands sit apart in ``framing.cli``.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from framing.data.schema import LabelSchema
     from framing.models.base import FramingClassifier
-    from framing.schema import LabelSchema
 
 __all__ = ["__version__", "load"]
 
@@ -25,7 +27,8 @@ def load(path: str | Path, expected_schema: LabelSchema | None = None) -> Framin
 
     The weights are checked against the hashes recorded at save time and, when
     ``expected_schema`` is given, the labels against that schema. The classifier has
-    ``predict`` / ``predict_proba`` and ``checkpoint_info`` (the checkpoint's JSON record).
+    ``predict`` / ``predict_proba`` / ``predict_labels`` and ``checkpoint_info`` (the
+    checkpoint's JSON record).
     """
     from framing.checkpoint import load_checkpoint
 
@@ -33,20 +36,11 @@ def load(path: str | Path, expected_schema: LabelSchema | None = None) -> Framin
 
 
 def _package_version() -> str:
-    # Installed (pip install -e .): the distribution metadata. From a source checkout that
-    # is not installed: the version written in pyproject.toml, the one source of truth.
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         return version("framing")
-    except PackageNotFoundError:
-        pass
-    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
-    try:
-        import tomllib
-
-        return str(tomllib.loads(pyproject.read_text())["project"]["version"])
-    except (OSError, KeyError, ValueError):
+    except PackageNotFoundError:  # imported from a source tree that was never installed
         return "0+unknown"
 
 

@@ -1,26 +1,53 @@
-"""Shared fixtures. Tests use the real seed data or small in-memory data, never mocks."""
+"""Shared fixtures. Tests use the real seed data or small in-memory data, never mocks.
+
+A test that needs an optional extra is marked ``@pytest.mark.extra("transformers")``: it is
+skipped where the extra is not installed, except on CI (``CI=true``), where it fails, so CI
+never skips a family silently.
+"""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from framing.paths import PROJECT_ROOT
-from framing.schema import LabelSchema
+from framing.data.schema import LabelSchema
+from framing.study import load_study
 
-SEEDS_CONFIG = PROJECT_ROOT / "conf/data/seeds.yaml"
+#: the repository: the seed study's folder (conf/study.yaml)
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip a test whose extra is missing, except on CI: there it runs, and fails on import."""
+    from framing.models import extra_installed
+
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        return
+    for item in items:
+        for mark in item.iter_markers("extra"):
+            if not extra_installed(mark.args[0]):
+                reason = f'needs pip install "framing[{mark.args[0]}]"'
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
-def schema() -> LabelSchema:
-    return LabelSchema.from_config(SEEDS_CONFIG)
+def study():
+    return load_study(PROJECT_ROOT)
 
 
 @pytest.fixture(scope="session")
-def labelled_set(schema):
+def schema(study) -> LabelSchema:
+    return study.schema
+
+
+@pytest.fixture(scope="session")
+def labelled_set(study):
     from framing.data import load_labelled_set
 
-    return load_labelled_set(data_config=SEEDS_CONFIG, schema=schema)
+    return load_labelled_set(study=study)
 
 
 def _toy_texts(n: int, rng: np.random.Generator) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -50,3 +77,12 @@ def _toy_texts(n: int, rng: np.random.Generator) -> tuple[list[str], np.ndarray,
 def toy_data():
     """60 learnable sentences: (texts, frames (n,4) 0/1, stance (n,) index)."""
     return _toy_texts(60, np.random.default_rng(0))
+
+
+def fit(model, texts, y, labels, multi_label=None):
+    """``model`` fitted with ``labels`` in the schema's order; single-label targets may be given
+    as class indices (the toy data's form) and are passed to ``fit`` as class names."""
+    y = np.asarray(y)
+    if y.ndim == 1:
+        y = np.asarray(labels, dtype=object)[y]
+    return model.set_params(labels=list(labels)).fit(texts, y)

@@ -6,8 +6,9 @@ import math
 import subprocess
 import sys
 
-from framing.agreement import agreement_report, krippendorff_alpha_nominal
-from framing.paths import PROJECT_ROOT
+from framing.coding.agreement import agreement_report, krippendorff_alpha_nominal
+
+from conftest import PROJECT_ROOT
 
 
 def test_alpha_hand_computed_example():
@@ -51,7 +52,7 @@ def test_report_counts_disagreements(schema):
 
 def test_agreement_command_prints_the_data_card_figures():
     out = subprocess.run(
-        [sys.executable, "-m", "framing.agreement", "--markdown"],
+        [sys.executable, "-m", "framing.agreement", "--markdown"],  # the README's alias
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

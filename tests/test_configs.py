@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import inspect
+from importlib import resources
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
+from hydra import compose, initialize_config_module
 from hydra.utils import get_class
 from omegaconf import OmegaConf
 
+from framing.data import TASKS, LabelSchema
 from framing.evaluate import PROTOCOLS, THRESHOLD_MODES
 from framing.models import FAMILIES, FramingClassifier
-from framing.paths import PROJECT_ROOT
-from framing.schema import LabelSchema
-from framing.train import MODEL_META_KEYS
 
-CONF = PROJECT_ROOT / "conf"
+from conftest import PROJECT_ROOT
+
+#: the package's configs (shipped as package data)
+CONF = Path(str(resources.files("framing.conf")))
+#: the keys of a model config that describe it; the estimator's parameters are under estimator
+MODEL_META_KEYS = {"name", "label", "is_baseline", "estimator"}
 
 
 def options(group: str) -> list[str]:
@@ -25,12 +29,15 @@ def options(group: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def hydra_conf():
-    with initialize_config_dir(str(CONF), version_base="1.3", job_name="train"):
-        yield
+    # the seed study (this repository) comes first on the search path, as for a user in it
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FRAMING_STUDY", str(PROJECT_ROOT))
+        with initialize_config_module("framing.conf", version_base="1.3", job_name="train"):
+            yield
 
 
-def composed(*overrides: str, hydra: bool = False):
-    cfg = compose("config", overrides=list(overrides), return_hydra_config=hydra)
+def composed(*overrides: str, hydra: bool = False, config: str = "train"):
+    cfg = compose(config, overrides=list(overrides), return_hydra_config=hydra)
     job = {k: v for k, v in cfg.items() if k != "hydra"}
     OmegaConf.to_container(OmegaConf.create(job), resolve=True, throw_on_missing=True)
     if hydra:  # the parts of Hydra's own config that ours sets (run dirs use ${now:});
@@ -48,6 +55,7 @@ def test_default_config(hydra_conf):
     assert (cfg.task.name, cfg.model.name, cfg.eval.protocol, cfg.seed) == (
         "frames", "tfidf_lr", "grouped_kfold", 0,
     )  # fmt: skip
+    assert cfg.study.name == "seeds", "the study's conf/study.yaml replaces the placeholder"
     assert cfg.hydra.job.name == "train"  # Hydra names the job log train.log after it
     assert cfg.hydra.run.dir.startswith("results/runs/")
     assert cfg.hydra.sweep.dir.startswith("results/multirun/")
@@ -58,20 +66,23 @@ def test_every_model_config_builds_its_family(hydra_conf, model):
     cfg = composed(f"model={model}").model
     assert cfg.name == model, "the file name is the model= choice and the registry name"
     assert isinstance(cfg.label, str) and cfg.label and isinstance(cfg.is_baseline, bool)
-    cls = get_class(cfg._target_)
+    assert set(cfg) == MODEL_META_KEYS
+    cls = get_class(cfg.estimator._target_)
     assert issubclass(cls, FramingClassifier) and cls.family == model
     assert FAMILIES[model] == f"{cls.__module__}:{cls.__name__}"
-    params = set(cfg) - set(MODEL_META_KEYS) - {"_target_"}
+    params = set(cfg.estimator) - {"_target_"}
     accepted = set(inspect.signature(cls.__init__).parameters) - {"self"}
     assert params <= accepted, f"{model}: unknown parameters {sorted(params - accepted)}"
+    if "random_state" in accepted:  # the run's seed reaches every seeded family
+        assert composed(f"model={model}", "seed=7").model.estimator.random_state == 7
 
 
 @pytest.mark.parametrize("task", options("task"))
-def test_every_task_config_matches_the_schema(hydra_conf, task):
+def test_every_task_config_names_a_task_of_the_schema(hydra_conf, task):
     cfg = composed(f"task={task}")
-    schema = LabelSchema.from_dict(OmegaConf.to_container(cfg.data.schema))
-    assert cfg.task.name == task
-    assert cfg.task.multi_label == schema.is_multi_label(task)
+    schema = LabelSchema.from_dict(OmegaConf.to_container(cfg.study.schema))
+    assert cfg.task.name == task and task in TASKS
+    assert schema.labels(task)
 
 
 @pytest.mark.parametrize("eval_name", options("eval"))
@@ -80,16 +91,23 @@ def test_every_eval_config(hydra_conf, eval_name):
     assert e.protocol in PROTOCOLS and e.thresholds in THRESHOLD_MODES
     assert e.inner_folds >= 2 and 0 < e.fixed < 1 and e.bootstrap > 0 and 0 < e.level < 1
     assert e.n_folds is None if e.protocol == "leave_one_outlet_out" else e.n_folds >= 2
+    assert 0 < e.train_fraction <= 1
 
 
-@pytest.mark.parametrize("data", options("data"))
-def test_every_data_config_has_a_schema(hydra_conf, data):
-    cfg = composed(f"data={data}")
-    LabelSchema.from_dict(OmegaConf.to_container(cfg.data.schema))
-    assert {"sentences", "articles", "outlets"} <= set(cfg.data)
+def test_the_seed_study_config_has_a_schema_and_its_paths(hydra_conf):
+    study = composed().study
+    LabelSchema.from_dict(OmegaConf.to_container(study.schema))
+    for key in ("sentences", "articles", "outlets", "codebook"):
+        assert (PROJECT_ROOT / study[key]).exists(), key
 
 
-@pytest.mark.parametrize("launcher", options("hydra/launcher"))
+@pytest.mark.parametrize(
+    "launcher",
+    [
+        pytest.param(name, marks=pytest.mark.extra("slurm")) if name == "slurm" else name
+        for name in options("hydra/launcher")
+    ],
+)
 def test_every_launcher_config(hydra_conf, launcher):
     cfg = composed(f"hydra/launcher={launcher}", hydra=True)
     get_class(cfg.hydra.launcher._target_)  # the plugin is installed and importable
@@ -106,12 +124,20 @@ def test_every_experiment_and_each_of_its_sweep_points(hydra_conf, experiment):
             composed(f"+experiment={experiment}", f"{key}={value.strip()}")
 
 
+@pytest.mark.extra("slurm")
 def test_the_slurm_launcher_goes_with_the_experiment(hydra_conf):
     cfg = composed("+experiment=full_comparison", "hydra/launcher=slurm", hydra=True)
     assert cfg.hydra.launcher._target_.endswith("SlurmLauncher")
     assert str(cfg.hydra.launcher.cpus_per_task) == cfg.hydra.job.env_set.FRAMING_TORCH_THREADS
 
 
+@pytest.mark.parametrize("config", ["train", "predict"])
+def test_every_command_config_composes(hydra_conf, config):
+    overrides = ["checkpoint=c", "input=i", "output=o"] if config == "predict" else []
+    composed(*overrides, config=config)
+
+
 def test_config_groups_mirror_the_code():
-    assert set(options("model")) <= set(FAMILIES)
-    assert Path(CONF / "config.yaml").exists()
+    assert set(options("model")) == set(FAMILIES)
+    assert set(options("task")) == set(TASKS)
+    assert (CONF / "train.yaml").exists() and (CONF / "study.yaml").exists()

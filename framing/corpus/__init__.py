@@ -39,9 +39,10 @@ class Sentence:
         return asdict(self)
 
 
-def sentence_id(article_id: str, text: str) -> str:
+def sentence_id(article_id: str, text: str, rules: CorpusRules | None = None) -> str:
     """Stable id from the article and the normalised text: re-cleaning keeps ids."""
-    digest = hashlib.sha1(f"{article_id}\n{normalise_for_matching(text)}".encode()).hexdigest()
+    norm = rules.normalise(text) if rules is not None else normalise_for_matching(text)
+    digest = hashlib.sha1(f"{article_id}\n{norm}".encode()).hexdigest()
     return f"s{digest[:12]}"
 
 
@@ -55,7 +56,7 @@ def article_sentences(
     for p_index, (line_no, paragraph) in enumerate(cleaned.paragraphs):
         parts = split_sentences(paragraph, rules)
         for text in parts:
-            norm = normalise_for_matching(text)
+            norm = rules.normalise(text)
             if rules.drop_repeated_sentences and norm in seen:
                 from framing.corpus.cleaning import RemovedLine
 
@@ -71,7 +72,7 @@ def article_sentences(
                 kind = "sentence"
             sentences.append(
                 Sentence(
-                    sentence_id=sentence_id(article.article_id, text),
+                    sentence_id=sentence_id(article.article_id, text, rules),
                     article_id=article.article_id,
                     outlet=article.outlet,
                     position=len(sentences),

@@ -13,15 +13,19 @@ from collections import defaultdict
 from framing.corpus.rules import CorpusRules
 
 
-def normalise_for_matching(text: str) -> str:
+def normalise_for_matching(text: str, equivalents=()) -> str:
+    """Lowercase words without punctuation; ``equivalents`` ((pattern, replacement) pairs from
+    the rules' ``equivalent_phrases``) make spellings of one name match."""
     t = text.lower().replace("’", "'").replace("‘", "'")
-    t = re.sub(r"\bviet nam\b", "vietnam", t)
+    for pattern, replacement in equivalents:
+        t = pattern.sub(replacement, t)
     t = re.sub(r"[^\w\s]", " ", t)
     return re.sub(r"\s+", " ", t).strip()
 
 
-def shingles(text: str, n: int) -> set[tuple[str, ...]]:
-    words = normalise_for_matching(text).split()
+def shingles(norm: str, n: int) -> set[tuple[str, ...]]:
+    """Word n-grams of a normalised text."""
+    words = norm.split()
     if len(words) < n:
         return {tuple(words)} if words else set()
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
@@ -55,12 +59,12 @@ def duplicate_groups(texts: list[str], rules: CorpusRules) -> list[int]:
     first_by_norm: dict[str, int] = {}
     sets = []
     for i, text in enumerate(texts):
-        norm = normalise_for_matching(text)
+        norm = rules.normalise(text)
         if norm in first_by_norm:
             uf.union(first_by_norm[norm], i)
         else:
             first_by_norm[norm] = i
-        sets.append(shingles(text, rules.shingle_words))
+        sets.append(shingles(norm, rules.shingle_words))
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i, s in enumerate(sets):
         if len(s) < rules.min_shingles:

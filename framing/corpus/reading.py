@@ -7,13 +7,13 @@ holds it all in memory. Bad input raises ``FramingInputError`` naming the file a
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from framing.errors import FramingInputError
+from framing.io import read_jsonl
 
 ARTICLE_FIELDS = ("article_id", "outlet", "title", "date", "url")
 
@@ -73,25 +73,8 @@ def _article_from_record(record: dict, path: Path, line: int, index: int) -> Art
 
 
 def _iter_jsonl(path: Path) -> Iterator[Article]:
-    with path.open("rb") as fh:
-        for line_no, raw in enumerate(fh, start=1):
-            try:
-                line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
-            except UnicodeDecodeError:
-                raise FramingInputError(
-                    "is not valid UTF-8", file=path, line=line_no, fix="re-save the file as UTF-8"
-                ) from None
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise FramingInputError(
-                    f"is not valid JSON ({err.msg})", file=path, line=line_no
-                ) from None
-            if not isinstance(record, dict):
-                raise FramingInputError("each line must be a JSON object", file=path, line=line_no)
-            yield _article_from_record(record, path, line_no, line_no)
+    for line_no, record in read_jsonl(path):
+        yield _article_from_record(record, path, line_no, line_no)
 
 
 def _iter_csv(path: Path) -> Iterator[Article]:

@@ -1,16 +1,14 @@
-"""Cleaning and splitting rules, read from ``conf/corpus/*.yaml`` so they can be changed
-without touching code."""
+"""Cleaning and splitting rules: the package's ``framing/conf/corpus/default.yaml`` with a
+study's ``corpus:`` overrides merged in, so they change without touching code."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from framing.errors import FramingInputError
-from framing.paths import resolve_path
 
-DEFAULT_RULES_FILE = "conf/corpus/default.yaml"
+DEFAULT_RULES = "corpus/default.yaml"  # inside the package's configs (framing/conf)
 
 
 @dataclass
@@ -25,6 +23,10 @@ class CorpusRules:
     shingle_words: int = 3
     min_overlap: float = 0.45
     min_shingles: int = 3
+    #: phrases that mean the same for duplicate matching, e.g. {"viet nam": "vietnam"}
+    equivalent_phrases: tuple[tuple[re.Pattern, str], ...] = ()
+    #: where the rules came from (the package default, and the study config overriding it)
+    source: str = "<config>"
 
     @classmethod
     def from_dict(cls, raw: dict, source: str = "<config>") -> CorpusRules:
@@ -53,13 +55,27 @@ class CorpusRules:
             shingle_words=int(near.get("shingle_words", 3)),
             min_overlap=float(near.get("min_overlap", 0.45)),
             min_shingles=int(near.get("min_shingles", 3)),
+            equivalent_phrases=tuple(
+                (re.compile(rf"\b{re.escape(str(a).lower())}\b"), str(b).lower())
+                for a, b in (near.get("equivalent_phrases") or {}).items()
+            ),
+            source=source,
         )
 
     @classmethod
-    def load(cls, path: str | Path = DEFAULT_RULES_FILE) -> CorpusRules:
+    def with_overrides(cls, overrides: dict, source: str = "") -> CorpusRules:
+        """The package's default rules with ``overrides`` (a study's ``corpus:``) merged in."""
+        from importlib import resources
+
         from omegaconf import OmegaConf
 
-        p = resolve_path(path)
-        if not p.exists():
-            raise FramingInputError("no such corpus rules file", file=p)
-        return cls.from_dict(OmegaConf.to_container(OmegaConf.load(p), resolve=True), str(p))
+        text = resources.files("framing.conf").joinpath(DEFAULT_RULES).read_text("utf-8")
+        merged = OmegaConf.merge(OmegaConf.create(text), OmegaConf.create(dict(overrides)))
+        where = f"framing/conf/{DEFAULT_RULES}" + (f" + {source} (corpus)" if overrides else "")
+        return cls.from_dict(OmegaConf.to_container(merged, resolve=True), where)
+
+    def normalise(self, text: str) -> str:
+        """Lowercase words for matching duplicates (see ``duplicates.normalise_for_matching``)."""
+        from framing.corpus.duplicates import normalise_for_matching
+
+        return normalise_for_matching(text, self.equivalent_phrases)

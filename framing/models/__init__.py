@@ -1,4 +1,4 @@
-"""Classifier families. Each is a ``model=`` choice with a config in ``conf/model/``.
+"""Classifier families. Each is a ``model=`` choice with a config in ``framing/conf/model/``.
 
 ``FAMILIES`` maps the family name to "module:Class" so that importing this package never
 imports torch; ``family_class`` imports only the family asked for.
@@ -7,6 +7,7 @@ imports torch; ``family_class`` imports only the family asked for.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 from framing.errors import FramingInputError
 from framing.models.base import FramingClassifier, decide
@@ -23,6 +24,39 @@ FAMILIES: dict[str, str] = {
 }
 
 
+#: families that need an optional extra of the install (pip install "framing[EXTRA]")
+EXTRAS: dict[str, str] = {
+    "embedding_lr": "transformers",
+    "setfit": "transformers",
+    "finetune": "transformers",
+    "zeroshot": "transformers",
+}
+#: the import that tells whether an extra is installed
+EXTRA_PROBES: dict[str, str] = {
+    "transformers": "sentence_transformers",
+    "slurm": "hydra_plugins.hydra_submitit_launcher",
+}
+
+
+def extra_installed(extra: str) -> bool:
+    """Whether an optional extra's packages can be imported (checked without importing)."""
+    try:
+        return importlib.util.find_spec(EXTRA_PROBES[extra]) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def require_extra(family: str) -> None:
+    """A clear error when a family's optional dependencies are not installed."""
+    extra = EXTRAS.get(family)
+    if extra and not extra_installed(extra):
+        raise FramingInputError(
+            f"model family '{family}' needs the optional [{extra}] dependencies",
+            field="model",
+            fix=f'pip install "framing[{extra}]"',
+        )
+
+
 def family_class(family: str) -> type[FramingClassifier]:
     if family not in FAMILIES:
         raise FramingInputError(
@@ -30,8 +64,17 @@ def family_class(family: str) -> type[FramingClassifier]:
             field="model",
             fix=f"valid choices: {', '.join(FAMILIES)}",
         )
+    require_extra(family)
     module, cls = FAMILIES[family].split(":")
     return getattr(importlib.import_module(module), cls)
 
 
-__all__ = ["FAMILIES", "FramingClassifier", "decide", "family_class"]
+__all__ = [
+    "EXTRAS",
+    "FAMILIES",
+    "FramingClassifier",
+    "decide",
+    "extra_installed",
+    "family_class",
+    "require_extra",
+]

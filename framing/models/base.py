@@ -1,64 +1,127 @@
-"""One interface for every classifier family, shaped like a scikit-learn estimator.
+"""The base of every classifier family: a scikit-learn estimator over raw texts.
 
-- ``__init__`` stores parameters and does nothing else (no model loading, no I/O).
-- ``fit(texts, y, labels, multi_label)`` learns. ``y`` is an (n, k) 0/1 matrix for a
-  multi-label task (frames) or an (n,) vector of class indices for a single-label task
-  (stance); ``labels`` names the k columns / classes in the schema's order.
-- ``predict_proba(texts)`` returns an (n, k) float array whose columns follow ``labels_``:
-  independent per-label probabilities when ``multi_label_``, rows summing to 1 otherwise.
-- ``predict(texts)`` turns probabilities into label names with ``thresholds_`` (multi-label,
-  0.5 unless evaluation chose them inside training folds) or the arg-max (single-label).
+- ``__init__`` stores parameters and does nothing else (no model loading, no I/O), so
+  ``sklearn.base.clone``, ``get_params(deep)`` and ``set_params`` work, and with them
+  ``cross_val_score`` and ``GridSearchCV``.
+- ``fit(X, y)``: ``X`` is a sequence of texts. ``y`` is either
+  - multi-label (frames): an (n, k) 0/1 indicator matrix (array or DataFrame), or a list of
+    label-name lists such as ``[["neutrality"], []]``; or
+  - single-label (stance): a vector of class labels.
+  ``labels`` (a constructor parameter) fixes the label order and so the column order of
+  ``predict_proba``; without it the labels are inferred (DataFrame columns, or the sorted
+  values, as scikit-learn does).
+- Fitted attributes: ``classes_`` (the labels), ``labels_`` (their names as strings),
+  ``multi_label_`` and ``thresholds_`` (per-label decision thresholds, 0.5 until evaluation
+  chooses them inside training folds, see ``framing.models.thresholds``).
+- ``predict_proba(X)``: (n, k) probabilities in ``classes_`` order: independent per-label
+  probabilities when multi-label, rows summing to 1 otherwise.
+- ``predict(X)``: what scikit-learn expects for the kind of target: an (n, k) 0/1 matrix
+  (multi-label, thresholds applied) or the arg-max class per text. ``predict_labels(X)`` gives
+  label names instead (a list of frames per text, or one class per text).
 - ``save_weights(folder)`` / ``load_weights(folder)`` persist the fitted state without pickle:
   skops for scikit-learn objects, safetensors for torch weights, JSON for the rest.
   ``framing.checkpoint`` wraps these with the schema, config, metrics and a model card.
 
-Heavy imports (torch, transformers) happen inside the methods of the families that need them,
-so a scikit-learn-only run never imports torch.
+A family implements ``_fit(texts, y)`` (``y``: an (n, k) indicator matrix or class indices in
+``labels_`` order), ``predict_proba``, ``_save`` and ``_load``. Heavy imports (torch,
+transformers) happen inside the methods of the families that need them, so a scikit-learn-only
+run never imports torch.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 
-class FramingClassifier(ABC):
+def as_texts(X) -> list[str]:
+    """A list of strings from a list, array, pandas Series or one-column frame of texts."""
+    if hasattr(X, "to_numpy"):
+        X = X.to_numpy()
+    X = np.asarray(X, dtype=object)
+    if X.ndim == 2 and X.shape[1] == 1:
+        X = X[:, 0]
+    if X.ndim != 1:
+        raise ValueError(f"X must be a sequence of texts, got shape {X.shape}")
+    return [str(t) for t in X]
+
+
+def _is_label_lists(y) -> bool:
+    """True for a sequence of label collections (multi-label targets by name)."""
+    if isinstance(y, np.ndarray) or hasattr(y, "to_numpy") or isinstance(y, str):
+        return False
+    items = list(y)
+    return bool(items) and all(isinstance(v, list | tuple | set | frozenset) for v in items)
+
+
+class FramingClassifier(ClassifierMixin, BaseEstimator, ABC):
     #: registry name, also the ``model=`` choice and the checkpoint's ``family``
     family: str = ""
     #: whether the family imports torch (used by tests and the speed contract)
     uses_torch: bool = False
 
-    # ------------------------------------------------------------------ parameters
-    def get_params(self) -> dict[str, Any]:
-        sig = inspect.signature(type(self).__init__)
-        return {
-            name: getattr(self, name)
-            for name in sig.parameters
-            if name != "self" and sig.parameters[name].kind is not inspect.Parameter.VAR_KEYWORD
-        }
+    # Subclasses take ``labels=None`` as a constructor parameter and store it as ``self.labels``.
+    labels: Sequence[str] | None = None
 
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.target_tags.multi_output = True  # multi-label indicator targets
+        return tags
+
+    # ------------------------------------------------------------------ targets
+    def _encode_targets(self, y) -> tuple[np.ndarray, list, bool]:
+        """(targets for ``_fit``, the labels in column order, multi-label?)."""
+        given = None if self.labels is None else list(self.labels)
+        if _is_label_lists(y):
+            rows = [list(v) for v in y]
+            labels = given or sorted({name for row in rows for name in row})
+            index = {name: j for j, name in enumerate(labels)}
+            unknown = sorted({n for row in rows for n in row if n not in index}, key=str)
+            if unknown:
+                raise ValueError(f"labels {unknown} are not in labels={labels}")
+            out = np.zeros((len(rows), len(labels)), dtype=np.int64)
+            for i, row in enumerate(rows):
+                out[i, [index[n] for n in row]] = 1
+            return out, labels, True
+        columns = list(y.columns) if hasattr(y, "columns") else None
+        y = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
+        if y.ndim == 2:
+            labels = given or columns or list(range(y.shape[1]))
+            if len(labels) != y.shape[1]:
+                raise ValueError(f"multi-label y must be (n, {len(labels)}), got {y.shape}")
+            if not np.isin(y, (0, 1)).all():
+                raise ValueError("a multi-label y must hold only 0 and 1")
+            return y.astype(np.int64), labels, True
+        if y.ndim != 1:
+            raise ValueError(f"y must be a vector of classes or an (n, k) matrix, got {y.shape}")
+        if given is None:
+            classes, index = np.unique(y, return_inverse=True)
+            return index.astype(np.int64), classes.tolist(), False
+        position = {label: j for j, label in enumerate(given)}
+        unknown = sorted({v for v in y.tolist() if v not in position}, key=str)
+        if unknown:
+            raise ValueError(f"classes {unknown[:5]} are not in labels={given}")
+        return np.array([position[v] for v in y.tolist()], dtype=np.int64), given, False
 
     # ------------------------------------------------------------------ learning
-    def fit(self, texts: list[str], y: np.ndarray, labels: list[str], multi_label: bool):
-        y = np.asarray(y)
-        if multi_label and (y.ndim != 2 or y.shape[1] != len(labels)):
-            raise ValueError(f"multi-label y must be (n, {len(labels)}), got {y.shape}")
-        if not multi_label and y.ndim != 1:
-            raise ValueError(f"single-label y must be (n,), got {y.shape}")
-        if len(texts) != len(y):
-            raise ValueError(f"{len(texts)} texts but {len(y)} targets")
-        self.labels_ = list(labels)
-        self.multi_label_ = bool(multi_label)
+    def fit(self, X, y):
+        texts = as_texts(X)
+        targets, labels, multi_label = self._encode_targets(y)
+        if len(texts) != len(targets):
+            raise ValueError(f"{len(texts)} texts but {len(targets)} targets")
+        self.classes_ = np.asarray(labels)
+        self.labels_ = [str(label) for label in labels]
+        self.multi_label_ = multi_label
         self.thresholds_ = np.full(len(labels), 0.5)
-        self._fit(list(texts), y)
+        self._fit(texts, targets)
         return self
 
     @abstractmethod
@@ -66,17 +129,23 @@ class FramingClassifier(ABC):
         """Learn from texts and targets; ``labels_`` and ``multi_label_`` are already set."""
 
     @abstractmethod
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
+    def predict_proba(self, X) -> np.ndarray:
         """(n, k) probabilities, columns in ``labels_`` order."""
 
-    def predict_indicators(self, texts: list[str]) -> np.ndarray:
+    def predict_indicators(self, X) -> np.ndarray:
         """(n, k) 0/1 decisions: thresholds for multi-label, one-hot arg-max otherwise."""
-        proba = self.predict_proba(texts)
-        return decide(proba, self.multi_label_, self.thresholds_)
+        return decide(self.predict_proba(X), self.multi_label_, self.thresholds_)
 
-    def predict(self, texts: list[str]) -> list:
+    def predict(self, X):
+        """(n, k) 0/1 decisions (multi-label) or the predicted class of each text."""
+        decisions = self.predict_indicators(X)
+        if self.multi_label_:
+            return decisions
+        return self.classes_[decisions.argmax(axis=1)]
+
+    def predict_labels(self, X) -> list:
         """Label names: a list of frames per text (multi-label) or one class per text."""
-        decisions = self.predict_indicators(texts)
+        decisions = self.predict_indicators(X)
         if self.multi_label_:
             return [[self.labels_[j] for j in np.flatnonzero(row)] for row in decisions]
         return [self.labels_[int(j)] for j in decisions.argmax(axis=1)]
@@ -106,7 +175,8 @@ class FramingClassifier(ABC):
         folder = Path(folder)
         model = cls(**params)
         state = json.loads((folder / "state.json").read_text())
-        model.labels_ = state["labels"]
+        model.labels_ = list(state["labels"])
+        model.classes_ = np.asarray(model.labels_)
         model.multi_label_ = state["multi_label"]
         model.thresholds_ = np.asarray(state["thresholds"], dtype=float)
         model._load(folder)

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.encoders import (
+from framing.models.base import FramingClassifier, as_texts
+from framing.models.encoders import (
     DEFAULT_ENCODER,
     EmbeddingCache,
     l2_normalise,
     load_encoder_reference,
     save_encoder_reference,
 )
-from framing.models.base import FramingClassifier
 from framing.models.linear_head import LinearHead
 
 
@@ -33,6 +33,7 @@ class EmbeddingLogisticClassifier(FramingClassifier):
 
     def __init__(
         self,
+        labels=None,
         encoder: str = DEFAULT_ENCODER,
         C: float = 4.0,
         class_weight: str | None = "balanced",
@@ -40,6 +41,7 @@ class EmbeddingLogisticClassifier(FramingClassifier):
         batch_size: int = 32,
         random_state: int = 0,
     ):
+        self.labels = labels
         self.encoder = encoder
         self.C = C
         self.class_weight = class_weight
@@ -64,8 +66,8 @@ class EmbeddingLogisticClassifier(FramingClassifier):
             random_state=self.random_state,
         )
 
-    def predict_proba(self, texts):
-        return self.head_.predict_proba(self._embeddings(list(texts)))
+    def predict_proba(self, X):
+        return self.head_.predict_proba(self._embeddings(as_texts(X)))
 
     def _save(self, folder: Path) -> list[str]:
         self.head_.save(folder / "head.safetensors")

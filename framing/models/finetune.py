@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 from scipy.special import expit, softmax
 
-from framing.encoders import (
+from framing.models.base import FramingClassifier, as_texts
+from framing.models.encoders import (
     DEFAULT_ENCODER,
     configure_torch_threads,
     is_local,
@@ -30,7 +31,6 @@ from framing.encoders import (
     resolve_encoder,
     save_base_encoder_record,
 )
-from framing.models.base import FramingClassifier
 
 
 def balanced_weights(y: np.ndarray, multi_label: bool, n_labels: int) -> np.ndarray:
@@ -82,6 +82,7 @@ class FineTunedTransformerClassifier(FramingClassifier):
 
     def __init__(
         self,
+        labels=None,
         encoder: str = DEFAULT_ENCODER,
         num_epochs: int = 6,
         max_steps: int = -1,
@@ -94,6 +95,7 @@ class FineTunedTransformerClassifier(FramingClassifier):
         freeze_embeddings: bool = True,
         random_state: int = 0,
     ):
+        self.labels = labels
         self.encoder = encoder
         self.num_epochs = num_epochs
         self.max_steps = max_steps
@@ -187,11 +189,11 @@ class FineTunedTransformerClassifier(FramingClassifier):
             trainer.train()
         self.model_.eval()
 
-    def predict_proba(self, texts):
+    def predict_proba(self, X):
         import torch
 
         configure_torch_threads()
-        texts = list(texts)
+        texts = as_texts(X)
         self.model_.eval()
         # batches of similar length (less padding), put back in input order at the end
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))

@@ -1,9 +1,10 @@
 """Dictionary (lexicon) baseline: the codebook's cue words, calibrated on the training data.
 
 This is the baseline communication researchers usually start with: a sentence carries a frame
-if it contains one of the frame's cue words. The words come only from the codebook (the data
-config's ``schema``: every label's ``cues``); training never adds words, it only learns how
-much a cue hit is worth, so the model stays as transparent as the dictionary itself.
+if it contains one of the frame's cue words. The words come only from the codebook (the study
+config's ``schema``: every label's ``cues``, see ``framing.models.codebook``); training never
+adds words, it only learns how much a cue hit is worth, so the model stays as transparent as
+the dictionary itself.
 
 Matching: text and cues are lowercased; a cue matches where it starts at a word boundary, as a
 prefix ("diversif" matches "diversify" and "diversification"; "soviet" matches "soviet-era");
@@ -36,28 +37,17 @@ from typing import Any
 
 import numpy as np
 
+from framing.data.schema import LabelSchema
 from framing.errors import FramingInputError
-from framing.models.base import FramingClassifier
-from framing.schema import TASKS, LabelSchema
+from framing.models.base import FramingClassifier, as_texts
+from framing.models.codebook import codebook_entries
 
 WEIGHTS_FILE = "lexicon.json"
 
 
 def codebook_from_schema(schema: LabelSchema) -> dict[str, dict[str, Any]]:
     """The codebook of every frame and stance class: name -> {"description", "cues"}."""
-    book: dict[str, dict[str, Any]] = {}
-    for task in TASKS:
-        for name, definition in schema.definitions(task).items():
-            entry = {"description": definition.description, "cues": list(definition.cues)}
-            if name in book and book[name]["cues"] != entry["cues"]:
-                raise FramingInputError(
-                    f"label '{name}' is both a frame and a stance class with different cues",
-                    file=schema.source,
-                    field="schema",
-                    fix="the lexicon codebook needs one cue list per label name: rename one",
-                )
-            book[name] = entry
-    return book
+    return schema.codebook()
 
 
 def cue_pattern(cue: str) -> re.Pattern:
@@ -69,33 +59,34 @@ def cue_pattern(cue: str) -> re.Pattern:
 class LexiconClassifier(FramingClassifier):
     family = "lexicon"
 
-    def __init__(self, codebook: dict | None = None, smoothing: float = 1.0):
-        # a Hydra DictConfig becomes a plain dict so the parameters stay JSON-serialisable
-        self.codebook = _plain_codebook(codebook)
+    def __init__(self, labels=None, codebook: Mapping | None = None, smoothing: float = 1.0):
+        self.labels = labels
+        self.codebook = codebook
         self.smoothing = smoothing
 
     # ------------------------------------------------------------------ the rule
     def _cues_from_codebook(self) -> dict[str, list[str]]:
-        if not self.codebook or not isinstance(self.codebook, Mapping):
+        codebook = codebook_entries(self.codebook)
+        if not codebook or not isinstance(codebook, Mapping):
             raise FramingInputError(
                 "the lexicon model needs a codebook of cue words",
                 field="model.codebook",
-                fix="train with python -m framing.train (it fills the codebook from the data "
-                "config's schema) or pass codebook_from_schema(schema)",
+                fix="pass the study's label schema (the model configs do: codebook: "
+                "${study.schema}) or a mapping label -> {cues: [...]}",
             )
-        missing = [label for label in self.labels_ if label not in self.codebook]
+        missing = [label for label in self.labels_ if label not in codebook]
         if missing:
             raise FramingInputError(
                 f"the codebook has no entry for {missing}",
                 field="model.codebook",
-                fix=f"codebook labels: {', '.join(map(str, self.codebook))}",
+                fix=f"codebook labels: {', '.join(map(str, codebook))}",
             )
-        cues = {label: _entry_cues(self.codebook[label]) for label in self.labels_}
+        cues = {label: codebook[label]["cues"] for label in self.labels_}
         if not any(cues.values()):
             raise FramingInputError(
                 f"the codebook has no cue words for any of {self.labels_}",
                 field="model.codebook",
-                fix="add cues to the labels in the data config's schema",
+                fix="add cues to the labels in the study's schema",
             )
         return cues
 
@@ -143,8 +134,8 @@ class LexiconClassifier(FramingClassifier):
             prior = (counts.sum(axis=0) + a) / (len(y) + k * a)
             self.table_ = (counts + k * a * prior) / (counts.sum(axis=1, keepdims=True) + k * a)
 
-    def predict_proba(self, texts):
-        hits = self.cue_hits(list(texts))
+    def predict_proba(self, X):
+        hits = self.cue_hits(as_texts(X))
         if self.multi_label_:
             return np.where(hits > 0, self.p_hit_, self.p_miss_).astype(float)
         return self.table_[self._buckets(hits)]
@@ -177,23 +168,3 @@ class LexiconClassifier(FramingClassifier):
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
             raise FramingInputError(f"is not a lexicon model state ({err!r})", file=path) from None
         self._compile()
-
-
-def _entry_cues(entry: Any) -> list[str]:
-    """Cues of one codebook entry: {"cues": [...]} (a bare list of cues is accepted too)."""
-    raw = entry.get("cues") if isinstance(entry, Mapping) else entry
-    return [" ".join(str(c).lower().split()) for c in (raw or []) if str(c).strip()]
-
-
-def _plain_codebook(codebook: Any) -> Any:
-    if not isinstance(codebook, Mapping):
-        return codebook
-    return {
-        str(name): {
-            "description": str(entry.get("description") or "")
-            if isinstance(entry, Mapping)
-            else "",
-            "cues": _entry_cues(entry),
-        }
-        for name, entry in codebook.items()
-    }

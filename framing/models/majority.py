@@ -11,13 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.models.base import FramingClassifier
+from framing.models.base import FramingClassifier, as_texts
 
 
 class MajorityClassifier(FramingClassifier):
     family = "majority"
 
-    def __init__(self, smoothing: float = 0.0):
+    def __init__(self, labels=None, smoothing: float = 0.0):
+        self.labels = labels
         self.smoothing = smoothing
 
     def _fit(self, texts, y):
@@ -28,8 +29,8 @@ class MajorityClassifier(FramingClassifier):
             counts = np.bincount(y, minlength=k).astype(float) + self.smoothing
             self.prior_ = counts / counts.sum()
 
-    def predict_proba(self, texts):
-        return np.tile(self.prior_, (len(texts), 1))
+    def predict_proba(self, X):
+        return np.tile(self.prior_, (len(as_texts(X)), 1))
 
     def _save(self, folder: Path) -> list[str]:
         (folder / "prior.json").write_text(json.dumps([float(p) for p in self.prior_]))

@@ -26,13 +26,13 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.encoders import (
+from framing.models.base import FramingClassifier, as_texts
+from framing.models.encoders import (
     DEFAULT_ENCODER,
     configure_torch_threads,
     new_sentence_encoder,
     save_base_encoder_record,
 )
-from framing.models.base import FramingClassifier
 from framing.models.linear_head import LinearHead, make_logistic_regression
 
 
@@ -65,6 +65,7 @@ class SetFitClassifier(FramingClassifier):
 
     def __init__(
         self,
+        labels=None,
         encoder: str = DEFAULT_ENCODER,
         max_steps: int = 20,
         num_iterations: int = 1,
@@ -75,6 +76,7 @@ class SetFitClassifier(FramingClassifier):
         class_weight: str | None = "balanced",
         random_state: int = 0,
     ):
+        self.labels = labels
         self.encoder = encoder
         self.max_steps = max_steps
         self.num_iterations = num_iterations
@@ -149,8 +151,8 @@ class SetFitClassifier(FramingClassifier):
         )
         return np.asarray(vectors, dtype=np.float32)
 
-    def predict_proba(self, texts):
-        texts = list(texts)
+    def predict_proba(self, X):
+        texts = as_texts(X)
         if not texts:
             return np.zeros((0, len(self.labels_)))
         return self.head_.predict_proba(self._encode(self.body_, texts))

@@ -36,7 +36,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from framing.errors import FramingInputError
-from framing.models.base import FramingClassifier
+from framing.models.base import FramingClassifier, as_texts
 from framing.models.sklearn_io import dump_sklearn, load_sklearn
 
 WEIGHTS_FILE = "tfidf_model.skops"
@@ -94,8 +94,9 @@ class _TfidfLinearClassifier(FramingClassifier):
         else:
             self.estimators_ = [self._fit_one(X, y)]
 
-    def predict_proba(self, texts):
-        X = self.features_.transform(list(texts))
+    def predict_proba(self, X):
+        texts = as_texts(X)
+        X = self.features_.transform(texts)
         if self.multi_label_:
             columns = [class_proba(est, X, 2)[:, 1] for est in self.estimators_]
             return np.column_stack(columns) if columns else np.zeros((len(texts), 0))
@@ -144,6 +145,7 @@ class TfidfLogisticClassifier(_TfidfLinearClassifier):
 
     def __init__(
         self,
+        labels=None,
         C: float = 4.0,
         class_weight: str | None = "balanced",
         min_df: int | float = 2,
@@ -153,6 +155,7 @@ class TfidfLogisticClassifier(_TfidfLinearClassifier):
         max_iter: int = 2000,
         random_state: int = 0,
     ):
+        self.labels = labels
         self.C = C
         self.class_weight = class_weight
         self.min_df = min_df
@@ -180,6 +183,7 @@ class TfidfSVMClassifier(_TfidfLinearClassifier):
 
     def __init__(
         self,
+        labels=None,
         C: float = 1.0,
         class_weight: str | None = "balanced",
         cv: int = 3,
@@ -190,6 +194,7 @@ class TfidfSVMClassifier(_TfidfLinearClassifier):
         max_iter: int = 5000,
         random_state: int = 0,
     ):
+        self.labels = labels
         self.C = C
         self.class_weight = class_weight
         self.cv = cv

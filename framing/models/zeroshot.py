@@ -11,7 +11,8 @@ cosine similarity to each definition:
 
 ``fit`` only records the label order and builds the definitions; it never looks at ``y``,
 so cross-validated scores of this family measure the codebook, not a learner.
-The trainer fills ``codebook`` from the label schema; without one, label names stand in.
+The model config passes the study's label schema as ``codebook`` (without one, label names
+stand in); ``null_description`` defaults to the schema's ``no_frame`` description.
 """
 
 from __future__ import annotations
@@ -24,20 +25,22 @@ from pathlib import Path
 import numpy as np
 from scipy.special import expit, softmax
 
-from framing.encoders import (
+from framing.models.base import FramingClassifier, as_texts
+from framing.models.codebook import codebook_entries, no_frame_description
+from framing.models.encoders import (
     DEFAULT_ENCODER,
     EmbeddingCache,
     l2_normalise,
     load_encoder_reference,
     save_encoder_reference,
 )
-from framing.models.base import FramingClassifier
 
 log = logging.getLogger(__name__)
 
-#: Generic fallback. A study should name its topic in it (conf/model/zeroshot.yaml does for the
-#: seed study): sentence similarity is dominated by topic, so a null description off the topic
-#: loses to every frame definition and every frame gets p close to 1.
+#: Generic fallback. A study should describe "no frame" in its own topic's words (the schema's
+#: ``no_frame``; the seed study's conf/study.yaml does): sentence similarity is dominated by
+#: topic, so a null description off the topic loses to every frame definition and every frame
+#: gets p close to 1.
 DEFAULT_NULL_DESCRIPTION = (
     "A plain factual news report of the events: the schedule, who met whom, agreements "
     "signed, figures or logistics, with no interpretation of what it means."
@@ -65,13 +68,15 @@ class ZeroShotClassifier(FramingClassifier):
 
     def __init__(
         self,
+        labels=None,
         encoder: str = DEFAULT_ENCODER,
         codebook: Mapping | None = None,
-        null_description: str = DEFAULT_NULL_DESCRIPTION,
+        null_description: str | None = None,
         temperature: float = 0.05,
         cache_dir: str | None = None,
         batch_size: int = 32,
     ):
+        self.labels = labels
         self.encoder = encoder
         self.codebook = codebook
         self.null_description = null_description
@@ -81,12 +86,19 @@ class ZeroShotClassifier(FramingClassifier):
 
     def _fit(self, texts, y):
         """Build the label definitions. ``texts`` and ``y`` are deliberately ignored."""
-        codebook = dict(self.codebook or {})
+        codebook = dict(codebook_entries(self.codebook) or {})
         missing = [label for label in self.labels_ if label not in codebook]
         if missing:
             log.warning("zero-shot: no codebook entry for %s; using the label names", missing)
         self.definitions_ = [definition_text(label, codebook.get(label)) for label in self.labels_]
-        self.null_definition_ = str(self.null_description)
+        # the study's own words for "no frame" beat the generic fallback (see DEFAULT_...)
+        self.null_definition_ = " ".join(
+            str(
+                self.null_description
+                or no_frame_description(self.codebook)
+                or DEFAULT_NULL_DESCRIPTION
+            ).split()
+        )
 
     def _embeddings(self, texts: list[str]) -> np.ndarray:
         if getattr(self, "cache_", None) is None:
@@ -94,8 +106,8 @@ class ZeroShotClassifier(FramingClassifier):
             self.cache_ = EmbeddingCache(source, self.cache_dir, self.batch_size)
         return l2_normalise(self.cache_.embed(texts))
 
-    def predict_proba(self, texts):
-        sentences = self._embeddings(list(texts))
+    def predict_proba(self, X):
+        sentences = self._embeddings(as_texts(X))
         definitions = self._embeddings(self.definitions_)
         similarity = sentences @ definitions.T
         if self.multi_label_:

@@ -1,0 +1,313 @@
+"""Self-describing classifier checkpoints: weights, a JSON record and a model card.
+
+    CKPT/
+      framing_checkpoint.json   format_version, family, params, task, labels, thresholds, the
+                                full label schema and its hash, training config, data hash,
+                                cross-validated metrics, library versions, sha256 of every file
+      weights/                  the family's save_weights() output (skops / safetensors / JSON)
+      README.md                 model card (framing.checkpoint.card), Hugging Face metadata
+
+``save_checkpoint`` writes the folder atomically; ``load_checkpoint`` (also ``framing.load``)
+refuses a checkpoint from a newer format, with a missing or altered weight file, an unknown
+family, or labels that differ from the schema the caller expects. No pickle anywhere: the
+families persist with skops, safetensors or JSON, and the hashes are checked before any weight
+file is opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from framing.checkpoint.card import model_card
+from framing.checkpoint.params import decode_params, encode_params, jsonable
+from framing.checkpoint.provenance import OPTIONAL_LIBRARIES, library_versions
+from framing.data.schema import LabelSchema, task_name
+from framing.errors import FramingInputError
+from framing.io import atomic_dir, read_json_object, sha256_file
+
+FORMAT_VERSION = 1
+INFO_FILE = "framing_checkpoint.json"
+WEIGHTS_DIR = "weights"
+CARD_FILE = "README.md"
+# Keys every format-1 record must have.
+REQUIRED_KEYS = ("family", "params", "task", "labels", "multi_label", "schema", "files")
+
+
+def schema_sha256(schema: LabelSchema | Mapping[str, Any]) -> str:
+    """Hash of a label schema's canonical JSON (key order and whitespace do not matter)."""
+    raw = schema.to_dict() if isinstance(schema, LabelSchema) else dict(schema)
+    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def study_record(study) -> dict[str, Any] | None:
+    """What the model card needs from the study: name, description, language, limitations."""
+    if study is None:
+        return None
+    keys = ("description", "language", "license", "limitations")
+    return {"name": study.name} | {k: study.config[k] for k in keys if study.config.get(k)}
+
+
+# ---------------------------------------------------------------------------- saving
+def _weight_files(folder: Path) -> dict[str, str]:
+    """{path relative to the checkpoint: sha256} for every file under weights/."""
+    weights = folder / WEIGHTS_DIR
+    return {
+        p.relative_to(folder).as_posix(): sha256_file(p)
+        for p in sorted(weights.rglob("*"))
+        if p.is_file()
+    }
+
+
+def save_checkpoint(
+    model,
+    folder: str | Path,
+    *,
+    schema: LabelSchema,
+    task: str,
+    config: Mapping[str, Any] | None = None,
+    data_sha256: str | None = None,
+    metrics: Mapping[str, Any] | None = None,
+    training_data: Mapping[str, Any] | None = None,
+    study=None,
+) -> Path:
+    """Write a fitted classifier to ``folder`` (replaced atomically if it exists).
+
+    ``training_data`` (optional, see ``training_data_summary``) gives the model card the
+    data file, sentence/article counts and outlets; without it the card uses what the
+    config and metrics say. ``study`` (a ``framing.study.Study``) gives it the study's name,
+    language and limitations.
+    """
+    from framing.models import family_class
+
+    task = task_name(task)
+    if not hasattr(model, "labels_"):
+        raise ValueError(f"{type(model).__name__} is not fitted; call fit() before saving")
+    labels = schema.labels(task)
+    if list(model.labels_) != labels:
+        raise FramingInputError(
+            f"the model's labels {list(model.labels_)} are not the schema's {task} labels {labels}",
+            field="labels",
+        )
+    if bool(model.multi_label_) != schema.is_multi_label(task):
+        raise FramingInputError(
+            f"the model is {'multi' if model.multi_label_ else 'single'}-label but task "
+            f"'{task}' is {'multi' if schema.is_multi_label(task) else 'single'}-label",
+            field="task",
+        )
+    # The checkpoint is loaded through the registry: the class must be the registered one.
+    if family_class(model.family) is not type(model):
+        raise ValueError(
+            f"{type(model).__name__} is not the class registered for family '{model.family}'"
+        )
+
+    folder = Path(folder)
+    schema_dict = schema.to_dict()
+    info: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "family": model.family,
+        "model_class": f"{type(model).__module__}:{type(model).__qualname__}",
+        "params": encode_params(model.get_params()),
+        "task": task,
+        "labels": labels,
+        "multi_label": bool(model.multi_label_),
+        "thresholds": (
+            {label: float(t) for label, t in zip(labels, model.thresholds_, strict=True)}
+            if model.multi_label_
+            else None
+        ),
+        "schema": schema_dict,
+        "schema_sha256": schema_sha256(schema_dict),
+        "config": jsonable(config, "config") if config is not None else None,
+        "data_sha256": data_sha256,
+        "training_data": jsonable(training_data, "training_data") if training_data else None,
+        "metrics": jsonable(metrics, "metrics") if metrics is not None else None,
+        "study": jsonable(study_record(study), "study"),
+        "library_versions": library_versions(),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "files": {},
+    }
+    with atomic_dir(folder) as tmp:
+        model.save_weights(tmp / WEIGHTS_DIR)
+        info["files"] = _weight_files(tmp)
+        if not info["files"]:
+            raise RuntimeError(f"{type(model).__name__}.save_weights wrote no files")
+        (tmp / INFO_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+        (tmp / CARD_FILE).write_text(model_card(info, folder), encoding="utf-8")
+    return folder
+
+
+# ---------------------------------------------------------------------------- loading
+def read_checkpoint_info(path: str | Path) -> tuple[Path, dict[str, Any]]:
+    """The checkpoint folder and its JSON record, with the format version checked."""
+    folder = Path(path)
+    if folder.is_file() and folder.name == INFO_FILE:
+        folder = folder.parent
+    if not folder.exists():
+        raise FramingInputError("the checkpoint does not exist", file=folder)
+    info_path = folder / INFO_FILE
+    if not info_path.is_file():
+        raise FramingInputError(
+            f"is not a framing checkpoint (no {INFO_FILE})",
+            file=folder,
+            fix="give the checkpoint/ folder written by framing train",
+        )
+    info = read_json_object(info_path)
+    version = info.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise FramingInputError(
+            f"has no valid format_version (got {version!r})", file=info_path, field="format_version"
+        )
+    if version > FORMAT_VERSION:
+        import framing
+
+        raise FramingInputError(
+            f"was written in checkpoint format {version}, but framing {framing.__version__} "
+            f"reads formats up to {FORMAT_VERSION}",
+            file=info_path,
+            field="format_version",
+            fix="upgrade framing (pip install --upgrade framing) to load it",
+        )
+    missing = [k for k in REQUIRED_KEYS if k not in info]
+    if missing:
+        raise FramingInputError(
+            f"is missing {', '.join(missing)}", file=info_path, fix="re-save the checkpoint"
+        )
+    return folder, info
+
+
+def verify_files(folder: Path, info: Mapping[str, Any]) -> None:
+    """Every recorded weight file exists with its recorded hash, and no other file was added."""
+    info_path = folder / INFO_FILE
+    files = info["files"]
+    if not isinstance(files, Mapping) or not files:
+        raise FramingInputError("lists no weight files", file=info_path, field="files")
+    for rel, expected in files.items():
+        parts = PurePosixPath(rel).parts
+        if PurePosixPath(rel).is_absolute() or ".." in parts or parts[:1] != (WEIGHTS_DIR,):
+            raise FramingInputError(
+                f"lists a file outside {WEIGHTS_DIR}/: '{rel}'", file=info_path, field="files"
+            )
+        path = folder / rel
+        if not path.is_file():
+            raise FramingInputError(
+                "weight file is missing",
+                file=path,
+                fix="copy the whole checkpoint folder, or re-train",
+            )
+        actual = sha256_file(path)
+        if actual != expected:
+            raise FramingInputError(
+                f"weight file was altered (sha256 {actual[:12]}..., "
+                f"recorded {str(expected)[:12]}...)",
+                file=path,
+                fix="restore the original file or re-train; weight files are never edited by hand",
+            )
+    for path in sorted((folder / WEIGHTS_DIR).rglob("*")):
+        if path.is_file() and path.relative_to(folder).as_posix() not in files:
+            raise FramingInputError(
+                "unexpected file in the weights folder (not recorded at save time)",
+                file=path,
+                fix="remove it; a checkpoint's weights are exactly the files it lists",
+            )
+
+
+def check_labels(
+    info: Mapping[str, Any],
+    folder: Path,
+    expected_schema: LabelSchema | None = None,
+    expected_labels: list[str] | None = None,
+) -> None:
+    task, labels = info["task"], list(info["labels"])
+    stored = LabelSchema.from_dict(info["schema"], source=str(folder / INFO_FILE))
+    if stored.labels(task) != labels:
+        raise FramingInputError(
+            f"records {task} labels {labels} but its schema has {stored.labels(task)}",
+            file=folder / INFO_FILE,
+            field="labels",
+        )
+    if expected_schema is not None and expected_schema.labels(task) != labels:
+        raise FramingInputError(
+            f"was trained on {task} labels {labels} (schema '{stored.name}'), but the expected "
+            f"schema '{expected_schema.name}' has {task} labels {expected_schema.labels(task)}",
+            file=folder,
+            field="labels",
+            fix="use a checkpoint trained with this label schema, or re-train",
+        )
+    if expected_labels is not None and list(expected_labels) != labels:
+        raise FramingInputError(
+            f"was trained on {task} labels {labels}, but {list(expected_labels)} were expected",
+            file=folder,
+            field="labels",
+        )
+
+
+def _warn_on_version_drift(info: Mapping[str, Any]) -> None:
+    saved = info.get("library_versions") or {}
+    now = library_versions()
+    for name in ("sklearn", "numpy", *OPTIONAL_LIBRARIES):
+        if name in saved and name in now and saved[name] != now[name]:
+            warnings.warn(
+                f"checkpoint saved with {name} {saved[name]}, loading with {now[name]}: "
+                "predictions may differ slightly",
+                stacklevel=3,
+            )
+
+
+def load_checkpoint(
+    path: str | Path,
+    expected_schema: LabelSchema | None = None,
+    expected_labels: list[str] | None = None,
+):
+    """Load and verify a checkpoint; returns the fitted ``FramingClassifier``.
+
+    The classifier carries ``checkpoint_info`` (the JSON record) and ``task_``.
+    """
+    import numpy as np
+
+    from framing.models import family_class
+
+    folder, info = read_checkpoint_info(path)
+    info_path = folder / INFO_FILE
+    try:
+        cls = family_class(info["family"])
+    except FramingInputError as err:
+        raise FramingInputError(err.message, file=info_path, field="family", fix=err.fix) from None
+    check_labels(info, folder, expected_schema, expected_labels)
+    verify_files(folder, info)
+    try:
+        params = decode_params(info["params"])
+    except (TypeError, AttributeError):
+        raise FramingInputError(
+            "params must be a JSON object", file=info_path, field="params"
+        ) from None
+    model = cls.load_weights(folder / WEIGHTS_DIR, params)
+
+    # The record and the (hashed) weights must tell the same story.
+    if list(model.labels_) != list(info["labels"]) or bool(model.multi_label_) != bool(
+        info["multi_label"]
+    ):
+        raise FramingInputError(
+            f"the weights hold labels {list(model.labels_)} but the record says {info['labels']}",
+            file=info_path,
+            field="labels",
+        )
+    if info.get("thresholds") is not None:
+        recorded = np.asarray([info["thresholds"][label] for label in info["labels"]], dtype=float)
+        if not np.allclose(recorded, model.thresholds_):
+            raise FramingInputError(
+                f"thresholds {recorded.tolist()} differ from the weights' "
+                f"{np.asarray(model.thresholds_).tolist()}",
+                file=info_path,
+                field="thresholds",
+            )
+    _warn_on_version_drift(info)
+    model.checkpoint_info = info
+    model.task_ = info["task"]
+    return model

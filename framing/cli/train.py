@@ -1,0 +1,58 @@
+"""framing train: cross-validate one classifier family on one task, then train it on all data.
+
+    framing train                                    # tfidf_lr on frames, seed 0
+    framing train task=stance model=majority eval=loo_outlet seed=1
+    framing train -m +experiment=full_comparison     # every family x task x seed
+    framing train -m +experiment=learning_curve      # ... x training fraction
+
+RUN (= hydra.run.dir) receives config.yaml, metrics.json, oof_predictions.csv, checkpoint/ and
+train.log (see ``framing.runs.job``). A run that fails leaves none of them. Bad input prints one
+``error: ...`` line and exits with 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import hydra.errors
+
+from framing.cli._common import hydra_app
+
+
+class JobFailed(hydra.errors.CompactHydraException):
+    """A sweep job stopped by bad input: Hydra prints this one line, not a traceback."""
+
+
+def train_task(cfg) -> float:
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    from framing.runs.job import discard_run, outputs_before_run, train_run
+    from framing.study.config import input_error_message
+
+    hydra_cfg = HydraConfig.get()
+    run_dir = Path(hydra_cfg.runtime.output_dir)
+    before = outputs_before_run(run_dir)
+    try:
+        return train_run(cfg, run_dir)
+    except BaseException as err:
+        discard_run(run_dir, before)
+        message = input_error_message(err)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        if hydra_cfg.mode == RunMode.MULTIRUN:  # the other jobs still run; Hydra reports at the end
+            raise JobFailed(f"{run_dir.name}: {message}") from None
+        sys.exit(2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from framing.runs.job import check_train_config
+
+    argv = sys.argv[1:] if argv is None else argv
+    return hydra_app(train_task, "train", argv, "framing train", check=check_train_config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

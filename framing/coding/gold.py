@@ -1,0 +1,128 @@
+"""The gold labelled set of a study: its sentences, coding sheets, and the assembly of gold
+labels from the first coding and the adjudication.
+
+Labels are written by people (or coders) reading the codebook; this module only lays out the
+sentences to code and merges the coded files. Gold = the first coding (``codings.first`` in
+the study config), with every adjudicated change (``codings.adjudication``) applied.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+from framing.coding.files import read_coding
+from framing.corpus import Sentence, build_sentences, read_articles
+from framing.errors import FramingInputError
+from framing.io import atomic_write_jsonl
+
+
+def study_sentences(study) -> tuple[list[Sentence], dict[str, dict]]:
+    """Clean and split the study's articles exactly as its labelled set was built."""
+    outlets = study.path("outlets") if study.value("outlets") else None
+    articles = read_articles(study.path("articles"), outlets)
+    return build_sentences(articles, study.corpus_rules())
+
+
+def blind_sample(sentences: list[Sentence], fraction: float, seed: int) -> list[Sentence]:
+    """A per-article stratified random sample, in reading order."""
+    rng = random.Random(seed)
+    chosen: set[str] = set()
+    by_article: dict[str, list[Sentence]] = {}
+    for s in sentences:
+        by_article.setdefault(s.article_id, []).append(s)
+    for article_id in sorted(by_article):
+        group = by_article[article_id]
+        k = math.ceil(len(group) * fraction)
+        chosen.update(s.sentence_id for s in rng.sample(group, k))
+    return [s for s in sentences if s.sentence_id in chosen]
+
+
+def sheet_rows(sentences: list[Sentence]) -> list[dict]:
+    """What a coder sees of each sentence (no labels, no model output)."""
+    return [
+        {
+            "sentence_id": s.sentence_id,
+            "article_id": s.article_id,
+            "position": s.position,
+            "kind": s.kind,
+            "text": s.text,
+        }
+        for s in sentences
+    ]
+
+
+def assemble(study, out: str | Path | None = None) -> Path:
+    """Merge the cleaned corpus with the first coding and the adjudicated changes into the gold
+    set (``out``, default the study's ``sentences``)."""
+    schema = study.schema
+    sentences, _ = study_sentences(study)
+    first_file = study.path("codings.first")
+    first_coding = read_coding(first_file, schema)
+    adjudication = study.value("codings.adjudication")
+    changes = read_coding(study.path("codings.adjudication"), schema) if adjudication else {}
+    missing = [s.sentence_id for s in sentences if s.sentence_id not in first_coding]
+    if missing:
+        raise FramingInputError(
+            f"{len(missing)} sentences have no label, first: {missing[0]}",
+            file=first_file,
+            field="sentence_id",
+            fix="code every sentence printed by: framing coding sheet OUT.jsonl",
+        )
+    rows = []
+    for s in sentences:
+        label = changes.get(s.sentence_id, first_coding[s.sentence_id])
+        rows.append(
+            s.to_dict()
+            | {
+                "frames": sorted(label["frames"], key=schema.frame_names.index),
+                "stance": label["stance"],
+                "note": first_coding[s.sentence_id].get("note", ""),
+                "adjudicated": s.sentence_id in changes,
+            }
+        )
+    target = Path(out) if out else study.path("sentences", must_exist=False)
+    atomic_write_jsonl(target, rows)
+    return target
+
+
+def label_counts_markdown(study) -> str:
+    """Counts per frame, per stance and per outlet of the gold set, as Markdown tables."""
+    from collections import Counter
+
+    from framing.data import load_labelled_set
+
+    schema = study.schema
+    ds = load_labelled_set(study=study)
+    n = len(ds)
+    frame_counts = Counter(schema.frame_names[f] for fs in ds["frames"] for f in fs)
+    no_frame = sum(1 for fs in ds["frames"] if not fs)
+    multi = sum(1 for fs in ds["frames"] if len(fs) > 1)
+    stance_counts = Counter(schema.stance_names[s] for s in ds["stance"])
+    groups = Counter(ds["dup_group"])
+    lines = [
+        f"{n} sentences in {len(set(ds['article_id']))} articles; "
+        f"{len(groups)} duplicate groups, {sum(1 for c in groups.values() if c > 1)} of them "
+        f"holding {sum(c for c in groups.values() if c > 1)} sentences with a (near-)copy.",
+        "",
+        "| frame | sentences | share |",
+        "|---|---:|---:|",
+    ]
+    for name in schema.frame_names:
+        lines.append(f"| {name} | {frame_counts[name]} | {100 * frame_counts[name] / n:.1f}% |")
+    lines.append(f"| (no frame) | {no_frame} | {100 * no_frame / n:.1f}% |")
+    lines.append(f"| (two or more frames) | {multi} | {100 * multi / n:.1f}% |")
+    lines += ["", "| stance | sentences | share |", "|---|---:|---:|"]
+    for name in schema.stance_names:
+        lines.append(f"| {name} | {stance_counts[name]} | {100 * stance_counts[name] / n:.1f}% |")
+    header = " | ".join(schema.frame_names + schema.stance_names)
+    lines += ["", f"| outlet | sentences | {header} | no frame |"]
+    lines.append("|---|---:|" + "---:|" * (len(schema.frame_names) + len(schema.stance_names) + 1))
+    for outlet in dict.fromkeys(ds["outlet"]):
+        rows = [r for r in ds if r["outlet"] == outlet]
+        cells = [str(sum(1 for r in rows if i in r["frames"])) for i in range(len(schema.frames))]
+        cells += [str(sum(1 for r in rows if r["stance"] == i)) for i in range(len(schema.stance))]
+        cells.append(str(sum(1 for r in rows if not r["frames"])))
+        lines.append(f"| {outlet} | {len(rows)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

