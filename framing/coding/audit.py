@@ -3,8 +3,9 @@
 Out-of-fold probabilities from ``framing train`` run folders (each sentence scored by a model
 that never saw it; several runs of one task, e.g. seeds, are averaged) go to cleanlab's
 ``find_label_issues`` (confident learning): multi-label for frames, multiclass for stance. The
-flagged sentences are ranked by cleanlab's label-quality score (self-confidence: the
-probability the model gives the coded label(s); lowest first). A flag is a reason to re-read a
+flagged sentences are ranked by cleanlab's label-quality score (``get_label_quality_scores``,
+self-confidence: the probability the model gives the coded label(s), for frames aggregated over
+the labels; lowest first). A flag is a reason to re-read a
 sentence against the codebook, not a correction: the label stays what the coders decide.
 """
 
@@ -63,8 +64,8 @@ def label_issues(run_paths: list[str | Path], texts: dict[str, str] | None = Non
             from cleanlab.multilabel_classification.rank import get_label_quality_scores
 
             given = [list(np.flatnonzero(row)) for row in truth]
-            issues = find_label_issues(
-                given, proba, multi_label=True, return_indices_ranked_by="self_confidence",
+            flagged = find_label_issues(
+                given, proba, multi_label=True,
                 n_jobs=1,  # a worker pool is slower than one process on a few hundred rows
             )  # fmt: skip
             quality = get_label_quality_scores(given, proba)
@@ -74,12 +75,12 @@ def label_issues(run_paths: list[str | Path], texts: dict[str, str] | None = Non
             from cleanlab.rank import get_label_quality_scores
 
             given = truth.argmax(axis=1)
-            issues = find_label_issues(
-                given, proba, return_indices_ranked_by="self_confidence", n_jobs=1
-            )
+            flagged = find_label_issues(given, proba, n_jobs=1)
             quality = get_label_quality_scores(given, proba)
             model = [labels[j] for j in proba.argmax(axis=1)]
             coded = [labels[j] for j in given]
+    # Most suspicious first: the flagged sentences by their label-quality score.
+    issues = sorted(np.flatnonzero(flagged), key=lambda i: (quality[i], ids[i]))
     rows = []
     for rank, i in enumerate(issues, start=1):
         rows.append(
