@@ -22,7 +22,7 @@ from framing.coding.records import read_sample_record
 from framing.coding.sampling import allocate, simple_sample, stratified_sample
 from framing.corpus import Sentence
 
-from conftest import PROJECT_ROOT
+from conftest import PROJECT_ROOT, codings, fill_sheet, label_studio_export, write_rows
 
 EXAMPLE = PROJECT_ROOT / "examples" / "congestion_charge"
 CODINGS = EXAMPLE / "codings"
@@ -56,11 +56,6 @@ def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def codings(name: str) -> dict[str, dict]:
-    rows = (json.loads(line) for line in (CODINGS / f"{name}.jsonl").read_text().splitlines())
-    return {r["sentence_id"]: r for r in rows}
-
-
 def new_study(root: Path) -> Path:
     """A copy of the example study with empty labels/."""
     study = root / "study"
@@ -71,47 +66,6 @@ def new_study(root: Path) -> Path:
 @pytest.fixture()
 def study(tmp_path) -> Path:
     return new_study(tmp_path)
-
-
-def label_studio_export(tasks: list[dict], coder: dict[str, dict], annotators=(1,)) -> list[dict]:
-    """What Label Studio exports after the coder(s) coded ``tasks`` (ids, annotations)."""
-    out = []
-    for i, task in enumerate(tasks, start=1):
-        c = coder[task["data"]["sentence_id"]]
-        result = [
-            {"from_name": "stance", "to_name": "text", "type": "choices",
-             "value": {"choices": [c["stance"]]}},
-        ]  # fmt: skip
-        if c["frames"]:
-            result.append(
-                {"from_name": "frames", "to_name": "text", "type": "choices",
-                 "value": {"choices": c["frames"]}}
-            )  # fmt: skip
-        annotations = [
-            {"id": 100 * i + a, "completed_by": a, "result": result, "was_cancelled": False}
-            for a in annotators
-        ]
-        out.append({"id": i, "data": task["data"], "annotations": annotations})
-    return out
-
-
-def fill_sheet(path: Path, coder: dict[str, dict]) -> None:
-    """A spreadsheet coder's work: marks and a stance class in the exported CSV."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    for row in rows:
-        c = coder[row["sentence_id"]]
-        for frame in ("economic_cost", "public_health"):
-            row[f"frame:{frame}"] = "x" if frame in c["frames"] else ""
-        row["stance"] = c["stance"]
-    write_rows(path, rows)
-
-
-def write_rows(path: Path, rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 # ---------------------------------------------------------------- sampling designs
