@@ -445,3 +445,21 @@ def test_the_diversity_guard_keeps_one_article_from_filling_the_batch():
     chosen = select_uncertain(scores, sentences, size=6, max_per_article=2)
     assert [sentences[i].article_id for i in chosen].count("long") == 2
     assert len(chosen) == 6 and not {21, 22} <= set(chosen)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--strategy", "active", "--size", "5"], "field '--checkpoint'"),
+        (["--strategy", "overlap"], "field '--fraction'"),
+        (["--strategy", "simple", "--size", "0"], "field '--size'"),
+        (["--strategy", "simple", "--size", "61"], "the population has 60"),
+        (["--strategy", "stratified", "--size", "9", "--allocation", "optimal"],
+         "field '--allocation'"),
+        (["--strategy", "simple", "--size", "5", "--population", "none.jsonl"], "none.jsonl"),
+    ],
+)  # fmt: skip
+def test_sample_options_that_cannot_work_write_nothing(study, options, expected):
+    before = files(study)
+    one_error(framing("coding", "sample", "labels/x.jsonl", *options, cwd=study), expected)
+    assert files(study) == before
