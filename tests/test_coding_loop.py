@@ -463,3 +463,13 @@ def test_sample_options_that_cannot_work_write_nothing(study, options, expected)
     before = files(study)
     one_error(framing("coding", "sample", "labels/x.jsonl", *options, cwd=study), expected)
     assert files(study) == before
+
+
+def test_a_batch_the_guard_cannot_fill_takes_the_most_uncertain_of_the_rest():
+    import numpy as np
+
+    from framing.coding.active import select_uncertain
+
+    sentences = [Sentence(f"s{i}", "only", "X", i, "t", "sentence", f"g{i}") for i in range(8)]
+    scores = np.linspace(0.9, 0.2, 8)
+    assert select_uncertain(scores, sentences, size=5, max_per_article=2) == [0, 1, 2, 3, 4]

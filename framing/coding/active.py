@@ -12,7 +12,9 @@ With several checkpoints (frames and stance) the sentence's score is the mean of
 Diversity guard: the batch is filled greedily by score, but no article gives more than
 ``max_per_article`` sentences and no duplicate group more than one (copies of one wire
 sentence teach the model the same thing). Without the guard a long article the model finds
-hard (or an outlet with its own vocabulary) fills the batch. Ties are broken by the seed.
+hard (or an outlet with its own vocabulary) fills the batch. When the guard leaves the batch
+short (too few articles or candidates left), the most uncertain of the rest fill it. Ties are
+broken by the seed.
 """
 
 from __future__ import annotations
@@ -72,7 +74,11 @@ def select_uncertain(
         if s.dup_group:
             groups.add(s.dup_group)
         if len(chosen) == size:
-            break
+            return chosen
+    # The guard left the batch short (few articles or candidates left): the most uncertain of
+    # the rest fill it, so a batch is only ever short when the candidates run out.
+    taken = set(chosen)
+    chosen += [int(i) for i in order if int(i) not in taken][: size - len(chosen)]
     return chosen
 
 

@@ -115,6 +115,11 @@ def draw(
         )
     refuse_existing(out, record_path(out))
     if strategy == "overlap":
+        if exclude:
+            raise FramingInputError(
+                "an overlap sample is a share of an earlier sample", field="--exclude",
+                fix="draw the earlier sample with --exclude instead",
+            )  # fmt: skip
         return _draw_overlap(study, out, parent, fraction, seed)
     if parent is not None:
         raise FramingInputError(
@@ -194,7 +199,7 @@ def _active(population: Population, size, seed, checkpoints, max_per_article) ->
             field="--checkpoint",
             fix="give --checkpoint RUN/checkpoint (once per task to combine frames and stance)",
         )
-    sampling._check_size(size, len(population.sentences))
+    sampling.check_size(size, len(population.sentences))
     models = []
     for path in checkpoints:
         model = load_checkpoint(resolve_path(path))

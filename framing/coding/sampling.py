@@ -42,7 +42,7 @@ class Drawn:
     params: dict = field(default_factory=dict)
 
 
-def _check_size(size: int | None, available: int, option: str = "--size") -> int:
+def check_size(size: int | None, available: int, option: str = "--size") -> int:
     if size is None or size < 1:
         raise FramingInputError(f"must be a positive number, got {size!r}", field=option)
     if size > available:
@@ -63,7 +63,7 @@ def census(population: Population) -> Drawn:
 
 
 def simple_sample(population: Population, size: int, seed: int) -> Drawn:
-    n = _check_size(size, len(population.sentences))
+    n = check_size(size, len(population.sentences))
     rng = np.random.default_rng(seed)
     picked = rng.choice(len(population.sentences), size=n, replace=False)
     chosen = {population.sentences[i].sentence_id for i in picked}
@@ -105,7 +105,7 @@ def stratified_sample(
     population: Population, size: int, seed: int, allocation: str = "proportional"
 ) -> Drawn:
     """A random sample within each outlet."""
-    _check_size(size, len(population.sentences))
+    check_size(size, len(population.sentences))
     by_outlet: dict[str, list[Sentence]] = {}
     for s in population.sentences:
         by_outlet.setdefault(s.outlet, []).append(s)
