@@ -2,7 +2,9 @@
 
     >>> import framing
     >>> model = framing.load("results/runs/<run>/checkpoint")
-    >>> model.predict_labels(["Putin praised decades of friendship with Hanoi."])
+    >>> model.predict_labels(["A sentence from a news article."])
+    >>> sents = framing.sentences(articles_df)   # DataFrame in (or a file), DataFrame out
+    >>> model.predict_frame(sents)                # + proba:LABEL, pred:LABEL columns
 
 Importing the package is deliberately cheap (no torch, no scikit-learn): everything is
 imported by the function that needs it. The library is organised by what it does (``corpus``,
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from framing.data.schema import LabelSchema
     from framing.models.base import FramingClassifier
 
-__all__ = ["__version__", "load"]
+__all__ = ["__version__", "load", "sentences"]
 
 
 def load(path: str | Path, expected_schema: LabelSchema | None = None) -> FramingClassifier:
@@ -33,6 +35,15 @@ def load(path: str | Path, expected_schema: LabelSchema | None = None) -> Framin
     from framing.checkpoint import load_checkpoint
 
     return load_checkpoint(path, expected_schema=expected_schema)
+
+
+def sentences(articles, outlets: str | Path | None = None, rules=None):
+    """Cleaned, split sentences with duplicate groups as a pandas DataFrame, from a DataFrame of
+    articles (a ``text`` column) or a folder / .jsonl / .csv / .parquet of articles (see
+    ``framing.notebook``)."""
+    from framing.notebook import sentences as _sentences
+
+    return _sentences(articles, outlets, rules)
 
 
 def _package_version() -> str:

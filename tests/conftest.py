@@ -7,6 +7,8 @@ never skips a family silently.
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 from pathlib import Path
 
@@ -86,3 +88,56 @@ def fit(model, texts, y, labels, multi_label=None):
     if y.ndim == 1:
         y = np.asarray(labels, dtype=object)[y]
     return model.set_params(labels=list(labels)).fit(texts, y)
+
+
+# ---------------------------------------------------------------- the second study's coders
+#: the invented second study; its codings/ hold two coders' labels, read against its codebook
+EXAMPLE_STUDY = PROJECT_ROOT / "examples" / "congestion_charge"
+
+
+def codings(name: str) -> dict[str, dict]:
+    """{sentence_id: coding} of ``examples/congestion_charge/codings/NAME.jsonl``."""
+    path = EXAMPLE_STUDY / "codings" / f"{name}.jsonl"
+    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
+    return {r["sentence_id"]: r for r in rows}
+
+
+def label_studio_export(tasks: list[dict], coder: dict[str, dict], annotators=(1,)) -> list[dict]:
+    """What Label Studio exports after the coder(s) coded ``tasks`` (ids, annotations)."""
+    out = []
+    for i, task in enumerate(tasks, start=1):
+        c = coder[task["data"]["sentence_id"]]
+        result = [
+            {"from_name": "stance", "to_name": "text", "type": "choices",
+             "value": {"choices": [c["stance"]]}},
+        ]  # fmt: skip
+        if c["frames"]:
+            result.append(
+                {"from_name": "frames", "to_name": "text", "type": "choices",
+                 "value": {"choices": c["frames"]}}
+            )  # fmt: skip
+        annotations = [
+            {"id": 100 * i + a, "completed_by": a, "result": result, "was_cancelled": False}
+            for a in annotators
+        ]
+        out.append({"id": i, "data": task["data"], "annotations": annotations})
+    return out
+
+
+def fill_sheet(path: Path, coder: dict[str, dict]) -> None:
+    """A spreadsheet coder's work: marks and a stance class in the exported CSV."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        c = coder[row["sentence_id"]]
+        for frame in ("economic_cost", "public_health"):
+            row[f"frame:{frame}"] = "x" if frame in c["frames"] else ""
+        row["stance"] = c["stance"]
+    write_rows(path, rows)
+
+
+def write_rows(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)

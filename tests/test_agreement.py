@@ -62,3 +62,28 @@ def test_agreement_command_prints_the_data_card_figures():
     for line in out.strip().splitlines():
         if line.startswith("|"):
             assert line in card, f"data card is missing or out of date: {line}"
+
+
+def test_the_krippendorff_package_agrees_with_the_hand_computed_example():
+    """The alpha behind the agreement report is the krippendorff package's (nominal level);
+    the same four units as reliability data (coders x units) give the hand-computed value."""
+    import krippendorff
+    import numpy as np
+
+    data = np.array([[0, 0, 1, 1], [0, 0, 1, 0]], dtype=float)
+    assert math.isclose(krippendorff.alpha(data, level_of_measurement="nominal"), 1 - 14 / 30)
+
+
+def test_bootstrap_interval_of_alpha():
+    from framing.coding.agreement import alpha_with_interval
+
+    perfect = alpha_with_interval([(1, 1), (0, 0)] * 20, n_boot=200)
+    assert (perfect["alpha"], perfect["ci_low"], perfect["ci_high"]) == (1.0, 1.0, 1.0)
+    noisy = [("a", "a")] * 30 + [("b", "b")] * 15 + [("a", "b")] * 5
+    result = alpha_with_interval(noisy, n_boot=500, seed=3)
+    assert result["ci_low"] < result["alpha"] < result["ci_high"] <= 1.0
+    assert result == alpha_with_interval(noisy, n_boot=500, seed=3)  # seeded
+    # resampling whole groups: two copies of each unit drawn together widen nothing away
+    grouped = alpha_with_interval(noisy + noisy, groups=list(range(50)) * 2, n_boot=500, seed=3)
+    assert math.isclose(grouped["alpha"], krippendorff_alpha_nominal(noisy + noisy))
+    assert grouped["n_boot_defined"] == 500

@@ -8,8 +8,6 @@ the study config), with every adjudicated change (``codings.adjudication``) appl
 
 from __future__ import annotations
 
-import math
-import random
 from pathlib import Path
 
 from framing.coding.files import read_coding
@@ -25,53 +23,44 @@ def study_sentences(study) -> tuple[list[Sentence], dict[str, dict]]:
     return build_sentences(articles, study.corpus_rules())
 
 
-def blind_sample(sentences: list[Sentence], fraction: float, seed: int) -> list[Sentence]:
-    """A per-article stratified random sample, in reading order."""
-    rng = random.Random(seed)
-    chosen: set[str] = set()
-    by_article: dict[str, list[Sentence]] = {}
-    for s in sentences:
-        by_article.setdefault(s.article_id, []).append(s)
-    for article_id in sorted(by_article):
-        group = by_article[article_id]
-        k = math.ceil(len(group) * fraction)
-        chosen.update(s.sentence_id for s in rng.sample(group, k))
-    return [s for s in sentences if s.sentence_id in chosen]
-
-
-def sheet_rows(sentences: list[Sentence]) -> list[dict]:
-    """What a coder sees of each sentence (no labels, no model output)."""
-    return [
-        {
-            "sentence_id": s.sentence_id,
-            "article_id": s.article_id,
-            "position": s.position,
-            "kind": s.kind,
-            "text": s.text,
-        }
-        for s in sentences
-    ]
-
-
 def assemble(study, out: str | Path | None = None) -> Path:
     """Merge the cleaned corpus with the first coding and the adjudicated changes into the gold
-    set (``out``, default the study's ``sentences``)."""
+    set (``out``, default the study's ``sentences``): every coded sentence, in reading order.
+
+    A study coded by samples has a gold set of the sentences coded so far; a study whose config
+    says ``codings.complete: true`` (the seed study) must have every sentence coded."""
     schema = study.schema
     sentences, _ = study_sentences(study)
     first_file = study.path("codings.first")
     first_coding = read_coding(first_file, schema)
     adjudication = study.value("codings.adjudication")
-    changes = read_coding(study.path("codings.adjudication"), schema) if adjudication else {}
+    adjudication = study.path("codings.adjudication", must_exist=False) if adjudication else None
+    # No adjudication file yet (nothing disagreed, or no second coding): gold = first coding.
+    changes = read_coding(adjudication, schema) if adjudication and adjudication.exists() else {}
+    known = {s.sentence_id for s in sentences}
+    unknown = [sid for sid in first_coding if sid not in known]
+    if unknown:
+        raise FramingInputError(
+            f"{len(unknown)} coded sentence(s) are not in the study's corpus, first: {unknown[0]}",
+            file=first_file,
+            field="sentence_id",
+            fix="code sentences drawn by framing coding sheet|sample from this study's articles",
+        )
     missing = [s.sentence_id for s in sentences if s.sentence_id not in first_coding]
-    if missing:
+    if missing and study.value("codings.complete", False):
         raise FramingInputError(
             f"{len(missing)} sentences have no label, first: {missing[0]}",
             file=first_file,
             field="sentence_id",
-            fix="code every sentence printed by: framing coding sheet OUT.jsonl",
+            fix="code every sentence printed by: framing coding sheet OUT.jsonl "
+            "(the study config says codings.complete: true)",
         )
+    if not first_coding:
+        raise FramingInputError("holds no coded sentence", file=first_file)
     rows = []
     for s in sentences:
+        if s.sentence_id not in first_coding:
+            continue  # not coded (yet): not part of the gold set
         label = changes.get(s.sentence_id, first_coding[s.sentence_id])
         rows.append(
             s.to_dict()

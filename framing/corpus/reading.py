@@ -105,11 +105,17 @@ def iter_articles(
     path: str | Path,
     on_bad_file: Callable[[Path, FramingInputError], None] | None = None,
 ) -> Iterator[Article]:
-    """Yield the articles at ``path``: a folder of ``.txt`` files, a ``.jsonl`` or a ``.csv``.
+    """Yield the articles at ``path``: a folder of ``.txt`` files, a ``.jsonl``, a ``.csv`` or a
+    ``.parquet`` file, or a pandas DataFrame (``framing.corpus.tables``).
 
     In a folder one bad file is passed to ``on_bad_file`` and skipped when a handler is
     given (prediction reports and skips it); without one it stops the read.
     """
+    from framing.corpus.tables import is_table, iter_parquet, iter_table
+
+    if is_table(path):  # a pandas DataFrame, one row per article
+        yield from iter_table(path)
+        return
     path = Path(path)
     if not path.exists():
         raise FramingInputError("does not exist", file=path)
@@ -136,19 +142,23 @@ def iter_articles(
         yield from _iter_csv(path)
     elif suffix == ".txt":
         yield _read_text_file(path)
+    elif suffix == ".parquet":
+        yield from iter_parquet(path)
     else:
         raise FramingInputError(
             f"unsupported input type '{suffix}'",
             file=path,
-            fix="give a folder of .txt files, a .jsonl or a .csv file",
+            fix="give a folder of .txt files, a .jsonl, a .csv or a .parquet file",
         )
 
 
 def read_articles(path: str | Path, outlets: str | Path | None = None) -> list[Article]:
     """Read every article and attach outlet metadata from an outlet table when given."""
+    from framing.corpus.tables import DATAFRAME, is_table
+
     articles = list(iter_articles(path))
     if not articles:
-        raise FramingInputError("holds no articles", file=path)
+        raise FramingInputError("holds no articles", file=DATAFRAME if is_table(path) else path)
     if outlets is not None:
         table = read_outlets(outlets)
         for article in articles:

@@ -150,6 +150,13 @@ class FramingClassifier(ClassifierMixin, BaseEstimator, ABC):
             return [[self.labels_[j] for j in np.flatnonzero(row)] for row in decisions]
         return [self.labels_[int(j)] for j in decisions.argmax(axis=1)]
 
+    def predict_frame(self, data, text_column: str = "text"):
+        """A DataFrame: ``data`` (a DataFrame of sentences, or texts) with ``proba:LABEL`` and
+        ``pred:LABEL`` columns added (``framing.notebook``)."""
+        from framing.notebook import predict_frame
+
+        return predict_frame(self, data, text_column)
+
     def set_thresholds(self, thresholds: np.ndarray) -> None:
         self.thresholds_ = np.asarray(thresholds, dtype=float)
 
