@@ -144,9 +144,7 @@ def estimate_corpus(
     check_output(out, overwrite)
     sample = read_coded_sample(Path(predictions), Path(coded), schema, record, allow_nonrandom)
     estimates, table, diffs = estimate_all(sample, pairs, level, min_coded, cluster)
-    pilots = [
-        (e.scope, e.task.task, e.series, e.ppi) for e in estimates if e.level == "sentences"
-    ]
+    pilots = [(e.scope, e.task.task, e.series, e.ppi) for e in estimates if e.level == "sentences"]
     plan = plan_rows(pilots, len(sample.table), plan_sizes, None, level)
     notes = list(sample.notes)
     report = {
