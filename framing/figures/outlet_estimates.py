@@ -16,7 +16,7 @@ import numpy as np
 from framing.evaluate.shares import ALL_OUTLETS
 from framing.figures import style
 
-ROW_IN = 0.12
+ROW_IN = 0.125
 NAME_CHARS = 24
 
 
@@ -46,7 +46,7 @@ def plot_outlet_estimates(
     data["colour"] = colour
     n_rows = len(outlets) + 2
     with style.house_style():
-        fig = style.new_figure(height=0.75 + ROW_IN * n_rows)
+        fig = style.new_figure(height=1.05 + ROW_IN * n_rows)
         ax = fig.subplots()
         for _, r in data.iterrows():
             small = isinstance(r["note"], str) and "wide interval" in r["note"]
