@@ -24,8 +24,9 @@ STANCE = ["favourable", "neutral", "critical"]
 
 def unclustered(y_all, f_all, idx, lam):
     corpus = corpus_mean(f_all[:, None], np.ones(len(f_all)))
-    return ppi_mean(y_all[idx, None], f_all[idx, None], np.arange(len(idx)), corpus, lam=lam,
-                    clustered_df=False)  # fmt: skip
+    return ppi_mean(
+        y_all[idx, None], f_all[idx, None], np.arange(len(idx)), corpus, lam=lam, clustered_df=False
+    )
 
 
 @pytest.mark.extra("dev")
@@ -69,10 +70,16 @@ def test_copies_within_an_article_widen_the_interval_as_fewer_units_would():
     f = np.where(rng.random(300) < 0.8, y, 1 - y)
     corpus = corpus_mean(f[:, None], np.ones(300))
     single = ppi_mean(y[:, None], f[:, None], np.arange(300), corpus, lam=0.5)
-    doubled = ppi_mean(np.repeat(y, 2)[:, None], np.repeat(f, 2)[:, None],
-                       np.repeat(np.arange(300), 2), corpus, lam=0.5)  # fmt: skip
-    naive = ppi_mean(np.repeat(y, 2)[:, None], np.repeat(f, 2)[:, None], np.arange(600),
-                     corpus, lam=0.5)  # fmt: skip
+    doubled = ppi_mean(
+        np.repeat(y, 2)[:, None],
+        np.repeat(f, 2)[:, None],
+        np.repeat(np.arange(300), 2),
+        corpus,
+        lam=0.5,
+    )
+    naive = ppi_mean(
+        np.repeat(y, 2)[:, None], np.repeat(f, 2)[:, None], np.arange(600), corpus, lam=0.5
+    )
     assert doubled.se[0] == pytest.approx(single.se[0], rel=1e-9)
     assert naive.se[0] < 0.82 * doubled.se[0]  # 1/sqrt(2) for the sample part
 
@@ -117,8 +124,13 @@ def make_corpus(folder: Path, seed: int = 0, n_coded: int = 160, strategy="simpl
                 pred_frames = [lab for lab in FRAMES if (lab in frames) == (rng.random() < 0.85)]
                 pred_stance = stance if rng.random() < 0.7 else STANCE[int(rng.integers(3))]
                 sid = f"s{o}_{a}_{s}"
-                row = {"sentence_id": sid, "article_id": f"{outlet[:1]}{o}-{a}", "outlet": outlet,
-                       "position": s, "text": f"Sentence {sid}."}  # fmt: skip
+                row = {
+                    "sentence_id": sid,
+                    "article_id": f"{outlet[:1]}{o}-{a}",
+                    "outlet": outlet,
+                    "position": s,
+                    "text": f"Sentence {sid}.",
+                }
                 for lab in FRAMES:
                     row |= {f"proba:{lab}": 0.5, f"pred:{lab}": int(lab in pred_frames)}
                 for lab in STANCE:
@@ -132,20 +144,34 @@ def make_corpus(folder: Path, seed: int = 0, n_coded: int = 160, strategy="simpl
         for i in pick:
             fh.write(json.dumps(truth[i]) + "\n")
     p = n_coded / len(rows)
-    units = [SampledUnit(rows[i]["sentence_id"], rows[i]["article_id"], rows[i]["outlet"], p)
-             for i in pick]  # fmt: skip
+    units = [
+        SampledUnit(rows[i]["sentence_id"], rows[i]["article_id"], rows[i]["outlet"], p)
+        for i in pick
+    ]
     write_sample_record(
-        SampleRecord(strategy, strategy != "active", "sentence", seed,
-                     {"file": "predictions.csv", "n_sentences": len(rows)}, units),
+        SampleRecord(
+            strategy,
+            strategy != "active",
+            "sentence",
+            seed,
+            {"file": "predictions.csv", "n_sentences": len(rows)},
+            units,
+        ),
         folder / "coded.jsonl",
-    )  # fmt: skip
+    )
     return table, truth
 
 
 def framing(*args, cwd=PROJECT_ROOT) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    return subprocess.run([sys.executable, "-m", "framing.cli.main", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "framing.cli.main", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def assert_bad_input(done, *needles, out: Path | None = None) -> None:
@@ -161,21 +187,37 @@ def assert_bad_input(done, *needles, out: Path | None = None) -> None:
 def test_estimate_writes_every_table_and_a_figure_per_label(tmp_path):
     table, truth = make_corpus(tmp_path)
     out = tmp_path / "est"
-    done = framing("estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
-                   "--out", str(out), "--difference", "Outlet A", "Outlet E")  # fmt: skip
+    done = framing(
+        "estimate",
+        str(tmp_path / "predictions.csv"),
+        str(tmp_path / "coded.jsonl"),
+        "--out",
+        str(out),
+        "--difference",
+        "Outlet A",
+        "Outlet E",
+    )
     assert done.returncode == 0, done.stderr
     estimates = pd.read_csv(out / "estimates.csv")
     sentences = estimates[estimates.level == "sentences"]
-    assert set(sentences.outlet) == {*(f"Outlet {c}" for c in "ABCDE"), "Tiny outlet", "All outlets"}
+    assert set(sentences.outlet) == {
+        *(f"Outlet {c}" for c in "ABCDE"),
+        "Tiny outlet",
+        "All outlets",
+    }
     assert set(sentences.label) == {*FRAMES, "no_frame", *STANCE}
     overall = sentences[sentences.outlet == "All outlets"].set_index("label")
     cc = table[[f"pred:{lab}" for lab in FRAMES]].mean().to_numpy()
     assert overall.loc[FRAMES, "classify_and_count"].to_numpy() == pytest.approx(cc, abs=1e-5)
     true_share = np.mean([[lab in t["frames"] for lab in FRAMES] for t in truth], axis=0)
-    inside = (overall.loc[FRAMES, "low"] <= true_share) & (true_share <= overall.loc[FRAMES, "high"])
+    inside = (overall.loc[FRAMES, "low"] <= true_share) & (
+        true_share <= overall.loc[FRAMES, "high"]
+    )
     assert inside.sum() >= 3  # 95% intervals: all four, or rarely three
     # the PPI++ interval is no wider than the coded sample's own
-    assert (overall["high"] - overall["low"] <= overall.coded_only_high - overall.coded_only_low + 1e-9).all()
+    assert (
+        overall["high"] - overall["low"] <= overall.coded_only_high - overall.coded_only_low + 1e-9
+    ).all()
     tiny = sentences[sentences.outlet == "Tiny outlet"]
     assert tiny.note.str.contains("wide interval").all() or (tiny.n_coded == 0).all()
     # article shares need whole articles: classify-and-count only, said so
@@ -185,8 +227,13 @@ def test_estimate_writes_every_table_and_a_figure_per_label(tmp_path):
     assert {"all but Outlet A", "Outlet E"} <= set(diffs.b)
     assert (diffs.low <= diffs.difference).all() and (diffs.difference <= diffs.high).all()
     plan = pd.read_csv(out / "plan.csv")
-    big = plan[(plan.outlet == "All outlets") & (plan.label == "neutrality")].set_index("n_coded_total")
-    assert big.half_width.is_monotonic_decreasing and big.loc[1600, "half_width"] < big.loc[25, "half_width"]
+    big = plan[(plan.outlet == "All outlets") & (plan.label == "neutrality")].set_index(
+        "n_coded_total"
+    )
+    assert (
+        big.half_width.is_monotonic_decreasing
+        and big.loc[1600, "half_width"] < big.loc[25, "half_width"]
+    )
     for label in [*FRAMES, "no_frame", *STANCE]:
         assert (out / f"outlet_estimates_{label}.png").is_file()
     report = json.loads((out / "report.json").read_text())
@@ -196,8 +243,17 @@ def test_estimate_writes_every_table_and_a_figure_per_label(tmp_path):
 
 def test_sample_size_projects_from_a_pilot(tmp_path):
     make_corpus(tmp_path, n_coded=60)
-    done = framing("sample-size", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
-                   "--sizes", "50,400", "--target", "0.05", "--out", str(tmp_path / "plan.csv"))  # fmt: skip
+    done = framing(
+        "sample-size",
+        str(tmp_path / "predictions.csv"),
+        str(tmp_path / "coded.jsonl"),
+        "--sizes",
+        "50,400",
+        "--target",
+        "0.05",
+        "--out",
+        str(tmp_path / "plan.csv"),
+    )
     assert done.returncode == 0, done.stderr
     plan = pd.read_csv(tmp_path / "plan.csv")
     overall = plan[plan.outlet == "All outlets"].set_index(["label", "n_coded_total"])
@@ -209,8 +265,14 @@ def test_sample_size_projects_from_a_pilot(tmp_path):
 def test_a_sample_the_record_calls_not_random_is_refused_then_flagged(tmp_path):
     make_corpus(tmp_path, strategy="active")
     out = tmp_path / "est"
-    args = ["estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
-            "--out", str(out), "--no-figure"]  # fmt: skip
+    args = [
+        "estimate",
+        str(tmp_path / "predictions.csv"),
+        str(tmp_path / "coded.jsonl"),
+        "--out",
+        str(out),
+        "--no-figure",
+    ]
     assert_bad_input(framing(*args), "coded.sample.json", "'random'", "not at random", out=out)
     done = framing(*args, "--allow-nonrandom")
     assert done.returncode == 0, done.stderr
@@ -224,8 +286,13 @@ def test_coded_sentence_missing_from_the_predictions(tmp_path):
     with (tmp_path / "coded.jsonl").open("a") as fh:
         fh.write(json.dumps({"sentence_id": "elsewhere", "frames": [], "stance": "neutral"}) + "\n")
     out = tmp_path / "est"
-    done = framing("estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
-                   "--out", str(out))  # fmt: skip
+    done = framing(
+        "estimate",
+        str(tmp_path / "predictions.csv"),
+        str(tmp_path / "coded.jsonl"),
+        "--out",
+        str(out),
+    )
     assert_bad_input(done, "coded.jsonl", "line 161", "'sentence_id'", "elsewhere", out=out)
 
 
@@ -236,8 +303,13 @@ def test_coded_sample_of_another_schema(tmp_path):
     lines[2] = json.dumps(first)
     (tmp_path / "coded.jsonl").write_text("\n".join(lines) + "\n")
     out = tmp_path / "est"
-    done = framing("estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
-                   "--out", str(out))  # fmt: skip
+    done = framing(
+        "estimate",
+        str(tmp_path / "predictions.csv"),
+        str(tmp_path / "coded.jsonl"),
+        "--out",
+        str(out),
+    )
     assert_bad_input(done, "coded.jsonl", "line 3", "'frames'", "economic_consequences", out=out)
 
 
@@ -245,8 +317,13 @@ def test_predictions_of_another_schema(tmp_path):
     make_corpus(tmp_path)
     table = pd.read_csv(tmp_path / "predictions.csv").rename(columns={"pred:neutral": "pred:other"})
     table.to_csv(tmp_path / "predictions.csv", index=False)
-    done = framing("estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
-                   "--out", str(tmp_path / "est"))  # fmt: skip
+    done = framing(
+        "estimate",
+        str(tmp_path / "predictions.csv"),
+        str(tmp_path / "coded.jsonl"),
+        "--out",
+        str(tmp_path / "est"),
+    )
     assert_bad_input(done, "predictions.csv", "'pred:other'", out=tmp_path / "est")
 
 
@@ -255,13 +332,23 @@ def test_coded_sentence_outside_the_sample_record_and_existing_output(tmp_path):
     record = json.loads((tmp_path / "coded.sample.json").read_text())
     record["units"] = record["units"][1:]
     (tmp_path / "coded.sample.json").write_text(json.dumps(record))
-    done = framing("estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
-                   "--out", str(tmp_path / "est"))  # fmt: skip
+    done = framing(
+        "estimate",
+        str(tmp_path / "predictions.csv"),
+        str(tmp_path / "coded.jsonl"),
+        "--out",
+        str(tmp_path / "est"),
+    )
     assert_bad_input(done, "coded.jsonl", "line 1", "sample record", out=tmp_path / "est")
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "keep.txt").write_text("not ours")
-    done = framing("estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
-                   "--out", str(tmp_path / "mine"))  # fmt: skip
+    done = framing(
+        "estimate",
+        str(tmp_path / "predictions.csv"),
+        str(tmp_path / "coded.jsonl"),
+        "--out",
+        str(tmp_path / "mine"),
+    )
     assert_bad_input(done, "mine", "already exists")
     assert (tmp_path / "mine" / "keep.txt").read_text() == "not ours"
 
@@ -271,8 +358,14 @@ def test_no_coded_sentence_in_an_outlet_gives_the_whole_range(tmp_path):
     coded = [json.loads(x) for x in (tmp_path / "coded.jsonl").read_text().splitlines()]
     kept = [c for c in coded if not c["sentence_id"].startswith("s5_")]  # drop the tiny outlet
     (tmp_path / "coded.jsonl").write_text("".join(json.dumps(c) + "\n" for c in kept))
-    done = framing("estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
-                   "--out", str(tmp_path / "est"), "--no-figure")  # fmt: skip
+    done = framing(
+        "estimate",
+        str(tmp_path / "predictions.csv"),
+        str(tmp_path / "coded.jsonl"),
+        "--out",
+        str(tmp_path / "est"),
+        "--no-figure",
+    )
     assert done.returncode == 0, done.stderr
     estimates = pd.read_csv(tmp_path / "est" / "estimates.csv")
     tiny = estimates[(estimates.outlet == "Tiny outlet") & (estimates.level == "sentences")]
@@ -288,13 +381,18 @@ def test_outlet_estimate_figure_reads_with_many_outlets(tmp_path, n_outlets):
     rng = np.random.default_rng(n_outlets)
     share = rng.random(n_outlets) * 0.5
     names = [f"Outlet with a rather long name number {i}" for i in range(n_outlets)]
-    rows = pd.DataFrame({
-        "outlet": [*names, "All outlets"], "label": "neutrality",
-        "n_coded": [*rng.integers(0, 30, n_outlets), 400],
-        "estimate": [*share, share.mean()], "low": [*share - 0.1, share.mean() - 0.02],
-        "high": [*share + 0.1, share.mean() + 0.02],
-        "classify_and_count": [*share + 0.05, share.mean() + 0.05], "note": "",
-    })  # fmt: skip
+    rows = pd.DataFrame(
+        {
+            "outlet": [*names, "All outlets"],
+            "label": "neutrality",
+            "n_coded": [*rng.integers(0, 30, n_outlets), 400],
+            "estimate": [*share, share.mean()],
+            "low": [*share - 0.1, share.mean() - 0.02],
+            "high": [*share + 0.1, share.mean() + 0.02],
+            "classify_and_count": [*share + 0.05, share.mean() + 0.05],
+            "note": "",
+        }
+    )
     rows.loc[0, ["estimate", "low", "high"]] = [np.nan, 0.0, 1.0]
     files = plot_outlet_estimates(rows, tmp_path / "fig", FRAMES, True)
     assert layout_problems(files.figure) == []

@@ -30,22 +30,46 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("predictions", type=Path, help="predictions.csv of framing predict")
     p.add_argument("coded", type=Path, help="coder file (JSONL) of the random sample")
     p.add_argument("--out", type=Path, required=True, help="output folder (must not exist)")
-    p.add_argument("--record", type=Path, default=None, help="the sample record (default: beside CODED)")
-    p.add_argument("--difference", nargs=2, action="append", default=[], metavar=("A", "B"),
-                   help="also estimate outlet A minus outlet B (repeatable)")
-    p.add_argument("--cluster", choices=("article", "sentence"), default="article",
-                   help="unit of the variance: article (default) or sentence (a simple random "
-                   "sample of sentences, articles not a source of variation)")
-    p.add_argument("--min-coded", type=int, default=10,
-                   help="below this many coded units an outlet gets at least the coded sample's width")
-    p.add_argument("--plan", type=sizes, default=None, metavar="N,N,...",
-                   help="numbers of coded sentences for plan.csv")
+    p.add_argument(
+        "--record", type=Path, default=None, help="the sample record (default: beside CODED)"
+    )
+    p.add_argument(
+        "--difference",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("A", "B"),
+        help="also estimate outlet A minus outlet B (repeatable)",
+    )
+    p.add_argument(
+        "--cluster",
+        choices=("article", "sentence"),
+        default="article",
+        help="unit of the variance: article (default) or sentence (a simple random "
+        "sample of sentences, articles not a source of variation)",
+    )
+    p.add_argument(
+        "--min-coded",
+        type=int,
+        default=10,
+        help="below this many coded units an outlet gets at least the coded sample's width",
+    )
+    p.add_argument(
+        "--plan",
+        type=sizes,
+        default=None,
+        metavar="N,N,...",
+        help="numbers of coded sentences for plan.csv",
+    )
     p.add_argument("--level", type=float, default=0.95)
-    p.add_argument("--allow-nonrandom", action="store_true",
-                   help="estimate from a non-random sample anyway, flagged invalid")
+    p.add_argument(
+        "--allow-nonrandom",
+        action="store_true",
+        help="estimate from a non-random sample anyway, flagged invalid",
+    )
     p.add_argument("--no-figure", action="store_true")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
-    args = p.parse_args(argv)  # fmt: skip
+    args = p.parse_args(argv)
 
     def body() -> None:
         from framing.estimate.planning import DEFAULT_SIZES
@@ -53,12 +77,20 @@ def main(argv: list[str] | None = None) -> int:
         from framing.study import load_study
 
         report = estimate_corpus(
-            args.predictions, args.coded, args.out, load_study().schema, record=args.record,
-            allow_nonrandom=args.allow_nonrandom, pairs=args.difference, level=args.level,
-            min_coded=args.min_coded, cluster=args.cluster,
-            plan_sizes=args.plan or DEFAULT_SIZES, figure=not args.no_figure,
+            args.predictions,
+            args.coded,
+            args.out,
+            load_study().schema,
+            record=args.record,
+            allow_nonrandom=args.allow_nonrandom,
+            pairs=args.difference,
+            level=args.level,
+            min_coded=args.min_coded,
+            cluster=args.cluster,
+            plan_sizes=args.plan or DEFAULT_SIZES,
+            figure=not args.no_figure,
             overwrite=args.overwrite,
-        )  # fmt: skip
+        )
         for note in report["notes"]:
             print(("warning: " if not report["valid"] else "note: ") + note, file=sys.stderr)
         print(

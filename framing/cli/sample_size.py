@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--level", type=float, default=0.95)
     p.add_argument("--all-outlets-only", action="store_true", help="print only the whole corpus")
     p.add_argument("--out", type=Path, default=None, help="also write the table as CSV")
-    args = p.parse_args(argv)  # fmt: skip
+    args = p.parse_args(argv)
 
     def body() -> None:
         from framing.estimate.planning import DEFAULT_SIZES, plan_table
@@ -39,9 +39,15 @@ def main(argv: list[str] | None = None) -> int:
         from framing.study import load_study
 
         table = plan_table(
-            args.predictions, args.pilot, load_study().schema, args.record,
-            args.sizes or DEFAULT_SIZES, args.target, args.level, args.cluster,
-        )  # fmt: skip
+            args.predictions,
+            args.pilot,
+            load_study().schema,
+            args.record,
+            args.sizes or DEFAULT_SIZES,
+            args.target,
+            args.level,
+            args.cluster,
+        )
         if args.out:
             with atomic_path(args.out) as tmp:
                 table.to_csv(tmp, index=False, float_format="%.4g")

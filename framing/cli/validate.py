@@ -23,24 +23,38 @@ def main(argv: list[str] | None = None) -> int:
     p = parser("framing validate", __doc__)
     p.add_argument("checkpoints", nargs="+", help="one checkpoint per task")
     p.add_argument("--coded", type=Path, required=True, help="coder file (JSONL) of the sample")
-    p.add_argument("--sentences", type=Path, required=True,
-                   help="predictions.csv (framing predict) or sentences JSONL (framing corpus)")
-    p.add_argument("--record", type=Path, default=None, help="sample record (default: beside --coded)")
+    p.add_argument(
+        "--sentences",
+        type=Path,
+        required=True,
+        help="predictions.csv (framing predict) or sentences JSONL (framing corpus)",
+    )
+    p.add_argument(
+        "--record", type=Path, default=None, help="sample record (default: beside --coded)"
+    )
     p.add_argument("--out", type=Path, default=None, help="write the report here (must not exist)")
     p.add_argument("--bootstrap", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
     p.add_argument("--level", type=float, default=0.95)
     p.add_argument("--overwrite", action="store_true")
-    args = p.parse_args(argv)  # fmt: skip
+    args = p.parse_args(argv)
 
     def body() -> None:
         from framing.estimate.validate import validate_checkpoints
         from framing.study import load_study
 
         report = validate_checkpoints(
-            args.checkpoints, args.coded, args.sentences, load_study().schema, args.out,
-            args.record, args.bootstrap, args.seed, args.level, args.overwrite,
-        )  # fmt: skip
+            args.checkpoints,
+            args.coded,
+            args.sentences,
+            load_study().schema,
+            args.out,
+            args.record,
+            args.bootstrap,
+            args.seed,
+            args.level,
+            args.overwrite,
+        )
         print(report["markdown"])
 
     return run_command(body)

@@ -118,15 +118,20 @@ def read_predictions(path: Path, schema: LabelSchema, wanted: set[str]) -> Predi
     """Per-article sums of the decisions over every sentence, and the rows of ``wanted``."""
     header = csv_header(path)
     tasks = prediction_tasks(header, schema, path)
-    columns = [*KEYS, *(["text"] if "text" in header else []), *(
-        f"pred:{label}" for t in tasks for label in t.labels
-    )]  # fmt: skip
+    columns = [
+        *KEYS,
+        *(["text"] if "text" in header else []),
+        *(f"pred:{label}" for t in tasks for label in t.labels),
+    ]
     sums, kept, n = [], [], 0
     try:
         chunks = pd.read_csv(
-            path, usecols=columns, dtype={k: str for k in (*KEYS, "text")},
-            keep_default_na=False, chunksize=CHUNK_ROWS,
-        )  # fmt: skip
+            path,
+            usecols=columns,
+            dtype={k: str for k in (*KEYS, "text")},
+            keep_default_na=False,
+            chunksize=CHUNK_ROWS,
+        )
         for chunk in chunks:
             if not chunk.filter(like="pred:").isin([0, 1]).all().all():
                 raise FramingInputError("pred: columns must hold 0 or 1", file=path)
@@ -136,8 +141,11 @@ def read_predictions(path: Path, schema: LabelSchema, wanted: set[str]) -> Predi
             sums.append(table.groupby(["outlet", "article_id"], sort=False).sum())
             hit = chunk["sentence_id"].isin(wanted)
             if hit.any():
-                kept.append(pd.concat([chunk.loc[hit, [c for c in chunk if ":" not in c]],
-                                       decisions[hit]], axis=1))  # fmt: skip
+                kept.append(
+                    pd.concat(
+                        [chunk.loc[hit, [c for c in chunk if ":" not in c]], decisions[hit]], axis=1
+                    )
+                )
             n += len(chunk)
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as err:
         if isinstance(err, FramingInputError):
@@ -250,14 +258,20 @@ def read_coded_sample(
     ids = list(records)
     corpus = read_predictions(predictions, schema, set(ids))
     check_coded_in(
-        coded, ids, set(corpus.rows["sentence_id"]), f"the predictions {predictions}",
+        coded,
+        ids,
+        set(corpus.rows["sentence_id"]),
+        f"the predictions {predictions}",
         "code a sample drawn from the predicted corpus",
-    )  # fmt: skip
+    )
     probability = record.probabilities
     check_coded_in(
-        coded, ids, set(probability), f"the sample record {record_file}",
+        coded,
+        ids,
+        set(probability),
+        f"the sample record {record_file}",
         "code only the sentences of the random sample (its record lists them)",
-    )  # fmt: skip
+    )
     rows = corpus.rows.set_index("sentence_id").loc[ids].reset_index()
     table = pd.concat(
         [rows[list(KEYS)], coded_truth(records, ids, corpus.tasks), rows.filter(like="f:")],

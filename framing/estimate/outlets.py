@@ -104,15 +104,23 @@ def article_table(sample: CodedSample, task: TaskLabels):
     for label in labels:
         population[f"f:{label}"] = (articles[f"f:{label}"] > 0).astype(float)
     if sample.record.unit != "article":
-        return population, None, (
-            "article shares need a sample of whole articles (sample record unit: article): "
-            "classify-and-count only, not corrected"
+        return (
+            population,
+            None,
+            (
+                "article shares need a sample of whole articles (sample record unit: article): "
+                "classify-and-count only, not corrected"
+            ),
         )
-    coded = sample.table.groupby(["outlet", "article_id"], sort=True).agg(
-        weight=("weight", "first"),
-        n_coded=("weight", "size"),
-        **{f"y:{label}": (f"y:{label}", "max") for label in labels},
-    ).reset_index()  # fmt: skip
+    coded = (
+        sample.table.groupby(["outlet", "article_id"], sort=True)
+        .agg(
+            weight=("weight", "first"),
+            n_coded=("weight", "size"),
+            **{f"y:{label}": (f"y:{label}", "max") for label in labels},
+        )
+        .reset_index()
+    )
     coded = coded.merge(population, on=["outlet", "article_id"], how="left")
     complete = coded["n_coded"] == coded["n_sentences"]
     note = ""
@@ -137,9 +145,14 @@ def in_scope(values: pd.Series, scope: str) -> np.ndarray:
 
 
 def estimate_level(
-    sample: CodedSample, task: TaskLabels, level_name: str, scope_names: list[str],
-    level: float, min_coded: int, cluster: str = "article",
-) -> list[ScopeEstimate]:  # fmt: skip
+    sample: CodedSample,
+    task: TaskLabels,
+    level_name: str,
+    scope_names: list[str],
+    level: float,
+    min_coded: int,
+    cluster: str = "article",
+) -> list[ScopeEstimate]:
     """Every scope's estimate of one task at one level (sentences or articles)."""
     if level_name == "sentences":
         series = task.series
@@ -186,12 +199,15 @@ def estimate_rows(estimates: list[ScopeEstimate]) -> pd.DataFrame:
     for e in estimates:
         for j, label in enumerate(e.series):
             row = {
-                "level": e.level, "task": e.task.task, "outlet": e.scope, "label": label,
+                "level": e.level,
+                "task": e.task.task,
+                "outlet": e.scope,
+                "label": label,
                 "n_population": e.n_population,
                 "n_coded": e.ppi.n if e.ppi else 0,
                 "n_coded_articles": e.ppi.n_clusters if e.ppi else 0,
                 "classify_and_count": e.classify_and_count[j],
-            }  # fmt: skip
+            }
             for name, est in (("estimate", e.ppi), ("coded_only", e.coded_only)):
                 prefix = "" if name == "estimate" else "coded_only_"
                 if est is None:
@@ -209,9 +225,7 @@ def estimate_rows(estimates: list[ScopeEstimate]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def difference_rows(
-    pairs: list[tuple[ScopeEstimate, ScopeEstimate]], level: float
-) -> pd.DataFrame:
+def difference_rows(pairs: list[tuple[ScopeEstimate, ScopeEstimate]], level: float) -> pd.DataFrame:
     """differences.csv: a - b per label with its interval, for PPI++, the coded sample alone
     and classify-and-count (no interval: it is the corpus count of the classifier)."""
     rows = []

@@ -35,7 +35,9 @@ def projected_half_width(
     s = np.asarray(scale, dtype=float)[:, None]
     v_yy, v_yf, v_ff = pilot.v_yy * s, pilot.v_yf * s, pilot.v_ff * s
     denominator = v_ff + pilot.v_pop
-    lam = np.clip(np.divide(v_yf, denominator, out=np.zeros_like(v_yf), where=denominator > 0), 0, 1)
+    lam = np.clip(
+        np.divide(v_yf, denominator, out=np.zeros_like(v_yf), where=denominator > 0), 0, 1
+    )
     variance = np.maximum(v_yy - 2 * lam * v_yf + lam**2 * denominator, 0)
     z = stats.norm.ppf((1 + level) / 2)
     return z * np.sqrt(variance), z * np.sqrt(v_yy), lam
@@ -75,11 +77,16 @@ def plan_rows(
         for i, n in enumerate(sizes):
             for j, label in enumerate(series):
                 row = {
-                    "outlet": scope, "task": task, "label": label, "n_coded_total": int(n),
-                    "n_coded_outlet": round(n * share, 1), "half_width": half[i, j],
-                    "coded_only_half_width": alone[i, j], "lambda": lam[i, j],
+                    "outlet": scope,
+                    "task": task,
+                    "label": label,
+                    "n_coded_total": int(n),
+                    "n_coded_outlet": round(n * share, 1),
+                    "half_width": half[i, j],
+                    "coded_only_half_width": alone[i, j],
+                    "lambda": lam[i, j],
                     "pilot_n_coded": pilot.n,
-                }  # fmt: skip
+                }
                 if needed is not None:
                     row[f"n_for_half_width_{target:g}"] = needed[j]
                 rows.append(row)
@@ -87,9 +94,15 @@ def plan_rows(
 
 
 def plan_table(
-    predictions, pilot, schema, record=None, sizes: Sequence[int] = DEFAULT_SIZES,
-    target: float | None = None, level: float = 0.95, cluster: str = "article",
-) -> pd.DataFrame:  # fmt: skip
+    predictions,
+    pilot,
+    schema,
+    record=None,
+    sizes: Sequence[int] = DEFAULT_SIZES,
+    target: float | None = None,
+    level: float = 0.95,
+    cluster: str = "article",
+) -> pd.DataFrame:
     """``plan_rows`` for a pilot coded sample of the corpus in ``predictions``."""
     from pathlib import Path
 

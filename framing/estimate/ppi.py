@@ -172,12 +172,16 @@ def welch_df(se_a: np.ndarray, df_a: float, se_b: np.ndarray, df_b: float) -> np
 
 
 def difference_interval(
-    est_a: np.ndarray, se_a: np.ndarray, df_a: float,
-    est_b: np.ndarray, se_b: np.ndarray, df_b: float,
+    est_a: np.ndarray,
+    se_a: np.ndarray,
+    df_a: float,
+    est_b: np.ndarray,
+    se_b: np.ndarray,
+    df_b: float,
     level: float = 0.95,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(difference, se, low, high) of a - b for estimates from disjoint sets of articles
-    (two outlets, or an outlet and the rest), which are independent."""  # fmt: skip
+    (two outlets, or an outlet and the rest), which are independent."""
     diff = est_a - est_b
     se = np.sqrt(se_a**2 + se_b**2)
     df = welch_df(se_a, df_a, se_b, df_b)

@@ -50,7 +50,9 @@ METHOD = (
 def check_output(out: Path, overwrite: bool) -> None:
     if out.exists() and not overwrite:
         raise FramingInputError(
-            "the output folder already exists", file=out, fix="choose a new --out or add --overwrite"
+            "the output folder already exists",
+            file=out,
+            fix="choose a new --out or add --overwrite",
         )
     if out.exists() and not out.is_dir():
         raise FramingInputError("the output exists and is not a folder", file=out)
@@ -66,9 +68,12 @@ def outlet_pairs(outlets: list[str], pairs: Sequence[tuple[str, str]], path) -> 
         for name in pair:
             if name not in outlets:
                 raise FramingInputError(
-                    f"outlet '{name}' is not in the predictions", file=path, field="--difference",
-                    fix=f"outlets: {', '.join(outlets[:10])}" + (" ..." if len(outlets) > 10 else ""),
-                )  # fmt: skip
+                    f"outlet '{name}' is not in the predictions",
+                    file=path,
+                    field="--difference",
+                    fix=f"outlets: {', '.join(outlets[:10])}"
+                    + (" ..." if len(outlets) > 10 else ""),
+                )
     return [(o, f"not:{o}") for o in outlets] + [tuple(p) for p in pairs]
 
 
@@ -108,19 +113,24 @@ def summary_markdown(table: pd.DataFrame, notes: list[str], level: float) -> str
     overall = table[(table.outlet == ALL_OUTLETS) & (table.level == "sentences")]
     for task, part in overall.groupby("task", sort=False):
         lines += [
-            "", f"## {task}: share of sentences, all outlets", "",
+            "",
+            f"## {task}: share of sentences, all outlets",
+            "",
             f"| label | classify-and-count | PPI++ [{pct}% CI] | coded sample only [{pct}% CI] "
-            "| lambda |", "|---|---|---|---|---|",
-        ]  # fmt: skip
+            "| lambda |",
+            "|---|---|---|---|---|",
+        ]
         for _, r in part.iterrows():
             lines.append(
                 f"| {r.label} | {r.classify_and_count:.3f} | {r.estimate:.3f} [{r.low:.3f}, "
                 f"{r.high:.3f}] | {r.coded_only:.3f} [{r.coded_only_low:.3f}, "
                 f"{r.coded_only_high:.3f}] | {r['lambda']:.2f} |"
             )
-        lines.append(f"\n{int(part.n_coded.iloc[0])} coded sentences from "
-                     f"{int(part.n_coded_articles.iloc[0])} articles; "
-                     f"{int(part.n_population.iloc[0])} sentences in the corpus.")  # fmt: skip
+        lines.append(
+            f"\n{int(part.n_coded.iloc[0])} coded sentences from "
+            f"{int(part.n_coded_articles.iloc[0])} articles; "
+            f"{int(part.n_population.iloc[0])} sentences in the corpus."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -182,7 +192,11 @@ def estimate_corpus(
                 for label in t.series:
                     part = sentences[(sentences.task == t.task) & (sentences.label == label)]
                     plot_outlet_estimates(
-                        part, tmp / f"outlet_estimates_{label}", list(t.labels), t.multi_label, level
+                        part,
+                        tmp / f"outlet_estimates_{label}",
+                        list(t.labels),
+                        t.multi_label,
+                        level,
                     )
         (tmp / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return report

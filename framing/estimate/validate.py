@@ -67,8 +67,13 @@ def sample_weights(coded: Path, record: Path | None, ids: list[str]) -> tuple[np
             "no sample record: sentences weighted equally (scores describe the coded sample)"
         )
     rec = read_sample_record(path)
-    check_coded_in(coded, ids, set(rec.probabilities), f"the sample record {path}",
-                   "code only the sentences of the sample")  # fmt: skip
+    check_coded_in(
+        coded,
+        ids,
+        set(rec.probabilities),
+        f"the sample record {path}",
+        "code only the sentences of the sample",
+    )
     note = f"weighted by the sample record {path.name} ({rec.strategy} sample)"
     if not rec.random:
         note = (
@@ -100,7 +105,9 @@ def score_task(truth, pred, clusters, weights, labels, n_boot, seed, level) -> d
     for j, label in enumerate(labels):
         entry = {"support": point["per_label"][label]["support"]}
         for name in ("precision", "recall", "f1"):
-            entry[name] = interval(point["per_label"][label][name], per_label_boot[name][:, j], level)
+            entry[name] = interval(
+                point["per_label"][label][name], per_label_boot[name][:, j], level
+            )
         result["per_label"][label] = entry
     return result
 
@@ -165,14 +172,27 @@ def validate_checkpoints(
         raise FramingInputError("codes no sentence", file=coded)
     ids = list(records)
     table = read_sentences(sentences, set(ids))
-    check_coded_in(coded, ids, set(table["sentence_id"]), f"{sentences}",
-                   "give the predictions.csv or sentences file of the corpus the sample came from")  # fmt: skip
+    check_coded_in(
+        coded,
+        ids,
+        set(table["sentence_id"]),
+        f"{sentences}",
+        "give the predictions.csv or sentences file of the corpus the sample came from",
+    )
     table = table.set_index("sentence_id").loc[ids].reset_index()
     weights, weight_note = sample_weights(coded, record, ids)
     clusters = (table["outlet"] + "\x1f" + table["article_id"]).to_numpy()
-    report = {"coded": str(coded), "sentences": str(sentences), "n_coded": len(ids),
-              "n_articles": int(len(np.unique(clusters))), "weights": weight_note,
-              "level": level, "bootstrap": n_boot, "tasks": {}, "statements": []}  # fmt: skip
+    report = {
+        "coded": str(coded),
+        "sentences": str(sentences),
+        "n_coded": len(ids),
+        "n_articles": int(len(np.unique(clusters))),
+        "weights": weight_note,
+        "level": level,
+        "bootstrap": n_boot,
+        "tasks": {},
+        "statements": [],
+    }
     per_label_rows, confusion = [], None
     for path, model, info in models:
         task, labels = info["task"], list(info["labels"])
@@ -187,23 +207,32 @@ def validate_checkpoints(
         cv = (info.get("metrics") or {}).get("macro_f1")
         cv_labels = (info.get("metrics") or {}).get("per_label") or {}
         statement = fall_statement(task, info["family"], result["macro_f1"], cv, level)
-        result |= {"checkpoint": str(path), "family": info["family"], "cv_macro_f1": cv,
-                   "statement": statement}  # fmt: skip
+        result |= {
+            "checkpoint": str(path),
+            "family": info["family"],
+            "cv_macro_f1": cv,
+            "statement": statement,
+        }
         report["tasks"][task] = result
         report["statements"].append(statement)
         for label, entry in result["per_label"].items():
             row = {"task": task, "label": label, "support": entry["support"]}
             for name in ("precision", "recall", "f1"):
-                row |= {name: entry[name]["mean"], f"{name}_low": entry[name]["ci_low"],
-                        f"{name}_high": entry[name]["ci_high"]}  # fmt: skip
+                row |= {
+                    name: entry[name]["mean"],
+                    f"{name}_low": entry[name]["ci_low"],
+                    f"{name}_high": entry[name]["ci_high"],
+                }
             row["cv_f1"] = (cv_labels.get(label) or {}).get("f1", np.nan)
             per_label_rows.append(row)
         if task == "stance":
             confusion = confusion_table(truth, pred, weights, labels)
             report["stance_confusion"] = {
-                "labels": labels, "matrix": confusion.to_numpy().tolist(),
-                "rows": "coded", "columns": "predicted",
-            }  # fmt: skip
+                "labels": labels,
+                "matrix": confusion.to_numpy().tolist(),
+                "rows": "coded",
+                "columns": "predicted",
+            }
     per_label = pd.DataFrame(per_label_rows)
     if out is not None:
         with atomic_dir(Path(out)) as tmp:
@@ -220,25 +249,39 @@ def markdown(report: dict, per_label: pd.DataFrame, confusion) -> str:
     pct = round(report["level"] * 100)
     lines = ["# Validation on the new corpus", ""]
     lines += [f"- {s}" for s in report["statements"]]
-    lines += [f"- {report['n_coded']} coded sentences from {report['n_articles']} articles; "
-              f"{report['weights']}; {pct}% cluster-bootstrap intervals over articles, "
-              f"B={report['bootstrap']}.", ""]  # fmt: skip
+    lines += [
+        f"- {report['n_coded']} coded sentences from {report['n_articles']} articles; "
+        f"{report['weights']}; {pct}% cluster-bootstrap intervals over articles, "
+        f"B={report['bootstrap']}.",
+        "",
+    ]
     for task, result in report["tasks"].items():
         m, u = result["macro_f1"], result["micro_f1"]
-        lines += [f"## {task}", "",
-                  f"macro-F1 {m['mean']:.3f} [{m['ci_low']:.3f}, {m['ci_high']:.3f}], "
-                  f"micro-F1 {u['mean']:.3f} [{u['ci_low']:.3f}, {u['ci_high']:.3f}]", "",
-                  "| label | support | precision | recall | F1 | F1 in CV |", "|---|---|---|---|---|---|"]  # fmt: skip
+        lines += [
+            f"## {task}",
+            "",
+            f"macro-F1 {m['mean']:.3f} [{m['ci_low']:.3f}, {m['ci_high']:.3f}], "
+            f"micro-F1 {u['mean']:.3f} [{u['ci_low']:.3f}, {u['ci_high']:.3f}]",
+            "",
+            "| label | support | precision | recall | F1 | F1 in CV |",
+            "|---|---|---|---|---|---|",
+        ]
         for _, r in per_label[per_label.task == task].iterrows():
-            cells = [f"{r[n]:.2f} [{r[n + '_low']:.2f}, {r[n + '_high']:.2f}]"
-                     for n in ("precision", "recall", "f1")]  # fmt: skip
-            lines.append(f"| {r.label} | {r.support:.0f} | " + " | ".join(cells) +
-                         f" | {r.cv_f1:.2f} |")  # fmt: skip
+            cells = [
+                f"{r[n]:.2f} [{r[n + '_low']:.2f}, {r[n + '_high']:.2f}]"
+                for n in ("precision", "recall", "f1")
+            ]
+            lines.append(
+                f"| {r.label} | {r.support:.0f} | " + " | ".join(cells) + f" | {r.cv_f1:.2f} |"
+            )
         lines.append("")
     if confusion is not None:
-        lines += ["## stance confusion (rows coded, columns predicted)", "",
-                  "| coded \\ predicted | " + " | ".join(confusion.columns) + " |",
-                  "|---|" + "---|" * len(confusion.columns)]  # fmt: skip
+        lines += [
+            "## stance confusion (rows coded, columns predicted)",
+            "",
+            "| coded \\ predicted | " + " | ".join(confusion.columns) + " |",
+            "|---|" + "---|" * len(confusion.columns),
+        ]
         for label, row in confusion.iterrows():
             lines.append(f"| {label} | " + " | ".join(f"{v:g}" for v in row) + " |")
     return "\n".join(lines) + "\n"

@@ -64,7 +64,9 @@ def scores_from_counts(counts: np.ndarray, labels: Sequence[str]) -> dict:
             "precision": float(precision[j]),
             "recall": float(recall[j]),
             "f1": float(f1[j]),
-            "support": int(tp[j] + fn[j]) if float(tp[j] + fn[j]).is_integer() else float(tp[j] + fn[j]),
+            "support": int(tp[j] + fn[j])
+            if float(tp[j] + fn[j]).is_integer()
+            else float(tp[j] + fn[j]),
         }
         for j, label in enumerate(labels)
     }

@@ -51,13 +51,24 @@ def plot_outlet_estimates(
         for _, r in data.iterrows():
             small = isinstance(r["note"], str) and "wide interval" in r["note"]
             ax.plot(
-                [r["low"], r["high"]], [r["row"]] * 2, color=colour, lw=0.9,
-                ls=(0, (2, 1)) if small else "-", solid_capstyle="butt",
-            )  # fmt: skip
+                [r["low"], r["high"]],
+                [r["row"]] * 2,
+                color=colour,
+                lw=0.9,
+                ls=(0, (2, 1)) if small else "-",
+                solid_capstyle="butt",
+            )
             ax.plot(
-                r["classify_and_count"], r["row"], marker="o", ms=3.2, mfc="none", mec=colour,
-                mew=0.6, alpha=0.45, ls="none",
-            )  # fmt: skip
+                r["classify_and_count"],
+                r["row"],
+                marker="o",
+                ms=3.2,
+                mfc="none",
+                mec=colour,
+                mew=0.6,
+                alpha=0.45,
+                ls="none",
+            )
             if np.isfinite(r["estimate"]):
                 ax.plot(r["estimate"], r["row"], marker="o", ms=3.2, color=colour, ls="none")
         names = [f"{short(str(r.outlet))} ({int(r.n_coded)})" for r in data.itertuples()]
@@ -76,8 +87,17 @@ def plot_outlet_estimates(
         ax.set_title(f"{style.nice_label(label)}  (outlet, coded sentences)", fontsize=7)
         handles = [
             Line2D([], [], color=colour, marker="o", ms=3.2, lw=0.9, label="corrected (PPI++)"),
-            Line2D([], [], color=colour, marker="o", ms=3.2, mfc="none", alpha=0.45, ls="none",
-                   label="classify and count"),
-        ]  # fmt: skip
+            Line2D(
+                [],
+                [],
+                color=colour,
+                marker="o",
+                ms=3.2,
+                mfc="none",
+                alpha=0.45,
+                ls="none",
+                label="classify and count",
+            ),
+        ]
         fig.legend(handles=handles, loc="outside upper center", ncols=2, handlelength=1.6)
         return style.save_figure(fig, stem, data)
