@@ -8,11 +8,11 @@ import json
 
 import numpy as np
 import pandas as pd
+from test_estimate import framing
 
 from framing.coding.records import SampledUnit, SampleRecord, write_sample_record
 
 from conftest import PROJECT_ROOT
-from test_estimate import framing
 
 NEW_OUTLET = "Unattributed summary site"  # an independent outlet: no copy of it in the others
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from test_estimate import assert_bad_input, framing
 
 
