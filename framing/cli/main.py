@@ -15,6 +15,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "learning-curve": ("learning_curve", "run or aggregate the learning-curve sweep"),
     "plot": ("plot", "redraw every figure of the paper"),
     "predict": ("predict", "apply checkpoints to new articles (Hydra)"),
+    "validate": ("validate", "score checkpoints on a coded sample of a new corpus"),
+    "estimate": ("estimate", "shares per outlet of a new corpus, corrected by a coded sample"),
+    "sample-size": ("sample_size", "expected interval width for a number of coded sentences"),
 }
 
 

@@ -23,17 +23,24 @@ def percentile_interval(replicates: np.ndarray, level: float = 0.95, axis: int =
     return low, high
 
 
-def group_counts(runs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
+def group_counts(
+    runs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], weights: np.ndarray | None = None
+) -> np.ndarray:
     """(S, G, k, 3) true-positive / false-positive / false-negative counts per seed and
-    duplicate group (groups in sorted order) from one (y_true, y_pred, groups) per seed."""
+    duplicate group (groups in sorted order) from one (y_true, y_pred, groups) per seed.
+    ``weights`` (one per row, e.g. 1 / inclusion probability of a sampled sentence) turns the
+    counts into weighted counts."""
     groups = np.asarray(runs[0][2])
     unique, inverse = np.unique(groups, return_inverse=True)
     per_group = []
     for y_true, y_pred, run_groups in runs:
         if not np.array_equal(np.asarray(run_groups), groups):
             raise ValueError("every run must cover the same sentences in the same order")
-        summed = np.zeros((len(unique), y_true.shape[1], 3), dtype=np.int64)
-        np.add.at(summed, inverse, confusion_counts(y_true, y_pred))
+        summed = np.zeros((len(unique), y_true.shape[1], 3))
+        rows = confusion_counts(y_true, y_pred).astype(float)
+        if weights is not None:
+            rows *= np.asarray(weights, dtype=float)[:, None, None]
+        np.add.at(summed, inverse, rows)
         per_group.append(summed)
     return np.stack(per_group).astype(float)
 
@@ -89,6 +96,20 @@ def cluster_bootstrap(
 ) -> dict[str, dict[str, float]]:
     """Percentile intervals from resampling duplicate groups with replacement."""
     return hierarchical_bootstrap([(y_true, y_pred, groups)], n_boot, seed, level)
+
+
+def label_score_replicates(counts: np.ndarray, group_weights: np.ndarray) -> dict[str, np.ndarray]:
+    """(B, k) precision, recall and F1 of each label in each replicate, from (G, k, 3) counts
+    per group and (B, G) group draws."""
+    from framing.evaluate.metrics import f1_from_counts, ratio
+
+    boot = np.einsum("bg,gkc->bkc", group_weights, counts)
+    tp, fp, fn = boot[..., 0], boot[..., 1], boot[..., 2]
+    return {
+        "precision": ratio(tp, tp + fp),
+        "recall": ratio(tp, tp + fn),
+        "f1": f1_from_counts(tp, fp, fn),
+    }
 
 
 def clustered_share_replicates(

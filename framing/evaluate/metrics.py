@@ -26,7 +26,8 @@ def f1_from_counts(tp, fp, fn):
     return np.divide(2 * tp, denom, out=np.zeros_like(denom), where=denom > 0)
 
 
-def _ratio(a, b):
+def ratio(a, b):
+    """a / b, 0 where b is 0 (precision or recall of a label never predicted or present)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return np.divide(a, b, out=np.zeros_like(b), where=b > 0)
 
@@ -49,17 +50,23 @@ def scores(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]) -> dic
     """Macro-F1, micro-F1 and per-label precision/recall/F1/support from (n, k) indicators.
 
     With one-hot stance indicators micro-F1 equals accuracy."""
-    counts = confusion_counts(y_true, y_pred).sum(axis=0)
+    return scores_from_counts(confusion_counts(y_true, y_pred).sum(axis=0), labels)
+
+
+def scores_from_counts(counts: np.ndarray, labels: Sequence[str]) -> dict:
+    """``scores`` from (k, 3) summed tp/fp/fn counts (weighted counts give weighted scores)."""
     tp, fp, fn = counts[:, 0], counts[:, 1], counts[:, 2]
     macro, micro = macro_micro_f1(counts)
-    precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+    precision, recall = ratio(tp, tp + fp), ratio(tp, tp + fn)
     f1 = f1_from_counts(tp, fp, fn)
     per_label = {
         label: {
             "precision": float(precision[j]),
             "recall": float(recall[j]),
             "f1": float(f1[j]),
-            "support": int(tp[j] + fn[j]),
+            "support": int(tp[j] + fn[j])
+            if float(tp[j] + fn[j]).is_integer()
+            else float(tp[j] + fn[j]),
         }
         for j, label in enumerate(labels)
     }

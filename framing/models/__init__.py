@@ -35,6 +35,8 @@ EXTRAS: dict[str, str] = {
 EXTRA_PROBES: dict[str, str] = {
     "transformers": "sentence_transformers",
     "slurm": "hydra_plugins.hydra_submitit_launcher",
+    # the dev tools: tests checking our code against a reference implementation (ppi-python)
+    "dev": "ppi_py",
 }
 
 

@@ -157,13 +157,75 @@ def comparison_table(runs: list[Run], n_boot: int = 1000, seed: int = 0, level: 
     return table[COLUMNS + label_columns + ["train_s", "evaluate_s"]].reset_index(drop=True)
 
 
+PRIMARY_PROTOCOL = "grouped_kfold"
+
+
+def split_protocols(runs: list[Run]) -> tuple[list[Run], list[Run]]:
+    """(runs of the main column, runs of the leave-one-outlet-out column). Each column is
+    pooled on its own (``pool_runs`` still refuses two eval settings within one)."""
+    protocols = list(dict.fromkeys(r.metrics["protocol"] for r in runs))
+    if len(protocols) > 2:
+        raise FramingInputError(f"runs of {len(protocols)} protocols: {protocols}")
+    primary = PRIMARY_PROTOCOL if PRIMARY_PROTOCOL in protocols else protocols[0]
+    return (
+        [r for r in runs if r.metrics["protocol"] == primary],
+        [r for r in runs if r.metrics["protocol"] != primary],
+    )
+
+
+def transfer_table(
+    main: list[Run], other: list[Run], n_boot: int = 1000, seed: int = 0, level: float = 0.95
+) -> pd.DataFrame:
+    """Per (task, model) in both columns: macro-F1 of each protocol with its interval and the
+    paired difference other - main (both predicted every sentence once, out of fold: one draw
+    of duplicate groups serves both, seeds are resampled per protocol)."""
+    pools_main, pools_other = pool_runs(main), pool_runs(other)
+    rows = []
+    for key in pools_main:
+        if key not in pools_other:
+            continue
+        a = sorted(pools_main[key], key=lambda r: r.seed)
+        b = sorted(pools_other[key], key=lambda r: r.seed)
+        if not a[0].oof["sentence_id"].equals(b[0].oof["sentence_id"]):
+            raise FramingInputError(
+                "the two protocols predicted different sentences", file=b[0].folder
+            )
+        counts_a = group_counts([r.decisions() for r in a])
+        counts_b = group_counts([r.decisions() for r in b])
+        rng = np.random.default_rng(seed)
+        groups = bootstrap_weights(rng, counts_a.shape[1], n_boot)
+        draw_a, _ = resampled_scores(counts_a, groups, bootstrap_weights(rng, len(a), n_boot))
+        draw_b, _ = resampled_scores(counts_b, groups, bootstrap_weights(rng, len(b), n_boot))
+        point_a = float(macro_micro_f1(counts_a.sum(axis=1))[0].mean())
+        point_b = float(macro_micro_f1(counts_b.sum(axis=1))[0].mean())
+        low_a, high_a = percentile_interval(draw_a, level)
+        low_b, high_b = percentile_interval(draw_b, level)
+        low_d, high_d = percentile_interval(draw_b - draw_a, level)
+        first = a[0].metrics
+        rows.append({
+            "task": key[0], "model": key[1], "model_label": first.get("model_label", key[1]),
+            "is_baseline": bool(first.get("is_baseline", False)),
+            "protocol": first["protocol"], "macro_f1": point_a, "macro_f1_low": float(low_a),
+            "macro_f1_high": float(high_a), "n_seeds": len(a),
+            "other_protocol": b[0].metrics["protocol"], "other_macro_f1": point_b,
+            "other_macro_f1_low": float(low_b), "other_macro_f1_high": float(high_b),
+            "other_n_seeds": len(b), "difference": point_b - point_a,
+            "difference_low": float(low_d), "difference_high": float(high_d),
+        })  # fmt: skip
+    return pd.DataFrame(rows).sort_values(["task", "macro_f1"], ascending=[True, False])
+
+
 def write_comparison(
     runs: list[Run], out: Path, n_boot: int = 1000, seed: int = 0, level: float = 0.95
 ) -> list[Path]:
-    """comparison.{csv,md,tex}, differences.csv and model_comparison.{pdf,png,csv} in ``out``."""
+    """comparison.{csv,md,tex}, differences.csv and model_comparison.{pdf,png,csv} in ``out``;
+    with leave-one-outlet-out runs beside grouped-CV runs, also transfer.csv and a side-by-side
+    table in comparison.md (the main tables hold the grouped-CV runs)."""
     from framing.figures.model_comparison import plot_model_comparison
-    from framing.runs.tables import differences_markdown, to_latex, to_markdown
+    from framing.runs.tables import differences_markdown, to_latex, to_markdown, transfer_markdown
 
+    runs, other = split_protocols(runs)
+    transfer = transfer_table(runs, other, n_boot, seed, level) if other else None
     table = comparison_table(runs, n_boot, seed, level)
     diffs = paired_differences(pool_runs(runs), n_boot, seed, level)
     seeds = sorted({int(s) for s in table.n_seeds})
@@ -184,10 +246,16 @@ def write_comparison(
     markdown = (
         to_markdown(table, note) + "\n" + differences_markdown(diffs, level) + "\n" + paired_note
     )
+    written = []
+    if transfer is not None:
+        with atomic_path(out / "transfer.csv") as tmp:
+            transfer.to_csv(tmp, index=False, float_format="%.4f")
+        markdown += "\n\n" + transfer_markdown(transfer, level)
+        written.append(out / "transfer.csv")
     atomic_write_text(out / "comparison.md", markdown + "\n")
     atomic_write_text(out / "comparison.tex", to_latex(table, note))
     figure = plot_model_comparison(table, out / "model_comparison")
-    written = [out / f"comparison.{ext}" for ext in ("csv", "md", "tex")] + [
+    written += [out / f"comparison.{ext}" for ext in ("csv", "md", "tex")] + [
         out / "differences.csv"
     ]
     return written + figure.paths

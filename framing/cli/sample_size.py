@@ -1,0 +1,61 @@
+"""framing sample-size: how many sentences to code, from a pilot coded sample.
+
+    framing sample-size predictions.csv labels/pilot_coded.jsonl --sizes 100,200,400
+    framing sample-size predictions.csv pilot.jsonl --target 0.05 --out plan.csv
+
+For each outlet (and all outlets), task and label: the 95% interval half-width of the PPI++
+estimate and of the coded sample alone expected with N coded sentences in total, drawn the
+way the pilot was (``framing.estimate.planning``); with ``--target``, the number of coded
+sentences that brings the half-width down to it. The pilot needs its sample record, as for
+``framing estimate``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from framing.cli._args import parser
+from framing.cli._common import run_command
+from framing.cli.estimate import sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser("framing sample-size", __doc__)
+    p.add_argument("predictions", type=Path, help="predictions.csv of framing predict")
+    p.add_argument("pilot", type=Path, help="coder file (JSONL) of the pilot random sample")
+    p.add_argument("--record", type=Path, default=None, help="the pilot's sample record")
+    p.add_argument("--sizes", type=sizes, default=None, metavar="N,N,...")
+    p.add_argument("--target", type=float, default=None, help="wanted half-width, e.g. 0.05")
+    p.add_argument("--cluster", choices=("article", "sentence"), default="article")
+    p.add_argument("--level", type=float, default=0.95)
+    p.add_argument("--all-outlets-only", action="store_true", help="print only the whole corpus")
+    p.add_argument("--out", type=Path, default=None, help="also write the table as CSV")
+    args = p.parse_args(argv)
+
+    def body() -> None:
+        from framing.estimate.planning import DEFAULT_SIZES, plan_table
+        from framing.io import atomic_path
+        from framing.study import load_study
+
+        table = plan_table(
+            args.predictions,
+            args.pilot,
+            load_study().schema,
+            args.record,
+            args.sizes or DEFAULT_SIZES,
+            args.target,
+            args.level,
+            args.cluster,
+        )
+        if args.out:
+            with atomic_path(args.out) as tmp:
+                table.to_csv(tmp, index=False, float_format="%.4g")
+        shown = table[table.outlet == "All outlets"] if args.all_outlets_only else table
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+
+    return run_command(body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,287 @@
+"""``framing validate``: how well checkpoints do on a coded random sample of a new corpus, and
+how far that falls from their own cross-validated scores.
+
+The checkpoints classify the coded sentences (texts from ``framing predict``'s
+predictions.csv or a sentences JSONL of ``framing corpus``); scores are macro/micro-F1 and
+per-label precision/recall/F1 with 95% cluster-bootstrap intervals over articles (the
+toolkit's one bootstrap, ``framing.evaluate.bootstrap``), plus the stance confusion matrix.
+When the sample record beside the coded file gives inclusion probabilities, counts are
+weighted by 1 / probability, so the scores describe the corpus rather than the sample.
+
+Writes (``--out``): validation.json (everything), per_label.csv, confusion_stance.csv and
+validation.md (the statement and the tables).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from framing.errors import FramingInputError
+from framing.estimate.inputs import KEYS, check_coded_in, csv_header
+from framing.evaluate.bootstrap import (
+    bootstrap_weights,
+    group_counts,
+    label_score_replicates,
+    percentile_interval,
+    resampled_scores,
+)
+from framing.evaluate.metrics import indicator_matrix, scores_from_counts
+from framing.io import atomic_dir, read_jsonl
+
+
+def read_sentences(path: Path, wanted: set[str]) -> pd.DataFrame:
+    """sentence_id, article_id, outlet, text of the ``wanted`` ids, from a predictions.csv or
+    a sentences JSONL."""
+    if path.suffix.lower() == ".csv":
+        header = csv_header(path)
+        missing = [c for c in (*KEYS, "text") if c not in header]
+        if missing:
+            raise FramingInputError(f"has no column {', '.join(missing)}", file=path)
+        kept = []
+        for chunk in pd.read_csv(
+            path, usecols=[*KEYS, "text"], dtype=str, keep_default_na=False, chunksize=200_000
+        ):
+            kept.append(chunk[chunk["sentence_id"].isin(wanted)])
+        return pd.concat(kept, ignore_index=True)
+    rows = []
+    for line, obj in read_jsonl(path):
+        if obj.get("sentence_id") in wanted:
+            for key in (*KEYS, "text"):
+                if not isinstance(obj.get(key), str):
+                    raise FramingInputError("missing or not text", file=path, line=line, field=key)
+            rows.append({k: obj[k] for k in (*KEYS, "text")})
+    return pd.DataFrame(rows, columns=[*KEYS, "text"])
+
+
+def sample_weights(coded: Path, record: Path | None, ids: list[str]) -> tuple[np.ndarray, str]:
+    """1 / inclusion probability from the sample record, if there is one; else equal."""
+    from framing.coding.records import read_sample_record, record_path
+
+    path = Path(record) if record else record_path(coded)
+    if not path.is_file():
+        return np.ones(len(ids)), (
+            "no sample record: sentences weighted equally (scores describe the coded sample)"
+        )
+    rec = read_sample_record(path)
+    check_coded_in(
+        coded,
+        ids,
+        set(rec.probabilities),
+        f"the sample record {path}",
+        "code only the sentences of the sample",
+    )
+    note = f"weighted by the sample record {path.name} ({rec.strategy} sample)"
+    if not rec.random:
+        note = (
+            f"NOT A RANDOM SAMPLE ({rec.strategy}, per {path.name}): the scores describe these "
+            "sentences, not the corpus"
+        )
+    weights = np.array([1 / rec.probabilities[i] for i in ids])
+    return weights / weights.mean(), note  # mean 1: counts stay on the sample's scale
+
+
+def interval(point: float, replicates: np.ndarray, level: float) -> dict[str, float]:
+    low, high = percentile_interval(replicates, level)
+    return {"mean": float(point), "ci_low": float(low), "ci_high": float(high)}
+
+
+def score_task(truth, pred, clusters, weights, labels, n_boot, seed, level) -> dict:
+    """Point scores and article-level cluster-bootstrap intervals of one task."""
+    counts = group_counts([(truth, pred, clusters)], weights)  # (1, G, k, 3)
+    rng = np.random.default_rng(seed)
+    draws = bootstrap_weights(rng, counts.shape[1], n_boot)
+    macro, micro = resampled_scores(counts, draws, np.ones((n_boot, 1)))
+    point = scores_from_counts(counts[0].sum(axis=0), labels)
+    per_label_boot = label_score_replicates(counts[0], draws)
+    result = {
+        "macro_f1": interval(point["macro_f1"], macro, level),
+        "micro_f1": interval(point["micro_f1"], micro, level),
+        "per_label": {},
+    }
+    for j, label in enumerate(labels):
+        entry = {"support": point["per_label"][label]["support"]}
+        for name in ("precision", "recall", "f1"):
+            entry[name] = interval(
+                point["per_label"][label][name], per_label_boot[name][:, j], level
+            )
+        result["per_label"][label] = entry
+    return result
+
+
+def fall_statement(task: str, family: str, new: dict, cv: dict | None, level: float) -> str:
+    pct = round(level * 100)
+    here = f"{new['mean']:.3f} [{new['ci_low']:.3f}, {new['ci_high']:.3f}]"
+    if not cv:
+        return f"{task} ({family}): macro-F1 {here} on the coded sample; the checkpoint has no cross-validated score to compare with."  # noqa: E501
+    drop = cv["mean"] - new["mean"]
+    then = f"{cv['mean']:.3f} [{cv['ci_low']:.3f}, {cv['ci_high']:.3f}]"
+    verdict = (
+        "the new corpus interval lies entirely below the cross-validated score"
+        if new["ci_high"] < cv["mean"]
+        else "the cross-validated score lies inside the new corpus interval"
+        if new["ci_low"] <= cv["mean"] <= new["ci_high"]
+        else "the new corpus interval lies above the cross-validated score"
+    )
+    direction = f"fell by {drop:.3f}" if drop > 0 else f"rose by {-drop:.3f}"
+    return (
+        f"{task} ({family}): macro-F1 {direction}, from {then} in the checkpoint's own "
+        f"cross-validation to {here} on the coded sample of the new corpus ({pct}% intervals; "
+        f"{verdict})."
+    )
+
+
+def confusion_table(truth: np.ndarray, pred: np.ndarray, weights, labels) -> pd.DataFrame:
+    matrix = np.zeros((len(labels), len(labels)))
+    np.add.at(matrix, (truth.argmax(axis=1), pred.argmax(axis=1)), weights)
+    table = pd.DataFrame(matrix, index=labels, columns=labels)
+    table.index.name = "coded \\ predicted"
+    return table
+
+
+def validate_checkpoints(
+    checkpoints: list[str | Path],
+    coded: str | Path,
+    sentences: str | Path,
+    schema,
+    out: str | Path | None = None,
+    record: str | Path | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    overwrite: bool = False,
+) -> dict:
+    from framing.checkpoint import check_labels, load_checkpoint
+    from framing.coding.files import read_coding
+    from framing.estimate.run import check_output
+
+    coded, sentences = Path(coded), Path(sentences)
+    if out is not None:
+        check_output(Path(out), overwrite)
+    models = []
+    for path in checkpoints:
+        model = load_checkpoint(path)
+        info = model.checkpoint_info
+        check_labels(info, Path(path), expected_schema=schema)
+        models.append((Path(path), model, info))
+    records = read_coding(coded, schema)
+    if not records:
+        raise FramingInputError("codes no sentence", file=coded)
+    ids = list(records)
+    table = read_sentences(sentences, set(ids))
+    check_coded_in(
+        coded,
+        ids,
+        set(table["sentence_id"]),
+        f"{sentences}",
+        "give the predictions.csv or sentences file of the corpus the sample came from",
+    )
+    table = table.set_index("sentence_id").loc[ids].reset_index()
+    weights, weight_note = sample_weights(coded, record, ids)
+    clusters = (table["outlet"] + "\x1f" + table["article_id"]).to_numpy()
+    report = {
+        "coded": str(coded),
+        "sentences": str(sentences),
+        "n_coded": len(ids),
+        "n_articles": int(len(np.unique(clusters))),
+        "weights": weight_note,
+        "level": level,
+        "bootstrap": n_boot,
+        "tasks": {},
+        "statements": [],
+    }
+    per_label_rows, confusion = [], None
+    for path, model, info in models:
+        task, labels = info["task"], list(info["labels"])
+        if task == "frames":
+            truth = np.array([[float(lab in records[i]["frames"]) for lab in labels] for i in ids])
+        else:
+            truth = indicator_matrix(
+                np.array([labels.index(records[i]["stance"]) for i in ids]), False, len(labels)
+            )
+        pred = np.asarray(model.predict_indicators(table["text"].tolist()))
+        result = score_task(truth, pred, clusters, weights, labels, n_boot, seed, level)
+        cv = (info.get("metrics") or {}).get("macro_f1")
+        cv_labels = (info.get("metrics") or {}).get("per_label") or {}
+        statement = fall_statement(task, info["family"], result["macro_f1"], cv, level)
+        result |= {
+            "checkpoint": str(path),
+            "family": info["family"],
+            "cv_macro_f1": cv,
+            "statement": statement,
+        }
+        report["tasks"][task] = result
+        report["statements"].append(statement)
+        for label, entry in result["per_label"].items():
+            row = {"task": task, "label": label, "support": entry["support"]}
+            for name in ("precision", "recall", "f1"):
+                row |= {
+                    name: entry[name]["mean"],
+                    f"{name}_low": entry[name]["ci_low"],
+                    f"{name}_high": entry[name]["ci_high"],
+                }
+            row["cv_f1"] = (cv_labels.get(label) or {}).get("f1", np.nan)
+            per_label_rows.append(row)
+        if task == "stance":
+            confusion = confusion_table(truth, pred, weights, labels)
+            report["stance_confusion"] = {
+                "labels": labels,
+                "matrix": confusion.to_numpy().tolist(),
+                "rows": "coded",
+                "columns": "predicted",
+            }
+    per_label = pd.DataFrame(per_label_rows)
+    if out is not None:
+        with atomic_dir(Path(out)) as tmp:
+            per_label.to_csv(tmp / "per_label.csv", index=False, float_format="%.4f")
+            if confusion is not None:
+                confusion.to_csv(tmp / "confusion_stance.csv", float_format="%.4g")
+            (tmp / "validation.md").write_text(markdown(report, per_label, confusion))
+            (tmp / "validation.json").write_text(json.dumps(report, indent=2) + "\n")
+    report["markdown"] = markdown(report, per_label, confusion)
+    return report
+
+
+def markdown(report: dict, per_label: pd.DataFrame, confusion) -> str:
+    pct = round(report["level"] * 100)
+    lines = ["# Validation on the new corpus", ""]
+    lines += [f"- {s}" for s in report["statements"]]
+    lines += [
+        f"- {report['n_coded']} coded sentences from {report['n_articles']} articles; "
+        f"{report['weights']}; {pct}% cluster-bootstrap intervals over articles, "
+        f"B={report['bootstrap']}.",
+        "",
+    ]
+    for task, result in report["tasks"].items():
+        m, u = result["macro_f1"], result["micro_f1"]
+        lines += [
+            f"## {task}",
+            "",
+            f"macro-F1 {m['mean']:.3f} [{m['ci_low']:.3f}, {m['ci_high']:.3f}], "
+            f"micro-F1 {u['mean']:.3f} [{u['ci_low']:.3f}, {u['ci_high']:.3f}]",
+            "",
+            "| label | support | precision | recall | F1 | F1 in CV |",
+            "|---|---|---|---|---|---|",
+        ]
+        for _, r in per_label[per_label.task == task].iterrows():
+            cells = [
+                f"{r[n]:.2f} [{r[n + '_low']:.2f}, {r[n + '_high']:.2f}]"
+                for n in ("precision", "recall", "f1")
+            ]
+            lines.append(
+                f"| {r.label} | {r.support:.0f} | " + " | ".join(cells) + f" | {r.cv_f1:.2f} |"
+            )
+        lines.append("")
+    if confusion is not None:
+        lines += [
+            "## stance confusion (rows coded, columns predicted)",
+            "",
+            "| coded \\ predicted | " + " | ".join(confusion.columns) + " |",
+            "|---|" + "---|" * len(confusion.columns),
+        ]
+        for label, row in confusion.iterrows():
+            lines.append(f"| {label} | " + " | ".join(f"{v:g}" for v in row) + " |")
+    return "\n".join(lines) + "\n"
