@@ -276,3 +276,19 @@ def test_the_study_overrides_the_package_rules(rules):
     package = CorpusRules.with_overrides({})
     assert package.normalise("Putin in Viet Nam.") == "putin in viet nam"
     assert "study.yaml" in rules.source and "study.yaml" not in package.source
+
+
+def test_word_list_comes_from_wordfreq_and_equals_the_list_it_replaces():
+    """The glued-word splitter's list is built from the installed wordfreq package; it is the
+    same list (same words, same order) as the 159,442-word copy vendored before issue 12, so
+    splitting the seed pages is unchanged (tests/test_data.py rebuilds the gold set)."""
+    import hashlib
+    from importlib import resources
+
+    from framing.corpus.words import word_ranks
+
+    words = list(word_ranks("en"))
+    digest = hashlib.sha256("\n".join(words).encode()).hexdigest()
+    assert len(words) == 159_442
+    assert digest == "88d9164272d86666df6c6a0f977e2067aa6bd7d6de94e1323dfd7665904ff0c6"
+    assert not resources.files("framing.corpus").joinpath("english_words.txt").is_file()

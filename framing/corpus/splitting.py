@@ -9,10 +9,8 @@ the full stop (or after a stray space), stray full stops, and headings without p
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib import resources
-
 from framing.corpus.rules import CorpusRules
+from framing.corpus.words import word_ranks
 
 # Short words allowed as one half of a glued pair ("bodyso" -> "body so"); longer halves must
 # be in the word list. Keeps "impartial" from becoming "im partial".
@@ -27,20 +25,13 @@ CLOSE_QUOTES = "”’\"')]"
 COMMON_WORD_RANK = 40_000
 
 
-@lru_cache(maxsize=1)
-def _word_ranks() -> dict[str, int]:
-    text = resources.files("framing.corpus").joinpath("english_words.txt").read_text("utf-8")
-    words = [w for w in text.split("\n") if w and not w.startswith("#")]
-    return {w: rank for rank, w in enumerate(words)}
-
-
 def unglue_word(word: str, rules: CorpusRules) -> str:
     """Split a lowercase token glued from two words ("greatdespite"), or return it unchanged.
 
     Only a token that is not itself a word is split, and only into two common words; among
     several such splits the most balanced wins (long halves are stronger evidence).
     """
-    ranks = _word_ranks()
+    ranks = word_ranks()
     if len(word) < rules.min_glued_length or word in ranks or word in rules.extra_words:
         return word
 
