@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 
 from framing.coding.files import read_coding
-from framing.corpus import Sentence, build_sentences, read_articles
+from framing.corpus import Sentence, build_sentences, for_classification, read_articles
 from framing.errors import FramingInputError
 from framing.io import atomic_write_jsonl
 
@@ -22,7 +22,9 @@ def study_sentences(study) -> tuple[list[Sentence], dict[str, dict]]:
     """Clean and split the study's articles exactly as its labelled set was built."""
     outlets = study.path("outlets") if study.value("outlets") else None
     articles = read_articles(study.path("articles"), outlets)
-    return build_sentences(articles, study.corpus_rules())
+    rules = study.corpus_rules()
+    sentences, reports = build_sentences(articles, rules)
+    return for_classification(sentences, rules), reports
 
 
 def blind_sample(sentences: list[Sentence], fraction: float, seed: int) -> list[Sentence]:
@@ -74,7 +76,7 @@ def assemble(study, out: str | Path | None = None) -> Path:
     for s in sentences:
         label = changes.get(s.sentence_id, first_coding[s.sentence_id])
         rows.append(
-            s.to_dict()
+            s.labelled_fields()
             | {
                 "frames": sorted(label["frames"], key=schema.frame_names.index),
                 "stance": label["stance"],
