@@ -92,23 +92,11 @@ def score_half(half: str, verbose: bool = False) -> dict:
         for s in sentences:
             kept_words.setdefault(s.line, []).extend(_words(s.text))
         style = by_style.setdefault(page.style, Counter())
-        for m in page.lines:
-            got = kept_words.get(m.number, [])
-            outcomes = []
-            if not m.keep:
-                outcomes.append("tp" if not got else "fn")
-            else:
-                expected = _words(SPAN.sub("", m.text) if not m.spans else _without(m))
-                lost = Counter(expected) - Counter(got)
-                outcomes.append("fp" if lost else "tn")
-                for span in m.spans:
-                    span_words = Counter(_words(span))
-                    outcomes.append("fn" if not span_words - Counter(got) else "tp")
-            for outcome in outcomes:
-                counts[outcome] += 1
-                style[outcome] += 1
-                if outcome in ("fp", "fn"):
-                    errors.append(f"{outcome.upper()} {page.name}:{m.number} {m.text}")
+        for outcome, m in _outcomes(page, kept_words):
+            counts[outcome] += 1
+            style[outcome] += 1
+            if outcome in ("fp", "fn"):
+                errors.append(f"{outcome.upper()} {page.name}:{m.number} {m.text}")
     if verbose:
         print("\n".join(errors), file=sys.stderr)
     return {
@@ -118,6 +106,33 @@ def score_half(half: str, verbose: bool = False) -> dict:
         "by_style": {k: _scores(v) for k, v in sorted(by_style.items())},
         "errors": errors,
     }
+
+
+def _outcomes(page: Page, kept_words: dict[int, list[str]]):
+    """(tp/fp/fn/tn, line) for every scored unit of a page. Copies of one line in a page (a
+    headline printed twice) are scored together: which copy is marked as the repeat is
+    arbitrary, so what counts is how many copies were removed against how many should be."""
+    copies: dict[str, list[MarkedLine]] = {}
+    for m in page.lines:
+        copies.setdefault(m.text, []).append(m)
+    for group in copies.values():
+        if len(group) > 1 and not any(m.spans for m in group):
+            should = sum(not m.keep for m in group)
+            did = sum(not kept_words.get(m.number) for m in group)
+            yield from [("tp", group[0])] * min(should, did)
+            yield from [("fp", group[0])] * max(0, did - should)
+            yield from [("fn", group[0])] * max(0, should - did)
+            yield from [("tn", group[0])] * (len(group) - max(should, did))
+            continue
+        for m in group:
+            got = kept_words.get(m.number, [])
+            if not m.keep:
+                yield ("tp" if not got else "fn"), m
+                continue
+            lost = Counter(_words(_without(m))) - Counter(got)
+            yield ("fp" if lost else "tn"), m
+            for span in m.spans:
+                yield ("fn" if not Counter(_words(span)) - Counter(got) else "tp"), m
 
 
 def _without(m: MarkedLine) -> str:
