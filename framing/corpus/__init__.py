@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from framing.corpus.cleaning import CleanedArticle, RemovedLine, clean_article
 from framing.corpus.debris import PageContext, debris_reason
@@ -41,7 +41,7 @@ __all__ = [
 SENTENCE_FIELDS = ("sentence_id", "article_id", "outlet", "position", "text", "kind", "dup_group")
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     sentence_id: str
     article_id: str
@@ -60,7 +60,7 @@ class Sentence:
     line: int = 0
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def labelled_fields(self) -> dict:
         return {k: getattr(self, k) for k in SENTENCE_FIELDS}
@@ -95,7 +95,11 @@ def article_sentences(
     for p_index, (line_no, paragraph) in enumerate(cleaned.paragraphs):
         parts = split_sentences(paragraph, rules, None if in_study_language else language)
         for u_index, text in enumerate(parts):
-            if len(parts) > 1 and not rules.protected(text):
+            if (
+                len(parts) > 1
+                and len(text.split()) <= rules.debris.max_sentence_words
+                and not rules.protected(text)
+            ):
                 why = debris_reason(text, rules.debris, context)
                 if why:  # a call to action or a credit glued into a paragraph
                     cleaned.removed.append(RemovedLine(line_no, "debris_score", text, why))
@@ -129,6 +133,13 @@ def article_sentences(
     return sentences, cleaned
 
 
+def why_no_sentences(cleaned: CleanedArticle) -> str:
+    """Why an article with text gave no sentence (for the reports: no article vanishes)."""
+    if not cleaned.paragraphs:
+        return "every line was removed as page debris" if cleaned.removed else "no text"
+    return "no classifiable text (no letter or digit in what was kept)"
+
+
 def for_classification(sentences: Iterable[Sentence], rules: CorpusRules) -> list[Sentence]:
     """The sentences that are coded and classified: truncated pieces are left out unless the
     rules keep them (``units.keep_truncated``)."""
@@ -148,10 +159,10 @@ def build_sentences(
 ) -> tuple[list[Sentence], dict[str, dict]]:
     """All sentences with duplicate groups across articles, and a cleaning report per article.
 
-    ``articles`` is read twice when no ``facts`` are given (a list, not a generator): once to
-    gather the corpus facts, once to clean."""
-    articles = list(articles)
+    Without ``facts`` the articles are held in a list and read twice (facts, then cleaning);
+    a caller that can read its input twice passes the facts and an iterator instead."""
     if facts is None:
+        articles = list(articles)
         facts = gather_corpus_facts(articles, rules)
     sentences: list[Sentence] = []
     reports: dict[str, dict] = {}
@@ -159,6 +170,8 @@ def build_sentences(
         sents, cleaned = article_sentences(article, rules, facts)
         sentences.extend(sents)
         reports[article.article_id] = cleaned.report() | {"sentences": len(sents)}
+        if not sents:
+            reports[article.article_id]["why_no_sentences"] = why_no_sentences(cleaned)
     groups = duplicate_groups([s.text for s in sentences], rules)
     outlets_of: dict[int, set[str]] = {}
     for s, root in zip(sentences, groups, strict=True):

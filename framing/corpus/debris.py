@@ -82,6 +82,63 @@ PATTERNS: dict[str, re.Pattern] = {
     ),
     "menu": re.compile(r"(?:\S[^|›»·]{0,30}\s[|›»·]\s){2,}|^(?:\S+\s[|›»·]\s)+\S"),
 }
+#: (words, characters): a line must hold one of a feature's words (lowercase) or characters
+#: before its pattern is tried; the regexes are slow on long lines, a set test is not
+TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
+    name: (frozenset(words.split()), chars)
+    for name, words, chars in [
+        ("link", "http https www com org net", "@/"),
+        (
+            "credit",
+            "photo photos image images video videos picture pictures credit credits "
+            "getty pool file",
+            "/",
+        ),
+        (
+            "call_to_action",
+            "subscribe subscribed subscription subscriber subscribers sign "
+            "log logged newsletter newsletters click tap reading continues read comments "
+            "leave download app join follow share loading skip related licensing "
+            "reprint reprints tag tags tagged recommended inbox latest whatsapp telegram",
+            "",
+        ),
+        ("comment_form", "email e-mail required save", "*"),
+        (
+            "legal",
+            "disclaimer copyright rights views reflect edited auto-generated editorial "
+            "published republished republish appeared distributed creative principles standards "
+            "permission release",
+            "©",
+        ),
+        (
+            "contributor",
+            "contributed reporting editing writing editor source sources author "
+            "written writes covers",
+            "",
+        ),
+        ("timestamp", "updated published posted ago read", "0123456789:"),
+        ("dateline", "", "("),
+        ("menu", "", "|›»·"),
+    ]
+}
+#: words common in prose that trigger a feature only in lines of at most 12 words
+SHORT_LINE_WORDS = {"call_to_action": frozenset({"comment", "like", "from", "more", "add", "post"})}
+#: features looked for only in short lines (at most this many words): a timestamp, a menu or
+#: a lone dateline is never a long line
+SHORT_LINE_FEATURES = {"timestamp": 15, "menu": 30, "dateline": 12}
+
+
+def _triggered(name: str, line: str, tokens: set[str], n_words: int) -> bool:
+    if n_words > SHORT_LINE_FEATURES.get(name, n_words):
+        return False
+    words, chars = TRIGGERS[name]
+    if name == "contributor" and line[:3].lower() == "by ":
+        return True
+    if n_words <= 12 and not SHORT_LINE_WORDS.get(name, frozenset()).isdisjoint(tokens):
+        return True
+    return not words.isdisjoint(tokens) or any(c in line for c in chars)
+
+
 #: words of a Title Case masthead ("Harbor Times", "Courtside Wire")
 MASTHEAD = re.compile(
     r"^(?:[A-Z][\w&’'.-]*\s){0,3}(?:Times|Wire|Post|News|Press|Herald|Review|Courier|Daily"
@@ -129,7 +186,12 @@ def debris_features(line: str, rules: DebrisRules, context: PageContext) -> list
     """The names of the debris and prose features a line shows."""
     words = _WORD.findall(line)
     n = len(words)
-    fired = [name for name, rx in PATTERNS.items() if rx.search(line)]
+    tokens = {w.lower() for w in words}
+    fired = [
+        name
+        for name, rx in PATTERNS.items()
+        if _triggered(name, line, tokens, n) and rx.search(line)
+    ]
     lowered = line.lower().strip(" :.")
     squashed = _squash(line)
     names = context.names()

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from framing.corpus.cleaning import line_key, normalise_line
-from framing.corpus.reading import Article
+from framing.corpus.reading import Article, ArticleIds, check_duplicate_ids
 from framing.corpus.rules import CorpusRules
 
 
@@ -30,8 +30,10 @@ def line_hash(key: str) -> int:
 class CorpusFacts:
     #: per outlet, hashes of the lines found in ``min_articles`` or more different stories
     chrome_lines: dict[str, set[int]] = field(default_factory=dict)
-    #: how many articles carry each article id (only ids seen more than once are kept)
+    #: article ids used by more than one article, with the source of each (file, file:line)
     duplicate_ids: dict[str, list[str]] = field(default_factory=dict)
+    #: for each duplicated id, the new ids of its second, third, ... article when both are kept
+    renamed_ids: dict[str, list[str]] = field(default_factory=dict)
     n_articles: int = 0
     #: articles per outlet
     outlet_articles: dict[str, int] = field(default_factory=dict)
@@ -56,20 +58,14 @@ def gather_corpus_facts(articles: Iterable[Article], rules: CorpusRules) -> Corp
     """One pass over ``articles``: repeated chrome per outlet and the article-id counts."""
     # (outlet, line hash) -> story signatures it was seen in, capped at min_articles
     seen_in: dict[tuple[str, int], set[int]] = defaultdict(set)
-    first_source: dict[str, str] = {}
-    duplicates: dict[str, list[str]] = {}
+    ids = ArticleIds()
     per_outlet: Counter = Counter()
     n = 0
     need = max(rules.chrome_min_articles, 2)
     for article in articles:
         n += 1
         per_outlet[article.outlet] += 1
-        source = article.source or f"article {n}"
-        if article.article_id in first_source:
-            duplicates.setdefault(article.article_id, [first_source[article.article_id]])
-            duplicates[article.article_id].append(source)
-        else:
-            first_source[article.article_id] = source
+        ids.add(article)
         lines = [normalise_line(raw) for raw in article.text.splitlines()]
         lines = [x for x in lines if x]
         story = _story_signature(lines)
@@ -85,7 +81,27 @@ def gather_corpus_facts(articles: Iterable[Article], rules: CorpusRules) -> Corp
             chrome.setdefault(outlet, set()).add(h)
     return CorpusFacts(
         chrome_lines=chrome,
-        duplicate_ids=duplicates,
+        duplicate_ids=ids.duplicates,
+        renamed_ids=ids.renaming(),
         n_articles=n,
         outlet_articles=dict(per_outlet),
     )
+
+
+def check_article_ids(facts: CorpusFacts, keep_both: bool, option: str) -> list[str]:
+    """Stop on an article id used twice, naming both sources, unless ``keep_both``; then
+    return what will be renamed (one line each). ``option``: how the user keeps both."""
+    return check_duplicate_ids(facts.duplicate_ids, facts.renamed_ids, keep_both, option)
+
+
+def with_unique_ids(articles: Iterable[Article], facts: CorpusFacts) -> Iterator[Article]:
+    """``articles`` (read in the same order as for the facts) with the second, third, ...
+    article of a duplicated id renamed as ``facts.renamed_ids`` says."""
+    seen: Counter = Counter()
+    for article in articles:
+        new_ids = facts.renamed_ids.get(article.article_id)
+        if new_ids is not None:
+            seen[article.article_id] += 1
+            if seen[article.article_id] > 1:
+                article.article_id = new_ids[seen[article.article_id] - 2]
+        yield article

@@ -22,7 +22,7 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def detect_language(text: str, sample_chars: int = 4000) -> tuple[str, float]:
+def detect_language(text: str, sample_chars: int = 1000) -> tuple[str, float]:
     """(ISO 639-1 code, probability) of ``text``'s first ``sample_chars`` characters, or
     ("und", 0.0) when there is too little text to tell."""
     sample = text[:sample_chars]

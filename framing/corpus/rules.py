@@ -33,6 +33,7 @@ class DebrisRules:
 
     threshold: float = 2.0
     max_words: int = 45
+    max_sentence_words: int = 25
     weights: dict[str, float] = field(default_factory=dict)
     section_names: frozenset[str] = frozenset()
 
@@ -41,6 +42,7 @@ class DebrisRules:
         return cls(
             threshold=float(raw.get("threshold", 2.0)),
             max_words=int(raw.get("max_words", 45)),
+            max_sentence_words=int(raw.get("max_sentence_words", 25)),
             weights={str(k): float(v) for k, v in (raw.get("weights") or {}).items()},
             section_names=frozenset(str(s).lower() for s in raw.get("section_names") or []),
         )
@@ -64,7 +66,7 @@ class CorpusRules:
     max_paragraph_chars: int = 20000
     sentence_without_stop_min_words: int = 8
     keep_truncated: bool = False
-    detect_chars: int = 4000
+    detect_chars: int = 1000
     #: the study's languages (ISO 639-1); an article in another one is split by sentencex
     languages: tuple[str, ...] = ("en",)
     shingle_words: int = 3
@@ -105,7 +107,7 @@ class CorpusRules:
             max_paragraph_chars=int(split.get("max_paragraph_chars", 20000)),
             sentence_without_stop_min_words=int(units.get("sentence_without_stop_min_words", 8)),
             keep_truncated=bool(units.get("keep_truncated", False)),
-            detect_chars=int((raw.get("language") or {}).get("detect_chars", 4000)),
+            detect_chars=int((raw.get("language") or {}).get("detect_chars", 1000)),
             languages=tuple(languages),
             shingle_words=int(near.get("shingle_words", 3)),
             min_overlap=float(near.get("min_overlap", 0.45)),
