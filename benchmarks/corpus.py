@@ -83,7 +83,8 @@ def write_corpus(path: Path, n_sentences: int, seed: int = 0) -> int:
                 lines.append(" ".join(body[i : i + k]))
                 i += k
             lines.append(f"Copyright 2024 {outlet}. All rights reserved.")
-            record = {"article_id": f"a{n_articles:07d}", "outlet": outlet, "text": "\n".join(lines)}
+            text = "\n".join(lines)
+            record = {"article_id": f"a{n_articles:07d}", "outlet": outlet, "text": text}
             fh.write(json.dumps(record) + "\n")
             n_articles += 1
     return n_articles
