@@ -16,6 +16,8 @@ from framing.corpus.reading import Article
 from framing.errors import FramingInputError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+#: an extracted text with no line this long is a menu or a list of links, not an article
+MIN_PROSE_WORDS = 6
 #: share of replacement characters above which a decoding is judged wrong
 MAX_REPLACEMENT_SHARE = 0.01
 
@@ -68,9 +70,13 @@ def read_html_page(path: Path) -> Article:
     text = decode_page(raw, path)
     if "<" not in text[:65536]:
         raise FramingInputError("is not an HTML page (no markup)", file=path)
-    document = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
+    # favor_precision: news pages carry much boilerplate; recall-oriented extraction returns
+    # a navigation-only page's menu as its "text"
+    document = trafilatura.bare_extraction(
+        text, with_metadata=True, include_comments=False, favor_precision=True
+    )
     body = (getattr(document, "text", None) or "").strip() if document is not None else ""
-    if not body:
+    if not any(len(line.split()) >= MIN_PROSE_WORDS for line in body.splitlines()):
         raise FramingInputError(
             "no article text found (an empty page, or only navigation)", file=path
         )

@@ -35,6 +35,7 @@ EXTRAS: dict[str, str] = {
 EXTRA_PROBES: dict[str, str] = {
     "transformers": "sentence_transformers",
     "slurm": "hydra_plugins.hydra_submitit_launcher",
+    "html": "trafilatura",
 }
 
 
