@@ -174,8 +174,9 @@ def build_sentences(
             reports[article.article_id]["why_no_sentences"] = why_no_sentences(cleaned)
     groups = duplicate_groups([s.text for s in sentences], rules)
     outlets_of: dict[int, set[str]] = {}
+    group_ids: dict[int, str] = {}  # one string per group, shared by its sentences
     for s, root in zip(sentences, groups, strict=True):
-        s.dup_group = "g" + sentences[root].sentence_id[1:]
+        s.dup_group = group_ids.setdefault(root, "g" + sentences[root].sentence_id[1:])
         outlets_of.setdefault(root, set()).add(s.outlet)
     for s, root in zip(sentences, groups, strict=True):
         s.syndicated = len(outlets_of[root]) > 1

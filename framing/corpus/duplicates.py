@@ -90,7 +90,7 @@ def duplicate_groups(texts: list[str], rules: CorpusRules) -> list[int]:
     norm_hash = np.empty(n, dtype=np.int64)
     lengths = np.empty(n, dtype=np.int32)
     vocabulary: dict[str, int] = {}
-    words = array("q")
+    words = array("i")
     for i, text in enumerate(texts):
         norm = rules.normalise(text)
         norm_hash[i] = hash(norm)  # within one process: enough to find equal texts
@@ -104,61 +104,83 @@ def duplicate_groups(texts: list[str], rules: CorpusRules) -> list[int]:
     uf = _UnionFind(n)
     uf.parent = root.tolist()
     representatives = np.flatnonzero(root == np.arange(n))
-    flat, sizes = _shingles_of(
-        np.frombuffer(words, dtype=np.int64), lengths, representatives, rules
+    values, owner = _shingles_of(
+        np.frombuffer(words, dtype=np.int32), lengths, representatives, rules
     )
     del words
-    for a, b in _near_pairs(flat, sizes, rules):
+    for a, b in _near_pairs(values, owner, len(representatives), rules):
         uf.union(int(representatives[a]), int(representatives[b]))
     return [uf.find(i) for i in range(n)]
 
 
-def _shingles_of(word_ids, lengths, chosen, rules: CorpusRules):
-    """(flat, sizes): the distinct word-n-gram shingles (64-bit values) of each chosen text,
-    one after another, and how many each has."""
+def _shingles_of(word_ids: np.ndarray, lengths: np.ndarray, chosen: np.ndarray, rules):
+    """(values, owner): the word-n-gram shingles (64-bit values) of the chosen texts, in
+    reading order, and for each the index of its text in ``chosen`` (a text's repeated
+    shingles are removed later, when its shingles are sorted)."""
     k = rules.shingle_words
-    starts = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=starts[1:])
-    counts = np.maximum(lengths[chosen].astype(np.int64) - k + 1, 0)
-    owner = np.repeat(np.arange(len(chosen), dtype=np.int32), counts)
-    offset = np.arange(len(owner), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    position = np.repeat(starts[chosen], counts) + offset
-    del offset
-    values = np.zeros(len(position), dtype=np.uint64)
-    ids = word_ids.astype(np.uint64)
-    for j in range(k):
-        values ^= ids[position + j] * _MIX[j % 3] + np.uint64(j)
-    del position, ids
-    order = np.lexsort((values, owner))
-    values, owner = values[order], owner[order]
-    del order
-    keep = np.ones(len(values), dtype=bool)
-    keep[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
-    values, owner = values[keep], owner[keep]
-    sizes = np.bincount(owner, minlength=len(chosen)).astype(np.int32)
-    return values, sizes
+    windows = len(word_ids) - k + 1
+    if windows <= 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int32)
+    values = np.zeros(windows, dtype=np.uint64)
+    term = np.empty(windows, dtype=np.uint64)
+    for j in range(k):  # every window of the flat word array, across text ends for now
+        term[:] = word_ids[j : j + windows]
+        term *= _MIX[j % 3]
+        term += np.uint64(j)
+        values ^= term
+    del term
+    text_of = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+    index_in_chosen = np.full(len(lengths), -1, dtype=np.int32)
+    index_in_chosen[chosen] = np.arange(len(chosen), dtype=np.int32)
+    inside = text_of[:windows] == text_of[k - 1 :]  # the window lies within one text ...
+    owner = index_in_chosen[text_of[:windows]]
+    del text_of
+    inside &= owner >= 0  # ... and that text is a representative
+    return values[inside], owner[inside]
 
 
-def _near_pairs(flat: np.ndarray, sizes: np.ndarray, rules: CorpusRules):
-    """Pairs (a, b) of texts whose shingles (``flat``, ``sizes`` per text) the rule joins."""
-    if not len(flat):
+def _dense_ids(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(id of each value among the distinct values (int32), count of each distinct value):
+    np.unique(return_inverse, return_counts) with about half its peak memory."""
+    order = np.argsort(values)
+    sorted_values = values[order]
+    new = np.empty(len(sorted_values), dtype=bool)
+    new[0] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=new[1:])
+    del sorted_values
+    group = np.cumsum(new, dtype=np.int32)
+    group -= 1
+    counts = np.diff(np.append(np.flatnonzero(new), len(new)))
+    del new
+    ids = np.empty(len(order), dtype=np.int32)
+    ids[order] = group
+    return ids, counts
+
+
+def _near_pairs(values: np.ndarray, owner: np.ndarray, n_texts: int, rules: CorpusRules):
+    """Pairs (a, b) of texts whose shingles (``values``, of text ``owner``) the rule joins."""
+    if not len(values):
         return
-    starts = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=starts[1:])
-    _, token, df = np.unique(flat, return_inverse=True, return_counts=True)
-    del flat
-    token = token.astype(np.int32)
+    token, df = _dense_ids(values)
+    del values
     # Rank every shingle: rarest first (ties by id), the global order of the prefix filter.
     rank = np.empty(len(df), dtype=np.int32)
     rank[np.lexsort((np.arange(len(df)), df))] = np.arange(len(df), dtype=np.int32)
     token = rank[token]
     del rank
-    owner = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
-    # Each text's shingles in rank order (texts stay in reading order: ``owner`` is sorted).
-    by_text = token[np.lexsort((token, owner))]
     # The index: for every shingle (by rank), the texts that have it, in reading order.
     postings = owner[np.argsort(token, kind="stable")]
-    del owner, token
+    # Each text's distinct shingles in rank order (``owner`` is in reading order already).
+    order = np.lexsort((token, owner))
+    by_text, owner = token[order], owner[order]
+    del order, token
+    distinct = np.ones(len(by_text), dtype=bool)
+    distinct[1:] = (by_text[1:] != by_text[:-1]) | (owner[1:] != owner[:-1])
+    by_text, owner = by_text[distinct], owner[distinct]
+    sizes = np.bincount(owner, minlength=n_texts).astype(np.int32)
+    starts = np.zeros(n_texts + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    del owner, distinct
     post_starts = np.zeros(len(df) + 1, dtype=np.int64)
     np.cumsum(np.sort(df), out=post_starts[1:])  # texts per shingle, in rank order
     del df

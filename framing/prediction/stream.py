@@ -5,7 +5,9 @@ ARTICLES is a folder of .txt files, a .jsonl or a .csv (a ``text`` column; ``out
 table (CSV keyed by article_id), else "unknown". Inside a study folder the study's cleaning
 rules apply (the labelled set was split with them); elsewhere the package's.
 
-The corpus is streamed: articles are read one at a time, sentences are classified in batches of
+The input is read twice: a first pass gathers the corpus facts (lines an outlet repeats on
+its stories, article ids used twice; framing.corpus.facts) before anything is written, then
+the corpus is streamed: articles are read one at a time, sentences are classified in batches of
 ``batch_size`` and appended to predictions.csv, and the article / outlet mixes are running sums,
 so memory stays bounded whatever the corpus size. Everything is written into a temporary folder
 renamed to OUT_DIR at the end: a failed run leaves nothing. In a folder of .txt files a bad
