@@ -242,7 +242,7 @@ def _empty_jsonl(tmp: Path) -> Path:
 @pytest.mark.parametrize(
     ("make_input", "expected"),
     [
-        (_empty_folder, "no .txt articles"),
+        (_empty_folder, "no .txt or .html articles"),
         (_csv_without_text, "no 'text' column"),
         (_non_utf8_jsonl, "line 2: is not valid UTF-8"),
         (_empty_jsonl, "no readable articles"),

@@ -35,36 +35,45 @@ def load_rules(rules_file: str | None):
 
 def main(argv: list[str] | None = None) -> int:
     p = parser("framing corpus", __doc__)
-    p.add_argument("input", help="folder of .txt articles, a .jsonl or a .csv file")
+    p.add_argument("input", help="folder of .txt / .html articles, a .jsonl or a .csv file")
     p.add_argument("--outlets", default=None, help="outlet table (CSV with article_id)")
     p.add_argument("--rules", default=None, help="YAML file of cleaning-rule overrides")
     p.add_argument("--out", default=None, help="write sentences as JSONL here")
     p.add_argument("--report", default=None, help="write the cleaning report as JSON here")
+    p.add_argument(
+        "--keep-duplicate-ids",
+        action="store_true",
+        help="keep articles that share an id (renamed id~2, id~3, ...) instead of stopping",
+    )
     args = p.parse_args(argv)
 
     def body() -> None:
-        from framing.corpus import build_sentences, read_articles
+        from framing.corpus.pipeline import clean_corpus
         from framing.io import atomic_write_jsonl, atomic_write_text
 
         rules = load_rules(args.rules)
-        sentences, reports = build_sentences(read_articles(args.input, args.outlets), rules)
-        print("| article | sentences | lines removed | by rule |")
-        print("|---|---:|---:|---|")
-        for article_id, rep in reports.items():
+        run = clean_corpus(args.input, rules, args.outlets, args.keep_duplicate_ids)
+        print("| article | language | sentences | lines removed | by rule |")
+        print("|---|---|---:|---:|---|")
+        for article_id, rep in run.reports.items():
             by_rule = ", ".join(f"{k} {v}" for k, v in sorted(rep["removed_by_rule"].items()))
-            print(f"| {article_id} | {rep['sentences']} | {rep['removed_lines']} | {by_rule} |")
-        groups: dict[str, int] = {}
-        for s in sentences:
-            groups[s.dup_group] = groups.get(s.dup_group, 0) + 1
-        shared = sum(c for c in groups.values() if c > 1)
+            print(
+                f"| {article_id} | {rep['language']} | {rep['sentences']} "
+                f"| {rep['removed_lines']} | {by_rule} |"
+            )
+        summary = run.summary()
+        languages = ", ".join(f"{k} {v}" for k, v in summary["articles_by_language"].items())
         print(
-            f"\n{len(sentences)} sentences, {len(groups)} duplicate groups; "
-            f"{shared} sentences share a group with a (near-)copy."
+            f"\n{summary['n_sentences']} sentences, {summary['n_duplicate_groups']} duplicate "
+            f"groups; {summary['n_syndicated_sentences']} sentences in groups that span outlets "
+            f"(syndicated). Articles by language: {languages}."
+            + (f" {len(run.skipped)} file(s) skipped." if run.skipped else "")
         )
         if args.out:
-            atomic_write_jsonl(args.out, (s.to_dict() for s in sentences))
+            atomic_write_jsonl(args.out, (s.to_dict() for s in run.sentences))
         if args.report:
-            atomic_write_text(args.report, json.dumps(reports, indent=2, ensure_ascii=False))
+            report = summary | {"corpus_rules": rules.source, "articles": run.reports}
+            atomic_write_text(args.report, json.dumps(report, indent=2, ensure_ascii=False))
 
     return run_command(body)
 

@@ -25,9 +25,23 @@ def predict_task(cfg) -> None:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
     skipped = f", {len(report['skipped'])} file(s) skipped" if report["skipped"] else ""
+    empty = report["n_articles_without_sentences"]
+    empty = f" ({empty} without classifiable text: 0 sentences in article_mix.csv)" if empty else ""
+    language = report["language"]
+    other = (
+        f"; {language['other_language_share']:.1%} of sentences not in "
+        f"{'/'.join(language['study_languages'])}"
+    )
+    if language["warning"]:
+        print(
+            f"warning: {language['other_language_share']:.1%} of the sentences are in another "
+            f"language than the study's ({', '.join(language['study_languages'])}): the "
+            f"checkpoints were not trained on them (report.json: language)",
+            file=sys.stderr,
+        )
     print(
-        f"{report['n_sentences']} sentences from {report['n_articles']} articles{skipped} "
-        f"-> {report['output']} ({report['sentences_per_s']} sentences/s)"
+        f"{report['n_sentences']} sentences from {report['n_articles']} articles{empty}{skipped}"
+        f"{other} -> {report['output']} ({report['sentences_per_s']} sentences/s)"
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from framing.coding.files import read_coding
-from framing.corpus import Sentence, build_sentences, read_articles
+from framing.corpus import Sentence, build_sentences, for_classification, read_articles
 from framing.errors import FramingInputError
 from framing.io import atomic_write_jsonl
 
@@ -20,7 +20,9 @@ def study_sentences(study) -> tuple[list[Sentence], dict[str, dict]]:
     """Clean and split the study's articles exactly as its labelled set was built."""
     outlets = study.path("outlets") if study.value("outlets") else None
     articles = read_articles(study.path("articles"), outlets)
-    return build_sentences(articles, study.corpus_rules())
+    rules = study.corpus_rules()
+    sentences, reports = build_sentences(articles, rules)
+    return for_classification(sentences, rules), reports
 
 
 def assemble(study, out: str | Path | None = None) -> Path:
@@ -63,7 +65,7 @@ def assemble(study, out: str | Path | None = None) -> Path:
             continue  # not coded (yet): not part of the gold set
         label = changes.get(s.sentence_id, first_coding[s.sentence_id])
         rows.append(
-            s.to_dict()
+            s.labelled_fields()
             | {
                 "frames": sorted(label["frames"], key=schema.frame_names.index),
                 "stance": label["stance"],

@@ -9,10 +9,9 @@ the full stop (or after a stray space), stray full stops, and headings without p
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib import resources
 
 from framing.corpus.rules import CorpusRules
+from framing.corpus.words import word_ranks
 
 # Short words allowed as one half of a glued pair ("bodyso" -> "body so"); longer halves must
 # be in the word list. Keeps "impartial" from becoming "im partial".
@@ -27,20 +26,13 @@ CLOSE_QUOTES = "”’\"')]"
 COMMON_WORD_RANK = 40_000
 
 
-@lru_cache(maxsize=1)
-def _word_ranks() -> dict[str, int]:
-    text = resources.files("framing.corpus").joinpath("english_words.txt").read_text("utf-8")
-    words = [w for w in text.split("\n") if w and not w.startswith("#")]
-    return {w: rank for rank, w in enumerate(words)}
-
-
 def unglue_word(word: str, rules: CorpusRules) -> str:
     """Split a lowercase token glued from two words ("greatdespite"), or return it unchanged.
 
     Only a token that is not itself a word is split, and only into two common words; among
     several such splits the most balanced wins (long halves are stronger evidence).
     """
-    ranks = _word_ranks()
+    ranks = word_ranks()
     if len(word) < rules.min_glued_length or word in ranks or word in rules.extra_words:
         return word
 
@@ -66,8 +58,9 @@ def repair_text(text: str, rules: CorpusRules) -> str:
     t = re.sub(r"\b(?:[A-Z]\. ){1,3}[A-Z]\.", lambda m: m.group(0).replace(" ", ""), t)
     # "3. 6 billion" -> "3.6 billion"
     t = re.sub(r"(\d)\. (\d)", r"\1.\2", t)
-    # Stray stops: "he said. ." / "programs. . ." -> one stop.
-    t = re.sub(r"([.!?])(?:\s*\.)+", r"\1", t)
+    # Stray stops: "he said. ." / "programs. . ." -> one stop. An ellipsis ("..." or "…")
+    # is left alone: it says the text was cut.
+    t = re.sub(r"([.!?])(?:\s+\.)+", r"\1", t)
     # Space before a closing quote: "blocs. ” Lam" -> "blocs.” Lam"
     t = re.sub(r"([.!?,])\s+([”’])", r"\1\2", t)
     # An opening quote mark left dangling at the end of a paragraph closes the quote.
@@ -83,7 +76,9 @@ def repair_text(text: str, rules: CorpusRules) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
-_BOUNDARY = re.compile(r"[.!?]+[" + re.escape(CLOSE_QUOTES) + r"]*(?=\s)")
+_BOUNDARY = re.compile(r"(?:[.!?]+|…)[" + re.escape(CLOSE_QUOTES) + r"]*(?=\s)")
+#: the first two characters after a boundary (past the spaces), read in place
+_NEXT = re.compile(r"\s*(\S)(\S?)")
 
 
 def _ends_in_abbreviation(before: str, rules: CorpusRules) -> bool:
@@ -99,20 +94,21 @@ def _ends_in_abbreviation(before: str, rules: CorpusRules) -> bool:
 
 
 def split_paragraph(paragraph: str, rules: CorpusRules) -> list[str]:
-    """Split one repaired paragraph into sentences."""
+    """Split one repaired paragraph into sentences, in time linear in its length: the text
+    after a boundary is looked at in place, never copied."""
     sentences, start = [], 0
     for m in _BOUNDARY.finditer(paragraph):
         end = m.end()
-        rest = paragraph[end:].lstrip()
-        if not rest:
+        nxt = _NEXT.match(paragraph, end)
+        if nxt is None:  # only spaces follow
             break
-        first = rest[0]
-        nxt = rest[1:2] if first in OPEN_QUOTES else first
+        first, second = nxt.group(1), nxt.group(2)
+        following = second if first in OPEN_QUOTES else first
         # A new sentence starts with a capital, a digit or an opening quote before one.
-        if not (nxt.isupper() or nxt.isdigit()):
+        if not (following.isupper() or following.isdigit()):
             continue
         if m.group(0).startswith(".") and _ends_in_abbreviation(
-            paragraph[start : m.start()], rules
+            _last_token(paragraph, start, m.start()), rules
         ):
             continue
         sentences.append(paragraph[start:end].strip())
@@ -123,5 +119,47 @@ def split_paragraph(paragraph: str, rules: CorpusRules) -> list[str]:
     return [s for s in sentences if re.search(r"\w", s)]
 
 
-def split_sentences(paragraph: str, rules: CorpusRules) -> list[str]:
-    return split_paragraph(repair_text(paragraph, rules), rules)
+def _last_token(text: str, start: int, end: int) -> str:
+    """The token ending at ``end`` (not before ``start``), found without copying the text."""
+    space = text.rfind(" ", start, end)
+    return text[(space + 1 if space >= 0 else start) : end]
+
+
+def bounded_chunks(paragraph: str, limit: int) -> list[str]:
+    """``paragraph`` cut into pieces of at most ``limit`` characters, each cut after a sentence
+    end when the last fifth of the window has one, else at a space, else hard."""
+    if limit <= 0 or len(paragraph) <= limit:
+        return [paragraph]
+    chunks, start, n = [], 0, len(paragraph)
+    while n - start > limit:
+        window_end = start + limit
+        floor = start + limit * 4 // 5
+        cut = max(
+            paragraph.rfind(". ", floor, window_end), paragraph.rfind("? ", floor, window_end)
+        )
+        cut = cut + 1 if cut >= 0 else paragraph.rfind(" ", start + 1, window_end)
+        if cut <= start:
+            cut = window_end
+        chunks.append(paragraph[start:cut])
+        start = cut
+    chunks.append(paragraph[start:])
+    return chunks
+
+
+def split_sentences(paragraph: str, rules: CorpusRules, language: str | None = None) -> list[str]:
+    """Sentences of one paragraph. ``language``: an article not in the study's language is
+    split by sentencex's rules for that language, without the English repairs."""
+    parts: list[str] = []
+    for chunk in bounded_chunks(paragraph, rules.max_paragraph_chars):
+        if language:
+            parts += _split_other_language(chunk, language)
+        else:
+            parts += split_paragraph(repair_text(chunk, rules), rules)
+    return parts
+
+
+def _split_other_language(text: str, language: str) -> list[str]:
+    from sentencex import segment
+
+    text = re.sub(r"\s+", " ", text).strip()
+    return [s.strip() for s in segment(language, text) if re.search(r"\w", s)]

@@ -37,6 +37,7 @@ EXTRA_PROBES: dict[str, str] = {
     "slurm": "hydra_plugins.hydra_submitit_launcher",
     # the dev tools: tests checking our code against a reference implementation (ppi-python)
     "dev": "ppi_py",
+    "html": "trafilatura",
 }
 
 

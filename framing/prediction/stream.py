@@ -5,7 +5,9 @@ ARTICLES is a folder of .txt files, a .jsonl or a .csv (a ``text`` column; ``out
 table (CSV keyed by article_id), else "unknown". Inside a study folder the study's cleaning
 rules apply (the labelled set was split with them); elsewhere the package's.
 
-The corpus is streamed: articles are read one at a time, sentences are classified in batches of
+The input is read twice: a first pass gathers the corpus facts (lines an outlet repeats on
+its stories, article ids used twice; framing.corpus.facts) before anything is written, then
+the corpus is streamed: articles are read one at a time, sentences are classified in batches of
 ``batch_size`` and appended to predictions.csv, and the article / outlet mixes are running sums,
 so memory stays bounded whatever the corpus size. Everything is written into a temporary folder
 renamed to OUT_DIR at the end: a failed run leaves nothing. In a folder of .txt files a bad
@@ -32,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from framing.corpus.facts import check_article_ids, with_unique_ids
 from framing.errors import FramingInputError
 from framing.io import atomic_dir
 from framing.prediction.checkpoints import Checkpoint, load_checkpoints
@@ -72,8 +75,9 @@ def _check_output(output: Path, input_path: Path, overwrite: bool) -> None:
         raise FramingInputError("output= must differ from input=", file=output)
 
 
-def _article_stream(cfg, skipped: list[dict]):
-    """Articles one at a time (outlet filled in from the table); errors surface on the first."""
+def _article_stream(cfg, skipped: list[dict], warn: bool = True):
+    """Articles one at a time (outlet filled in from the table); errors surface on the first.
+    ``warn=False``: a second read, whose bad files the first already reported."""
     from framing.corpus import iter_articles, read_outlets
 
     table = read_outlets(resolve_path(cfg.outlets)) if cfg.outlets else {}
@@ -81,7 +85,8 @@ def _article_stream(cfg, skipped: list[dict]):
 
     def on_bad_file(path: Path, err: FramingInputError) -> None:
         skipped.append({"file": str(path), "reason": err.message, "line": err.line})
-        print(f"warning: skipped {err}", file=sys.stderr)
+        if warn:
+            print(f"warning: skipped {err}", file=sys.stderr)
 
     for article in iter_articles(input_path, on_bad_file=on_bad_file):
         if article.outlet in ("", "unknown") and article.article_id in table:
@@ -120,11 +125,14 @@ def forget_embeddings() -> None:
         encoders.forget_embeddings()
 
 
-def stream_predictions(articles, checkpoints: list[Checkpoint], rules, out: Path, cfg) -> dict:
-    """Read, split, classify and count, batch by batch; returns the counts for the report."""
+def stream_predictions(
+    articles, checkpoints: list[Checkpoint], rules, out: Path, cfg, facts=None
+) -> dict:
+    """Read, split, classify and count, batch by batch; returns the counts for the report.
+    ``facts``: the corpus facts of a first pass (framing.corpus.facts), for the cleaning."""
     from tqdm import tqdm
 
-    from framing.corpus import article_sentences
+    from framing.corpus import article_sentences, for_classification
 
     share_header = [c for ck in checkpoints for c in ck.share_columns]
     open_articles: dict[int, Tally] = {}  # articles with sentences still waiting in the buffer
@@ -136,6 +144,7 @@ def stream_predictions(articles, checkpoints: list[Checkpoint], rules, out: Path
         "classify_s": 0.0,
         "n_without_sentences": 0,
         "without_sentences": [],  # the first 1000 only: the list must not grow with the corpus
+        "sentences_by_language": {},
     }
 
     with (
@@ -179,7 +188,10 @@ def stream_predictions(articles, checkpoints: list[Checkpoint], rules, out: Path
             bar.update(len(chunk))
 
         for index, article in enumerate(articles):
-            sentences, _ = article_sentences(article, rules)
+            sentences, cleaned = article_sentences(article, rules, facts)
+            sentences = for_classification(sentences, rules)
+            by_language = stats["sentences_by_language"]
+            by_language[cleaned.language] = by_language.get(cleaned.language, 0) + len(sentences)
             stats["n_articles"] += 1
             outlet = outlets.setdefault(article.outlet, Tally(article.outlet, article.outlet))
             outlet.n_articles += 1
@@ -187,6 +199,10 @@ def stream_predictions(articles, checkpoints: list[Checkpoint], rules, out: Path
                 stats["n_without_sentences"] += 1
                 if len(stats["without_sentences"]) < 1000:
                     stats["without_sentences"].append(article.source or article.article_id)
+                # Its row stays in article_mix.csv (0 sentences, blank shares): no article
+                # the summary counts is missing from the mixes.
+                empty = Tally(article.article_id, article.outlet)
+                art_writer.writerow([empty.key, empty.outlet, 0, *empty.shares(checkpoints)])
                 continue
             open_articles[index] = Tally(
                 article.article_id,
@@ -215,10 +231,8 @@ def write_outlet_mix(
         *[c for ck in checkpoints for c in ck.share_columns],
     ]
     rows = []
-    for name in sorted(outlets):
+    for name in sorted(outlets):  # an outlet with no classifiable text keeps its row (0, blank)
         tally = outlets[name]
-        if tally.n_sentences == 0:
-            continue
         rows.append(
             dict(
                 zip(
@@ -233,6 +247,33 @@ def write_outlet_mix(
         writer.writeheader()
         writer.writerows(rows)
     return rows
+
+
+def _corpus_facts(cfg, rules, skipped: list[dict]):
+    from framing.corpus import gather_corpus_facts
+
+    return gather_corpus_facts(_article_stream(cfg, skipped), rules)
+
+
+def language_report(sentences_by_language: dict[str, int], rules, cfg) -> dict:
+    """The share of classified sentences whose article is in another language than the
+    study's (undetermined ones, too short to tell, are not counted as another language)."""
+    from framing.corpus.language import UNDETERMINED
+
+    total = sum(sentences_by_language.values())
+    other = sum(
+        n
+        for lang, n in sentences_by_language.items()
+        if lang not in (*rules.languages, UNDETERMINED)
+    )
+    share = other / total if total else 0.0
+    return {
+        "study_languages": list(rules.languages),
+        "sentences_by_language": dict(sorted(sentences_by_language.items(), key=lambda kv: -kv[1])),
+        "other_language_share": round(share, 4),
+        "warning_share": float(cfg.language_warning_share),
+        "warning": share > float(cfg.language_warning_share),
+    }
 
 
 def check_predict_config(cfg) -> None:
@@ -273,7 +314,14 @@ def predict_corpus(cfg) -> dict:
     load_s = time.perf_counter() - started
 
     skipped: list[dict] = []
-    articles = _article_stream(cfg, skipped)
+    # A first pass over the input gathers the corpus facts (lines an outlet repeats on its
+    # stories, article ids used twice) before anything is written; it reads and hashes lines
+    # but does not split or classify, so its cost is a fraction of the second pass.
+    facts = _corpus_facts(cfg, rules, skipped)
+    renamed = check_article_ids(facts, bool(cfg.keep_duplicate_ids), "keep_duplicate_ids=true")
+    for line in renamed:
+        print(f"warning: article id used twice, both kept: {line}", file=sys.stderr)
+    articles = with_unique_ids(_article_stream(cfg, [], warn=False), facts)
     # Read the first article before creating anything: an empty or unreadable input fails here.
     first = next(articles, None)
     if first is None:
@@ -286,7 +334,7 @@ def predict_corpus(cfg) -> dict:
 
     with atomic_output(output) as tmp:
         stream_start = time.perf_counter()
-        stats = stream_predictions(all_articles(), checkpoints, rules, tmp, cfg)
+        stats = stream_predictions(all_articles(), checkpoints, rules, tmp, cfg, facts)
         stream_s = time.perf_counter() - stream_start
         if stats["n_sentences"] == 0:
             raise FramingInputError(
@@ -297,7 +345,8 @@ def predict_corpus(cfg) -> dict:
             from framing.figures.prediction_mix import plot_prediction_mix
 
             panels = [(ck.task, ck.labels, ck.multi_label) for ck in checkpoints]
-            plot_prediction_mix(rows, panels, tmp / "framing_mix")
+            drawn = [r for r in rows if int(r["n_sentences"]) > 0]
+            plot_prediction_mix(drawn, panels, tmp / "framing_mix")
         report = {
             "input": str(input_path),
             "output": str(output),
@@ -308,6 +357,8 @@ def predict_corpus(cfg) -> dict:
             "skipped": skipped,
             "n_articles_without_sentences": stats["n_without_sentences"],
             "articles_without_sentences": stats["without_sentences"],
+            "language": language_report(stats["sentences_by_language"], rules, cfg),
+            "renamed_article_ids": renamed,
             "checkpoints": [
                 {
                     "path": str(ck.path),

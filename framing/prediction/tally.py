@@ -30,6 +30,8 @@ class Tally:
         self.no_label[task] += int((decisions.sum(axis=1) == 0).sum())
 
     def shares(self, checkpoints: list[Checkpoint]) -> list[str]:
+        if self.n_sentences == 0:  # no classifiable text: the row is kept, its shares blank
+            return ["" for ck in checkpoints for _ in ck.share_columns]
         out: list[str] = []
         for ck in checkpoints:
             counts = self.counts.get(ck.task, np.zeros(len(ck.labels), dtype=np.int64))

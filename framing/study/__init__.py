@@ -128,7 +128,9 @@ class Study:
         """The package's cleaning rules with the study's ``corpus:`` overrides merged in."""
         from framing.corpus.rules import CorpusRules
 
-        return CorpusRules.with_overrides(self.config.get("corpus") or {}, str(self.config_file))
+        return CorpusRules.with_overrides(
+            self.config.get("corpus") or {}, str(self.config_file), self.languages or ["en"]
+        )
 
     def text(self, key: str, default: str = "") -> str:
         value = self.value(key)
