@@ -331,7 +331,7 @@ def test_a_study_folder_without_articles(tmp_path):
     study = tmp_path / "empty"
     before = files(study)
     one_error(framing("coding", "sample", "labels/b.jsonl", "--strategy", "simple", "--size",
-                      "5", cwd=study), "empty/articles", "no .txt articles")  # fmt: skip
+                      "5", cwd=study), "empty/articles", "no .txt or .html articles")  # fmt: skip
     one_error(framing("coding", "sheet", "labels/all.jsonl", cwd=study), "empty/articles")
     assert files(study) == before
 
