@@ -22,12 +22,13 @@ sentence embedding s and definition embedding d (both unit length, dimension D):
 cross-encoder the paper fine-tunes:
 
 - cost: pairs multiply the data by the number of labels, and a seed pair is three times a
-  sentence's length (100 against 32 tokens). Measured on the seed set (one torch thread,
-  load 4.8, 2 shared cores): a MiniLM training step on 8 pairs took 1.32 s against 0.68 s on
-  8 sentences, so with 4 frames an epoch of a cross-encoder costs about 8 times one of the
-  fine-tuned family (``finetune``, 35-80 s per fit), and a run of this toolkit fits 21-25
-  models (5 outer folds with 3 inner threshold folds each, a final model), at every seed and
-  protocol. This head trains in well under a second on cached embeddings;
+  sentence's length (100 against 32 tokens). ``python -m benchmarks.pair_step`` (one torch
+  thread, load 3.3, 2 shared cores): a MiniLM training step on 8 pairs took 1.37 s against
+  0.63 s on 8 sentences, so with 4 frames an epoch of a cross-encoder costs about 9 times
+  one of the fine-tuned family (``finetune``, 35-80 s per fit), and a frames run of this
+  toolkit fits 21 models (5 outer folds with 3 inner threshold folds each, a final model),
+  at every seed and protocol. This head trains in under a second on cached embeddings
+  (0.8 s for the final frames model on the 167 seed sentences, 668 pairs, load 3.2);
 - the method's edge comes from NLI pre-training, which the packaged all-MiniLM-L6-v2 never
   had (it was trained for sentence similarity), so a cross-encoder built on it starts from
   no entailment skill either. What can carry over here is the shared, definition-reading
