@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The model comparison: every classifier family x both tasks x three seeds (48 runs) in grouped
-# 5-fold CV, then the leave-one-outlet-out column (the six fast families at three seeds,
+# The model comparison: every classifier family x both tasks x three seeds (60 runs) in grouped
+# 5-fold CV, then the leave-one-outlet-out column (the eight fast families at three seeds,
 # SetFit and the fine-tune at seed 0), then the comparison table and figure in
 # results/comparison/ (comparison.md shows both protocols side by side; transfer.csv).
 #

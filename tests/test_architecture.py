@@ -130,7 +130,9 @@ def test_the_encoder_families_and_only_they_need_the_transformers_extra():
     """(The error a core install gives for them is checked by the wheel test in a fresh venv.)"""
     from framing.models import EXTRAS, FAMILIES, family_class
 
-    assert set(EXTRAS) == {"embedding_lr", "setfit", "finetune", "zeroshot"}
+    assert set(EXTRAS) == {
+        "embedding_lr", "setfit", "finetune", "zeroshot", "cues_embedding_lr", "definition_pairs",
+    }  # fmt: skip
     for family in set(FAMILIES) - set(EXTRAS):
         assert not family_class(family).uses_torch
     for family in EXTRAS:

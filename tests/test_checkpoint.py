@@ -29,7 +29,11 @@ from framing.models import FAMILIES, family_class
 
 from conftest import PROJECT_ROOT, fit
 
-ENCODER_FAMILIES = {"embedding_lr", "setfit", "finetune", "zeroshot"}
+ENCODER_FAMILIES = {
+    "embedding_lr", "setfit", "finetune", "zeroshot", "cues_embedding_lr", "definition_pairs",
+}  # fmt: skip
+#: encoder families that train no transformer (only a head over cached embeddings)
+FAST_ENCODER_FAMILIES = {"cues_embedding_lr", "definition_pairs"}
 # Few training steps for the encoder families; a key is used only if the family takes it.
 TINY = {"max_steps": 2, "num_epochs": 1, "num_iterations": 1, "batch_size": 8, "max_length": 32}
 NEW_TEXTS = [
@@ -82,15 +86,15 @@ def forget_embeddings() -> None:
         encoders.forget_embeddings()
 
 
+def family_marks(family: str) -> list:
+    if family not in ENCODER_FAMILIES:
+        return []
+    slow = [] if family in FAST_ENCODER_FAMILIES else [pytest.mark.slow]
+    return [pytest.mark.extra("transformers"), *slow]
+
+
 CASES = [
-    pytest.param(
-        f,
-        t,
-        marks=[pytest.mark.slow, pytest.mark.extra("transformers")]
-        if f in ENCODER_FAMILIES
-        else [],
-        id=f"{f}-{t}",
-    )  # fmt: skip
+    pytest.param(f, t, marks=family_marks(f), id=f"{f}-{t}")
     for f in FAMILIES
     for t in (["frames", "stance"] if f in ("majority", "tfidf_lr") else ["frames"])
 ]

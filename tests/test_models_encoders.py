@@ -1,7 +1,9 @@
-"""The encoder families (embedding_lr, zeroshot, setfit, finetune) on both tasks, with the
-packaged all-MiniLM-L6-v2 and tiny step counts: the predict_proba contract, save/load round
-trips without pickle, the embedding cache, zero-shot's indifference to labels, folds with a
-missing class, encoder verification on load, and learning on held-out toy data."""
+"""The encoder families (embedding_lr, zeroshot, setfit, finetune, cues_embedding_lr,
+definition_pairs) on both tasks, with the packaged all-MiniLM-L6-v2 and tiny step counts: the
+predict_proba contract, save/load round trips without pickle, the embedding cache, zero-shot's
+indifference to labels, folds with a missing class, encoder verification on load, and learning
+on held-out toy data. The two codebook-reading heads' own behaviour is in
+tests/test_models_codebook_heads.py."""
 
 from __future__ import annotations
 
@@ -30,7 +32,16 @@ from framing.models.encoders import (
 
 from conftest import fit
 
-FAMILIES = ["embedding_lr", "zeroshot", "setfit", "finetune"]
+FAMILIES = [
+    "embedding_lr",
+    "zeroshot",
+    "setfit",
+    "finetune",
+    "cues_embedding_lr",
+    "definition_pairs",
+]
+#: families that read the codebook (a constructor parameter ``codebook``)
+CODEBOOK_FAMILIES = {"zeroshot", "cues_embedding_lr", "definition_pairs"}
 TASKS = ["frames", "stance"]
 SLOW = {"setfit", "finetune"}
 N_TRAIN = 40  # toy sentences 0..39 train, 40..59 held out
@@ -52,7 +63,7 @@ def codebook(schema, task: str) -> dict:
 
 
 def make_model(family: str, schema, task: str, **params):
-    if family == "zeroshot":
+    if family in CODEBOOK_FAMILIES:
         params.setdefault("codebook", codebook(schema, task))
     return family_class(family)(**TINY.get(family, {}), **params)
 
@@ -151,7 +162,7 @@ def test_learns_better_than_a_constant_guess(family, task, toy_data, schema):
 
 
 # ---------------------------------------------------------------------------- folds
-@pytest.mark.parametrize("family", ["embedding_lr", family_param("setfit")])
+@pytest.mark.parametrize("family", ["embedding_lr", "cues_embedding_lr", family_param("setfit")])
 def test_fold_without_a_class(family, toy_data, schema):
     """A stance class absent from training gets probability 0; a frame never seen gets a
     small, finite probability instead of an error."""

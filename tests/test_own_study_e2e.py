@@ -3,7 +3,7 @@
 The wheel is built from the package's own files, installed (not editable, core only: no torch)
 into a new virtual environment, and every command of the section's bash block runs in a
 temporary folder outside the repository, with that environment's ``framing`` first on PATH and
-nothing of the repository on the Python path. Three steps of the block are people's work, which
+nothing of the repository on the Python path. Four steps of the block are people's work, which
 the test does as they would:
 
 - after ``framing study init``: the researcher writes the schema, codebook, articles and
@@ -11,10 +11,15 @@ the test does as they would:
 - before the first ``framing coding import``: coder A codes the Label Studio tasks and exports
   the project (``batch1-export.json``, built from coder A's file in ``codings/``), and coder B
   fills in the CSV (from coder B's file);
+- before the import of ``labels/check.csv`` (the random sample of the predicted corpus that
+  ``framing validate`` and ``framing estimate`` read): a coder fills it in, from coder C's file,
+  which codes every sentence of the study by hand;
 - the first line, ``pip install framing``, is the install of the built wheel.
 
-Then the README's notebook block runs in the same environment, and an encoder family on the
-core install fails with one line naming the [transformers] extra.
+The validation and the estimates are checked against numbers recomputed here from
+``predictions.csv`` and coder C's labels. Then the README's notebook block runs in the same
+environment, and an encoder family on the core install fails with one line naming the
+[transformers] extra.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from conftest import (
@@ -118,6 +124,77 @@ def code_the_samples(study: Path) -> None:
     fill_sheet(study / "labels" / "overlap1.csv", codings("coder_b"))
 
 
+#: the README's random sample of the predicted corpus, coded by hand, for validate and estimate
+CHECK_SHEET = "labels/check.csv"
+
+
+def code_the_check_sample(study: Path) -> None:
+    """A coder fills in the check sample's CSV (coder C's labels, read against the codebook)."""
+    fill_sheet(study / CHECK_SHEET, codings("coder_c"))
+
+
+def check_validation_and_estimates(study: Path) -> None:
+    """What ``framing validate`` and ``framing estimate`` wrote, against numbers recomputed from
+    the sample record, predictions.csv and coder C's labels."""
+    record = json.loads((study / "labels" / "check.sample.json").read_text())
+    assert (record["strategy"], record["random"], record["unit"]) == ("simple", True, "sentence")
+    assert record["population"]["file"] == "results/predictions/predictions.csv"
+    assert record["population"]["n_sentences"] == 60
+    ids = [u["sentence_id"] for u in record["units"]]
+    assert len(ids) == 20
+    assert [u["inclusion_probability"] for u in record["units"]] == pytest.approx([20 / 60] * 20)
+    coded = [
+        json.loads(x) for x in (study / "labels" / "check.coded.jsonl").read_text().splitlines()
+    ]
+    coder_c = codings("coder_c")
+    assert {c["sentence_id"]: (c["frames"], c["stance"]) for c in coded} == {
+        i: (coder_c[i]["frames"], coder_c[i]["stance"]) for i in ids
+    }
+
+    predictions = pd.read_csv(study / "results" / "predictions" / "predictions.csv")
+    sample = predictions.set_index("sentence_id").loc[ids]
+    stance = ["favourable", "neutral", "critical"]
+    predicted = sample[[f"pred:{c}" for c in stance]].to_numpy().argmax(axis=1)
+    confusion = pd.crosstab(
+        pd.Categorical([coder_c[i]["stance"] for i in ids], categories=stance),
+        pd.Categorical([stance[j] for j in predicted], categories=stance),
+        dropna=False,
+    )
+    written = pd.read_csv(study / "results" / "validation" / "confusion_stance.csv", index_col=0)
+    assert written.to_numpy().tolist() == confusion.to_numpy().tolist()
+    validation = json.loads((study / "results" / "validation" / "validation.json").read_text())
+    assert validation["n_coded"] == 20 and set(validation["tasks"]) == {"frames", "stance"}
+    for task in validation["tasks"].values():
+        assert "cross-validation" in task["statement"] and task["cv_macro_f1"]["mean"] > 0
+
+    report = json.loads((study / "results" / "estimates" / "report.json").read_text())
+    assert report["valid"] is True and report["sample"]["n_coded"] == 20
+    assert report["n_sentences"] == 60
+    estimates = pd.read_csv(study / "results" / "estimates" / "estimates.csv")
+    shares = estimates[estimates["level"] == "sentences"]
+    assert set(shares["outlet"]) == {
+        "All outlets", "Harbour Gazette", "Aldwin Business Daily", "Coastline Radio",
+    }  # fmt: skip
+    overall = shares[shares["outlet"] == "All outlets"].set_index("label")
+    truth = {
+        "economic_cost": ["economic_cost" in coder_c[i]["frames"] for i in ids],
+        "public_health": ["public_health" in coder_c[i]["frames"] for i in ids],
+        "no_frame": [not coder_c[i]["frames"] for i in ids],
+        **{c: [coder_c[i]["stance"] == c for i in ids] for c in stance},
+    }
+    frame_preds = predictions[["pred:economic_cost", "pred:public_health"]]
+    counted = {
+        **{c.removeprefix("pred:"): predictions[c].mean() for c in predictions if "pred:" in c},
+        "no_frame": (frame_preds.sum(axis=1) == 0).mean(),
+    }
+    for label, coded_labels in truth.items():
+        row = overall.loc[label]
+        assert row["coded_only"] == pytest.approx(sum(coded_labels) / 20, abs=1e-6), label
+        assert row["classify_and_count"] == pytest.approx(counted[label], abs=1e-6), label
+        assert row["low"] <= row["estimate"] <= row["high"], label
+    assert (study / "results" / "estimates" / "outlet_estimates_economic_cost.png").is_file()
+
+
 def test_your_own_study_word_for_word_from_the_wheel(core_install, tmp_path):
     venv = core_install
     assert PROJECT_ROOT not in tmp_path.parents
@@ -136,6 +213,8 @@ def test_your_own_study_word_for_word_from_the_wheel(core_install, tmp_path):
         if command.startswith("framing coding import") and not coded:
             code_the_samples(cwd)
             coded = True
+        if command.startswith(f"framing coding import {CHECK_SHEET}"):
+            code_the_check_sample(cwd)
         done = run(command, cwd, venv)
         assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
         outputs[command] = done.stdout
@@ -158,6 +237,7 @@ def test_your_own_study_word_for_word_from_the_wheel(core_install, tmp_path):
     coded_ids = {json.loads(x)["sentence_id"] for x in gold}
     assert not coded_ids & {u["sentence_id"] for u in active["units"]}
     assert (study / "results" / "runs" / "frames" / "checkpoint" / "README.md").is_file()
+    check_validation_and_estimates(study)
 
     # the README's notebook block, on a Parquet of the same articles
     table = (

@@ -21,6 +21,8 @@ FAMILIES: dict[str, str] = {
     "setfit": "framing.models.setfit_model:SetFitClassifier",
     "finetune": "framing.models.finetune:FineTunedTransformerClassifier",
     "zeroshot": "framing.models.zeroshot:ZeroShotClassifier",
+    "cues_embedding_lr": "framing.models.cue_embedding:CueEmbeddingLogisticClassifier",
+    "definition_pairs": "framing.models.definition_pairs:DefinitionPairClassifier",
 }
 
 
@@ -30,6 +32,8 @@ EXTRAS: dict[str, str] = {
     "setfit": "transformers",
     "finetune": "transformers",
     "zeroshot": "transformers",
+    "cues_embedding_lr": "transformers",
+    "definition_pairs": "transformers",
 }
 #: the import that tells whether an extra is installed
 EXTRA_PROBES: dict[str, str] = {
