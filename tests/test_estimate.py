@@ -399,3 +399,24 @@ def test_outlet_estimate_figure_reads_with_many_outlets(tmp_path, n_outlets):
     width, height = files.figure.get_size_inches()
     assert width == 3.5 and height < 8  # fits a page at one column
     assert len(files.data) == n_outlets + 1
+
+
+def test_a_label_the_coded_sample_never_shows_still_gets_a_real_interval():
+    """0 of 40 coded sentences carry the label: the variance estimate is 0, yet the share is
+    not known to be 0 (the classifier finds it in 5% of the corpus). Found in the second
+    study's own output before the fix: 0.000 [0.000, 0.000] where the truth was 0.15."""
+    from framing.estimate.outlets import MIN_CODED, estimate_scope
+
+    rng = np.random.default_rng(0)
+    f_all = (rng.random((400, 1)) < 0.05).astype(float)
+    articles = np.repeat(np.arange(40), 10)
+    corpus = corpus_mean(f_all, articles)
+    coded = rng.choice(400, 40, replace=False)
+    y = np.zeros((40, 1))  # none of the coded sentences carries the label
+    ppi, alone, note = estimate_scope(
+        y, f_all[coded], articles[coded], np.ones(40), corpus, 0.95, MIN_CODED
+    )
+    for est in (ppi, alone):
+        assert est.high[0] - est.low[0] > 0.05
+        assert est.low[0] <= 0 < est.high[0]
+    assert "never (or always) shows" in note

@@ -110,3 +110,13 @@ def test_validate_refuses_ids_not_in_the_sentences_and_other_schemas(checkpoints
     assert_bad_input(framing(*args), "coded.jsonl", "line 11", "'sentence_id'", out=out)
     coded.write_text(json.dumps({"sentence_id": "x", "frames": [], "stance": "hostile"}) + "\n")
     assert_bad_input(framing(*args), "coded.jsonl", "line 1", "'stance'", "hostile", out=out)
+
+
+def test_a_class_absent_from_sample_and_predictions_is_left_out_of_macro_f1():
+    from framing.estimate.validate import score_task
+
+    truth = np.array([[1, 0, 0], [0, 1, 0], [1, 0, 0], [0, 1, 0]])  # no third class at all
+    pred = truth.copy()
+    result = score_task(truth, pred, np.arange(4), np.ones(4), ["a", "b", "c"], 50, 0, 0.95)
+    assert result["macro_f1"]["mean"] == 1.0  # not (1 + 1 + 0) / 3
+    assert result["labels_without_examples"] == ["c"]

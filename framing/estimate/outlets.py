@@ -12,7 +12,8 @@ Two levels:
 
 An outlet with fewer than ``min_coded`` coded units gets an interval no narrower than the
 coded sample's own (Agresti-Coull: two successes and two failures added), with t on G - 1
-degrees of freedom, and a note; with none coded there is nothing to correct with, and the
+degrees of freedom, and a note; so does a label the coded sample never (or always) shows,
+whose variance estimate is 0. With none coded there is nothing to correct with, and the
 interval is the whole range [0, 1].
 """
 
@@ -56,20 +57,35 @@ class ScopeEstimate:
 
 
 def stabilised(estimate: MeanEstimate, level: float, min_coded: int) -> tuple[MeanEstimate, str]:
-    """Below ``min_coded`` coded units (or two articles) the variance estimate is unreliable
-    (three coded sentences that all agree give a variance of zero): widen to at least the
-    Agresti-Coull interval of the coded sample, t with max(G - 1, 1) degrees of freedom."""
-    if estimate.n >= min_coded and estimate.n_clusters >= 2:
+    """Floor an interval where its variance estimate cannot be trusted, at the Agresti-Coull
+    interval of the coded sample (two successes and two failures added):
+
+    - below ``min_coded`` coded units (or two articles), for every label, with t on
+      max(G - 1, 1) degrees of freedom (three coded sentences that agree give variance 0);
+    - for a label the coded sample never (or always) shows: its sample variance is 0 and
+      PPI++ would give a zero-width interval (0 of 20 coded sentences is no proof that an
+      outlet never uses a frame)."""
+    small = estimate.n < min_coded or estimate.n_clusters < 2
+    constant = (estimate.sample_mean <= 0) | (estimate.sample_mean >= 1)
+    if not small and not constant.any():
         return estimate, ""
     n_eff = estimate.effective_n
     p = (n_eff * estimate.sample_mean + 2) / (n_eff + 4)
-    se = np.maximum(np.nan_to_num(estimate.se), np.sqrt(p * (1 - p) / (n_eff + 4)))
-    df = float(max(estimate.n_clusters - 1, 1))
+    floor = np.sqrt(p * (1 - p) / (n_eff + 4))
+    widen = np.full(len(estimate.se), small) | constant
+    se = np.where(widen, np.maximum(np.nan_to_num(estimate.se), floor), estimate.se)
+    df = float(max(estimate.n_clusters - 1, 1)) if small else estimate.df
     q = t_quantile(level, df)
-    note = (
-        f"only {estimate.n} coded from {estimate.n_clusters} article(s): wide interval "
-        f"(at least the coded sample's own, t with {df:.0f} df); code more of this outlet"
-    )
+    if small:
+        note = (
+            f"only {estimate.n} coded from {estimate.n_clusters} article(s): wide interval "
+            f"(at least the coded sample's own, t with {df:.0f} df); code more of this outlet"
+        )
+    else:
+        note = (
+            "a label the coded sample never (or always) shows gets at least the coded "
+            "sample's own interval (Agresti-Coull)"
+        )
     return replace(
         estimate, se=se, df=df, low=estimate.estimate - q * se, high=estimate.estimate + q * se
     ), note

@@ -90,16 +90,24 @@ def interval(point: float, replicates: np.ndarray, level: float) -> dict[str, fl
 
 
 def score_task(truth, pred, clusters, weights, labels, n_boot, seed, level) -> dict:
-    """Point scores and article-level cluster-bootstrap intervals of one task."""
+    """Point scores and article-level cluster-bootstrap intervals of one task.
+
+    A label that neither the coded sample nor the classifier assigns to any sentence has no
+    F1 (0/0): it is left out of the macro average and named in ``labels_without_examples``,
+    rather than counted as 0, which would make a small sample's drop look worse than it is."""
     counts = group_counts([(truth, pred, clusters)], weights)  # (1, G, k, 3)
+    scorable = counts[0].sum(axis=(0, 2)) > 0
     rng = np.random.default_rng(seed)
     draws = bootstrap_weights(rng, counts.shape[1], n_boot)
-    macro, micro = resampled_scores(counts, draws, np.ones((n_boot, 1)))
+    macro, micro = resampled_scores(counts[:, :, scorable], draws, np.ones((n_boot, 1)))
     point = scores_from_counts(counts[0].sum(axis=0), labels)
+    kept = [label for label, keep in zip(labels, scorable, strict=True) if keep]
+    point_macro = scores_from_counts(counts[0][:, scorable].sum(axis=0), kept)["macro_f1"]
     per_label_boot = label_score_replicates(counts[0], draws)
     result = {
-        "macro_f1": interval(point["macro_f1"], macro, level),
+        "macro_f1": interval(point_macro, macro, level),
         "micro_f1": interval(point["micro_f1"], micro, level),
+        "labels_without_examples": [label for label in labels if label not in kept],
         "per_label": {},
     }
     for j, label in enumerate(labels):
@@ -127,10 +135,16 @@ def fall_statement(task: str, family: str, new: dict, cv: dict | None, level: fl
         else "the new corpus interval lies above the cross-validated score"
     )
     direction = f"fell by {drop:.3f}" if drop > 0 else f"rose by {-drop:.3f}"
+    absent = new.get("labels_without_examples") or []
+    caveat = (
+        f" Left out of the macro average: {', '.join(absent)} (no coded or predicted example)."
+        if absent
+        else ""
+    )
     return (
         f"{task} ({family}): macro-F1 {direction}, from {then} in the checkpoint's own "
         f"cross-validation to {here} on the coded sample of the new corpus ({pct}% intervals; "
-        f"{verdict})."
+        f"{verdict}).{caveat}"
     )
 
 
@@ -206,7 +220,13 @@ def validate_checkpoints(
         result = score_task(truth, pred, clusters, weights, labels, n_boot, seed, level)
         cv = (info.get("metrics") or {}).get("macro_f1")
         cv_labels = (info.get("metrics") or {}).get("per_label") or {}
-        statement = fall_statement(task, info["family"], result["macro_f1"], cv, level)
+        statement = fall_statement(
+            task,
+            info["family"],
+            result["macro_f1"] | {"labels_without_examples": result["labels_without_examples"]},
+            cv,
+            level,
+        )
         result |= {
             "checkpoint": str(path),
             "family": info["family"],
