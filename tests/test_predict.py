@@ -272,9 +272,15 @@ def test_existing_output_is_kept_unless_overwrite(checkpoints, article_folder, t
     result = run_predict(*args, cwd=tmp_path)
     assert result.returncode == 2 and "overwrite=true" in result.stderr
     assert (out / "keep.txt").read_text() == "mine"
+    # overwrite=true replaces only a folder framing wrote: keep.txt is not framing's
     result = run_predict(*args, "overwrite=true", "figure=false", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert (out / "predictions.csv").is_file() and not (out / "keep.txt").exists()
+    assert result.returncode == 2 and "keep.txt" in result.stderr
+    assert (out / "keep.txt").read_text() == "mine"
+    (out / "keep.txt").unlink()
+    for _ in range(2):  # an empty folder, then the prediction framing wrote there
+        result = run_predict(*args, "overwrite=true", "figure=false", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert (out / "predictions.csv").is_file()
 
 
 @pytest.mark.slow

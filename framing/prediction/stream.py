@@ -24,8 +24,6 @@ import csv
 import json
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,43 +31,25 @@ from typing import Any
 import numpy as np
 
 from framing.errors import FramingInputError
-from framing.io import atomic_dir
+from framing.faults import fault_point
+from framing.outputs import output_folder
 from framing.prediction.checkpoints import Checkpoint, load_checkpoints
 from framing.prediction.tally import Tally
 from framing.study import resolve_path
 
 
-@contextmanager
-def atomic_output(target: Path) -> Iterator[Path]:
-    """``atomic_dir``, plus removal of the parent folders it had to create if the run fails."""
-    created: list[Path] = []
-    parent = target.absolute().parent
-    while not parent.exists():
-        created.append(parent)
-        parent = parent.parent
-    try:
-        with atomic_dir(target) as tmp:
-            yield tmp
-    except BaseException:
-        for folder in created:  # deepest first
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-        raise
+def _check_output(output: Path, overwrite: bool) -> None:
+    """An existing output folder is replaced only with overwrite=true, and only when framing
+    wrote everything in it (``framing.outputs``): never the input's or a checkpoint's folder."""
+    from framing.outputs import check_replaceable
 
-
-def _check_output(output: Path, input_path: Path, overwrite: bool) -> None:
     if output.exists() and not overwrite:
         raise FramingInputError(
             "the output folder already exists",
             file=output,
             fix="choose a new output= or add overwrite=true",
         )
-    if output.exists() and not output.is_dir():
-        raise FramingInputError("the output exists and is not a folder", file=output)
-    if output.resolve() == input_path.resolve():
-        raise FramingInputError("output= must differ from input=", file=output)
+    check_replaceable(output)
 
 
 def _article_stream(cfg, skipped: list[dict]):
@@ -177,6 +157,7 @@ def stream_predictions(articles, checkpoints: list[Checkpoint], rules, out: Path
                     del open_articles[index]
             stats["n_sentences"] += len(chunk)
             bar.update(len(chunk))
+            fault_point("predict.batch")
 
         for index, article in enumerate(articles):
             sentences, _ = article_sentences(article, rules)
@@ -267,7 +248,7 @@ def predict_corpus(cfg) -> dict:
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     output = Path(str(cfg.output))
     input_path = resolve_path(str(cfg.input))
-    _check_output(output, input_path, bool(cfg.overwrite))
+    _check_output(output, bool(cfg.overwrite))
     checkpoints = load_checkpoints(cfg.checkpoint)
     rules = corpus_rules(cfg)
     load_s = time.perf_counter() - started
@@ -284,7 +265,8 @@ def predict_corpus(cfg) -> dict:
         yield first
         yield from articles
 
-    with atomic_output(output) as tmp:
+    fault_point("predict.start")
+    with output_folder(output) as tmp:
         stream_start = time.perf_counter()
         stats = stream_predictions(all_articles(), checkpoints, rules, tmp, cfg)
         stream_s = time.perf_counter() - stream_start

@@ -18,13 +18,25 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from framing.errors import FramingInputError
+from framing.faults import fault_point
 from framing.io import atomic_path, atomic_write_text, sha256_file
+from framing.outputs import (
+    check_replaceable,
+    finish_folder,
+    record_written,
+    remove_created,
+    staging_folder,
+    swap_in,
+)
 
 log = logging.getLogger("framing.train")
 
@@ -92,6 +104,7 @@ def train_run(cfg, run_dir: Path) -> float:
 
     start = time.perf_counter()
     check_train_config(cfg)
+    fault_point("train.start")
     study, schema, dataset, data, data_file = load_task(cfg)
     estimator = build_estimator(cfg.model, data.labels)
     log.info("%s on %s: %d sentences, labels %s", cfg.model.name, data.task, len(data), data.labels)
@@ -156,9 +169,10 @@ def train_run(cfg, run_dir: Path) -> float:
         save_final_checkpoint(
             final, run_dir / "checkpoint", cfg, study, dataset, data_file, metrics
         )
+    fault_point("train.outputs")  # some outputs written, metrics.json not yet
     atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     atomic_write_text(run_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")  # last
-    log.info("wrote %s", run_dir)
+    log.info("wrote %s", published(run_dir))
     return metrics["macro_f1"]["mean"]
 
 
@@ -171,24 +185,13 @@ def save_final_checkpoint(model, folder, cfg, study, dataset, data_file, metrics
         model, folder, schema=study.schema, task=cfg.task.name,
         config=OmegaConf.to_container(cfg, resolve=True), data_sha256=metrics["data_sha256"],
         metrics=metrics, training_data=training_data_summary(dataset, data_file),
-        study=study,
+        study=study, shown_as=published(Path(folder)),
     )  # fmt: skip
 
 
-#: what Hydra puts in the run folder before the run's own code starts
-HYDRA_FILES = frozenset({".hydra", "train.log"})
-#: what a training run writes (and so may remove again when it fails)
-RUN_OUTPUTS = ("metrics.json", "config.yaml", "oof_predictions.csv", "checkpoint")
-
-
-def outputs_before_run(run_dir: Path) -> set[str]:
-    """Names in the run folder before this run started writing."""
-    return {p.name for p in run_dir.iterdir()} if run_dir.exists() else set()
-
-
-def discard_run(run_dir: Path, before: set[str]) -> None:
-    """Remove what this failed run wrote: the whole folder if Hydra created it for this run,
-    otherwise only the run outputs."""
+def discard_run(run_dir: Path) -> None:
+    """Remove a failed run's folder. ``framing train`` always runs in a fresh folder of its
+    own (``staged_runs``), so nothing else is in it; Hydra's log file is closed first."""
     import shutil
 
     for handler in list(logging.getLogger().handlers):  # let go of RUN/train.log
@@ -198,9 +201,88 @@ def discard_run(run_dir: Path, before: set[str]) -> None:
         ):
             handler.close()
             logging.getLogger().removeHandler(handler)
-    if before <= HYDRA_FILES:
-        shutil.rmtree(run_dir, ignore_errors=True)
-        return
-    for name in RUN_OUTPUTS:
-        path = run_dir / name
-        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    shutil.rmtree(run_dir, ignore_errors=True)
+
+
+#: set while runs are staged: JSON [staging folder, target], read by worker processes too
+STAGE_ENV = "FRAMING_STAGED_RUNS"
+
+
+def published(path: Path) -> Path:
+    """Where ``path`` (inside a staging folder of ``staged_runs``) will be once its run has
+    finished and moved: what the model card and the log should name."""
+    staged = os.environ.get(STAGE_ENV)
+    if staged:
+        stage, target = map(Path, json.loads(staged))
+        if path.absolute().is_relative_to(stage.absolute()):
+            return target / path.absolute().relative_to(stage.absolute())
+    return path
+
+
+def is_finished(folder: Path) -> bool:
+    """A run folder is finished once its metrics.json exists (``train_run`` writes it last)."""
+    return (folder / "metrics.json").is_file()
+
+
+@contextmanager
+def staged_runs(target: str | Path, multirun: bool = False) -> Iterator[Path]:
+    """Where Hydra should write a run (``hydra.run.dir``) or a sweep (``hydra.sweep.dir``):
+    a hidden temporary folder beside ``target``.
+
+    When the command ends (finished, failed or interrupted), each *finished* run moves into
+    ``target``, replacing the earlier run of the same name; an unfinished one (bad input, a
+    crash, Ctrl-C, SIGTERM) is removed with the Hydra files describing it. So a failing rerun
+    into an existing run folder loses nothing, and a killed one leaves no stub folder.
+    ``target`` must be absent or hold only what framing wrote (``framing.outputs``)."""
+    target = Path(target)
+    check_replaceable(target, "run folder" if not multirun else "sweep folder")
+    with staging_folder(target) as (stage, created):
+        previous = os.environ.get(STAGE_ENV)
+        os.environ[STAGE_ENV] = json.dumps([str(stage), str(target)])
+        try:
+            yield stage
+        finally:
+            if previous is None:
+                os.environ.pop(STAGE_ENV, None)
+            else:
+                os.environ[STAGE_ENV] = previous
+            _close_logs_under(stage)
+            moved = _move_finished(stage, target, multirun)
+            if not moved:
+                remove_created(created)
+
+
+def _close_logs_under(folder: Path) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename).is_relative_to(
+            folder.absolute()
+        ):
+            handler.close()
+            root.removeHandler(handler)
+
+
+def _move_finished(stage: Path, target: Path, multirun: bool) -> list[str]:
+    """Move finished runs (and, for a sweep, Hydra's files beside them) from ``stage`` into
+    ``target``; returns the names moved."""
+    if not multirun:
+        if is_finished(stage):
+            finish_folder(stage, target)
+            return [target.name]
+        return []
+    runs = [p for p in stage.iterdir() if p.is_dir() and (p / ".hydra").exists()]
+    if not any(is_finished(p) for p in runs):
+        return []
+    target.mkdir(exist_ok=True)
+    moved = []
+    for entry in sorted(stage.iterdir()):
+        if entry in runs and not is_finished(entry):
+            continue
+        if entry.is_dir():
+            record_written(entry, [p.name for p in entry.iterdir()])
+            swap_in(entry, target / entry.name)
+        else:
+            os.replace(entry, target / entry.name)
+        record_written(target, [entry.name])
+        moved.append(entry.name)
+    return moved
