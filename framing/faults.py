@@ -8,8 +8,9 @@ precise place instead of racing a timer.
 
 Points: ``predict.start`` (checkpoints loaded, nothing written yet), ``predict.batch`` (after
 each batch of predictions is written), ``train.start`` (before the first write of a run),
-``train.fold`` (after each cross-validation fold), ``swap`` (inside the final rename of an
-output folder).
+``train.outputs`` (out-of-fold predictions and checkpoint written, metrics.json not yet),
+``swap`` (inside the final rename of an output folder; a training run renames its checkpoint
+folder first, then the run folder).
 """
 
 from __future__ import annotations
