@@ -270,10 +270,13 @@ def load_checkpoint(
     path: str | Path,
     expected_schema: LabelSchema | None = None,
     expected_labels: list[str] | None = None,
+    device: str | None = None,
 ):
     """Load and verify a checkpoint; returns the fitted ``FramingClassifier``.
 
-    The classifier carries ``checkpoint_info`` (the JSON record) and ``task_``.
+    The classifier carries ``checkpoint_info`` (the JSON record) and ``task_``. ``device``
+    (``auto|cpu|cuda|mps``) replaces the training run's choice for a torch family; the other
+    families ignore it.
     """
     import numpy as np
 
@@ -293,6 +296,8 @@ def load_checkpoint(
         raise FramingInputError(
             "params must be a JSON object", file=info_path, field="params"
         ) from None
+    if device is not None and "device" in cls._get_param_names():
+        params["device"] = device
     model = cls.load_weights(folder / WEIGHTS_DIR, params)
 
     # The record and the (hashed) weights must tell the same story.

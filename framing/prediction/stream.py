@@ -5,9 +5,11 @@ ARTICLES is a folder of .txt files, a .jsonl or a .csv (a ``text`` column; ``out
 table (CSV keyed by article_id), else "unknown". Inside a study folder the study's cleaning
 rules apply (the labelled set was split with them); elsewhere the package's.
 
-The corpus is streamed: articles are read one at a time, sentences are classified in batches of
-``batch_size`` and appended to predictions.csv, and the article / outlet mixes are running sums,
-so memory stays bounded whatever the corpus size. Everything is written into a temporary folder
+The corpus is streamed: articles are read one at a time and handed on in chunks of about
+``batch_size`` sentences; each chunk is split and classified (in ``workers`` processes for the
+scikit-learn families, ``framing.prediction.chunks``), its rows are appended to
+predictions.csv in corpus order, and the article / outlet mixes are running sums, so memory
+stays bounded whatever the corpus size. Everything is written into a temporary folder
 renamed to OUT_DIR at the end: a failed run leaves nothing. In a folder of .txt files a bad
 article is skipped and listed in report.json.
 
@@ -26,14 +28,12 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 from framing.errors import FramingInputError
 from framing.faults import fault_point
 from framing.outputs import output_folder
 from framing.prediction.checkpoints import Checkpoint, load_checkpoints
+from framing.prediction.chunks import ChunkJob, available_cores, chunk_results
 from framing.prediction.tally import Tally
 from framing.study import resolve_path
 
@@ -69,47 +69,14 @@ def _article_stream(cfg, skipped: list[dict]):
         yield article
 
 
-def _write_predictions(chunk: list, checkpoints: list[Checkpoint], writer) -> dict[str, np.ndarray]:
-    """Classify one batch of sentences, append its rows; return each task's 0/1 decisions."""
-    from framing.models import decide
-
-    texts = [s.text for s in chunk]
-    decisions: dict[str, np.ndarray] = {}
-    columns: list[list[str]] = [[] for _ in chunk]
-    for ck in checkpoints:
-        proba = np.asarray(ck.model.predict_proba(texts), dtype=float)
-        if proba.shape != (len(texts), len(ck.labels)) or not np.isfinite(proba).all():
-            raise RuntimeError(f"{ck.path}: predict_proba returned bad values {proba.shape}")
-        pred = decide(proba, ck.multi_label, ck.model.thresholds_)
-        decisions[ck.task] = pred
-        for row, p_row, d_row in zip(columns, proba, pred, strict=True):
-            for p, d in zip(p_row, d_row, strict=True):
-                row += [f"{p:.6f}", str(int(d))]
-    for s, extra in zip(chunk, columns, strict=True):
-        writer.writerow([s.sentence_id, s.article_id, s.outlet, s.position, s.text, *extra])
-    forget_embeddings()
-    return decisions
-
-
-def forget_embeddings() -> None:
-    """Empty the encoders' in-process embedding store after each batch: it keeps every text
-    it has embedded, which over a whole corpus would make memory grow with the corpus.
-    (Checked via sys.modules so a TF-IDF run never imports the encoder code.)"""
-    encoders = sys.modules.get("framing.models.encoders")
-    if encoders is not None:
-        encoders.forget_embeddings()
-
-
-def stream_predictions(articles, checkpoints: list[Checkpoint], rules, out: Path, cfg) -> dict:
-    """Read, split, classify and count, batch by batch; returns the counts for the report."""
+def stream_predictions(
+    articles, checkpoints: list[Checkpoint], rules, out: Path, cfg, workers: int = 1, facts=None
+) -> dict:
+    """Read, split, classify and count, chunk by chunk; returns the counts for the report."""
     from tqdm import tqdm
 
-    from framing.corpus import article_sentences
-
     share_header = [c for ck in checkpoints for c in ck.share_columns]
-    open_articles: dict[int, Tally] = {}  # articles with sentences still waiting in the buffer
     outlets: dict[str, Tally] = {}
-    buffer: list[tuple[int, Any]] = []  # (article index, Sentence)
     stats = {
         "n_articles": 0,
         "n_sentences": 0,
@@ -117,71 +84,40 @@ def stream_predictions(articles, checkpoints: list[Checkpoint], rules, out: Path
         "n_without_sentences": 0,
         "without_sentences": [],  # the first 1000 only: the list must not grow with the corpus
     }
-
+    job = ChunkJob(checkpoints, rules, int(cfg.batch_size), facts)
     with (
         (out / "predictions.csv").open("w", encoding="utf-8", newline="") as pred_fh,
         (out / "article_mix.csv").open("w", encoding="utf-8", newline="") as art_fh,
         tqdm(unit=" sentences", desc="predict", disable=None if cfg.progress else True) as bar,
     ):
-        pred_writer = csv.writer(pred_fh)
-        pred_writer.writerow(
+        csv.writer(pred_fh).writerow(
             ["sentence_id", "article_id", "outlet", "position", "text"]
             + [c for ck in checkpoints for c in ck.columns]
         )
         art_writer = csv.writer(art_fh)
         art_writer.writerow(["article_id", "outlet", "n_sentences", *share_header])
-
-        def classify(chunk: list[tuple[int, Any]]) -> None:
-            start = time.perf_counter()
-            decisions = _write_predictions([s for _, s in chunk], checkpoints, pred_writer)
-            stats["classify_s"] += time.perf_counter() - start
-            # Group the batch's rows by article and by outlet: one numpy sum per group.
-            by_article: dict[int, list[int]] = {}
-            by_outlet: dict[str, list[int]] = {}
-            for i, (index, s) in enumerate(chunk):
-                by_article.setdefault(index, []).append(i)
-                by_outlet.setdefault(s.outlet, []).append(i)
-            for groups, tallies in ((by_article, open_articles), (by_outlet, outlets)):
-                for key, rows in groups.items():
-                    for task, dec in decisions.items():
-                        tallies[key].add(task, dec[rows])
-            for outlet, rows in by_outlet.items():
-                outlets[outlet].n_sentences += len(rows)
-            for index, _ in chunk:
-                tally = open_articles[index]
-                tally.remaining -= 1
-                if tally.remaining == 0:  # the article is complete: write its row, forget it
-                    art_writer.writerow(
-                        [tally.key, tally.outlet, tally.n_sentences, *tally.shares(checkpoints)]
-                    )
-                    del open_articles[index]
-            stats["n_sentences"] += len(chunk)
-            bar.update(len(chunk))
+        for result in chunk_results(job, articles, workers):
+            pred_fh.write(result.rows)
+            for counts in result.articles:
+                stats["n_articles"] += 1
+                outlet = outlets.setdefault(counts.outlet, Tally(counts.outlet, counts.outlet))
+                outlet.n_articles += 1
+                if counts.n_sentences == 0:
+                    stats["n_without_sentences"] += 1
+                    if len(stats["without_sentences"]) < 1000:
+                        stats["without_sentences"].append(counts.source or counts.article_id)
+                    continue
+                article = Tally(counts.article_id, counts.outlet, n_sentences=counts.n_sentences)
+                for tally in (article, outlet):
+                    tally.add_counts(counts.counts, counts.no_label)
+                outlet.n_sentences += counts.n_sentences
+                art_writer.writerow(
+                    [article.key, article.outlet, article.n_sentences, *article.shares(checkpoints)]
+                )
+            stats["n_sentences"] += result.n_sentences
+            stats["classify_s"] += result.classify_s
+            bar.update(result.n_sentences)
             fault_point("predict.batch")
-
-        for index, article in enumerate(articles):
-            sentences, _ = article_sentences(article, rules)
-            stats["n_articles"] += 1
-            outlet = outlets.setdefault(article.outlet, Tally(article.outlet, article.outlet))
-            outlet.n_articles += 1
-            if not sentences:
-                stats["n_without_sentences"] += 1
-                if len(stats["without_sentences"]) < 1000:
-                    stats["without_sentences"].append(article.source or article.article_id)
-                continue
-            open_articles[index] = Tally(
-                article.article_id,
-                article.outlet,
-                remaining=len(sentences),
-                n_sentences=len(sentences),
-            )
-            buffer += [(index, s) for s in sentences]
-            while len(buffer) >= cfg.batch_size:
-                chunk, buffer = buffer[: cfg.batch_size], buffer[cfg.batch_size :]
-                classify(chunk)
-        if buffer:
-            classify(buffer)
-    assert not open_articles, "every article row was written"
     stats["outlets"] = outlets
     return stats
 
@@ -228,6 +164,27 @@ def check_predict_config(cfg) -> None:
         )
 
 
+def prediction_workers(setting, checkpoints: list[Checkpoint]) -> int:
+    """Worker processes for ``workers=auto|N``: auto is every core this process may use for
+    the scikit-learn families and 1 for a torch checkpoint, which already uses every core
+    for each batch (torch threads)."""
+    torch_based = [ck.path for ck in checkpoints if getattr(ck.model, "uses_torch", False)]
+    if setting in (None, "auto"):
+        return 1 if torch_based else available_cores()
+    if not isinstance(setting, int) or isinstance(setting, bool) or setting < 1:
+        raise FramingInputError(
+            f"must be auto or a positive whole number, got {setting!r}", field="workers"
+        )
+    if setting > 1 and torch_based:
+        raise FramingInputError(
+            f"workers={setting} is for the scikit-learn families; {torch_based[0]} runs on torch, "
+            "which already uses every core (FRAMING_TORCH_THREADS) or the GPU",
+            field="workers",
+            fix="use workers=auto or workers=1",
+        )
+    return setting
+
+
 def corpus_rules(cfg):
     """The study's cleaning rules when run inside a study (the labelled set was split with
     them), else the package defaults."""
@@ -249,7 +206,8 @@ def predict_corpus(cfg) -> dict:
     output = Path(str(cfg.output))
     input_path = resolve_path(str(cfg.input))
     _check_output(output, bool(cfg.overwrite))
-    checkpoints = load_checkpoints(cfg.checkpoint)
+    checkpoints = load_checkpoints(cfg.checkpoint, cfg.get("device"))
+    workers = prediction_workers(cfg.get("workers", 1), checkpoints)
     rules = corpus_rules(cfg)
     load_s = time.perf_counter() - started
 
@@ -268,7 +226,7 @@ def predict_corpus(cfg) -> dict:
     fault_point("predict.start")
     with output_folder(output) as tmp:
         stream_start = time.perf_counter()
-        stats = stream_predictions(all_articles(), checkpoints, rules, tmp, cfg)
+        stats = stream_predictions(all_articles(), checkpoints, rules, tmp, cfg, workers)
         stream_s = time.perf_counter() - stream_start
         if stats["n_sentences"] == 0:
             raise FramingInputError(
@@ -304,6 +262,7 @@ def predict_corpus(cfg) -> dict:
                 for ck in checkpoints
             ],
             "batch_size": int(cfg.batch_size),
+            "workers": workers,
             "corpus_rules": rules.source,
             "timing_s": {
                 "load": round(load_s, 3),

@@ -16,18 +16,19 @@ class Tally:
 
     key: str
     outlet: str
-    remaining: int = 0  # sentences of the article not classified yet
     n_articles: int = 0
     n_sentences: int = 0
     counts: dict[str, np.ndarray] = field(default_factory=dict)  # task -> per-label counts
     no_label: dict[str, int] = field(default_factory=dict)  # task -> rows with no label
 
-    def add(self, task: str, decisions: np.ndarray) -> None:
-        if task not in self.counts:
-            self.counts[task] = np.zeros(decisions.shape[1], dtype=np.int64)
-            self.no_label[task] = 0
-        self.counts[task] += decisions.sum(axis=0)
-        self.no_label[task] += int((decisions.sum(axis=1) == 0).sum())
+    def add_counts(self, counts: dict[str, np.ndarray], no_label: dict[str, int]) -> None:
+        """Add counts already summed over sentences (one article's, from a chunk)."""
+        for task, c in counts.items():
+            if task not in self.counts:
+                self.counts[task] = np.zeros(len(c), dtype=np.int64)
+                self.no_label[task] = 0
+            self.counts[task] += c
+            self.no_label[task] += no_label[task]
 
     def shares(self, checkpoints: list[Checkpoint]) -> list[str]:
         out: list[str] = []
