@@ -99,8 +99,6 @@ def hydra_app(
     folder Hydra would write into, and yields the folder Hydra writes into instead (see
     ``framing.runs.job.staged_runs``).
     """
-    import hydra
-
     from framing.study.config import compose
 
     argv = list(argv)
@@ -114,22 +112,29 @@ def hydra_app(
             if check is not None:
                 check(cfg)
 
-        @hydra.main(config_path="pkg://framing.conf", config_name=config_name, version_base="1.3")
-        def _app(cfg):
-            return task(cfg)
-
         stage = nullcontext(None)
         if staged is not None and writes_runs:
             stage = staged(Path(hydra_output_dir(config_name, argv, multirun)), multirun)
-        saved = sys.argv
-        try:
-            with stage as folder:
-                key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
-                redirect = [quoted_override(key, str(folder))] if folder is not None else []
-                sys.argv = [prog, *argv, *redirect]
-                _app()
-        finally:
-            sys.argv = saved
+        with stage as folder:
+            key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+            redirect = [quoted_override(key, str(folder))] if folder is not None else []
+            run_hydra(task, config_name, [*argv, *redirect], prog)
         return 0
 
     return run_command(body)
+
+
+def run_hydra(task: Callable, config_name: str, argv: Sequence[str], prog: str) -> None:
+    """``task(cfg)`` through Hydra's own entry point, as if called as ``prog ARGV``."""
+    import hydra
+
+    @hydra.main(config_path="pkg://framing.conf", config_name=config_name, version_base="1.3")
+    def _app(cfg):
+        return task(cfg)
+
+    saved = sys.argv
+    sys.argv = [prog, *argv]
+    try:
+        _app()
+    finally:
+        sys.argv = saved

@@ -186,7 +186,11 @@ def chunk_results(job: ChunkJob, articles: Iterable, workers: int) -> Iterator[C
         return
     import multiprocessing
 
-    pool = multiprocessing.get_context().Pool(workers, _start_worker, (job,))
+    # Not a plain fork: this process has threads (tqdm's monitor, a launcher's), and a child
+    # forked while one of them holds a lock can hang (seen in a submitit job). The fork
+    # server starts clean and forks the workers from there.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = multiprocessing.get_context(method).Pool(workers, _start_worker, (job,))
     try:
         pending: deque = deque()
         for chunk in chunks(articles, job.batch_size):

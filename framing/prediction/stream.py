@@ -23,11 +23,15 @@ OUT_DIR/
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from framing.errors import FramingInputError
 from framing.faults import fault_point
@@ -197,9 +201,23 @@ def corpus_rules(cfg):
     return CorpusRules.with_overrides({})
 
 
-def predict_corpus(cfg) -> dict:
-    """Classify every sentence of ``cfg.input`` with ``cfg.checkpoint`` and write OUT_DIR
-    (see the package docstring); returns the report."""
+@dataclass
+class Prediction:
+    """A prediction's settings, checked and loaded before anything is written."""
+
+    cfg: Any
+    output: Path
+    input_path: Path
+    checkpoints: list[Checkpoint]
+    workers: int
+    rules: Any  # framing.corpus.rules.CorpusRules
+    started: float
+    started_at: str
+    load_s: float
+
+
+def prepare_prediction(cfg) -> Prediction:
+    """Check the config and the output, load the checkpoints (a broken one fails here)."""
     check_predict_config(cfg)
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -210,67 +228,83 @@ def predict_corpus(cfg) -> dict:
     workers = prediction_workers(cfg.get("workers", 1), checkpoints)
     rules = corpus_rules(cfg)
     load_s = time.perf_counter() - started
+    return Prediction(
+        cfg, output, input_path, checkpoints, workers, rules, started, started_at, load_s
+    )
 
-    skipped: list[dict] = []
-    articles = _article_stream(cfg, skipped)
-    # Read the first article before creating anything: an empty or unreadable input fails here.
+
+def first_article_or_fail(articles: Iterator, skipped: list[dict], input_path: Path) -> Iterator:
+    """The article stream, after reading its first article: an empty or unreadable input
+    fails here, before anything is created."""
     first = next(articles, None)
     if first is None:
         reason = f"; {len(skipped)} file(s) skipped, e.g. {skipped[0]['file']}" if skipped else ""
         raise FramingInputError("holds no readable articles" + reason, file=input_path)
+    return itertools.chain([first], articles)
 
-    def all_articles():
-        yield first
-        yield from articles
 
+def predict_corpus(cfg) -> dict:
+    """Classify every sentence of ``cfg.input`` with ``cfg.checkpoint`` and write OUT_DIR
+    (see the package docstring); returns the report."""
+    run = prepare_prediction(cfg)
+    skipped: list[dict] = []
+    articles = first_article_or_fail(_article_stream(cfg, skipped), skipped, run.input_path)
     fault_point("predict.start")
-    with output_folder(output) as tmp:
+    with output_folder(run.output) as tmp:
         stream_start = time.perf_counter()
-        stats = stream_predictions(all_articles(), checkpoints, rules, tmp, cfg, workers)
-        stream_s = time.perf_counter() - stream_start
-        if stats["n_sentences"] == 0:
-            raise FramingInputError(
-                "no sentences left after cleaning the articles", file=input_path
-            )
-        rows = write_outlet_mix(stats["outlets"], checkpoints, tmp / "outlet_mix.csv")
-        if cfg.figure:
-            from framing.figures.prediction_mix import plot_prediction_mix
+        stats = stream_predictions(articles, run.checkpoints, run.rules, tmp, cfg, run.workers)
+        stats["stream_s"] = time.perf_counter() - stream_start
+        return write_summary(run, stats, skipped, tmp)
 
-            panels = [(ck.task, ck.labels, ck.multi_label) for ck in checkpoints]
-            plot_prediction_mix(rows, panels, tmp / "framing_mix")
-        report = {
-            "input": str(input_path),
-            "output": str(output),
-            "started_at": started_at,
-            "n_articles": stats["n_articles"],
-            "n_sentences": stats["n_sentences"],
-            "n_outlets": len(rows),
-            "skipped": skipped,
-            "n_articles_without_sentences": stats["n_without_sentences"],
-            "articles_without_sentences": stats["without_sentences"],
-            "checkpoints": [
-                {
-                    "path": str(ck.path),
-                    "task": ck.task,
-                    "family": ck.model.checkpoint_info["family"],
-                    "labels": ck.labels,
-                    "thresholds": ck.model.checkpoint_info.get("thresholds"),
-                    "cv_metric": ck.headline,
-                    "data_sha256": ck.model.checkpoint_info.get("data_sha256"),
-                    "created_at": ck.model.checkpoint_info.get("created_at"),
-                }
-                for ck in checkpoints
-            ],
-            "batch_size": int(cfg.batch_size),
-            "workers": workers,
-            "corpus_rules": rules.source,
-            "timing_s": {
-                "load": round(load_s, 3),
-                "stream": round(stream_s, 3),
-                "classify": round(stats["classify_s"], 3),
-                "total": round(time.perf_counter() - started, 3),
-            },
-            "sentences_per_s": round(stats["n_sentences"] / stream_s, 1) if stream_s > 0 else None,
-        }
-        (tmp / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, **extra) -> dict:
+    """outlet_mix.csv, the figure and report.json of a finished stream (or merged shards)."""
+    cfg, checkpoints = run.cfg, run.checkpoints
+    if stats["n_sentences"] == 0:
+        raise FramingInputError(
+            "no sentences left after cleaning the articles", file=run.input_path
+        )
+    rows = write_outlet_mix(stats["outlets"], checkpoints, tmp / "outlet_mix.csv")
+    if cfg.figure:
+        from framing.figures.prediction_mix import plot_prediction_mix
+
+        panels = [(ck.task, ck.labels, ck.multi_label) for ck in checkpoints]
+        plot_prediction_mix(rows, panels, tmp / "framing_mix")
+    stream_s = stats["stream_s"]
+    report = {
+        "input": str(run.input_path),
+        "output": str(run.output),
+        "started_at": run.started_at,
+        "n_articles": stats["n_articles"],
+        "n_sentences": stats["n_sentences"],
+        "n_outlets": len(rows),
+        "skipped": skipped,
+        "n_articles_without_sentences": stats["n_without_sentences"],
+        "articles_without_sentences": stats["without_sentences"],
+        "checkpoints": [
+            {
+                "path": str(ck.path),
+                "task": ck.task,
+                "family": ck.model.checkpoint_info["family"],
+                "labels": ck.labels,
+                "thresholds": ck.model.checkpoint_info.get("thresholds"),
+                "cv_metric": ck.headline,
+                "data_sha256": ck.model.checkpoint_info.get("data_sha256"),
+                "created_at": ck.model.checkpoint_info.get("created_at"),
+            }
+            for ck in checkpoints
+        ],
+        "batch_size": int(cfg.batch_size),
+        "workers": run.workers,
+        "corpus_rules": run.rules.source,
+        "timing_s": {
+            "load": round(run.load_s, 3),
+            "stream": round(stream_s, 3),
+            "classify": round(stats["classify_s"], 3),
+            "total": round(time.perf_counter() - run.started, 3),
+        },
+        "sentences_per_s": round(stats["n_sentences"] / stream_s, 1) if stream_s > 0 else None,
+        **extra,
+    }
+    (tmp / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return report

@@ -39,3 +39,28 @@ class Tally:
                 values.append(self.no_label.get(ck.task, 0) / self.n_sentences)
             out += [f"{v:.6f}" for v in values]
         return out
+
+    def merge(self, other: Tally) -> None:
+        """Add another tally of the same key (the same outlet in another shard)."""
+        self.n_articles += other.n_articles
+        self.n_sentences += other.n_sentences
+        self.add_counts(other.counts, other.no_label)
+
+    def to_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "outlet": self.outlet,
+            "n_articles": self.n_articles,
+            "n_sentences": self.n_sentences,
+            "counts": {task: c.tolist() for task, c in self.counts.items()},
+            "no_label": dict(self.no_label),
+        }
+
+    @classmethod
+    def from_dict(cls, record: dict) -> Tally:
+        tally = cls(record["key"], record["outlet"], record["n_articles"], record["n_sentences"])
+        tally.add_counts(
+            {task: np.asarray(c, dtype=np.int64) for task, c in record["counts"].items()},
+            record["no_label"],
+        )
+        return tally
