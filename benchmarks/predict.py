@@ -20,12 +20,13 @@ frames task on the hand-coded set seeds/sentences.jsonl.
 
 Each prediction runs in a child process; its peak resident memory is the child's own
 ``ru_maxrss`` (``os.wait4``), and with ``workers=N`` the largest peak of its worker processes
-is recorded too (the total is at most main + N x worker). Every family is run at the full
-size and at a quarter of it (``--no-quarter``: full size only): if prediction streams, peak
-memory barely changes between the two. ``--workers 1 2`` runs each prediction with one and
-with two worker processes, side by side in the same run. ``--raw-encoder`` also times the
-bare sentence-transformers encoder on the same sentences (the corpus's sentences after
-splitting, same batch size), so MiniLM + LR prediction is reported as a ratio to it.
+(``worker_peak_rss_mb`` of report.json) is recorded too: the total is at most main + N x that.
+Every family is run at the full size and at a quarter of it (``--no-quarter``: full size
+only): if prediction streams, peak memory barely changes between the two. ``--workers 1 2``
+runs each prediction with one and with two worker processes, side by side in the same run.
+``--raw-encoder`` also times the bare sentence-transformers encoder on the same sentences
+(the corpus's sentences after splitting, same batch size), so MiniLM + LR prediction is
+reported as a ratio to it.
 Results go to stdout (Markdown) and ``--out`` (default ``results/benchmarks/predict.json``).
 """
 
@@ -175,13 +176,12 @@ def _child_env() -> dict[str, str]:
 # Runs framing predict exactly as the ``framing predict`` command does, then records the peak
 # resident memory of this process's own address space (VmHWM, reset at exec).
 _PREDICT_WRAPPER = """
-import atexit, os, resource, runpy, sys
+import atexit, os, runpy, sys
 def _record_peak():
     with open("/proc/self/status") as fh:
         peak = next(line.split()[1] for line in fh if line.startswith("VmHWM"))
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest worker's
     with open(os.environ["FRAMING_BENCH_PEAK_FILE"], "w") as fh:
-        fh.write(f"{peak} {workers}")
+        fh.write(peak)
 atexit.register(_record_peak)
 sys.argv = ["framing predict", *sys.argv[1:]]
 runpy.run_module("framing.cli.predict", run_name="__main__", alter_sys=True)
@@ -224,7 +224,7 @@ def run_predict(
     if child.returncode != 0:
         raise RuntimeError(f"predict failed ({child.returncode}):\n{stderr}")
     report = json.loads((out / "report.json").read_text())
-    main_peak, worker_peak = (int(v) for v in peak_file.read_text().split())
+    main_peak = int(peak_file.read_text().split()[0])
     return {
         "workers": report.get("workers", 1),
         "command": shlex.join(["framing", "predict", *args]),
@@ -237,7 +237,8 @@ def run_predict(
         "sentences_per_s_wall": round(report["n_sentences"] / wall, 1),
         # both in KiB on Linux; ru_maxrss also covers the parent's size at fork, VmHWM does not
         "peak_rss_mb": round(main_peak / 1024, 1),
-        "worker_peak_rss_mb": round(worker_peak / 1024, 1) if report.get("workers", 1) > 1 else 0,
+        # each worker's own peak (VmHWM), reported by prediction; none with one process
+        "worker_peak_rss_mb": report.get("worker_peak_rss_mb") or 0,
         "ru_maxrss_mb": round(usage.ru_maxrss / 1024, 1),
         # a shared machine: other processes' load makes throughput lower and noisier
         "load_average_1min": {
@@ -306,9 +307,13 @@ def markdown(result: dict) -> str:
         f"Corpus: synthetic JSONL from recombined, word-perturbed seed sentences; full size "
         f"{result['corpus']['full']['n_sentences']} sentences "
         f"({result['corpus']['full']['n_distinct_sentences']} distinct) in "
-        f"{result['corpus']['full']['n_articles']} articles; quarter size "
-        f"{result['corpus']['quarter']['n_sentences']} sentences. Batch size "
-        f"{result['batch_size']}. Training labels: {result['training_labels']}.",
+        f"{result['corpus']['full']['n_articles']} articles"
+        + (
+            f"; quarter size {result['corpus']['quarter']['n_sentences']} sentences"
+            if "quarter" in result["corpus"]
+            else ""
+        )
+        + f". Batch size {result['batch_size']}. Training labels: {result['training_labels']}.",
         "",
         "| family | workers | sentences | sentences/s (stream: read, clean, classify, write) | "
         "sentences/s (whole process) | classify s | wall s | peak RSS MB (VmHWM) | "

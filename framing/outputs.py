@@ -59,13 +59,30 @@ def record_written(folder: Path, names) -> None:
     """Add ``names`` to the folder's marker (written atomically; sorted, no dates, so a rerun
     that writes the same files leaves the marker byte-identical)."""
     folder = Path(folder)
-    names = written_names(folder) | set(names)
-    text = json.dumps({"written_by": "framing", "written": sorted(names)}, indent=2) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f"{MARKER}.", suffix=".tmp", dir=folder)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o666 & ~_umask())
-    os.replace(tmp, folder / MARKER)
+    with _folder_lock(folder):  # parallel sweep jobs record their runs in one sweep folder
+        names = written_names(folder) | set(names)
+        text = json.dumps({"written_by": "framing", "written": sorted(names)}, indent=2) + "\n"
+        fd, tmp = tempfile.mkstemp(prefix=f"{MARKER}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, folder / MARKER)
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the folder itself (flock on its descriptor; none on Windows)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def foreign_entries(folder: Path) -> list[str]:

@@ -12,6 +12,7 @@ started writing, which is when main's code left its temporary folder behind."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -174,3 +175,18 @@ def test_sigterm_from_outside_during_training_leaves_no_stub_run_folder(tmp_path
     assert proc.returncode == 143, stderr[-2000:]
     assert "Traceback" not in stderr
     assert not runs.exists()
+
+
+def test_sweep_killed_outright_keeps_its_finished_runs_in_the_sweep_folder(tmp_path):
+    """SIGKILL runs no clean-up at all: runs must already be in place as each finished."""
+    sweep = tmp_path / "sweep"
+    result = subprocess.run(
+        [sys.executable, "-m", "framing.cli.main", "train", "-m", *FAST,
+         "model=majority,lexicon,majority", "seed=0,1", f"hydra.sweep.dir={sweep}"],
+        cwd=PROJECT_ROOT, env=with_fault("train.start@3", "SIGKILL"), capture_output=True,
+        text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == -signal.SIGKILL
+    runs = sorted(p.name for p in sweep.iterdir() if p.is_dir())
+    assert len(runs) == 2 and all((sweep / r / "metrics.json").is_file() for r in runs)
+    assert set(runs) <= set(json.loads((sweep / ".framing-output.json").read_text())["written"])

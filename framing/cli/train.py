@@ -30,13 +30,16 @@ def train_task(cfg) -> float:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
-    from framing.runs.job import discard_run, train_run
+    from framing.runs.job import discard_run, publish_run, train_run
     from framing.study.config import input_error_message
 
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
     try:
-        return train_run(cfg, run_dir)
+        score = train_run(cfg, run_dir)
+        if hydra_cfg.mode == RunMode.MULTIRUN:
+            publish_run(run_dir)
+        return score
     except BaseException as err:
         discard_run(run_dir)
         message = input_error_message(err)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import signal
 import time
@@ -32,6 +33,8 @@ from framing.prediction.checkpoints import Checkpoint
 #: characters of article text per chunk, per sentence of ``batch_size``: a news sentence is
 #: about 120-150 characters, so a chunk is about one batch
 CHARS_PER_SENTENCE = 150
+#: chunks per worker below which a corpus is classified in this process (no pool to start)
+SMALL_CORPUS_CHUNKS = 8
 
 
 @dataclass
@@ -53,6 +56,7 @@ class ChunkResult:
     articles: list[ArticleCounts]
     n_sentences: int
     classify_s: float
+    worker_peak_kb: int = 0  # the worker process's peak resident memory so far (Linux)
 
 
 @dataclass
@@ -175,13 +179,28 @@ def _start_worker(job: ChunkJob) -> None:
 
 def _classify_in_worker(chunk: list[tuple[int, Any]]) -> ChunkResult:
     assert _JOB is not None, "the worker was started without a job"
-    return classify_chunk(_JOB, chunk)
+    result = classify_chunk(_JOB, chunk)
+    result.worker_peak_kb = peak_memory_kb()
+    return result
+
+
+def peak_memory_kb() -> int:
+    """This process's peak resident memory (VmHWM), 0 where /proc is not there."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM"))
+    except (OSError, StopIteration, ValueError):
+        return 0
 
 
 def chunk_results(job: ChunkJob, articles: Iterable, workers: int) -> Iterator[ChunkResult]:
     """``classify_chunk`` over the corpus, results in corpus order (see the module docstring)."""
-    if workers <= 1:
-        for chunk in chunks(articles, job.batch_size):
+    stream = chunks(articles, job.batch_size)
+    # Starting workers costs a second or two: a corpus that fits in a few chunks is done
+    # here before a pool would be up.
+    ahead = list(itertools.islice(stream, 0 if workers <= 1 else SMALL_CORPUS_CHUNKS * workers))
+    if workers <= 1 or len(ahead) < SMALL_CORPUS_CHUNKS * workers:
+        for chunk in itertools.chain(ahead, stream):
             yield classify_chunk(job, chunk)
         return
     import multiprocessing
@@ -193,7 +212,7 @@ def chunk_results(job: ChunkJob, articles: Iterable, workers: int) -> Iterator[C
     pool = multiprocessing.get_context(method).Pool(workers, _start_worker, (job,))
     try:
         pending: deque = deque()
-        for chunk in chunks(articles, job.batch_size):
+        for chunk in itertools.chain(ahead, stream):
             pending.append(pool.apply_async(_classify_in_worker, (chunk,)))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().get()

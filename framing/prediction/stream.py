@@ -87,6 +87,7 @@ def stream_predictions(
         "classify_s": 0.0,
         "n_without_sentences": 0,
         "without_sentences": [],  # the first 1000 only: the list must not grow with the corpus
+        "worker_peak_kb": 0,
     }
     job = ChunkJob(checkpoints, rules, int(cfg.batch_size), facts)
     with (
@@ -120,6 +121,7 @@ def stream_predictions(
                 )
             stats["n_sentences"] += result.n_sentences
             stats["classify_s"] += result.classify_s
+            stats["worker_peak_kb"] = max(stats["worker_peak_kb"], result.worker_peak_kb)
             bar.update(result.n_sentences)
             fault_point("predict.batch")
     stats["outlets"] = outlets
@@ -296,6 +298,7 @@ def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, 
         ],
         "batch_size": int(cfg.batch_size),
         "workers": run.workers,
+        "worker_peak_rss_mb": round(stats.get("worker_peak_kb", 0) / 1024, 1) or None,
         "corpus_rules": run.rules.source,
         "timing_s": {
             "load": round(run.load_s, 3),

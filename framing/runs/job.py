@@ -30,6 +30,7 @@ from framing.errors import FramingInputError
 from framing.faults import fault_point
 from framing.io import atomic_path, atomic_write_text, sha256_file
 from framing.outputs import (
+    check_file_replaceable,
     check_replaceable,
     finish_folder,
     record_written,
@@ -229,9 +230,10 @@ def staged_runs(target: str | Path, multirun: bool = False) -> Iterator[Path]:
     """Where Hydra should write a run (``hydra.run.dir``) or a sweep (``hydra.sweep.dir``):
     a hidden temporary folder beside ``target``.
 
-    When the command ends (finished, failed or interrupted), each *finished* run moves into
-    ``target``, replacing the earlier run of the same name; an unfinished one (bad input, a
-    crash, Ctrl-C, SIGTERM) is removed with the Hydra files describing it. So a failing rerun
+    Each *finished* run moves into ``target``, replacing the earlier run of the same name —
+    a sweep's runs as each finishes (``publish_run``), a single run when the command ends;
+    an unfinished one (bad input, a crash, Ctrl-C, SIGTERM) is removed with the Hydra files
+    describing it. So a failing rerun
     into an existing run folder loses nothing, and a killed one leaves no stub folder.
     ``target`` must be absent or hold only what framing wrote (``framing.outputs``)."""
     target = Path(target)
@@ -242,14 +244,27 @@ def staged_runs(target: str | Path, multirun: bool = False) -> Iterator[Path]:
         try:
             yield stage
         finally:
+            _close_logs_under(stage)
+            moved = _move_finished(stage, target, multirun)
             if previous is None:
                 os.environ.pop(STAGE_ENV, None)
             else:
                 os.environ[STAGE_ENV] = previous
-            _close_logs_under(stage)
-            moved = _move_finished(stage, target, multirun)
-            if not moved:
+            if not moved and not target.exists():
                 remove_created(created)
+
+
+def publish_run(run_dir: Path) -> None:
+    """Move one finished run of a staged sweep into the sweep folder now, so a sweep killed
+    later (even by SIGKILL) keeps it where ``framing compare`` finds it."""
+    target = published(run_dir)
+    if target == run_dir or not is_finished(run_dir):
+        return
+    _close_logs_under(run_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    record_written(run_dir, [p.name for p in run_dir.iterdir()])
+    swap_in(run_dir, target)
+    record_written(target.parent, [target.name])
 
 
 def _close_logs_under(folder: Path) -> None:
@@ -270,18 +285,20 @@ def _move_finished(stage: Path, target: Path, multirun: bool) -> list[str]:
             finish_folder(stage, target)
             return [target.name]
         return []
-    runs = [p for p in stage.iterdir() if p.is_dir() and (p / ".hydra").exists()]
-    if not any(is_finished(p) for p in runs):
-        return []
-    target.mkdir(exist_ok=True)
     moved = []
-    for entry in sorted(stage.iterdir()):
-        if entry in runs and not is_finished(entry):
-            continue
+    runs = [p for p in stage.iterdir() if p.is_dir() and (p / ".hydra").exists()]
+    for run in runs:
+        if is_finished(run):  # normally moved already, as it finished (publish_run)
+            publish_run(run)
+            moved.append(run.name)
+    if not target.exists():  # no run of this sweep finished
+        return moved
+    for entry in sorted(set(stage.iterdir()) - set(runs)):  # multirun.yaml, .submitit/
         if entry.is_dir():
             record_written(entry, [p.name for p in entry.iterdir()])
             swap_in(entry, target / entry.name)
         else:
+            check_file_replaceable(target / entry.name)
             os.replace(entry, target / entry.name)
         record_written(target, [entry.name])
         moved.append(entry.name)
