@@ -41,6 +41,13 @@ def atomic_path(target: str | Path):
             os.unlink(tmp)
 
 
+def atomic_dir(target: str | Path):
+    """A whole output folder by the output rule: ``framing.outputs.output_folder``."""
+    from framing.outputs import output_folder
+
+    return output_folder(target)
+
+
 def atomic_write_text(target: str | Path, text: str) -> None:
     """Write an output file by the output rule (``framing.outputs.output_file``)."""
     from framing.outputs import output_file

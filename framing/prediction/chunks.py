@@ -67,6 +67,7 @@ class ChunkJob:
     rules: Any  # framing.corpus.rules.CorpusRules
     batch_size: int
     facts: Any = None  # whole-corpus facts from a first pass, handed to every chunk
+    workers_used: int = 1  # set by chunk_results: 1 when the corpus was too small for a pool
 
 
 def chunks(articles: Iterable, batch_size: int) -> Iterator[list[tuple[int, Any]]]:
@@ -205,6 +206,7 @@ def chunk_results(job: ChunkJob, articles: Iterable, workers: int) -> Iterator[C
         return
     import multiprocessing
 
+    job.workers_used = workers
     # Not a plain fork: this process has threads (tqdm's monitor, a launcher's), and a child
     # forked while one of them holds a lock can hang (seen in a submitit job). The fork
     # server starts clean and forks the workers from there.

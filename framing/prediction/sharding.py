@@ -85,10 +85,9 @@ def settings_key(cfg) -> hashlib._Hash:
     """A hash of the settings that change a shard's output (not of where it is written)."""
     from omegaconf import OmegaConf
 
-    settings = {
-        k: OmegaConf.to_container(cfg, resolve=True).get(k)
-        for k in ("checkpoint", "input", "outlets", "batch_size", "device", "shards", "study")
-    }
+    resolved = OmegaConf.to_container(cfg, resolve=True)
+    keys = ("checkpoint", "input", "outlets", "batch_size", "device", "shards", "study")
+    settings = {k: resolved.get(k) for k in keys}
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
 
 

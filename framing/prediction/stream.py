@@ -125,6 +125,7 @@ def stream_predictions(
             bar.update(result.n_sentences)
             fault_point("predict.batch")
     stats["outlets"] = outlets
+    stats["workers"] = job.workers_used
     return stats
 
 
@@ -297,7 +298,7 @@ def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, 
             for ck in checkpoints
         ],
         "batch_size": int(cfg.batch_size),
-        "workers": run.workers,
+        "workers": stats.get("workers", run.workers),  # 1 if the corpus was too small for more
         "worker_peak_rss_mb": round(stats.get("worker_peak_kb", 0) / 1024, 1) or None,
         "corpus_rules": run.rules.source,
         "timing_s": {
