@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from framing.outputs import signals_held
 from framing.prediction.checkpoints import Checkpoint
 
 #: characters of article text per chunk, per sentence of ``batch_size``: a news sentence is
@@ -211,7 +212,10 @@ def chunk_results(job: ChunkJob, articles: Iterable, workers: int) -> Iterator[C
     # forked while one of them holds a lock can hang (seen in a submitit job). The fork
     # server starts clean and forks the workers from there.
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = multiprocessing.get_context(method).Pool(workers, _start_worker, (job,))
+    # A signal while the workers are being handed their start-up data would leave them
+    # reading a truncated pickle (and printing a traceback): start them first.
+    with signals_held():
+        pool = multiprocessing.get_context(method).Pool(workers, _start_worker, (job,))
     try:
         pending: deque = deque()
         for chunk in itertools.chain(ahead, stream):
