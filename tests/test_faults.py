@@ -121,18 +121,25 @@ def test_training_stopped_at_a_named_point_keeps_the_earlier_run(tmp_path, point
         assert not (tmp_path / "made").exists()
 
 
-def test_sweep_stopped_mid_way_keeps_finished_runs_and_drops_the_killed_one(tmp_path):
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL"])
+def test_sweep_stopped_mid_way_keeps_its_finished_runs_in_the_sweep_folder(tmp_path, sig):
+    """The third of six jobs is stopped. SIGKILL runs no clean-up at all, so each run must
+    be in the sweep folder (and its marker) as soon as it finished."""
     sweep = tmp_path / "sweep"
     result = subprocess.run(
         [sys.executable, "-m", "framing.cli.main", "train", "-m", *FAST,
          "model=majority,lexicon,majority", "seed=0,1", f"hydra.sweep.dir={sweep}"],
-        cwd=PROJECT_ROOT, env=with_fault("train.start@3", "SIGTERM"), capture_output=True,
+        cwd=PROJECT_ROOT, env=with_fault("train.start@3", sig), capture_output=True,
         text=True, timeout=600,
     )  # fmt: skip
-    stopped(result, "SIGTERM")
+    if sig == "SIGKILL":
+        assert result.returncode == -signal.SIGKILL
+    else:
+        stopped(result, sig)
+        assert leftovers(tmp_path) == []
     runs = sorted(p.name for p in sweep.iterdir() if p.is_dir())
     assert len(runs) == 2 and all((sweep / r / "metrics.json").is_file() for r in runs)
-    assert leftovers(tmp_path) == []
+    assert set(runs) <= set(json.loads((sweep / ".framing-output.json").read_text())["written"])
 
 
 def wait_for(condition, timeout: float = 120.0) -> None:
@@ -175,18 +182,3 @@ def test_sigterm_from_outside_during_training_leaves_no_stub_run_folder(tmp_path
     assert proc.returncode == 143, stderr[-2000:]
     assert "Traceback" not in stderr
     assert not runs.exists()
-
-
-def test_sweep_killed_outright_keeps_its_finished_runs_in_the_sweep_folder(tmp_path):
-    """SIGKILL runs no clean-up at all: runs must already be in place as each finished."""
-    sweep = tmp_path / "sweep"
-    result = subprocess.run(
-        [sys.executable, "-m", "framing.cli.main", "train", "-m", *FAST,
-         "model=majority,lexicon,majority", "seed=0,1", f"hydra.sweep.dir={sweep}"],
-        cwd=PROJECT_ROOT, env=with_fault("train.start@3", "SIGKILL"), capture_output=True,
-        text=True, timeout=600,
-    )  # fmt: skip
-    assert result.returncode == -signal.SIGKILL
-    runs = sorted(p.name for p in sweep.iterdir() if p.is_dir())
-    assert len(runs) == 2 and all((sweep / r / "metrics.json").is_file() for r in runs)
-    assert set(runs) <= set(json.loads((sweep / ".framing-output.json").read_text())["written"])
