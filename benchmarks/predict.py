@@ -3,6 +3,10 @@
     python -m benchmarks.predict --sentences 100000
     python -m benchmarks.predict --sentences 20000 --families tfidf_lr
     python -m benchmarks.predict --checkpoint tfidf_lr=results/runs/x/checkpoint
+    python -m benchmarks.predict --sentences 1000000 --families tfidf_lr --workers 1 2 \
+        --out results/benchmarks/predict_tfidf_1m.json
+    python -m benchmarks.predict --sentences 100000 --families embedding_lr --raw-encoder \
+        --no-quarter --out results/benchmarks/predict_minilm_100k.json
 
 Run from the root of the repository (the seed study provides the sentences and labels).
 
@@ -15,9 +19,15 @@ sentence count is the count after the corpus layer re-cleans and re-splits it, a
 frames task on the hand-coded set seeds/sentences.jsonl.
 
 Each prediction runs in a child process; its peak resident memory is the child's own
-``ru_maxrss`` (``os.wait4``). Every family is run at the full size and at a quarter of it:
-if prediction streams, peak memory barely changes between the two. Results go to stdout
-(Markdown) and ``results/benchmarks/predict.json``.
+``ru_maxrss`` (``os.wait4``), and with ``workers=N`` the largest peak of its worker processes
+(``worker_peak_rss_mb`` of report.json) is recorded too: the total is at most main + N x that.
+Every family is run at the full size and at a quarter of it (``--no-quarter``: full size
+only): if prediction streams, peak memory barely changes between the two. ``--workers 1 2``
+runs each prediction with one and with two worker processes, side by side in the same run.
+``--raw-encoder`` also times the bare sentence-transformers encoder on the same sentences
+(the corpus's sentences after splitting, same batch size), so MiniLM + LR prediction is
+reported as a ratio to it.
+Results go to stdout (Markdown) and ``--out`` (default ``results/benchmarks/predict.json``).
 """
 
 from __future__ import annotations
@@ -178,7 +188,9 @@ runpy.run_module("framing.cli.predict", run_name="__main__", alter_sys=True)
 """
 
 
-def run_predict(checkpoint: Path, corpus: Path, out: Path, batch_size: int) -> dict:
+def run_predict(
+    checkpoint: Path, corpus: Path, out: Path, batch_size: int, workers: int | None = None
+) -> dict:
     """``framing predict`` in a child: wall time, and peak memory two ways."""
     args = [
         f"checkpoint={checkpoint}",
@@ -187,6 +199,7 @@ def run_predict(checkpoint: Path, corpus: Path, out: Path, batch_size: int) -> d
         f"batch_size={batch_size}",
         "progress=false",
         "figure=false",
+        *([f"workers={workers}"] if workers is not None else []),
     ]
     env = _child_env()
     peak_file = out.with_suffix(".peak")
@@ -211,7 +224,9 @@ def run_predict(checkpoint: Path, corpus: Path, out: Path, batch_size: int) -> d
     if child.returncode != 0:
         raise RuntimeError(f"predict failed ({child.returncode}):\n{stderr}")
     report = json.loads((out / "report.json").read_text())
+    main_peak = int(peak_file.read_text().split()[0])
     return {
+        "workers": report.get("workers", 1),
         "command": shlex.join(["framing", "predict", *args]),
         "n_sentences": report["n_sentences"],
         "n_articles": report["n_articles"],
@@ -221,7 +236,9 @@ def run_predict(checkpoint: Path, corpus: Path, out: Path, batch_size: int) -> d
         "sentences_per_s": report["sentences_per_s"],
         "sentences_per_s_wall": round(report["n_sentences"] / wall, 1),
         # both in KiB on Linux; ru_maxrss also covers the parent's size at fork, VmHWM does not
-        "peak_rss_mb": round(int(peak_file.read_text()) / 1024, 1),
+        "peak_rss_mb": round(main_peak / 1024, 1),
+        # each worker's own peak (VmHWM), reported by prediction; none with one process
+        "worker_peak_rss_mb": report.get("worker_peak_rss_mb") or 0,
         "ru_maxrss_mb": round(usage.ru_maxrss / 1024, 1),
         # a shared machine: other processes' load makes throughput lower and noisier
         "load_average_1min": {
@@ -229,6 +246,48 @@ def run_predict(checkpoint: Path, corpus: Path, out: Path, batch_size: int) -> d
             "after": round(os.getloadavg()[0], 2),
         },
         "stdout": stdout.strip(),
+    }
+
+
+_RAW_ENCODER = """
+import json, sys, time
+from benchmarks.predict import corpus_sentences
+from framing.models.encoders import DEFAULT_ENCODER, new_sentence_encoder
+texts = corpus_sentences(sys.argv[1])
+model = new_sentence_encoder(DEFAULT_ENCODER, "cpu")
+model.encode(["Warm-up sentence."])
+start = time.perf_counter()
+for i in range(0, len(texts), 256):  # as prediction hands them over: 256 at a time
+    model.encode(texts[i : i + 256], batch_size=32, show_progress_bar=False, convert_to_numpy=True)
+seconds = time.perf_counter() - start
+print(json.dumps({"n_sentences": len(texts), "encode_s": round(seconds, 2)}))
+"""
+
+
+def corpus_sentences(corpus: str) -> list[str]:
+    """The sentence texts prediction classifies for ``corpus`` (same reader, same rules)."""
+    from framing.corpus import article_sentences, iter_articles
+    from framing.study import load_study
+
+    rules = load_study(REPO_ROOT).corpus_rules()
+    return [s.text for a in iter_articles(Path(corpus)) for s in article_sentences(a, rules)[0]]
+
+
+def run_raw_encoder(corpus: Path) -> dict:
+    """The bare sentence-transformers encoder on the corpus's sentences, in a child process
+    with the same torch threads as prediction (FRAMING_TORCH_THREADS)."""
+    load_before = os.getloadavg()[0]
+    done = subprocess.run(
+        [sys.executable, "-c", _RAW_ENCODER, str(corpus)],
+        env=_child_env(), capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    record = json.loads(done.stdout.strip().splitlines()[-1])
+    return record | {
+        "sentences_per_s": round(record["n_sentences"] / record["encode_s"], 1),
+        "load_average_1min": {
+            "before": round(load_before, 2),
+            "after": round(os.getloadavg()[0], 2),
+        },
     }
 
 
@@ -248,24 +307,41 @@ def markdown(result: dict) -> str:
         f"Corpus: synthetic JSONL from recombined, word-perturbed seed sentences; full size "
         f"{result['corpus']['full']['n_sentences']} sentences "
         f"({result['corpus']['full']['n_distinct_sentences']} distinct) in "
-        f"{result['corpus']['full']['n_articles']} articles; quarter size "
-        f"{result['corpus']['quarter']['n_sentences']} sentences. Batch size "
-        f"{result['batch_size']}. Training labels: {result['training_labels']}.",
+        f"{result['corpus']['full']['n_articles']} articles"
+        + (
+            f"; quarter size {result['corpus']['quarter']['n_sentences']} sentences"
+            if "quarter" in result["corpus"]
+            else ""
+        )
+        + f". Batch size {result['batch_size']}. Training labels: {result['training_labels']}.",
         "",
-        "| family | sentences | sentences/s (stream: read, clean, classify, write) | "
+        "| family | workers | sentences | sentences/s (stream: read, clean, classify, write) | "
         "sentences/s (whole process) | classify s | wall s | peak RSS MB (VmHWM) | "
-        "ru_maxrss MB | load avg before/after |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "largest worker MB | load avg before/after |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in result["runs"]:
         lines.append(
-            f"| {run['family']} | {run['n_sentences']} | {run['sentences_per_s']} | "
-            f"{run['sentences_per_s_wall']} | {run['classify_s']} | {run['wall_s']} | "
-            f"{run['peak_rss_mb']} | {run['ru_maxrss_mb']} | "
+            f"| {run['family']} | {run['workers']} | {run['n_sentences']} | "
+            f"{run['sentences_per_s']} | {run['sentences_per_s_wall']} | {run['classify_s']} | "
+            f"{run['wall_s']} | {run['peak_rss_mb']} | {run['worker_peak_rss_mb']} | "
             f"{run['load_average_1min']['before']}/{run['load_average_1min']['after']} |"
         )
     lines.append("")
-    for family, growth in result["memory_growth"].items():
+    for family, speedup in result.get("speedup", {}).items():
+        lines.append(
+            f"- {family}: {speedup['workers']} workers {speedup['ratio']}x the sentences/s of "
+            f"one worker on the full corpus (whole process: {speedup['ratio_wall']}x)."
+        )
+    raw = result.get("raw_encoder")
+    if raw:
+        lines.append(
+            f"- raw encoder on the same {raw['n_sentences']} sentences: "
+            f"{raw['sentences_per_s']} sentences/s; MiniLM + LR prediction (stream) is "
+            f"{raw['ratio']}x of it (load {raw['load_average_1min']['before']}/"
+            f"{raw['load_average_1min']['after']})."
+        )
+    for family, growth in result.get("memory_growth", {}).items():
         lines.append(
             f"- {family}: peak RSS {growth['quarter_mb']} MB at a quarter of the corpus, "
             f"{growth['full_mb']} MB at the full corpus (x{growth['ratio']} for 4x the sentences)."
@@ -288,6 +364,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="use an existing checkpoint for a family instead of training one",
     )
     parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=None, help="worker processes to compare"
+    )
+    parser.add_argument(
+        "--quarter", action=argparse.BooleanOptionalAction, default=True,
+        help="also run at a quarter of the size (memory growth)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--raw-encoder", action="store_true", help="time the bare encoder on the same sentences"
+    )
     parser.add_argument("--out", default=DEFAULT_OUT, help="JSON results file")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -313,7 +399,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="framing-bench-predict-"))
     try:
         corpora = {}
-        for name, size in (("full", args.sentences), ("quarter", args.sentences // 4)):
+        sizes = [("full", args.sentences)] + ([("quarter", args.sentences // 4)] * args.quarter)
+        for name, size in sizes:
             path = workdir / f"corpus_{name}.jsonl"
             corpora[name] = write_synthetic_corpus(path, size, seed=args.seed) | {"path": str(path)}
             print(f"corpus {name}: {corpora[name]['n_sentences']} sentences", file=sys.stderr)
@@ -326,20 +413,49 @@ def main(argv: list[str] | None = None) -> int:
             if ckpt is None:
                 print(f"train {family} ...", file=sys.stderr)
                 ckpt = train_checkpoint(family, workdir / f"ckpt_{family}")
-            for name in ("quarter", "full"):
-                print(f"predict {family} on {name} corpus ...", file=sys.stderr)
-                out = workdir / f"out_{family}_{name}"
-                run = run_predict(ckpt, Path(corpora[name]["path"]), out, args.batch_size)
-                runs.append({"family": family, "corpus": name, "checkpoint": str(ckpt)} | run)
-                shutil.rmtree(out, ignore_errors=True)
+            for name in [n for n in ("quarter", "full") if n in corpora]:
+                for workers in args.workers or [None]:
+                    print(f"predict {family} on {name} corpus, workers={workers} ...",
+                          file=sys.stderr)  # fmt: skip
+                    out = workdir / f"out_{family}_{name}_{workers}"
+                    run = run_predict(
+                        ckpt, Path(corpora[name]["path"]), out, args.batch_size, workers
+                    )
+                    runs.append({"family": family, "corpus": name, "checkpoint": str(ckpt)} | run)
+                    shutil.rmtree(out, ignore_errors=True)
         growth = {}
-        for family in families:
-            peak = {r["corpus"]: r["peak_rss_mb"] for r in runs if r["family"] == family}
+        for family in families if args.quarter else []:
+            peak = {
+                r["corpus"]: r["peak_rss_mb"]
+                for r in runs
+                if r["family"] == family and r["workers"] == runs[0]["workers"]
+            }
             growth[family] = {
                 "quarter_mb": peak["quarter"],
                 "full_mb": peak["full"],
                 "ratio": round(peak["full"] / peak["quarter"], 2),
             }
+        speedup = {}
+        for family in families:
+            full = {
+                r["workers"]: r for r in runs if r["family"] == family and r["corpus"] == "full"
+            }
+            if 1 in full and len(full) > 1:
+                most = max(full)
+                speedup[family] = {
+                    "workers": most,
+                    "ratio": round(full[most]["sentences_per_s"] / full[1]["sentences_per_s"], 2),
+                    "ratio_wall": round(
+                        full[most]["sentences_per_s_wall"] / full[1]["sentences_per_s_wall"], 2
+                    ),
+                }
+        raw = None
+        if args.raw_encoder:
+            print("raw encoder on the full corpus's sentences ...", file=sys.stderr)
+            raw = run_raw_encoder(Path(corpora["full"]["path"]))
+            minilm = [r for r in runs if r["family"] == "embedding_lr" and r["corpus"] == "full"]
+            if minilm:
+                raw["ratio"] = round(minilm[0]["sentences_per_s"] / raw["sentences_per_s"], 3)
         result = {
             "command": shlex.join(
                 ["python", "-m", "benchmarks.predict", *(sys.argv[1:] if argv is None else argv)]
@@ -353,6 +469,8 @@ def main(argv: list[str] | None = None) -> int:
             },
             "runs": runs,
             "memory_growth": growth,
+            "speedup": speedup,
+            "raw_encoder": raw,
         }
         out_path = Path(args.out)
         if args.out == DEFAULT_OUT:

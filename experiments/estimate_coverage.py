@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def body() -> None:
         from framing.estimate.simulation import run_simulation
-        from framing.io import atomic_path, atomic_write_text
+        from framing.io import atomic_write_text
+        from framing.outputs import output_file
 
         frames, stance = pick_runs(args.runs, args.model)
         table, described = run_simulation(
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             "replicates": args.replicates,
         }
         args.out.mkdir(parents=True, exist_ok=True)
-        with atomic_path(args.out / "coverage.csv") as tmp:
+        with output_file(args.out / "coverage.csv") as tmp:
             table.to_csv(tmp, index=False, float_format="%.4f")
         atomic_write_text(args.out / "populations.json", json.dumps(described, indent=2) + "\n")
         atomic_write_text(args.out / "coverage.md", markdown(table, described, args.replicates))

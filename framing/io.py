@@ -1,12 +1,12 @@
 """File helpers shared by every layer: atomic writes (a failed run leaves no half-written file),
-the one JSONL reader, and the one file-hash helper."""
+the one JSONL reader, and the one file-hash helper. Whole output folders, and which files a
+command may replace, are ``framing.outputs``."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,7 +23,10 @@ def _umask() -> int:
 
 @contextmanager
 def atomic_path(target: str | Path):
-    """Yield a temporary path beside ``target``; rename it into place only on success."""
+    """Yield a temporary path beside ``target``; rename it into place only on success.
+
+    The bare mechanism, for files no person writes (the embedding cache); command outputs go
+    through ``framing.outputs.output_file``, which also keeps to the output rule."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -38,30 +41,26 @@ def atomic_path(target: str | Path):
             os.unlink(tmp)
 
 
-@contextmanager
 def atomic_dir(target: str | Path):
-    """Yield a temporary folder beside ``target``; it replaces ``target`` only on success."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    try:
-        yield tmp
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes the folder private (0700)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+    """A whole output folder by the output rule: ``framing.outputs.output_folder``."""
+    from framing.outputs import output_folder
+
+    return output_folder(target)
 
 
 def atomic_write_text(target: str | Path, text: str) -> None:
-    with atomic_path(target) as tmp:
+    """Write an output file by the output rule (``framing.outputs.output_file``)."""
+    from framing.outputs import output_file
+
+    with output_file(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 
 def atomic_write_jsonl(target: str | Path, rows: Iterable[dict]) -> None:
-    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as fh:
+    """Write an output JSONL file by the output rule (``framing.outputs.output_file``)."""
+    from framing.outputs import output_file
+
+    with output_file(target) as tmp, tmp.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 

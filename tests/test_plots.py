@@ -182,7 +182,8 @@ def test_each_figure_writes_pdf_png_and_csv_at_column_width(figures, name):
         width_in = png.size[0] / dpi[0]
     assert dpi == pytest.approx((300, 300), abs=0.5)
     assert width_in == pytest.approx(3.5, abs=0.05)
-    assert not list(result.png.parent.glob("*.tmp")) and not list(result.png.parent.glob(".*"))
+    leftovers = {p.name for p in result.png.parent.glob(".*")} - {".framing-output.json"}
+    assert not list(result.png.parent.glob("*.tmp")) and not leftovers
 
 
 @pytest.mark.parametrize("name", FIGURE_NAMES)
@@ -424,12 +425,13 @@ def test_plot_command_draws_every_figure_from_the_results(
     argv = ["--runs", str(runs), "--comparison", str(tmp_path / "comparison.csv")]
     argv += ["--learning-curve", str(tmp_path / "learning_curve.csv"), "--out", str(out)]
     assert plot.main([*argv, "--model", "tfidf_lr", "--bootstrap", "100"]) == 0
-    stems = {p.stem for p in out.iterdir()}
+    written = [p for p in out.iterdir() if p.name != ".framing-output.json"]
+    stems = {p.stem for p in written}
     assert stems == {
         "framing_mix_frames", "framing_mix_stance", "model_comparison", "f1_per_frame",
         "f1_per_stance_class", "frame_cooccurrence", "stance_confusion", "learning_curve",
     }  # fmt: skip
-    assert len(list(out.iterdir())) == 3 * len(stems)
+    assert len(written) == 3 * len(stems)
     # the mix figure shows the chosen run's predictions, both seeds pooled
     mix = pd.read_csv(out / "framing_mix_frames.csv")
     assert set(mix["source"]) == {"gold", "oof:TF-IDF + LR"}
@@ -455,7 +457,7 @@ def test_plot_command_with_missing_inputs_exits_2_and_names_them(tmp_path):
     assert "framing learning-curve" in proc.stderr
     assert proc.stderr.strip().splitlines()[-1].startswith("error: ")
     # only the figure whose inputs exist (the gold set) is written, and completely
-    files = sorted(p.name for p in out.iterdir())
+    files = sorted(p.name for p in out.iterdir() if p.name != ".framing-output.json")
     assert files == [f"frame_cooccurrence.{ext}" for ext in ("csv", "pdf", "png")]
 
 

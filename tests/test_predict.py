@@ -272,16 +272,22 @@ def test_existing_output_is_kept_unless_overwrite(checkpoints, article_folder, t
     result = run_predict(*args, cwd=tmp_path)
     assert result.returncode == 2 and "overwrite=true" in result.stderr
     assert (out / "keep.txt").read_text() == "mine"
+    # overwrite=true replaces only a folder framing wrote: keep.txt is not framing's
     result = run_predict(*args, "overwrite=true", "figure=false", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert (out / "predictions.csv").is_file() and not (out / "keep.txt").exists()
+    assert result.returncode == 2 and "keep.txt" in result.stderr
+    assert (out / "keep.txt").read_text() == "mine"
+    (out / "keep.txt").unlink()
+    for _ in range(2):  # an empty folder, then the prediction framing wrote there
+        result = run_predict(*args, "overwrite=true", "figure=false", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert (out / "predictions.csv").is_file()
 
 
 @pytest.mark.slow
 @pytest.mark.extra("transformers")
 def test_embedding_store_is_emptied_between_batches(schema, toy_data):
     """Memory stays bounded: the per-batch clean-up empties an encoder family's embeddings."""
-    from framing.prediction.stream import forget_embeddings
+    from framing.prediction.chunks import forget_embeddings
 
     texts, frames, _ = toy_data
     model = fit(family_class("embedding_lr")(), texts, frames, schema.labels("frames"))
@@ -289,3 +295,29 @@ def test_embedding_store_is_emptied_between_batches(schema, toy_data):
     assert len(model.cache_.memory) > 0
     forget_embeddings()
     assert len(model.cache_.memory) == 0
+
+
+def test_worker_processes_give_byte_identical_outputs(checkpoints, tmp_path):
+    """workers=2 classifies chunks in two processes; the files equal those of one process."""
+    articles = tmp_path / "many.jsonl"
+    with articles.open("w", encoding="utf-8") as fh:
+        for i in range(60):
+            name = list(ARTICLES)[i % 3]
+            row = {"article_id": f"a{i}", "outlet": f"o{i % 4}", "text": ARTICLES[name]}
+            fh.write(json.dumps(row) + "\n")
+    ckpt = f"checkpoint=[{checkpoints['frames']},{checkpoints['stance']}]"
+    outputs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}"
+        result = run_predict(
+            ckpt, f"input={articles}", f"output={out}", f"workers={workers}", "batch_size=3",
+            "figure=false", cwd=tmp_path,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert json.loads((out / "report.json").read_text())["workers"] == workers
+        outputs[workers] = {
+            name: (out / name).read_bytes()
+            for name in ("predictions.csv", "article_mix.csv", "outlet_mix.csv")
+        }
+    assert outputs[1] == outputs[2]
+    assert outputs[1]["predictions.csv"].count(b"\n") > 100

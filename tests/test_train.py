@@ -18,6 +18,7 @@ from conftest import PROJECT_ROOT
 
 FAST = ["eval.n_folds=3", "eval.inner_folds=2", "eval.bootstrap=100"]
 RUN_FILES = {
+    ".framing-output.json",  # what framing wrote here (framing.outputs)
     ".hydra",
     "config.yaml",
     "metrics.json",

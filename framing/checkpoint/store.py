@@ -29,7 +29,8 @@ from framing.checkpoint.params import decode_params, encode_params, jsonable
 from framing.checkpoint.provenance import OPTIONAL_LIBRARIES, library_versions
 from framing.data.schema import LabelSchema, task_name
 from framing.errors import FramingInputError
-from framing.io import atomic_dir, read_json_object, sha256_file
+from framing.io import read_json_object, sha256_file
+from framing.outputs import output_folder
 
 FORMAT_VERSION = 1
 INFO_FILE = "framing_checkpoint.json"
@@ -76,8 +77,13 @@ def save_checkpoint(
     metrics: Mapping[str, Any] | None = None,
     training_data: Mapping[str, Any] | None = None,
     study=None,
+    shown_as: str | Path | None = None,
 ) -> Path:
-    """Write a fitted classifier to ``folder`` (replaced atomically if it exists).
+    """Write a fitted classifier to ``folder`` (replaced atomically, and only if framing
+    wrote everything in it: ``framing.outputs``).
+
+    ``shown_as`` is the path the model card tells users to load (default ``folder``): a
+    training run writes into a temporary folder that is renamed when the run finishes.
 
     ``training_data`` (optional, see ``training_data_summary``) gives the model card the
     data file, sentence/article counts and outlets; without it the card uses what the
@@ -133,13 +139,13 @@ def save_checkpoint(
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": {},
     }
-    with atomic_dir(folder) as tmp:
+    with output_folder(folder) as tmp:
         model.save_weights(tmp / WEIGHTS_DIR)
         info["files"] = _weight_files(tmp)
         if not info["files"]:
             raise RuntimeError(f"{type(model).__name__}.save_weights wrote no files")
         (tmp / INFO_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
-        (tmp / CARD_FILE).write_text(model_card(info, folder), encoding="utf-8")
+        (tmp / CARD_FILE).write_text(model_card(info, shown_as or folder), encoding="utf-8")
     return folder
 
 
@@ -264,10 +270,13 @@ def load_checkpoint(
     path: str | Path,
     expected_schema: LabelSchema | None = None,
     expected_labels: list[str] | None = None,
+    device: str | None = None,
 ):
     """Load and verify a checkpoint; returns the fitted ``FramingClassifier``.
 
-    The classifier carries ``checkpoint_info`` (the JSON record) and ``task_``.
+    The classifier carries ``checkpoint_info`` (the JSON record) and ``task_``. ``device``
+    (``auto|cpu|cuda|mps``) replaces the training run's choice for a torch family; the other
+    families ignore it.
     """
     import numpy as np
 
@@ -287,6 +296,8 @@ def load_checkpoint(
         raise FramingInputError(
             "params must be a JSON object", file=info_path, field="params"
         ) from None
+    if device is not None and "device" in cls._get_param_names():
+        params["device"] = device
     model = cls.load_weights(folder / WEIGHTS_DIR, params)
 
     # The record and the (hashed) weights must tell the same story.

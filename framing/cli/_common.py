@@ -16,6 +16,8 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
 
 from framing.errors import FramingInputError
 
@@ -55,41 +57,84 @@ def is_hydra_flag(arg: str) -> bool:
     return arg.startswith("-")
 
 
+MULTIRUN_FLAGS = frozenset({"-m", "--multirun"})
+
+
+def hydra_output_dir(config_name: str, argv: Sequence[str], multirun: bool) -> str:
+    """The folder Hydra would write into (``hydra.run.dir``, or ``hydra.sweep.dir`` with -m),
+    resolved now, so the command can stage it; sweep values (``model=a,b``) are left out."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
+
+    from framing.study.config import compose
+
+    values = [a for a in argv if not is_hydra_flag(a)]
+    parsed = OverridesParser.create().parse_overrides(values)
+    fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
+    cfg = compose(config_name, fixed, return_hydra_config=True)
+    return str(OmegaConf.select(cfg, "hydra.sweep.dir" if multirun else "hydra.run.dir"))
+
+
+def quoted_override(key: str, value: str) -> str:
+    """``key='value'`` in Hydra's override grammar (a path may hold spaces or commas)."""
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+    return f"{key}='{escaped}'"
+
+
 def hydra_app(
     task: Callable,
     config_name: str,
     argv: Sequence[str],
     prog: str,
     check: Callable | None = None,
+    staged: Callable[[Path, bool], AbstractContextManager[Path]] | None = None,
 ) -> int:
     """Run ``task(cfg)`` as a Hydra app on ``framing/conf/<config_name>.yaml``.
 
     A single run's config is composed and checked (``check(cfg)``) first, so a bad override or
     a missing value is one ``error:`` line and exit code 2 rather than Hydra's report; with
     Hydra's own flags (``-m``, ``--cfg``, ``--help``) Hydra takes over from the start.
-    """
-    import hydra
 
+    ``staged(target, multirun)``, if given, is entered around the run (single or -m) with the
+    folder Hydra would write into, and yields the folder Hydra writes into instead (see
+    ``framing.runs.job.staged_runs``).
+    """
     from framing.study.config import compose
 
     argv = list(argv)
+    flags = {a for a in argv if is_hydra_flag(a)}
+    writes_runs = not flags or flags <= MULTIRUN_FLAGS  # not --cfg, --help, --info ...
+    multirun = bool(flags & MULTIRUN_FLAGS)
 
     def body() -> int:
-        if not any(is_hydra_flag(a) for a in argv):
+        if not flags:
             cfg = compose(config_name, argv)
             if check is not None:
                 check(cfg)
 
-        @hydra.main(config_path="pkg://framing.conf", config_name=config_name, version_base="1.3")
-        def _app(cfg):
-            return task(cfg)
-
-        saved = sys.argv
-        sys.argv = [prog, *argv]
-        try:
-            _app()
-        finally:
-            sys.argv = saved
+        stage = nullcontext(None)
+        if staged is not None and writes_runs:
+            stage = staged(Path(hydra_output_dir(config_name, argv, multirun)), multirun)
+        with stage as folder:
+            key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+            redirect = [quoted_override(key, str(folder))] if folder is not None else []
+            run_hydra(task, config_name, [*argv, *redirect], prog)
         return 0
 
     return run_command(body)
+
+
+def run_hydra(task: Callable, config_name: str, argv: Sequence[str], prog: str) -> None:
+    """``task(cfg)`` through Hydra's own entry point, as if called as ``prog ARGV``."""
+    import hydra
+
+    @hydra.main(config_path="pkg://framing.conf", config_name=config_name, version_base="1.3")
+    def _app(cfg):
+        return task(cfg)
+
+    saved = sys.argv
+    sys.argv = [prog, *argv]
+    try:
+        _app()
+    finally:
+        sys.argv = saved

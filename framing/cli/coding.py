@@ -143,7 +143,7 @@ def sample(study, args) -> None:
 
 def audit(study, args) -> None:
     from framing.coding.audit import label_issues
-    from framing.io import atomic_path
+    from framing.outputs import output_file
 
     texts = {}
     if study.value("sentences") and study.path("sentences", must_exist=False).is_file():
@@ -162,7 +162,7 @@ def audit(study, args) -> None:
         print(f"{row.rank:>3}. {row.sentence_id}  quality {row.quality:.3f}  coded [{row.coded}]  "
               f"model [{row.model}]  {row.text}")  # fmt: skip
     if args.out:
-        with atomic_path(args.out) as tmp:
+        with output_file(args.out) as tmp:
             table.to_csv(tmp, index=False)
         print(f"wrote {args.out}")
 

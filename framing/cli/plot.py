@@ -31,6 +31,7 @@ from framing.cli._args import parser
 from framing.cli._common import run_command
 from framing.errors import FramingInputError
 from framing.figures.style import FigureFiles, layout_problems
+from framing.outputs import check_file_replaceable
 from framing.study import resolve_path
 
 COMPARISON_COLUMNS = [
@@ -219,6 +220,9 @@ def draw_all(args) -> int:
             fix="valid: " + ", ".join(f.stem for f in plan),
         )
     plan = [f for f in plan if not wanted or f.stem in wanted]
+    for figure in plan:  # refuse before drawing anything: no file is replaced that is not ours
+        for suffix in (".pdf", ".png", ".csv"):
+            check_file_replaceable(out / f"{figure.stem}{suffix}")
     skipped: dict[str, list[str]] = {}  # reason -> figures
     for figure in plan:
         try:

@@ -3,16 +3,18 @@
     framing predict checkpoint=CKPT input=ARTICLES output=OUT_DIR
     framing predict checkpoint=[FRAMES_CKPT,STANCE_CKPT] input=news.jsonl output=OUT_DIR \\
         outlets=outlets.csv batch_size=256
+    framing predict checkpoint=CKPT input=ARTICLES output=OUT_DIR shards=8 hydra/launcher=slurm
 
 Options are in framing/conf/predict.yaml (``framing predict --help`` lists them). What is
-written: see ``framing.prediction.stream``.
+written: see ``framing.prediction.stream``; sharding: ``framing.prediction.sharding``.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from framing.cli._common import hydra_app
+from framing.cli._common import hydra_app, is_hydra_flag, quoted_override, run_command, run_hydra
 
 
 def predict_task(cfg) -> None:
@@ -20,6 +22,12 @@ def predict_task(cfg) -> None:
     from framing.prediction import predict_corpus
 
     try:
+        if cfg.get("shard") is not None:  # one job of a sharded run
+            from framing.prediction.sharding import predict_shard
+
+            stats = predict_shard(cfg)
+            print(f"shard {cfg.shard}: {stats['n_sentences']} sentences")
+            return
         report = predict_corpus(cfg)
     except FramingInputError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -45,10 +53,40 @@ def predict_task(cfg) -> None:
     )
 
 
+def sharded(argv: list[str]) -> int:
+    """First pass here, the shards as jobs of a Hydra multirun, then the merge."""
+    from framing.prediction.sharding import predict_sharded, workspace_for
+    from framing.study.config import compose
+
+    def body() -> None:
+        cfg = compose("predict", argv)
+
+        def launch(shards: list[int]) -> None:
+            jobs = workspace_for(Path(str(cfg.output))) / "jobs"
+            run_hydra(
+                predict_task, "predict",
+                ["-m", *argv, f"shard={','.join(map(str, shards))}",
+                 quoted_override("hydra.sweep.dir", str(jobs))],
+                "framing predict",
+            )  # fmt: skip
+
+        report = predict_sharded(cfg, launch)
+        print(
+            f"{report['n_sentences']} sentences from {report['n_articles']} articles in "
+            f"{len(report['shards'])} shards -> {report['output']}"
+        )
+
+    return run_command(body)
+
+
 def main(argv: list[str] | None = None) -> int:
     from framing.prediction.stream import check_predict_config
 
     argv = sys.argv[1:] if argv is None else argv
+    values = [a for a in argv if not is_hydra_flag(a)]
+    wants_shards = any(a.startswith("shards=") and a != "shards=1" for a in values)
+    if wants_shards and len(values) == len(argv):
+        return sharded(argv)
     return hydra_app(predict_task, "predict", argv, "framing predict", check=check_predict_config)
 
 

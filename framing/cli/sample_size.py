@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def body() -> None:
         from framing.estimate.planning import DEFAULT_SIZES, plan_table
-        from framing.io import atomic_path
+        from framing.outputs import output_file
         from framing.study import load_study
 
         table = plan_table(
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             args.cluster,
         )
         if args.out:
-            with atomic_path(args.out) as tmp:
+            with output_file(args.out) as tmp:
                 table.to_csv(tmp, index=False, float_format="%.4g")
         shown = table[table.outlet == "All outlets"] if args.all_outlets_only else table
         print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))

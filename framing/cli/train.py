@@ -6,8 +6,10 @@
     framing train -m +experiment=learning_curve      # ... x training fraction
 
 RUN (= hydra.run.dir) receives config.yaml, metrics.json, oof_predictions.csv, checkpoint/ and
-train.log (see ``framing.runs.job``). A run that fails leaves none of them. Bad input prints one
-``error: ...`` line and exits with 2.
+train.log (see ``framing.runs.job``). Hydra writes into a hidden temporary folder beside RUN
+(or beside the sweep folder with -m); a finished run replaces RUN at the end, a failed or
+interrupted one leaves nothing, and an earlier run in RUN stays as it was. Bad input prints
+one ``error: ...`` line and exits with 2.
 """
 
 from __future__ import annotations
@@ -28,16 +30,18 @@ def train_task(cfg) -> float:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
-    from framing.runs.job import discard_run, outputs_before_run, train_run
+    from framing.runs.job import discard_run, publish_run, train_run
     from framing.study.config import input_error_message
 
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
-    before = outputs_before_run(run_dir)
     try:
-        return train_run(cfg, run_dir)
+        score = train_run(cfg, run_dir)
+        if hydra_cfg.mode == RunMode.MULTIRUN:
+            publish_run(run_dir)
+        return score
     except BaseException as err:
-        discard_run(run_dir, before)
+        discard_run(run_dir)
         message = input_error_message(err)
         if message is None:
             raise
@@ -48,10 +52,12 @@ def train_task(cfg) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from framing.runs.job import check_train_config
+    from framing.runs.job import check_train_config, staged_runs
 
     argv = sys.argv[1:] if argv is None else argv
-    return hydra_app(train_task, "train", argv, "framing train", check=check_train_config)
+    return hydra_app(
+        train_task, "train", argv, "framing train", check=check_train_config, staged=staged_runs
+    )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ from framing.coding.population import read_population
 from framing.coding.records import read_sample_record
 from framing.coding.samples import refuse_existing, sample_rows
 from framing.errors import FramingInputError
-from framing.io import atomic_path, atomic_write_text
+from framing.io import atomic_write_text
+from framing.outputs import output_file
 
 FORMATS = ("label-studio", "csv")
 
@@ -148,7 +149,7 @@ def import_coding(path, out, schema, annotator: str | None = None) -> dict[str, 
     old_text = out.read_text(encoding="utf-8") if out.exists() else ""
     if old_text and not old_text.endswith("\n"):
         old_text += "\n"
-    with atomic_path(out) as tmp:
+    with output_file(out) as tmp:
         tmp.write_text(
             old_text + "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new),
             encoding="utf-8",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from framing.data.schema import LabelSchema
 from framing.errors import FramingInputError
-from framing.io import atomic_path
+from framing.outputs import output_file
 
 ID_COLUMNS = ("sentence_id", "article_id", "position", "text")
 FRAME_PREFIX = "frame:"
@@ -29,7 +29,7 @@ def write_sheet(
     path: str | Path, rows: list[dict], schema: LabelSchema, predictions: dict | None = None
 ) -> None:
     """The CSV to code (prefilled with ``predictions`` only when given)."""
-    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+    with output_file(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(columns(schema))
         for row in rows:

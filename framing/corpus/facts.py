@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from framing.corpus.cleaning import line_key, normalise_line
 from framing.corpus.reading import Article, ArticleIds, check_duplicate_ids
@@ -41,6 +41,15 @@ class CorpusFacts:
     def is_chrome(self, outlet: str, line: str) -> bool:
         hashes = self.chrome_lines.get(outlet)
         return bool(hashes) and line_hash(line_key(line)) in hashes
+
+    def to_dict(self) -> dict:
+        """Plain JSON (a sharded prediction writes the facts into its plan for every shard)."""
+        return asdict(self) | {"chrome_lines": {k: sorted(v) for k, v in self.chrome_lines.items()}}
+
+    @classmethod
+    def from_dict(cls, record: dict) -> CorpusFacts:
+        chrome = {k: set(v) for k, v in (record.get("chrome_lines") or {}).items()}
+        return cls(**(record | {"chrome_lines": chrome}))
 
     def article_id_counts(self) -> Counter:
         """Article ids used more than once, with how often."""

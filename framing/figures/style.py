@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from framing.evaluate.shares import NO_FRAME
-from framing.io import atomic_path
+from framing.outputs import output_file
 
 WIDTH_IN = 3.5  # one journal column
 DPI = 300
@@ -170,9 +170,9 @@ def save_figure(fig, stem: str | Path, data) -> FigureFiles:
         stem.with_suffix(".pdf"), stem.with_suffix(".png"), stem.with_suffix(".csv"), data, fig
     )
     with ExitStack() as stack:
-        pdf = stack.enter_context(atomic_path(files.pdf))
-        png = stack.enter_context(atomic_path(files.png))
-        csv = stack.enter_context(atomic_path(files.csv))
+        pdf = stack.enter_context(output_file(files.pdf))
+        png = stack.enter_context(output_file(files.png))
+        csv = stack.enter_context(output_file(files.csv))
         fig.savefig(pdf, format="pdf", metadata={"CreationDate": None, "Producer": None})
         fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
         data.to_csv(csv, index=False, float_format="%.10g", lineterminator="\n")

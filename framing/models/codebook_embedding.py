@@ -23,7 +23,8 @@ class CodebookEmbeddingClassifier(EmbeddingLogisticClassifier):
         C: float = 4.0,
         class_weight: str | None = "balanced",
         cache_dir: str | None = None,
-        batch_size: int = 32,
+        batch_size: int | dict = 32,
+        device: str = "auto",
         random_state: int = 0,
     ):
         super().__init__(
@@ -33,6 +34,7 @@ class CodebookEmbeddingClassifier(EmbeddingLogisticClassifier):
             class_weight=class_weight,
             cache_dir=cache_dir,
             batch_size=batch_size,
+            device=device,
             random_state=random_state,
         )
         self.codebook = codebook

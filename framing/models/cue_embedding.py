@@ -61,7 +61,8 @@ class CueEmbeddingLogisticClassifier(CodebookEmbeddingClassifier):
         C: float = 4.0,
         class_weight: str | None = "balanced",
         cache_dir: str | None = None,
-        batch_size: int = 32,
+        batch_size: int | dict = 32,
+        device: str = "auto",
         random_state: int = 0,
     ):
         super().__init__(
@@ -72,6 +73,7 @@ class CueEmbeddingLogisticClassifier(CodebookEmbeddingClassifier):
             class_weight=class_weight,
             cache_dir=cache_dir,
             batch_size=batch_size,
+            device=device,
             random_state=random_state,
         )
         self.cue_weight = cue_weight

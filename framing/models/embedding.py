@@ -38,7 +38,8 @@ class EmbeddingLogisticClassifier(FramingClassifier):
         C: float = 4.0,
         class_weight: str | None = "balanced",
         cache_dir: str | None = None,
-        batch_size: int = 32,
+        batch_size: int | dict = 32,
+        device: str = "auto",
         random_state: int = 0,
     ):
         self.labels = labels
@@ -46,13 +47,14 @@ class EmbeddingLogisticClassifier(FramingClassifier):
         self.C = C
         self.class_weight = class_weight
         self.cache_dir = cache_dir
-        self.batch_size = batch_size
+        self.batch_size = batch_size  # sentences per encoder call: one number or per device
+        self.device = device
         self.random_state = random_state
 
     def _embeddings(self, texts: list[str]) -> np.ndarray:
         if getattr(self, "cache_", None) is None:
             source = getattr(self, "encoder_source_", self.encoder)
-            self.cache_ = EmbeddingCache(source, self.cache_dir, self.batch_size)
+            self.cache_ = EmbeddingCache(source, self.cache_dir, self.batch_size, self.device)
         return l2_normalise(self.cache_.embed(texts))
 
     def _fit(self, texts, y):

@@ -21,7 +21,7 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -180,15 +180,19 @@ def quiet_transformers() -> None:
     hf_logging.disable_progress_bar()
 
 
-def new_sentence_encoder(name: str) -> SentenceTransformer:
-    """A fresh SentenceTransformer on CPU; for training, which changes the weights."""
+def new_sentence_encoder(name: str, device: str = "auto") -> SentenceTransformer:
+    """A fresh SentenceTransformer on ``device`` (``framing.models.devices``); for training,
+    which changes the weights."""
+    from framing.models.devices import resolve_device
+
     configure_torch_threads()
     quiet_transformers()
     from sentence_transformers import SentenceTransformer
 
     resolved = resolve_encoder(name)
+    device = resolve_device(device)
     try:
-        return SentenceTransformer(resolved, device="cpu", local_files_only=is_local(resolved))
+        return SentenceTransformer(resolved, device=device, local_files_only=is_local(resolved))
     except OSError as err:
         raise FramingInputError(
             f"cannot load encoder '{name}' ({err})",
@@ -197,14 +201,16 @@ def new_sentence_encoder(name: str) -> SentenceTransformer:
         ) from None
 
 
-_LOADED: dict[str, SentenceTransformer] = {}
+_LOADED: dict[tuple[str, str], SentenceTransformer] = {}
 
 
-def sentence_encoder(name: str) -> SentenceTransformer:
-    """The process-wide, read-only instance of an encoder (loaded on first use)."""
-    key = resolve_encoder(name)
+def sentence_encoder(name: str, device: str = "auto") -> SentenceTransformer:
+    """The process-wide, read-only instance of an encoder on a device (loaded on first use)."""
+    from framing.models.devices import resolve_device
+
+    key = (resolve_encoder(name), resolve_device(device))
     if key not in _LOADED:
-        _LOADED[key] = new_sentence_encoder(name)
+        _LOADED[key] = new_sentence_encoder(name, key[1])
     configure_torch_threads()
     return _LOADED[key]
 
@@ -243,12 +249,18 @@ class EmbeddingCache:
         self,
         encoder: str = DEFAULT_ENCODER,
         cache_dir: str | os.PathLike | None = None,
-        batch_size: int = 32,
+        batch_size: int | Mapping[str, int] = 32,
+        device: str = "auto",
     ):
         self.encoder = str(encoder)
         self.identity = encoder_identity(self.encoder)
         self.folder = resolve_path(cache_dir) / self.identity if cache_dir else None
-        self.batch_size = int(batch_size)
+        from framing.models.devices import resolve_device
+
+        self.batch_size = batch_size  # one number, or one per device kind
+        # resolved now: a device this machine lacks is an error even when every embedding
+        # is already cached
+        self.device = resolve_device(device)
         self.memory = _MEMORY.setdefault(self.identity, {})
         self.hits = 0
         self.disk_hits = 0
@@ -285,12 +297,18 @@ class EmbeddingCache:
     def dimension(self) -> int:
         if self.memory:
             return len(next(iter(self.memory.values())))
-        return int(sentence_encoder(self.encoder).get_sentence_embedding_dimension())
+        model = sentence_encoder(self.encoder, self.device)
+        return int(model.get_sentence_embedding_dimension())
 
     def _compute(self, texts: list[str]) -> np.ndarray:
-        model = sentence_encoder(self.encoder)
+        from framing.models.devices import batch_size_for
+
+        model = sentence_encoder(self.encoder, self.device)
         vectors = model.encode(
-            texts, batch_size=self.batch_size, show_progress_bar=False, convert_to_numpy=True
+            texts,
+            batch_size=batch_size_for(self.batch_size, str(model.device)),
+            show_progress_bar=False,
+            convert_to_numpy=True,
         )
         return np.asarray(vectors, dtype=np.float32)
 

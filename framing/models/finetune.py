@@ -23,6 +23,7 @@ import numpy as np
 from scipy.special import expit, softmax
 
 from framing.models.base import FramingClassifier, as_texts
+from framing.models.devices import batch_size_for, device_kind, resolve_device, training_precision
 from framing.models.encoders import (
     DEFAULT_ENCODER,
     configure_torch_threads,
@@ -78,7 +79,6 @@ def weighted_loss(y: np.ndarray, multi_label: bool, n_labels: int, class_weight:
 class FineTunedTransformerClassifier(FramingClassifier):
     family = "finetune"
     uses_torch = True
-    predict_batch_size = 32
 
     def __init__(
         self,
@@ -94,6 +94,8 @@ class FineTunedTransformerClassifier(FramingClassifier):
         class_weight: str | None = "balanced",
         freeze_embeddings: bool = True,
         random_state: int = 0,
+        device: str = "auto",
+        predict_batch_size: int | dict = 32,
     ):
         self.labels = labels
         self.encoder = encoder
@@ -107,6 +109,8 @@ class FineTunedTransformerClassifier(FramingClassifier):
         self.class_weight = class_weight
         self.freeze_embeddings = freeze_embeddings
         self.random_state = random_state
+        self.device = device
+        self.predict_batch_size = predict_batch_size  # sentences per forward pass (per device)
 
     # ------------------------------------------------------------------ learning
     def _fit(self, texts, y):
@@ -122,6 +126,7 @@ class FineTunedTransformerClassifier(FramingClassifier):
         )
         from transformers.trainer_callback import PrinterCallback
 
+        device = resolve_device(self.device)
         source = resolve_encoder(self.encoder)
         local = is_local(source)
         # seeded before the model is built: the classification layer's initial weights
@@ -168,12 +173,13 @@ class FineTunedTransformerClassifier(FramingClassifier):
                 save_strategy="no",
                 logging_strategy="no",
                 report_to="none",
-                use_cpu=True,
+                use_cpu=device == "cpu",
+                **training_precision(device),  # bf16 / fp16 on a CUDA GPU
                 seed=self.random_state,
                 data_seed=self.random_state,
                 disable_tqdm=True,
                 dataloader_num_workers=0,
-                dataloader_pin_memory=False,  # CPU only
+                dataloader_pin_memory=device_kind(device) == "cuda",
             )
             trainer = Trainer(
                 model=self.model_,
@@ -187,7 +193,7 @@ class FineTunedTransformerClassifier(FramingClassifier):
             )
             trainer.remove_callback(PrinterCallback)  # it prints the run summary to stdout
             trainer.train()
-        self.model_.eval()
+        self.model_.to(device).eval()
 
     def predict_proba(self, X):
         import torch
@@ -195,20 +201,24 @@ class FineTunedTransformerClassifier(FramingClassifier):
         configure_torch_threads()
         texts = as_texts(X)
         self.model_.eval()
+        device = self.model_.device
+        step = batch_size_for(self.predict_batch_size, str(device))
         # batches of similar length (less padding), put back in input order at the end
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         z = np.zeros((len(texts), len(self.labels_)))
-        with torch.inference_mode():
-            for start in range(0, len(texts), self.predict_batch_size):
-                rows = order[start : start + self.predict_batch_size]
+        # fp16/bf16 on a CUDA GPU; a no-op elsewhere
+        autocast = torch.autocast(device.type, enabled=device.type == "cuda")
+        with torch.inference_mode(), autocast:
+            for start in range(0, len(texts), step):
+                rows = order[start : start + step]
                 batch = self.tokenizer_(
                     [texts[i] for i in rows],
                     padding=True,
                     truncation=True,
                     max_length=self.max_length,
                     return_tensors="pt",
-                )
-                z[rows] = self.model_(**batch).logits.double().numpy()
+                ).to(device)
+                z[rows] = self.model_(**batch).logits.double().cpu().numpy()
         return expit(z) if self.multi_label_ else softmax(z, axis=1)
 
     # ------------------------------------------------------------------ persistence
@@ -230,4 +240,4 @@ class FineTunedTransformerClassifier(FramingClassifier):
         self.model_ = AutoModelForSequenceClassification.from_pretrained(
             source, local_files_only=True
         )
-        self.model_.eval()
+        self.model_.to(resolve_device(self.device)).eval()

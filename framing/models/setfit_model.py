@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from framing.models.base import FramingClassifier, as_texts
+from framing.models.devices import batch_size_for, training_precision
 from framing.models.encoders import (
     DEFAULT_ENCODER,
     configure_torch_threads,
@@ -75,6 +76,8 @@ class SetFitClassifier(FramingClassifier):
         C: float = 4.0,
         class_weight: str | None = "balanced",
         random_state: int = 0,
+        device: str = "auto",
+        encode_batch_size: int | dict = 32,
     ):
         self.labels = labels
         self.encoder = encoder
@@ -86,9 +89,11 @@ class SetFitClassifier(FramingClassifier):
         self.C = C
         self.class_weight = class_weight
         self.random_state = random_state
+        self.device = device
+        self.encode_batch_size = encode_batch_size  # sentences per encoder call (per device)
 
     def _fit(self, texts, y):
-        body = new_sentence_encoder(self.encoder)
+        body = new_sentence_encoder(self.encoder, self.device)
         k = len(self.labels_)
         if can_draw_pairs(y, self.multi_label_):
             head = self._train(body, texts, y)
@@ -130,13 +135,16 @@ class SetFitClassifier(FramingClassifier):
                 logging_strategy="no",
                 logging_first_step=False,
                 show_progress_bar=False,
+                use_amp=bool(training_precision(str(body.device))),  # fp16 on a CUDA GPU
             )
             with quiet_datasets():
                 train_set = Dataset.from_dict({"text": list(texts), "label": labels})
                 trainer = Trainer(model=model, args=args, train_dataset=train_set)
                 # SetFit's show_progress_bar does not reach the sentence-transformers loop's bar
                 trainer.st_trainer.remove_callback(ProgressCallback)
-                trainer.st_trainer.args.dataloader_pin_memory = False  # CPU only
+                if body.device.type == "cpu":  # the Trainer would otherwise take a GPU it sees
+                    trainer.st_trainer.args.use_cpu = True
+                    trainer.st_trainer.args.dataloader_pin_memory = False
                 trainer.train()
         return model.model_head
 
@@ -144,7 +152,7 @@ class SetFitClassifier(FramingClassifier):
         configure_torch_threads()
         vectors = body.encode(
             list(texts),
-            batch_size=32,
+            batch_size=batch_size_for(self.encode_batch_size, str(body.device)),
             show_progress_bar=False,
             convert_to_numpy=True,
             normalize_embeddings=True,
@@ -163,5 +171,5 @@ class SetFitClassifier(FramingClassifier):
         return ["body/", "head.safetensors", *save_base_encoder_record(self.encoder, folder)]
 
     def _load(self, folder: Path) -> None:
-        self.body_ = new_sentence_encoder(str(folder / "body"))
+        self.body_ = new_sentence_encoder(str(folder / "body"), self.device)
         self.head_ = LinearHead.load(folder / "head.safetensors")

@@ -74,7 +74,8 @@ class ZeroShotClassifier(FramingClassifier):
         null_description: str | None = None,
         temperature: float = 0.05,
         cache_dir: str | None = None,
-        batch_size: int = 32,
+        batch_size: int | dict = 32,
+        device: str = "auto",
     ):
         self.labels = labels
         self.encoder = encoder
@@ -82,7 +83,8 @@ class ZeroShotClassifier(FramingClassifier):
         self.null_description = null_description
         self.temperature = temperature
         self.cache_dir = cache_dir
-        self.batch_size = batch_size
+        self.batch_size = batch_size  # sentences per encoder call: one number or per device
+        self.device = device
 
     def _fit(self, texts, y):
         """Build the label definitions. ``texts`` and ``y`` are deliberately ignored."""
@@ -103,7 +105,7 @@ class ZeroShotClassifier(FramingClassifier):
     def _embeddings(self, texts: list[str]) -> np.ndarray:
         if getattr(self, "cache_", None) is None:
             source = getattr(self, "encoder_source_", self.encoder)
-            self.cache_ = EmbeddingCache(source, self.cache_dir, self.batch_size)
+            self.cache_ = EmbeddingCache(source, self.cache_dir, self.batch_size, self.device)
         return l2_normalise(self.cache_.embed(texts))
 
     def predict_proba(self, X):

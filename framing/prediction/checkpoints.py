@@ -30,14 +30,14 @@ class Checkpoint:
         return shares + ([f"share:{NO_FRAME}"] if self.multi_label else [])
 
 
-def load_checkpoints(paths) -> list[Checkpoint]:
+def load_checkpoints(paths, device: str | None = None) -> list[Checkpoint]:
     from framing.checkpoint import headline_metric, load_checkpoint
 
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
     loaded: list[Checkpoint] = []
     for raw in paths:
         path = resolve_path(str(raw))
-        model = load_checkpoint(path)
+        model = load_checkpoint(path, device=device)
         if getattr(model, "cache_dir", None) is not None:
             # An embedding cache folder from training would receive one file per new
             # sentence: prediction writes nothing outside its output folder.

@@ -7,9 +7,11 @@ rules apply (the labelled set was split with them); elsewhere the package's.
 
 The input is read twice: a first pass gathers the corpus facts (lines an outlet repeats on
 its stories, article ids used twice; framing.corpus.facts) before anything is written, then
-the corpus is streamed: articles are read one at a time, sentences are classified in batches of
-``batch_size`` and appended to predictions.csv, and the article / outlet mixes are running sums,
-so memory stays bounded whatever the corpus size. Everything is written into a temporary folder
+the corpus is streamed: articles are read one at a time and handed on in chunks of about
+``batch_size`` sentences; each chunk is split and classified (in ``workers`` processes for the
+scikit-learn families, ``framing.prediction.chunks``), its rows are appended to
+predictions.csv in corpus order, and the article / outlet mixes are running sums, so memory
+stays bounded whatever the corpus size. Everything is written into a temporary folder
 renamed to OUT_DIR at the end: a failed run leaves nothing. In a folder of .txt files a bad
 article is skipped and listed in report.json.
 
@@ -23,56 +25,37 @@ OUT_DIR/
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from framing.corpus.facts import check_article_ids, with_unique_ids
 from framing.errors import FramingInputError
-from framing.io import atomic_dir
+from framing.faults import fault_point
+from framing.outputs import output_folder
 from framing.prediction.checkpoints import Checkpoint, load_checkpoints
+from framing.prediction.chunks import ChunkJob, available_cores, chunk_results
 from framing.prediction.tally import Tally
 from framing.study import resolve_path
 
 
-@contextmanager
-def atomic_output(target: Path) -> Iterator[Path]:
-    """``atomic_dir``, plus removal of the parent folders it had to create if the run fails."""
-    created: list[Path] = []
-    parent = target.absolute().parent
-    while not parent.exists():
-        created.append(parent)
-        parent = parent.parent
-    try:
-        with atomic_dir(target) as tmp:
-            yield tmp
-    except BaseException:
-        for folder in created:  # deepest first
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-        raise
+def _check_output(output: Path, overwrite: bool) -> None:
+    """An existing output folder is replaced only with overwrite=true, and only when framing
+    wrote everything in it (``framing.outputs``): never the input's or a checkpoint's folder."""
+    from framing.outputs import check_replaceable
 
-
-def _check_output(output: Path, input_path: Path, overwrite: bool) -> None:
     if output.exists() and not overwrite:
         raise FramingInputError(
             "the output folder already exists",
             file=output,
             fix="choose a new output= or add overwrite=true",
         )
-    if output.exists() and not output.is_dir():
-        raise FramingInputError("the output exists and is not a folder", file=output)
-    if output.resolve() == input_path.resolve():
-        raise FramingInputError("output= must differ from input=", file=output)
+    check_replaceable(output)
 
 
 def _article_stream(cfg, skipped: list[dict], warn: bool = True):
@@ -94,130 +77,69 @@ def _article_stream(cfg, skipped: list[dict], warn: bool = True):
         yield article
 
 
-def _write_predictions(chunk: list, checkpoints: list[Checkpoint], writer) -> dict[str, np.ndarray]:
-    """Classify one batch of sentences, append its rows; return each task's 0/1 decisions."""
-    from framing.models import decide
-
-    texts = [s.text for s in chunk]
-    decisions: dict[str, np.ndarray] = {}
-    columns: list[list[str]] = [[] for _ in chunk]
-    for ck in checkpoints:
-        proba = np.asarray(ck.model.predict_proba(texts), dtype=float)
-        if proba.shape != (len(texts), len(ck.labels)) or not np.isfinite(proba).all():
-            raise RuntimeError(f"{ck.path}: predict_proba returned bad values {proba.shape}")
-        pred = decide(proba, ck.multi_label, ck.model.thresholds_)
-        decisions[ck.task] = pred
-        for row, p_row, d_row in zip(columns, proba, pred, strict=True):
-            for p, d in zip(p_row, d_row, strict=True):
-                row += [f"{p:.6f}", str(int(d))]
-    for s, extra in zip(chunk, columns, strict=True):
-        writer.writerow([s.sentence_id, s.article_id, s.outlet, s.position, s.text, *extra])
-    forget_embeddings()
-    return decisions
-
-
-def forget_embeddings() -> None:
-    """Empty the encoders' in-process embedding store after each batch: it keeps every text
-    it has embedded, which over a whole corpus would make memory grow with the corpus.
-    (Checked via sys.modules so a TF-IDF run never imports the encoder code.)"""
-    encoders = sys.modules.get("framing.models.encoders")
-    if encoders is not None:
-        encoders.forget_embeddings()
-
-
 def stream_predictions(
-    articles, checkpoints: list[Checkpoint], rules, out: Path, cfg, facts=None
+    articles, checkpoints: list[Checkpoint], rules, out: Path, cfg, workers: int = 1, facts=None
 ) -> dict:
-    """Read, split, classify and count, batch by batch; returns the counts for the report.
+    """Read, split, classify and count, chunk by chunk; returns the counts for the report.
     ``facts``: the corpus facts of a first pass (framing.corpus.facts), for the cleaning."""
     from tqdm import tqdm
 
-    from framing.corpus import article_sentences, for_classification
-
     share_header = [c for ck in checkpoints for c in ck.share_columns]
-    open_articles: dict[int, Tally] = {}  # articles with sentences still waiting in the buffer
     outlets: dict[str, Tally] = {}
-    buffer: list[tuple[int, Any]] = []  # (article index, Sentence)
     stats = {
         "n_articles": 0,
         "n_sentences": 0,
         "classify_s": 0.0,
         "n_without_sentences": 0,
         "without_sentences": [],  # the first 1000 only: the list must not grow with the corpus
+        "worker_peak_kb": 0,
         "sentences_by_language": {},
     }
-
+    job = ChunkJob(checkpoints, rules, int(cfg.batch_size), facts)
     with (
         (out / "predictions.csv").open("w", encoding="utf-8", newline="") as pred_fh,
         (out / "article_mix.csv").open("w", encoding="utf-8", newline="") as art_fh,
         tqdm(unit=" sentences", desc="predict", disable=None if cfg.progress else True) as bar,
     ):
-        pred_writer = csv.writer(pred_fh)
-        pred_writer.writerow(
+        csv.writer(pred_fh).writerow(
             ["sentence_id", "article_id", "outlet", "position", "text"]
             + [c for ck in checkpoints for c in ck.columns]
         )
         art_writer = csv.writer(art_fh)
         art_writer.writerow(["article_id", "outlet", "n_sentences", *share_header])
-
-        def classify(chunk: list[tuple[int, Any]]) -> None:
-            start = time.perf_counter()
-            decisions = _write_predictions([s for _, s in chunk], checkpoints, pred_writer)
-            stats["classify_s"] += time.perf_counter() - start
-            # Group the batch's rows by article and by outlet: one numpy sum per group.
-            by_article: dict[int, list[int]] = {}
-            by_outlet: dict[str, list[int]] = {}
-            for i, (index, s) in enumerate(chunk):
-                by_article.setdefault(index, []).append(i)
-                by_outlet.setdefault(s.outlet, []).append(i)
-            for groups, tallies in ((by_article, open_articles), (by_outlet, outlets)):
-                for key, rows in groups.items():
-                    for task, dec in decisions.items():
-                        tallies[key].add(task, dec[rows])
-            for outlet, rows in by_outlet.items():
-                outlets[outlet].n_sentences += len(rows)
-            for index, _ in chunk:
-                tally = open_articles[index]
-                tally.remaining -= 1
-                if tally.remaining == 0:  # the article is complete: write its row, forget it
-                    art_writer.writerow(
-                        [tally.key, tally.outlet, tally.n_sentences, *tally.shares(checkpoints)]
-                    )
-                    del open_articles[index]
-            stats["n_sentences"] += len(chunk)
-            bar.update(len(chunk))
-
-        for index, article in enumerate(articles):
-            sentences, cleaned = article_sentences(article, rules, facts)
-            sentences = for_classification(sentences, rules)
-            by_language = stats["sentences_by_language"]
-            by_language[cleaned.language] = by_language.get(cleaned.language, 0) + len(sentences)
-            stats["n_articles"] += 1
-            outlet = outlets.setdefault(article.outlet, Tally(article.outlet, article.outlet))
-            outlet.n_articles += 1
-            if not sentences:
-                stats["n_without_sentences"] += 1
-                if len(stats["without_sentences"]) < 1000:
-                    stats["without_sentences"].append(article.source or article.article_id)
-                # Its row stays in article_mix.csv (0 sentences, blank shares): no article
-                # the summary counts is missing from the mixes.
-                empty = Tally(article.article_id, article.outlet)
-                art_writer.writerow([empty.key, empty.outlet, 0, *empty.shares(checkpoints)])
-                continue
-            open_articles[index] = Tally(
-                article.article_id,
-                article.outlet,
-                remaining=len(sentences),
-                n_sentences=len(sentences),
-            )
-            buffer += [(index, s) for s in sentences]
-            while len(buffer) >= cfg.batch_size:
-                chunk, buffer = buffer[: cfg.batch_size], buffer[cfg.batch_size :]
-                classify(chunk)
-        if buffer:
-            classify(buffer)
-    assert not open_articles, "every article row was written"
+        for result in chunk_results(job, articles, workers):
+            pred_fh.write(result.rows)
+            for counts in result.articles:
+                stats["n_articles"] += 1
+                outlet = outlets.setdefault(counts.outlet, Tally(counts.outlet, counts.outlet))
+                outlet.n_articles += 1
+                by_language = stats["sentences_by_language"]
+                by_language[counts.language] = by_language.get(counts.language, 0) + (
+                    counts.n_sentences
+                )
+                if counts.n_sentences == 0:
+                    stats["n_without_sentences"] += 1
+                    if len(stats["without_sentences"]) < 1000:
+                        stats["without_sentences"].append(counts.source or counts.article_id)
+                    # Its row stays in article_mix.csv (0 sentences, blank shares): no article
+                    # the summary counts is missing from the mixes.
+                    empty = Tally(counts.article_id, counts.outlet)
+                    art_writer.writerow([empty.key, empty.outlet, 0, *empty.shares(checkpoints)])
+                    continue
+                article = Tally(counts.article_id, counts.outlet, n_sentences=counts.n_sentences)
+                for tally in (article, outlet):
+                    tally.add_counts(counts.counts, counts.no_label)
+                outlet.n_sentences += counts.n_sentences
+                art_writer.writerow(
+                    [article.key, article.outlet, article.n_sentences, *article.shares(checkpoints)]
+                )
+            stats["n_sentences"] += result.n_sentences
+            stats["classify_s"] += result.classify_s
+            stats["worker_peak_kb"] = max(stats["worker_peak_kb"], result.worker_peak_kb)
+            bar.update(result.n_sentences)
+            fault_point("predict.batch")
     stats["outlets"] = outlets
+    stats["workers"] = job.workers_used
     return stats
 
 
@@ -249,10 +171,107 @@ def write_outlet_mix(
     return rows
 
 
-def _corpus_facts(cfg, rules, skipped: list[dict]):
-    from framing.corpus import gather_corpus_facts
+def check_predict_config(cfg) -> None:
+    from framing.study.config import check_required
 
-    return gather_corpus_facts(_article_stream(cfg, skipped), rules)
+    check_required(cfg, ("checkpoint", "input", "output", "batch_size"))
+    if cfg.checkpoint in ("", []):
+        raise FramingInputError("missing checkpoint=...", field="checkpoint")
+    if not isinstance(cfg.batch_size, int) or cfg.batch_size < 1:
+        raise FramingInputError(
+            f"batch_size must be a positive integer, got {cfg.batch_size!r}", field="batch_size"
+        )
+
+
+def prediction_workers(setting, checkpoints: list[Checkpoint]) -> int:
+    """Worker processes for ``workers=auto|N``: auto is every core this process may use for
+    the scikit-learn families and 1 for a torch checkpoint, which already uses every core
+    for each batch (torch threads)."""
+    torch_based = [ck.path for ck in checkpoints if getattr(ck.model, "uses_torch", False)]
+    if setting in (None, "auto"):
+        return 1 if torch_based else available_cores()
+    if not isinstance(setting, int) or isinstance(setting, bool) or setting < 1:
+        raise FramingInputError(
+            f"must be auto or a positive whole number, got {setting!r}", field="workers"
+        )
+    if setting > 1 and torch_based:
+        raise FramingInputError(
+            f"workers={setting} is for the scikit-learn families; {torch_based[0]} runs on torch, "
+            "which already uses every core (FRAMING_TORCH_THREADS) or the GPU",
+            field="workers",
+            fix="use workers=auto or workers=1",
+        )
+    return setting
+
+
+def corpus_rules(cfg):
+    """The study's cleaning rules when run inside a study (the labelled set was split with
+    them), else the package defaults."""
+    from framing.corpus.rules import CorpusRules
+    from framing.study import study_from_config
+
+    study_cfg = cfg.get("study")
+    if study_cfg is not None and study_cfg.get("name"):
+        return study_from_config(study_cfg).corpus_rules()
+    return CorpusRules.with_overrides({})
+
+
+@dataclass
+class Prediction:
+    """A prediction's settings, checked and loaded before anything is written."""
+
+    cfg: Any
+    output: Path
+    input_path: Path
+    checkpoints: list[Checkpoint]
+    workers: int
+    rules: Any  # framing.corpus.rules.CorpusRules
+    started: float
+    started_at: str
+    load_s: float
+
+
+def prepare_prediction(cfg) -> Prediction:
+    """Check the config and the output, load the checkpoints (a broken one fails here)."""
+    check_predict_config(cfg)
+    started = time.perf_counter()
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    output = Path(str(cfg.output))
+    input_path = resolve_path(str(cfg.input))
+    _check_output(output, bool(cfg.overwrite))
+    checkpoints = load_checkpoints(cfg.checkpoint, cfg.get("device"))
+    workers = prediction_workers(cfg.get("workers", 1), checkpoints)
+    rules = corpus_rules(cfg)
+    load_s = time.perf_counter() - started
+    return Prediction(
+        cfg, output, input_path, checkpoints, workers, rules, started, started_at, load_s
+    )
+
+
+def first_pass(run: Prediction, skipped: list[dict], wrap=None):
+    """The corpus facts (lines an outlet repeats, article ids used twice), gathered before
+    anything is written; a duplicate id stops here unless keep_duplicate_ids=true. Returns
+    (facts, the renamed ids, one line each). It reads and hashes lines but neither splits nor
+    classifies, so it costs a fraction of the second pass. ``wrap`` sees every article read
+    (sharding records sizes and a hash of the corpus there)."""
+    from framing.corpus import gather_corpus_facts
+    from framing.corpus.facts import check_article_ids
+
+    articles = _article_stream(run.cfg, skipped)
+    facts = gather_corpus_facts(wrap(articles) if wrap else articles, run.rules)
+    renamed = check_article_ids(
+        facts, bool(run.cfg.get("keep_duplicate_ids", False)), "keep_duplicate_ids=true"
+    )
+    for line in renamed:
+        print(f"warning: article id used twice, both kept: {line}", file=sys.stderr)
+    return facts, renamed
+
+
+def second_pass(run: Prediction, facts) -> Iterator:
+    """The articles again, with the ids a first pass renamed made unique."""
+    from framing.corpus.facts import with_unique_ids
+
+    return with_unique_ids(_article_stream(run.cfg, [], warn=False), facts)
 
 
 def language_report(sentences_by_language: dict[str, int], rules, cfg) -> dict:
@@ -276,111 +295,84 @@ def language_report(sentences_by_language: dict[str, int], rules, cfg) -> dict:
     }
 
 
-def check_predict_config(cfg) -> None:
-    from framing.study.config import check_required
-
-    check_required(cfg, ("checkpoint", "input", "output", "batch_size"))
-    if cfg.checkpoint in ("", []):
-        raise FramingInputError("missing checkpoint=...", field="checkpoint")
-    if not isinstance(cfg.batch_size, int) or cfg.batch_size < 1:
-        raise FramingInputError(
-            f"batch_size must be a positive integer, got {cfg.batch_size!r}", field="batch_size"
-        )
-
-
-def corpus_rules(cfg):
-    """The study's cleaning rules when run inside a study (the labelled set was split with
-    them), else the package defaults."""
-    from framing.corpus.rules import CorpusRules
-    from framing.study import study_from_config
-
-    study_cfg = cfg.get("study")
-    if study_cfg is not None and study_cfg.get("name"):
-        return study_from_config(study_cfg).corpus_rules()
-    return CorpusRules.with_overrides({})
+def first_article_or_fail(articles: Iterator, skipped: list[dict], input_path: Path) -> Iterator:
+    """The article stream, after reading its first article: an empty or unreadable input
+    fails here, before anything is created."""
+    first = next(articles, None)
+    if first is None:
+        reason = f"; {len(skipped)} file(s) skipped, e.g. {skipped[0]['file']}" if skipped else ""
+        raise FramingInputError("holds no readable articles" + reason, file=input_path)
+    return itertools.chain([first], articles)
 
 
 def predict_corpus(cfg) -> dict:
     """Classify every sentence of ``cfg.input`` with ``cfg.checkpoint`` and write OUT_DIR
     (see the package docstring); returns the report."""
-    check_predict_config(cfg)
-    started = time.perf_counter()
-    started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    output = Path(str(cfg.output))
-    input_path = resolve_path(str(cfg.input))
-    _check_output(output, input_path, bool(cfg.overwrite))
-    checkpoints = load_checkpoints(cfg.checkpoint)
-    rules = corpus_rules(cfg)
-    load_s = time.perf_counter() - started
-
+    run = prepare_prediction(cfg)
     skipped: list[dict] = []
-    # A first pass over the input gathers the corpus facts (lines an outlet repeats on its
-    # stories, article ids used twice) before anything is written; it reads and hashes lines
-    # but does not split or classify, so its cost is a fraction of the second pass.
-    facts = _corpus_facts(cfg, rules, skipped)
-    renamed = check_article_ids(facts, bool(cfg.keep_duplicate_ids), "keep_duplicate_ids=true")
-    for line in renamed:
-        print(f"warning: article id used twice, both kept: {line}", file=sys.stderr)
-    articles = with_unique_ids(_article_stream(cfg, [], warn=False), facts)
-    # Read the first article before creating anything: an empty or unreadable input fails here.
-    first = next(articles, None)
-    if first is None:
-        reason = f"; {len(skipped)} file(s) skipped, e.g. {skipped[0]['file']}" if skipped else ""
-        raise FramingInputError("holds no readable articles" + reason, file=input_path)
-
-    def all_articles():
-        yield first
-        yield from articles
-
-    with atomic_output(output) as tmp:
+    facts, renamed = first_pass(run, skipped)
+    articles = first_article_or_fail(second_pass(run, facts), skipped, run.input_path)
+    fault_point("predict.start")
+    with output_folder(run.output) as tmp:
         stream_start = time.perf_counter()
-        stats = stream_predictions(all_articles(), checkpoints, rules, tmp, cfg, facts)
-        stream_s = time.perf_counter() - stream_start
-        if stats["n_sentences"] == 0:
-            raise FramingInputError(
-                "no sentences left after cleaning the articles", file=input_path
-            )
-        rows = write_outlet_mix(stats["outlets"], checkpoints, tmp / "outlet_mix.csv")
-        if cfg.figure:
-            from framing.figures.prediction_mix import plot_prediction_mix
+        stats = stream_predictions(
+            articles, run.checkpoints, run.rules, tmp, cfg, run.workers, facts
+        )
+        stats["stream_s"] = time.perf_counter() - stream_start
+        return write_summary(run, stats, skipped, tmp, renamed_article_ids=renamed)
 
-            panels = [(ck.task, ck.labels, ck.multi_label) for ck in checkpoints]
-            drawn = [r for r in rows if int(r["n_sentences"]) > 0]
-            plot_prediction_mix(drawn, panels, tmp / "framing_mix")
-        report = {
-            "input": str(input_path),
-            "output": str(output),
-            "started_at": started_at,
-            "n_articles": stats["n_articles"],
-            "n_sentences": stats["n_sentences"],
-            "n_outlets": len(rows),
-            "skipped": skipped,
-            "n_articles_without_sentences": stats["n_without_sentences"],
-            "articles_without_sentences": stats["without_sentences"],
-            "language": language_report(stats["sentences_by_language"], rules, cfg),
-            "renamed_article_ids": renamed,
-            "checkpoints": [
-                {
-                    "path": str(ck.path),
-                    "task": ck.task,
-                    "family": ck.model.checkpoint_info["family"],
-                    "labels": ck.labels,
-                    "thresholds": ck.model.checkpoint_info.get("thresholds"),
-                    "cv_metric": ck.headline,
-                    "data_sha256": ck.model.checkpoint_info.get("data_sha256"),
-                    "created_at": ck.model.checkpoint_info.get("created_at"),
-                }
-                for ck in checkpoints
-            ],
-            "batch_size": int(cfg.batch_size),
-            "corpus_rules": rules.source,
-            "timing_s": {
-                "load": round(load_s, 3),
-                "stream": round(stream_s, 3),
-                "classify": round(stats["classify_s"], 3),
-                "total": round(time.perf_counter() - started, 3),
-            },
-            "sentences_per_s": round(stats["n_sentences"] / stream_s, 1) if stream_s > 0 else None,
-        }
-        (tmp / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, **extra) -> dict:
+    """outlet_mix.csv, the figure and report.json of a finished stream (or merged shards)."""
+    cfg, checkpoints = run.cfg, run.checkpoints
+    if stats["n_sentences"] == 0:
+        raise FramingInputError(
+            "no sentences left after cleaning the articles", file=run.input_path
+        )
+    rows = write_outlet_mix(stats["outlets"], checkpoints, tmp / "outlet_mix.csv")
+    if cfg.figure:
+        from framing.figures.prediction_mix import plot_prediction_mix
+
+        panels = [(ck.task, ck.labels, ck.multi_label) for ck in checkpoints]
+        drawn = [r for r in rows if int(r["n_sentences"]) > 0]  # no shares to draw otherwise
+        plot_prediction_mix(drawn, panels, tmp / "framing_mix")
+    stream_s = stats["stream_s"]
+    report = {
+        "input": str(run.input_path),
+        "output": str(run.output),
+        "started_at": run.started_at,
+        "n_articles": stats["n_articles"],
+        "n_sentences": stats["n_sentences"],
+        "n_outlets": len(rows),
+        "skipped": skipped,
+        "n_articles_without_sentences": stats["n_without_sentences"],
+        "articles_without_sentences": stats["without_sentences"],
+        "checkpoints": [
+            {
+                "path": str(ck.path),
+                "task": ck.task,
+                "family": ck.model.checkpoint_info["family"],
+                "labels": ck.labels,
+                "thresholds": ck.model.checkpoint_info.get("thresholds"),
+                "cv_metric": ck.headline,
+                "data_sha256": ck.model.checkpoint_info.get("data_sha256"),
+                "created_at": ck.model.checkpoint_info.get("created_at"),
+            }
+            for ck in checkpoints
+        ],
+        "batch_size": int(cfg.batch_size),
+        "workers": stats.get("workers", run.workers),  # 1 if the corpus was too small for more
+        "worker_peak_rss_mb": round(stats.get("worker_peak_kb", 0) / 1024, 1) or None,
+        "corpus_rules": run.rules.source,
+        "language": language_report(stats["sentences_by_language"], run.rules, cfg),
+        "timing_s": {
+            "load": round(run.load_s, 3),
+            "stream": round(stream_s, 3),
+            "classify": round(stats["classify_s"], 3),
+            "total": round(time.perf_counter() - run.started, 3),
+        },
+        "sentences_per_s": round(stats["n_sentences"] / stream_s, 1) if stream_s > 0 else None,
+        **extra,
+    }
+    (tmp / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return report

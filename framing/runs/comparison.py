@@ -30,7 +30,8 @@ from framing.evaluate.bootstrap import (
     resampled_scores,
 )
 from framing.evaluate.metrics import macro_micro_f1, scores
-from framing.io import atomic_path, atomic_write_text
+from framing.io import atomic_write_text
+from framing.outputs import output_file
 from framing.runs.discover import Run
 
 COLUMNS = [
@@ -239,16 +240,16 @@ def write_comparison(
         " the reference."
     )
     out.mkdir(parents=True, exist_ok=True)
-    with atomic_path(out / "comparison.csv") as tmp:
+    with output_file(out / "comparison.csv") as tmp:
         table.to_csv(tmp, index=False, float_format="%.4f")
-    with atomic_path(out / "differences.csv") as tmp:
+    with output_file(out / "differences.csv") as tmp:
         diffs.to_csv(tmp, index=False, float_format="%.4f")
     markdown = (
         to_markdown(table, note) + "\n" + differences_markdown(diffs, level) + "\n" + paired_note
     )
     written = []
     if transfer is not None:
-        with atomic_path(out / "transfer.csv") as tmp:
+        with output_file(out / "transfer.csv") as tmp:
             transfer.to_csv(tmp, index=False, float_format="%.4f")
         markdown += "\n\n" + transfer_markdown(transfer, level)
         written.append(out / "transfer.csv")

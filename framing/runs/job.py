@@ -18,13 +18,26 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from framing.errors import FramingInputError
+from framing.faults import fault_point
 from framing.io import atomic_path, atomic_write_text, sha256_file
+from framing.outputs import (
+    check_file_replaceable,
+    check_replaceable,
+    finish_folder,
+    record_written,
+    remove_created,
+    staging_folder,
+    swap_in,
+)
 
 log = logging.getLogger("framing.train")
 
@@ -92,6 +105,7 @@ def train_run(cfg, run_dir: Path) -> float:
 
     start = time.perf_counter()
     check_train_config(cfg)
+    fault_point("train.start")
     study, schema, dataset, data, data_file = load_task(cfg)
     estimator = build_estimator(cfg.model, data.labels)
     log.info("%s on %s: %d sentences, labels %s", cfg.model.name, data.task, len(data), data.labels)
@@ -156,9 +170,10 @@ def train_run(cfg, run_dir: Path) -> float:
         save_final_checkpoint(
             final, run_dir / "checkpoint", cfg, study, dataset, data_file, metrics
         )
+    fault_point("train.outputs")  # some outputs written, metrics.json not yet
     atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     atomic_write_text(run_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")  # last
-    log.info("wrote %s", run_dir)
+    log.info("wrote %s", published(run_dir))
     return metrics["macro_f1"]["mean"]
 
 
@@ -171,24 +186,13 @@ def save_final_checkpoint(model, folder, cfg, study, dataset, data_file, metrics
         model, folder, schema=study.schema, task=cfg.task.name,
         config=OmegaConf.to_container(cfg, resolve=True), data_sha256=metrics["data_sha256"],
         metrics=metrics, training_data=training_data_summary(dataset, data_file),
-        study=study,
+        study=study, shown_as=published(Path(folder)),
     )  # fmt: skip
 
 
-#: what Hydra puts in the run folder before the run's own code starts
-HYDRA_FILES = frozenset({".hydra", "train.log"})
-#: what a training run writes (and so may remove again when it fails)
-RUN_OUTPUTS = ("metrics.json", "config.yaml", "oof_predictions.csv", "checkpoint")
-
-
-def outputs_before_run(run_dir: Path) -> set[str]:
-    """Names in the run folder before this run started writing."""
-    return {p.name for p in run_dir.iterdir()} if run_dir.exists() else set()
-
-
-def discard_run(run_dir: Path, before: set[str]) -> None:
-    """Remove what this failed run wrote: the whole folder if Hydra created it for this run,
-    otherwise only the run outputs."""
+def discard_run(run_dir: Path) -> None:
+    """Remove a failed run's folder. ``framing train`` always runs in a fresh folder of its
+    own (``staged_runs``), so nothing else is in it; Hydra's log file is closed first."""
     import shutil
 
     for handler in list(logging.getLogger().handlers):  # let go of RUN/train.log
@@ -198,9 +202,104 @@ def discard_run(run_dir: Path, before: set[str]) -> None:
         ):
             handler.close()
             logging.getLogger().removeHandler(handler)
-    if before <= HYDRA_FILES:
-        shutil.rmtree(run_dir, ignore_errors=True)
+    shutil.rmtree(run_dir, ignore_errors=True)
+
+
+#: set while runs are staged: JSON [staging folder, target], read by worker processes too
+STAGE_ENV = "FRAMING_STAGED_RUNS"
+
+
+def published(path: Path) -> Path:
+    """Where ``path`` (inside a staging folder of ``staged_runs``) will be once its run has
+    finished and moved: what the model card and the log should name."""
+    staged = os.environ.get(STAGE_ENV)
+    if staged:
+        stage, target = map(Path, json.loads(staged))
+        if path.absolute().is_relative_to(stage.absolute()):
+            return target / path.absolute().relative_to(stage.absolute())
+    return path
+
+
+def is_finished(folder: Path) -> bool:
+    """A run folder is finished once its metrics.json exists (``train_run`` writes it last)."""
+    return (folder / "metrics.json").is_file()
+
+
+@contextmanager
+def staged_runs(target: str | Path, multirun: bool = False) -> Iterator[Path]:
+    """Where Hydra should write a run (``hydra.run.dir``) or a sweep (``hydra.sweep.dir``):
+    a hidden temporary folder beside ``target``.
+
+    Each *finished* run moves into ``target``, replacing the earlier run of the same name —
+    a sweep's runs as each finishes (``publish_run``), a single run when the command ends;
+    an unfinished one (bad input, a crash, Ctrl-C, SIGTERM) is removed with the Hydra files
+    describing it. So a failing rerun
+    into an existing run folder loses nothing, and a killed one leaves no stub folder.
+    ``target`` must be absent or hold only what framing wrote (``framing.outputs``)."""
+    target = Path(target)
+    check_replaceable(target, "run folder" if not multirun else "sweep folder")
+    with staging_folder(target) as (stage, created):
+        previous = os.environ.get(STAGE_ENV)
+        os.environ[STAGE_ENV] = json.dumps([str(stage), str(target)])
+        try:
+            yield stage
+        finally:
+            _close_logs_under(stage)
+            moved = _move_finished(stage, target, multirun)
+            if previous is None:
+                os.environ.pop(STAGE_ENV, None)
+            else:
+                os.environ[STAGE_ENV] = previous
+            if not moved and not target.exists():
+                remove_created(created)
+
+
+def publish_run(run_dir: Path) -> None:
+    """Move one finished run of a staged sweep into the sweep folder now, so a sweep killed
+    later (even by SIGKILL) keeps it where ``framing compare`` finds it."""
+    target = published(run_dir)
+    if target == run_dir or not is_finished(run_dir):
         return
-    for name in RUN_OUTPUTS:
-        path = run_dir / name
-        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    _close_logs_under(run_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    record_written(run_dir, [p.name for p in run_dir.iterdir()])
+    swap_in(run_dir, target)
+    record_written(target.parent, [target.name])
+
+
+def _close_logs_under(folder: Path) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename).is_relative_to(
+            folder.absolute()
+        ):
+            handler.close()
+            root.removeHandler(handler)
+
+
+def _move_finished(stage: Path, target: Path, multirun: bool) -> list[str]:
+    """Move finished runs (and, for a sweep, Hydra's files beside them) from ``stage`` into
+    ``target``; returns the names moved."""
+    if not multirun:
+        if is_finished(stage):
+            finish_folder(stage, target)
+            return [target.name]
+        return []
+    moved = []
+    runs = [p for p in stage.iterdir() if p.is_dir() and (p / ".hydra").exists()]
+    for run in runs:
+        if is_finished(run):  # normally moved already, as it finished (publish_run)
+            publish_run(run)
+            moved.append(run.name)
+    if not target.exists():  # no run of this sweep finished
+        return moved
+    for entry in sorted(set(stage.iterdir()) - set(runs)):  # multirun.yaml, .submitit/
+        if entry.is_dir():
+            record_written(entry, [p.name for p in entry.iterdir()])
+            swap_in(entry, target / entry.name)
+        else:
+            check_file_replaceable(target / entry.name)
+            os.replace(entry, target / entry.name)
+        record_written(target, [entry.name])
+        moved.append(entry.name)
+    return moved

@@ -47,7 +47,7 @@ def missing_value(key: str) -> FramingInputError:
     )
 
 
-def compose(config_name: str, overrides: Sequence[str] = ()):
+def compose(config_name: str, overrides: Sequence[str] = (), return_hydra_config: bool = False):
     """A command's config (``framing/conf/<config_name>.yaml``, study first on the search
     path) with ``key=value`` overrides; bad input raises ``FramingInputError``."""
     from hydra import compose as hydra_compose
@@ -58,7 +58,9 @@ def compose(config_name: str, overrides: Sequence[str] = ()):
         GlobalHydra.instance().clear()
     try:
         with initialize_config_module(CONFIG_MODULE, version_base="1.3", job_name=config_name):
-            return hydra_compose(config_name, overrides=list(overrides))
+            return hydra_compose(
+                config_name, overrides=list(overrides), return_hydra_config=return_hydra_config
+            )
     except Exception as err:
         message = input_error_message(err)
         if message is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from string import Template
 
 from framing.errors import FramingInputError
-from framing.io import atomic_dir
+from framing.outputs import output_folder
 
 TEMPLATE = "template"
 #: files whose text takes the study's name, description and language
@@ -58,6 +58,6 @@ def create_study(
         "description": description or f"The {name} study",
         "language": language,
     }
-    with atomic_dir(folder) as tmp:
+    with output_folder(folder) as tmp:
         written = _copy(resources.files("framing.study").joinpath(TEMPLATE), tmp, values)
     return [folder / p.relative_to(tmp) for p in written]

@@ -1,0 +1,277 @@
+"""Sharded prediction: one corpus split into shards that run as separate jobs and merge
+exactly (``framing predict … shards=N hydra/launcher=submitit_local|slurm``).
+
+1. **First pass** (the launching process): read the whole corpus once; record what needs the
+   whole corpus — the articles' order and sizes, the files skipped, the corpus facts of the
+   cleaning (lines an outlet repeats, article ids used twice: ``framing.corpus.facts``) —
+   and cut it into ``shards`` contiguous runs of articles of about equal text size. The plan
+   (``plan.json``) is handed to every shard.
+2. **Shards** run as the jobs of a Hydra multirun over ``shard=…``, so any Hydra launcher
+   runs them: ``submitit_local`` (separate processes on this machine), ``slurm`` (a SLURM
+   array via submitit), or Hydra's default (one after another in this process). Each shard
+   classifies its articles exactly as a single process would (``chunks.classify_chunk``)
+   and writes ``predictions.csv``, ``article_mix.csv`` and its outlet counts into its own
+   folder of the workspace, atomically.
+3. **Merge**: predictions and article rows are concatenated in shard order, outlet counts
+   summed; the mixes, figure and report are written as by a single process, so the output
+   files are identical.
+
+The workspace, ``.OUT.shards/`` beside the output folder, outlives a failed run: a shard that
+failed or was pre-empted is retried alone (``shard_retries``), and rerunning the same command
+reruns only the shards without a finished folder. It is removed once the merge is written;
+a different corpus or configuration starts a new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import socket
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from framing.errors import FramingInputError
+from framing.faults import fault_point
+from framing.outputs import check_replaceable, output_folder, record_written
+from framing.prediction.stream import (
+    Prediction,
+    first_article_or_fail,
+    prepare_prediction,
+    second_pass,
+    stream_predictions,
+    write_summary,
+)
+from framing.prediction.tally import Tally
+
+PLAN = "plan.json"
+TALLIES = "tallies.json"
+FILES = ("predictions.csv", "article_mix.csv")
+
+
+@dataclass
+class ShardPlan:
+    """What the first pass learnt about the whole corpus, handed to every shard."""
+
+    key: str  # the corpus and settings the plan was made for
+    n_articles: int
+    ranges: list[tuple[int, int]]  # [start, stop) article indices of each shard
+    skipped: list[dict] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)  # framing.corpus.facts.CorpusFacts.to_dict()
+    renamed: list[str] = field(default_factory=list)  # ids made unique (keep_duplicate_ids)
+
+    @property
+    def corpus_facts(self):
+        from framing.corpus.facts import CorpusFacts
+
+        return CorpusFacts.from_dict(self.facts)
+
+    def save(self, folder: Path) -> None:
+        (folder / PLAN).write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> ShardPlan:
+        record = json.loads((folder / PLAN).read_text(encoding="utf-8"))
+        record["ranges"] = [tuple(r) for r in record["ranges"]]
+        return cls(**record)
+
+
+def workspace_for(output: Path) -> Path:
+    return output.absolute().parent / f".{output.name}.shards"
+
+
+def shard_folder(workspace: Path, shard: int) -> Path:
+    return workspace / f"shard-{shard:04d}"
+
+
+def settings_key(cfg) -> hashlib._Hash:
+    """A hash of the settings that change a shard's output (not of where it is written)."""
+    from omegaconf import OmegaConf
+
+    resolved = OmegaConf.to_container(cfg, resolve=True)
+    keys = ("checkpoint", "input", "outlets", "batch_size", "device", "shards", "study")
+    settings = {k: resolved.get(k) for k in keys}
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
+
+
+def first_pass(run: Prediction, shards: int) -> ShardPlan:
+    """Read the whole corpus once (see the module docstring): the stream's first pass
+    (corpus facts, duplicate ids checked) while recording sizes and a hash of the corpus."""
+    from framing.prediction.stream import first_pass as corpus_first_pass
+
+    digest = settings_key(run.cfg)
+    sizes: list[int] = []
+    skipped: list[dict] = []
+
+    def recorded(articles):
+        for article in articles:
+            for part in (article.article_id, article.outlet, article.text):
+                digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+            sizes.append(len(article.text))
+            yield article
+
+    facts, renamed = corpus_first_pass(run, skipped, wrap=recorded)
+    if not sizes:
+        first_article_or_fail(iter(()), skipped, run.input_path)
+    return ShardPlan(
+        digest.hexdigest(), len(sizes), balanced_ranges(sizes, shards), skipped,
+        facts.to_dict(), renamed,
+    )  # fmt: skip
+
+
+def balanced_ranges(sizes: list[int], shards: int) -> list[tuple[int, int]]:
+    """Contiguous runs of articles of about equal total size; never an empty shard."""
+    shards = max(1, min(shards, len(sizes)))
+    total = sum(sizes) or 1
+    bounds, running, start = [], 0, 0
+    for index, size in enumerate(sizes):
+        running += size
+        done = len(bounds)
+        remaining_articles = len(sizes) - index - 1
+        if (
+            done < shards - 1
+            and running >= total * (done + 1) / shards
+            and remaining_articles >= shards - 1 - done
+        ):
+            bounds.append((start, index + 1))
+            start = index + 1
+    bounds.append((start, len(sizes)))
+    return bounds
+
+
+def finished(workspace: Path, shard: int) -> bool:
+    return (shard_folder(workspace, shard) / TALLIES).is_file()
+
+
+# ---------------------------------------------------------------------------- one shard
+def predict_shard(cfg) -> dict:
+    """Classify shard ``cfg.shard`` of the plan in the workspace (a job of the multirun)."""
+    import itertools
+
+    run = prepare_shard(cfg)
+    workspace = workspace_for(run.output)
+    plan = ShardPlan.load(workspace)
+    shard = int(cfg.shard)
+    start, stop = plan.ranges[shard]
+    facts = plan.corpus_facts
+    articles = itertools.islice(second_pass(run, facts), start, stop)
+    fault_point(f"predict.shard{shard}")
+    began = time.perf_counter()
+    with output_folder(shard_folder(workspace, shard)) as tmp:
+        stats = stream_predictions(
+            articles, run.checkpoints, run.rules, tmp, cfg, run.workers, facts
+        )
+        if stats["n_articles"] != stop - start:
+            raise RuntimeError(
+                f"shard {shard}: read {stats['n_articles']} articles, the plan says {stop - start}"
+                " (did the input change since the first pass?)"
+            )
+        stats["stream_s"] = time.perf_counter() - began
+        stats["outlets"] = {name: t.to_dict() for name, t in stats["outlets"].items()}
+        stats["ran_on"] = {
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "articles": [start, stop],
+        }
+        (tmp / TALLIES).write_text(json.dumps(stats) + "\n", encoding="utf-8")
+    return stats
+
+
+def prepare_shard(cfg) -> Prediction:
+    """A shard writes into the workspace, not into the output folder: its check is skipped."""
+    from omegaconf import open_dict
+
+    with open_dict(cfg):
+        cfg.overwrite = True
+    return prepare_prediction(cfg)
+
+
+# ---------------------------------------------------------------------------- the whole run
+def predict_sharded(cfg, launch: Callable[[list[int]], None]) -> dict:
+    """First pass, shards (``launch(shard numbers)`` runs them as jobs), retries, merge."""
+    run = prepare_prediction(cfg)
+    shards = int(cfg.shards)
+    workspace = workspace_for(run.output)
+    plan = first_pass(run, shards)
+    stale = workspace.exists() and (
+        not (workspace / PLAN).is_file() or ShardPlan.load(workspace).key != plan.key
+    )
+    if stale:  # made for another corpus or other settings: start again
+        check_replaceable(workspace, "shard workspace")
+        shutil.rmtree(workspace)
+    if not workspace.exists():
+        workspace.mkdir(parents=True)
+        plan.save(workspace)
+        shard_names = [shard_folder(workspace, k).name for k in range(len(plan.ranges))]
+        record_written(workspace, [PLAN, "jobs", *shard_names])
+    todo = [k for k in range(len(plan.ranges)) if not finished(workspace, k)]
+    reused = len(plan.ranges) - len(todo)
+    if reused:
+        print(f"{reused} shard(s) finished earlier are reused from {workspace}", file=sys.stderr)
+    began = time.perf_counter()
+    for attempt in range(int(cfg.get("shard_retries", 1)) + 1):
+        if not todo:
+            break
+        if attempt:
+            print(f"rerunning shard(s) {todo} alone", file=sys.stderr)
+        with contextlib.suppress(SystemExit):  # Hydra reports a failed job, then exits
+            launch(todo)  # which shards finished is read from their folders
+        todo = [k for k in todo if not finished(workspace, k)]
+    if todo:
+        raise FramingInputError(
+            f"shard(s) {todo} of {len(plan.ranges)} did not finish (see the messages above)",
+            file=workspace,
+            fix="rerun the same command: only the unfinished shards run again",
+        )
+    report = merge_shards(run, plan, workspace, time.perf_counter() - began)
+    shutil.rmtree(workspace)
+    return report
+
+
+def merge_shards(run: Prediction, plan: ShardPlan, workspace: Path, wall_s: float) -> dict:
+    """Concatenate the shards' rows and sum their counts into the output folder; the
+    throughput reported is over the wall time of the shards (``wall_s``)."""
+    stats = {
+        "n_articles": 0,
+        "n_sentences": 0,
+        "classify_s": 0.0,
+        "stream_s": wall_s,
+        "n_without_sentences": 0,
+        "without_sentences": [],
+        "sentences_by_language": {},
+    }
+    outlets: dict[str, Tally] = {}
+    ran_on = []
+    with output_folder(run.output) as tmp:
+        for name in FILES:
+            with (tmp / name).open("wb") as out:
+                for k in range(len(plan.ranges)):
+                    with (shard_folder(workspace, k) / name).open("rb") as part:
+                        header = part.readline()
+                        if k == 0:
+                            out.write(header)
+                        shutil.copyfileobj(part, out)
+        for k in range(len(plan.ranges)):
+            shard = json.loads((shard_folder(workspace, k) / TALLIES).read_text(encoding="utf-8"))
+            for key in ("n_articles", "n_sentences", "classify_s"):
+                stats[key] += shard[key]
+            stats["n_without_sentences"] += shard["n_without_sentences"]
+            stats["without_sentences"] += shard["without_sentences"]
+            for language, n in shard["sentences_by_language"].items():
+                by_language = stats["sentences_by_language"]
+                by_language[language] = by_language.get(language, 0) + n
+            ran_on.append({"shard": k, "n_sentences": shard["n_sentences"], **shard["ran_on"]})
+            for name, record in shard["outlets"].items():
+                outlets.setdefault(name, Tally(name, name)).merge(Tally.from_dict(record))
+        stats["without_sentences"] = stats["without_sentences"][:1000]
+        stats["outlets"] = outlets
+        return write_summary(
+            run, stats, plan.skipped, tmp,
+            shards=ran_on,
+            renamed_article_ids=plan.renamed,
+        )  # fmt: skip

@@ -1,0 +1,184 @@
+"""Fault injection: training and prediction stopped by SIGINT / SIGTERM at named points.
+
+A named point (``framing.faults``) makes the process send itself the signal at an exact
+place, as ``timeout`` or a SLURM pre-emption would, so nothing here races a timer. Where a
+point is reached several times (each batch), which time is drawn from a seeded generator,
+so every run of the suite injects at the same places. After each stop: exit code 130 / 143,
+one line on stderr and no traceback; the earlier output is byte-identical, and no temporary
+folder, half-written file or parent folder created by the stopped command remains.
+
+Two more tests send a real SIGTERM from outside (as ``timeout`` does) once the command has
+started writing, which is when main's code left its temporary folder behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_outputs import ARTICLE, FAST, framing, snapshot, workspace  # noqa: F401
+
+from conftest import PROJECT_ROOT
+
+EXIT = {"SIGINT": 130, "SIGTERM": 143}
+RNG = random.Random(14)  # seeded: the batch at which a mid-stream fault fires
+MID_STREAM = RNG.randint(2, 4)
+
+
+def stopped(result: subprocess.CompletedProcess, sig: str) -> None:
+    assert result.returncode == EXIT[sig], result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(("interrupted (SIGINT)", "terminated (SIGTERM)")), result.stderr
+    assert sig in last
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Hidden temporary folders or files a command leaves beside its outputs."""
+    return sorted(
+        str(p.relative_to(folder))
+        for p in folder.rglob(".*")
+        if p.name.endswith((".tmp", ".old")) or ".tmp" in p.name
+    )
+
+
+def big_article_folder(folder: Path, n: int = 40) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"story{i:03d}.txt").write_text(ARTICLE * 6, encoding="utf-8")
+    return folder
+
+
+def with_fault(point: str, sig: str) -> dict:
+    return dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), FRAMING_FAULT=f"{point}:{sig}")
+
+
+PREDICT_POINTS = ["predict.start", f"predict.batch@{MID_STREAM}", "swap"]
+
+
+@pytest.mark.parametrize("sig", EXIT)
+@pytest.mark.parametrize("point", PREDICT_POINTS)
+def test_prediction_stopped_at_a_named_point_keeps_the_earlier_output(workspace, point, sig):  # noqa: F811
+    big_article_folder(workspace / "many")
+    args = ["checkpoint=ckpt", "input=many", "batch_size=8", "figure=false"]
+    assert framing("predict", *args, "output=out", cwd=workspace).returncode == 0
+    earlier = snapshot(workspace / "out")
+    nested = workspace / "new" / "deeper" / "out"
+    for target, extra in (("out", ["overwrite=true"]), (str(nested), [])):
+        result = subprocess.run(
+            [sys.executable, "-m", "framing.cli.main", "predict", *args, f"output={target}",
+             *extra],
+            cwd=workspace, env=with_fault(point, sig), capture_output=True, text=True,
+            timeout=600,
+        )  # fmt: skip
+        stopped(result, sig)
+        assert leftovers(workspace) == []
+    if point == "swap":  # the swap is held together: the new output is complete, or absent
+        assert (workspace / "out" / "report.json").is_file()
+        assert (nested / "report.json").is_file()
+    else:
+        assert snapshot(workspace / "out") == earlier
+        assert not (workspace / "new").exists()  # parent folders it created are gone too
+
+
+TRAIN_POINTS = ["train.start", "train.outputs", "swap@2"]  # swap 1: the checkpoint folder
+
+
+@pytest.mark.parametrize("sig", EXIT)
+@pytest.mark.parametrize("point", TRAIN_POINTS)
+def test_training_stopped_at_a_named_point_keeps_the_earlier_run(tmp_path, point, sig):
+    run_dir = tmp_path / "runs" / "run"
+    assert framing("train", *FAST, f"hydra.run.dir={run_dir}").returncode == 0
+    earlier = snapshot(run_dir)
+    result = subprocess.run(
+        [sys.executable, "-m", "framing.cli.main", "train", *FAST, "seed=5",
+         f"hydra.run.dir={run_dir}"],
+        cwd=PROJECT_ROOT, env=with_fault(point, sig), capture_output=True, text=True,
+        timeout=600,
+    )  # fmt: skip
+    stopped(result, sig)
+    assert leftovers(tmp_path) == []
+    if point.startswith("swap"):
+        assert "seed: 5" in (run_dir / "config.yaml").read_text()  # complete new run
+        assert (run_dir / "metrics.json").is_file()
+    else:
+        assert snapshot(run_dir) == earlier
+    # a new run folder stopped the same way leaves no stub (no .hydra/ of a killed run)
+    fresh = tmp_path / "made" / "for" / "run"
+    result = subprocess.run(
+        [sys.executable, "-m", "framing.cli.main", "train", *FAST, f"hydra.run.dir={fresh}"],
+        cwd=PROJECT_ROOT, env=with_fault(point, sig), capture_output=True, text=True,
+        timeout=600,
+    )  # fmt: skip
+    stopped(result, sig)
+    if not point.startswith("swap"):
+        assert not (tmp_path / "made").exists()
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL"])
+def test_sweep_stopped_mid_way_keeps_its_finished_runs_in_the_sweep_folder(tmp_path, sig):
+    """The third of six jobs is stopped. SIGKILL runs no clean-up at all, so each run must
+    be in the sweep folder (and its marker) as soon as it finished."""
+    sweep = tmp_path / "sweep"
+    result = subprocess.run(
+        [sys.executable, "-m", "framing.cli.main", "train", "-m", *FAST,
+         "model=majority,lexicon,majority", "seed=0,1", f"hydra.sweep.dir={sweep}"],
+        cwd=PROJECT_ROOT, env=with_fault("train.start@3", sig), capture_output=True,
+        text=True, timeout=600,
+    )  # fmt: skip
+    if sig == "SIGKILL":
+        assert result.returncode == -signal.SIGKILL
+    else:
+        stopped(result, sig)
+        assert leftovers(tmp_path) == []
+    runs = sorted(p.name for p in sweep.iterdir() if p.is_dir())
+    assert len(runs) == 2 and all((sweep / r / "metrics.json").is_file() for r in runs)
+    assert set(runs) <= set(json.loads((sweep / ".framing-output.json").read_text())["written"])
+
+
+def wait_for(condition, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the command never reached the awaited state"
+        time.sleep(0.05)
+
+
+def test_sigterm_from_outside_during_prediction_removes_its_temporary_folder(workspace):  # noqa: F811
+    """Issue 14 item 7: SIGTERM used to leave the hidden temp folder and new parent folders."""
+    big_article_folder(workspace / "many", n=400)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "framing.cli.main", "predict", "checkpoint=ckpt", "input=many",
+         "output=new/out", "batch_size=4", "figure=false"],
+        cwd=workspace, env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    new = workspace / "new"
+    wait_for(lambda: new.exists() and any(p.name.startswith(".out.") for p in new.iterdir()))
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 143, stderr
+    assert "Traceback" not in stderr
+    assert not new.exists()
+
+
+def test_sigterm_from_outside_during_training_leaves_no_stub_run_folder(tmp_path):
+    """Issue 14 item 7: a killed run used to leave a run folder whose .hydra/ described it."""
+    runs = tmp_path / "runs"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "framing.cli.main", "train", "model=tfidf_lr",
+         f"hydra.run.dir={runs / 'run'}"],
+        cwd=PROJECT_ROOT, env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    wait_for(lambda: runs.exists() and any((p / ".hydra").exists() for p in runs.iterdir()))
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 143, stderr[-2000:]
+    assert "Traceback" not in stderr
+    assert not runs.exists()
