@@ -21,10 +21,24 @@ pytestmark = pytest.mark.extra("slurm")  # hydra-submitit-launcher
 OUTPUTS = ("predictions.csv", "article_mix.csv", "outlet_mix.csv")
 
 
+# no debris rule of its own: only the whole-corpus chrome evidence removes it
+CHROME = "Our correspondents have reported from the region for more than forty years."
+CHROME_IN = (1, 2, 24)  # all of one_outlet; the shards split the corpus near article 15
+
+
+def long_line(i: int) -> str:
+    return (
+        f"Reporters spent week {i} in the provinces, where they interviewed farmers, traders, "
+        "teachers and officials about the harvest, the prices of rice and fuel, and the roads."
+    )
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory, schema, toy_data) -> Path:
     """A checkpoint and 30 articles: 24 of one outlet spread over both shards, 6 of another,
-    with a repeated article id (a whole-corpus fact the first pass records)."""
+    with two whole-corpus facts the first pass must find and hand to every shard: a repeated
+    article id, and a line one outlet prints on three stories, two in the first shard and one
+    in the second (each shard alone would see too few stories to call it chrome)."""
     folder = tmp_path_factory.mktemp("sharded")
     texts, frames, _ = toy_data
     model = fit(family_class("tfidf_lr")(min_df=1), texts, frames, schema.labels("frames"))
@@ -38,6 +52,8 @@ def corpus(tmp_path_factory, schema, toy_data) -> Path:
     with (folder / "news.jsonl").open("w", encoding="utf-8") as fh:
         for i in range(30):
             text = "\n\n".join(lines[i % 3 :: 2])  # articles differ
+            if i in CHROME_IN:  # three different stories (each its own longest line)
+                text = f"{text}\n\n{CHROME}\n\n{long_line(i)}"
             outlet = "one_outlet" if i % 5 else "other_outlet"
             article_id = "dup" if i in (3, 27) else f"a{i}"
             fh.write(json.dumps({"article_id": article_id, "outlet": outlet, "text": text}) + "\n")
@@ -82,6 +98,8 @@ def test_two_shards_in_separate_processes_merge_to_the_single_process_output(cor
     done = predict(corpus, "output=sharded", "shards=2", "hydra/launcher=submitit_local")
     assert done.returncode == 0, done.stderr[-3000:]
     assert outputs(corpus / "sharded") == single
+    assert CHROME not in single["predictions.csv"].decode()
+    assert long_line(24) in single["predictions.csv"].decode()
     report = json.loads((corpus / "sharded" / "report.json").read_text())
     assert report["n_articles"] == 30
     # the repeated id is a whole-corpus fact: found in the first pass, renamed the same way
@@ -101,6 +119,9 @@ def test_two_shards_in_separate_processes_merge_to_the_single_process_output(cor
         assert stop > start and shard["n_sentences"] > 0
     assert sum(s["n_sentences"] for s in shards) == len(ids)
     first, second = shards
+    # the chrome line's stories fall two in the first shard and one in the second
+    assert [sum(start <= i < stop for i in CHROME_IN) for start, stop in
+            (first["articles"], second["articles"])] == [2, 1]  # fmt: skip
     in_first = {f"a{i}" for i in range(*first["articles"])}
     in_second = {f"a{i}" for i in range(*second["articles"])}
     assert any(outlets_of.get(a) == "one_outlet" for a in in_first)
