@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from framing.data.schema import LabelSchema
+from framing.errors import FramingInputError
 
 
 def is_schema(codebook: Any) -> bool:
@@ -44,6 +45,21 @@ def codebook_entries(codebook: Any) -> dict[str, dict[str, Any]] | None:
         }
         for name, entry in codebook.items()
     }
+
+
+def required_entries(codebook: Any, needs: str, entry: str) -> dict[str, dict[str, Any]]:
+    """``codebook_entries`` for a family that cannot work without a codebook: one error naming
+    ``model.codebook`` when there is none. ``needs``: the error, e.g. "the lexicon model needs
+    a codebook of cue words"; ``entry``: what an entry must hold for it (the fix shows it)."""
+    entries = codebook_entries(codebook)
+    if not entries or not isinstance(entries, Mapping):
+        raise FramingInputError(
+            needs,
+            field="model.codebook",
+            fix="pass the study's label schema (the model configs do: codebook: "
+            f"${{study.schema}}) or a mapping label -> {entry}",
+        )
+    return entries
 
 
 def no_frame_description(codebook: Any) -> str:

@@ -62,7 +62,7 @@ from scipy.special import expit, softmax
 
 from framing.errors import FramingInputError
 from framing.models.base import as_texts
-from framing.models.codebook import codebook_entries
+from framing.models.codebook import required_entries
 from framing.models.codebook_embedding import CodebookEmbeddingClassifier
 from framing.models.zeroshot import definition_text
 
@@ -90,14 +90,11 @@ class DefinitionPairClassifier(CodebookEmbeddingClassifier):
 
     # ------------------------------------------------------------------ definitions
     def _definitions(self) -> list[str]:
-        codebook = codebook_entries(self.codebook)
-        if not codebook:
-            raise FramingInputError(
-                "the definition-pair model needs the label definitions",
-                field="model.codebook",
-                fix="pass the study's label schema (the model config does: codebook: "
-                "${study.schema}) or a mapping label -> {description: ...}",
-            )
+        codebook = required_entries(
+            self.codebook,
+            "the definition-pair model needs the label definitions",
+            "{description: ...}",
+        )
         missing = [label for label in self.labels_ if label not in codebook]
         if missing:
             # the label's name is still a (short) definition, as zero-shot falls back to

@@ -40,7 +40,7 @@ import numpy as np
 from framing.data.schema import LabelSchema
 from framing.errors import FramingInputError
 from framing.models.base import FramingClassifier, as_texts
-from framing.models.codebook import codebook_entries
+from framing.models.codebook import required_entries
 
 WEIGHTS_FILE = "lexicon.json"
 
@@ -66,14 +66,9 @@ class LexiconClassifier(FramingClassifier):
 
     # ------------------------------------------------------------------ the rule
     def _cues_from_codebook(self) -> dict[str, list[str]]:
-        codebook = codebook_entries(self.codebook)
-        if not codebook or not isinstance(codebook, Mapping):
-            raise FramingInputError(
-                "the lexicon model needs a codebook of cue words",
-                field="model.codebook",
-                fix="pass the study's label schema (the model configs do: codebook: "
-                "${study.schema}) or a mapping label -> {cues: [...]}",
-            )
+        codebook = required_entries(
+            self.codebook, "the lexicon model needs a codebook of cue words", "{cues: [...]}"
+        )
         missing = [label for label in self.labels_ if label not in codebook]
         if missing:
             raise FramingInputError(
