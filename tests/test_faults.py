@@ -55,6 +55,13 @@ def big_article_folder(folder: Path, n: int = 40) -> Path:
     return folder
 
 
+def as_from_a_terminal() -> None:
+    """A non-interactive shell starts background jobs with SIGINT ignored (CI may run the
+    suite so), and a process that inherits an ignored SIGINT keeps ignoring it, as POSIX
+    wants. Ctrl-C in a terminal reaches a command with the default action: give it that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def with_fault(point: str, sig: str) -> dict:
     return dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), FRAMING_FAULT=f"{point}:{sig}")
 
@@ -74,8 +81,8 @@ def test_prediction_stopped_at_a_named_point_keeps_the_earlier_output(workspace,
         result = subprocess.run(
             [sys.executable, "-m", "framing.cli.main", "predict", *args, f"output={target}",
              *extra],
-            cwd=workspace, env=with_fault(point, sig), capture_output=True, text=True,
-            timeout=600,
+            cwd=workspace, preexec_fn=as_from_a_terminal, env=with_fault(point, sig),
+            capture_output=True, text=True, timeout=600,
         )  # fmt: skip
         stopped(result, sig)
         assert leftovers(workspace) == []
@@ -99,8 +106,8 @@ def test_training_stopped_at_a_named_point_keeps_the_earlier_run(tmp_path, point
     result = subprocess.run(
         [sys.executable, "-m", "framing.cli.main", "train", *FAST, "seed=5",
          f"hydra.run.dir={run_dir}"],
-        cwd=PROJECT_ROOT, env=with_fault(point, sig), capture_output=True, text=True,
-        timeout=600,
+        cwd=PROJECT_ROOT, preexec_fn=as_from_a_terminal, env=with_fault(point, sig),
+        capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     stopped(result, sig)
     assert leftovers(tmp_path) == []
@@ -113,8 +120,8 @@ def test_training_stopped_at_a_named_point_keeps_the_earlier_run(tmp_path, point
     fresh = tmp_path / "made" / "for" / "run"
     result = subprocess.run(
         [sys.executable, "-m", "framing.cli.main", "train", *FAST, f"hydra.run.dir={fresh}"],
-        cwd=PROJECT_ROOT, env=with_fault(point, sig), capture_output=True, text=True,
-        timeout=600,
+        cwd=PROJECT_ROOT, preexec_fn=as_from_a_terminal, env=with_fault(point, sig),
+        capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     stopped(result, sig)
     if not point.startswith("swap"):
@@ -129,8 +136,8 @@ def test_sweep_stopped_mid_way_keeps_its_finished_runs_in_the_sweep_folder(tmp_p
     result = subprocess.run(
         [sys.executable, "-m", "framing.cli.main", "train", "-m", *FAST,
          "model=majority,lexicon,majority", "seed=0,1", f"hydra.sweep.dir={sweep}"],
-        cwd=PROJECT_ROOT, env=with_fault("train.start@3", sig), capture_output=True,
-        text=True, timeout=600,
+        cwd=PROJECT_ROOT, preexec_fn=as_from_a_terminal,
+        env=with_fault("train.start@3", sig), capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     if sig == "SIGKILL":
         assert result.returncode == -signal.SIGKILL
