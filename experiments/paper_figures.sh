@@ -8,7 +8,7 @@
 #   bash experiments/paper_figures.sh hydra/launcher=slurm   # extra Hydra overrides go to the sweep
 #
 # FIGURE_MODEL=tfidf_lr bash experiments/paper_figures.sh  shows another family's
-# out-of-fold predictions in the outlet-mix and confusion figures (default embedding_lr, the best trained family).
+# out-of-fold predictions in the outlet-mix and confusion figures (default embedding_lr: level with the best trained family on frames, the best on stance).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
