@@ -100,7 +100,13 @@ def main(argv: list[str] | None = None) -> int:
     lines = [markdown_line("default run (tfidf_lr, frames)", record["default_run"], machine)]
     if args.full:
         record["full_comparison"] = full_comparison()
-        lines.append(markdown_line("full comparison (grouped CV + leave-one-outlet-out)", record["full_comparison"], machine))
+        lines.append(
+            markdown_line(
+                "full comparison (grouped CV + leave-one-outlet-out)",
+                record["full_comparison"],
+                machine,
+            )
+        )
     atomic_write_text(out, json.dumps(record, indent=2) + "\n")
     print("| what | wall time | CPU time | peak RSS | machine | command |")
     print("|---|---|---|---|---|---|")
