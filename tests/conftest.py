@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +22,18 @@ from framing.study import load_study
 
 #: the repository: the seed study's folder (conf/study.yaml)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def framing(*args: str, cwd: Path = PROJECT_ROOT, timeout: float = 600):
+    """``framing ARGS`` as a user runs it: a separate process (exit code, stderr, signals
+    are the command's own), this checkout's code, and no FRAMING_STUDY from the caller's
+    shell, so ``cwd`` decides which study it sees."""
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    env.pop("FRAMING_STUDY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "framing.cli.main", *args],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
 
 
 def pytest_collection_modifyitems(config, items):

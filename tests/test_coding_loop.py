@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -22,19 +21,10 @@ from framing.coding.records import read_sample_record
 from framing.coding.sampling import allocate, simple_sample, stratified_sample
 from framing.corpus import Sentence
 
-from conftest import PROJECT_ROOT, codings, fill_sheet, label_studio_export, write_rows
+from conftest import PROJECT_ROOT, codings, fill_sheet, framing, label_studio_export, write_rows
 
 EXAMPLE = PROJECT_ROOT / "examples" / "congestion_charge"
 CODINGS = EXAMPLE / "codings"
-
-
-def framing(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    env.pop("FRAMING_STUDY", None)
-    return subprocess.run(
-        [sys.executable, "-m", "framing.cli.main", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
 
 
 def ok(done: subprocess.CompletedProcess) -> str:

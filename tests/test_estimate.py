@@ -4,9 +4,6 @@ weights, and the commands end to end on files written here (bad input included).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +13,7 @@ import pytest
 from framing.coding.records import SampledUnit, SampleRecord, write_sample_record
 from framing.estimate.ppi import corpus_mean, difference_interval, ppi_mean
 
-from conftest import PROJECT_ROOT
+from conftest import framing
 
 FRAMES = ["isolation_breaking", "neutrality", "historical_friendship", "western_criticism"]
 STANCE = ["favourable", "neutral", "critical"]
@@ -160,18 +157,6 @@ def make_corpus(folder: Path, seed: int = 0, n_coded: int = 160, strategy="simpl
         folder / "coded.jsonl",
     )
     return table, truth
-
-
-def framing(*args, cwd=PROJECT_ROOT) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "framing.cli.main", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def assert_bad_input(done, *needles, out: Path | None = None) -> None:

@@ -3,9 +3,6 @@ frames, 2 fractions, 1 seed, 3 folds) through the commands a user runs, then the
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,16 +11,9 @@ from framing import evaluate as ev
 from framing.data import task_data
 from framing.evaluate.crossval import cut_training_folds, nested_group_subset
 
-from conftest import PROJECT_ROOT
+from conftest import framing
 
 FRACTIONS = (0.5, 1.0)
-
-
-def framing(*args: str, cwd=PROJECT_ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "framing.cli.main", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")

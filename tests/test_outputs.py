@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from framing.checkpoint import save_checkpoint
 from framing.models import family_class
 from framing.outputs import MARKER
 
-from conftest import PROJECT_ROOT, fit
+from conftest import fit, framing
 
 ARTICLE = (
     "Putin seeks partners in Hanoi\n\nRussian President Vladimir Putin landed in Hanoi, looking "
@@ -34,14 +33,6 @@ def snapshot(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def framing(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "framing.cli.main", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
 
 
 def one_error(result: subprocess.CompletedProcess) -> str:

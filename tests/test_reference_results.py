@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import PROJECT_ROOT
+from conftest import framing as run_framing
 
 REFERENCE = PROJECT_ROOT / "tests" / "reference" / "small_sweep"
 FAST = ["eval.n_folds=3", "eval.inner_folds=2", "eval.bootstrap=200"]
@@ -28,10 +27,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.extra("transformers")]
 
 
 def framing(*args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "framing.cli.main", *args],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=1800,
-    )  # fmt: skip
+    done = run_framing(*args, timeout=1800)
     assert done.returncode == 0, done.stderr[-3000:]
 
 
