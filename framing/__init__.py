@@ -46,18 +46,11 @@ def sentences(articles, outlets: str | Path | None = None, rules=None):
     return _sentences(articles, outlets, rules)
 
 
-def _package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("framing")
-    except PackageNotFoundError:  # imported from a source tree that was never installed
-        return "0+unknown"
-
-
 def __getattr__(name: str):
     if name == "__version__":
-        value = _package_version()
+        from framing.version import package_version
+
+        value = package_version()
         globals()["__version__"] = value
         return value
     raise AttributeError(f"module 'framing' has no attribute {name!r}")

@@ -31,6 +31,7 @@ from framing.data.schema import LabelSchema, task_name
 from framing.errors import FramingInputError
 from framing.io import read_json_object, sha256_file
 from framing.outputs import output_folder
+from framing.version import package_version
 
 FORMAT_VERSION = 1
 INFO_FILE = "framing_checkpoint.json"
@@ -171,10 +172,8 @@ def read_checkpoint_info(path: str | Path) -> tuple[Path, dict[str, Any]]:
             f"has no valid format_version (got {version!r})", file=info_path, field="format_version"
         )
     if version > FORMAT_VERSION:
-        import framing
-
         raise FramingInputError(
-            f"was written in checkpoint format {version}, but framing {framing.__version__} "
+            f"was written in checkpoint format {version}, but framing {package_version()} "
             f"reads formats up to {FORMAT_VERSION}",
             file=info_path,
             field="format_version",

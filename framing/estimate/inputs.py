@@ -22,9 +22,8 @@ import numpy as np
 import pandas as pd
 
 from framing.coding.records import SampleRecord, read_sample_record
-from framing.data.schema import TASKS, LabelSchema
+from framing.data.schema import NO_FRAME, TASKS, LabelSchema
 from framing.errors import FramingInputError
-from framing.evaluate.shares import NO_FRAME
 from framing.io import read_jsonl
 
 KEYS = ("sentence_id", "article_id", "outlet")

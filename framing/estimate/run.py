@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from framing.data.schema import ALL_OUTLETS
 from framing.errors import FramingInputError
 from framing.estimate.inputs import CodedSample, read_coded_sample
 from framing.estimate.outlets import (
@@ -35,7 +36,6 @@ from framing.estimate.outlets import (
     scopes,
 )
 from framing.estimate.planning import DEFAULT_SIZES, plan_rows
-from framing.evaluate.shares import ALL_OUTLETS
 from framing.io import atomic_dir
 
 METHOD = (

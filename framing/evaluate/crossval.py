@@ -20,8 +20,8 @@ from framing.data import TaskData
 from framing.errors import FramingInputError
 from framing.evaluate.metrics import indicator_matrix
 from framing.evaluate.splitters import DuplicateGroupKFold, LeaveOneOutletOut
+from framing.evaluate.thresholds import InnerCVThresholdClassifier
 from framing.models.base import decide
-from framing.models.thresholds import InnerCVThresholdClassifier
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.evaluate.shares import ALL_OUTLETS, NO_FRAME, outlet_shares
+from framing.data.schema import ALL_OUTLETS, NO_FRAME
+from framing.evaluate.shares import outlet_shares
 from framing.figures import style
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from framing.evaluate.shares import NO_FRAME
+from framing.data.schema import NO_FRAME
 from framing.outputs import output_file
 
 WIDTH_IN = 3.5  # one journal column

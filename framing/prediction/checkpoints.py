@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from framing.data.schema import NO_FRAME
 from framing.errors import FramingInputError
-from framing.evaluate.shares import NO_FRAME
 from framing.study import resolve_path
 
 

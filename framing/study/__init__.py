@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from framing.data import LabelSchema, load_labelled_set
 from framing.errors import FramingInputError
 
 STUDY_CONFIG = Path("conf") / "study.yaml"
@@ -81,9 +82,7 @@ class Study:
         return self.root / STUDY_CONFIG
 
     @property
-    def schema(self):
-        from framing.data.schema import LabelSchema
-
+    def schema(self) -> LabelSchema:
         if "schema" not in self.config:
             raise FramingInputError(
                 "the study config has no label schema", file=self.config_file, field="schema"
@@ -131,6 +130,11 @@ class Study:
         return CorpusRules.with_overrides(
             self.config.get("corpus") or {}, str(self.config_file), self.languages or ["en"]
         )
+
+    def labelled_set(self):
+        """The study's labelled sentence set (its ``sentences`` file, checked against its
+        schema) as a ``datasets.Dataset``."""
+        return load_labelled_set(self.path("sentences"), self.schema)
 
     def text(self, key: str, default: str = "") -> str:
         value = self.value(key)
