@@ -200,3 +200,20 @@ def estimate_corpus(
                     )
         (tmp / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return report
+
+
+def plan_table(
+    predictions,
+    pilot,
+    schema,
+    record=None,
+    sizes: Sequence[int] = DEFAULT_SIZES,
+    target: float | None = None,
+    level: float = 0.95,
+    cluster: str = "article",
+) -> pd.DataFrame:
+    """``plan_rows`` for a pilot coded sample of the corpus in ``predictions``."""
+    sample = read_coded_sample(Path(predictions), Path(pilot), schema, record)
+    estimates, _, _ = estimate_all(sample, (), level, cluster=cluster)
+    pilots = [(e.scope, e.task.task, e.series, e.ppi) for e in estimates if e.level == "sentences"]
+    return plan_rows(pilots, len(sample.table), sizes, target, level)
