@@ -57,6 +57,16 @@ def study_record(study) -> dict[str, Any] | None:
 
 
 # ---------------------------------------------------------------------------- saving
+#: constructor parameters about the machine that trained, not the model: a checkpoint records
+#: them empty, so a loaded model never writes into (or looks for) the trainer's embedding cache
+MACHINE_PARAMS = ("cache_dir",)
+
+
+def recorded_params(model) -> dict[str, Any]:
+    params = model.get_params(deep=False)
+    return params | {name: None for name in MACHINE_PARAMS if name in params}
+
+
 def _weight_files(folder: Path) -> dict[str, str]:
     """{path relative to the checkpoint: sha256} for every file under weights/."""
     weights = folder / WEIGHTS_DIR
@@ -120,7 +130,7 @@ def save_checkpoint(
         "format_version": FORMAT_VERSION,
         "family": model.family,
         "model_class": f"{type(model).__module__}:{type(model).__qualname__}",
-        "params": encode_params(model.get_params()),
+        "params": encode_params(recorded_params(model)),
         "task": task,
         "labels": labels,
         "multi_label": bool(model.multi_label_),
@@ -295,7 +305,9 @@ def load_checkpoint(
         raise FramingInputError(
             "params must be a JSON object", file=info_path, field="params"
         ) from None
-    if device is not None and "device" in cls._get_param_names():
+    # (checkpoints written before MACHINE_PARAMS were recorded empty may still hold them)
+    params |= {name: None for name in MACHINE_PARAMS if name in params}
+    if device is not None and "device" in cls().get_params(deep=False):
         params["device"] = device
     model = cls.load_weights(folder / WEIGHTS_DIR, params)
 

@@ -29,7 +29,6 @@ import numpy as np
 
 from framing.errors import FramingInputError
 from framing.io import atomic_path, sha256_file
-from framing.study import resolve_path
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -56,13 +55,16 @@ def packaged_encoder_path() -> Path | None:
 
 
 def resolve_encoder(name: str | os.PathLike) -> str:
-    """The path or hub id to load for an encoder named in a config."""
+    """The path or hub id to load for an encoder: the packaged copy for its names, a local
+    folder as an absolute path, anything else unchanged (a hub id). A relative folder is taken
+    as the caller gives it; a command resolves a config's relative path against the study
+    before it builds the estimator (``framing.study.resolve_path``)."""
     text = str(name)
     if text in PACKAGED_ENCODER_NAMES:
         packaged = packaged_encoder_path()
         if packaged is not None:
             return str(packaged)
-    local = resolve_path(text)
+    local = Path(text).expanduser()
     if local.exists():
         return str(local.resolve())
     return text
@@ -254,7 +256,7 @@ class EmbeddingCache:
     ):
         self.encoder = str(encoder)
         self.identity = encoder_identity(self.encoder)
-        self.folder = resolve_path(cache_dir) / self.identity if cache_dir else None
+        self.folder = Path(cache_dir).expanduser() / self.identity if cache_dir else None
         from framing.models.devices import resolve_device
 
         self.batch_size = batch_size  # one number, or one per device kind

@@ -38,10 +38,6 @@ def load_checkpoints(paths, device: str | None = None) -> list[Checkpoint]:
     for raw in paths:
         path = resolve_path(str(raw))
         model = load_checkpoint(path, device=device)
-        if getattr(model, "cache_dir", None) is not None:
-            # An embedding cache folder from training would receive one file per new
-            # sentence: prediction writes nothing outside its output folder.
-            model.cache_dir = None
         info = model.checkpoint_info
         # Load lazily-loaded parts (an encoder) now: a broken one fails before any output
         # exists, and the stream's sentences/s is not charged with the loading time.

@@ -82,7 +82,29 @@ def build_estimator(model_cfg, labels: list[str]):
             f"{type(estimator).__name__} is not a framing classifier",
             field="model.estimator._target_",
         )
-    return estimator.set_params(labels=list(labels))
+    return estimator.set_params(labels=list(labels), **local_paths(estimator))
+
+
+#: estimator parameters that may name a local folder (relative to the study in a config)
+PATH_PARAMS = ("encoder", "cache_dir")
+
+
+def local_paths(estimator) -> dict[str, str]:
+    """The estimator's path parameters resolved as a config's paths are (the working
+    directory, else the study folder: ``resolve_path``) and made absolute, so the estimator
+    never looks at the working directory or the study itself."""
+    from framing.models.encoders import PACKAGED_ENCODER_NAMES
+    from framing.study import resolve_path
+
+    params = estimator.get_params(deep=False)
+    resolved = {}
+    for name in PATH_PARAMS:
+        value = params.get(name)
+        if isinstance(value, str) and value and value not in PACKAGED_ENCODER_NAMES:
+            path = resolve_path(value)
+            if path.exists() or name == "cache_dir":
+                resolved[name] = str(path.absolute())
+    return resolved
 
 
 def load_task(cfg):
