@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from framing.corpus import CorpusRules, build_sentences, read_articles
+from framing.study import find_study_root, load_study
+
 SENTENCE_COLUMNS = ["sentence_id", "article_id", "outlet", "position", "kind", "text", "dup_group"]
 
 
 def _rules(rules):
     if rules is not None:
         return rules
-    from framing.corpus import CorpusRules
-    from framing.study import find_study_root, load_study
-
     if find_study_root() is not None:
         return load_study().corpus_rules()
     return CorpusRules.with_overrides({})
@@ -34,8 +34,6 @@ def sentences(articles, outlets: str | Path | None = None, rules=None):
     DataFrame with a ``text`` column (one row per article), a Parquet, CSV or JSONL file, or a
     folder of .txt files. ``outlets`` is an outlet table (CSV keyed by article_id)."""
     import pandas as pd
-
-    from framing.corpus import build_sentences, read_articles
 
     found, _ = build_sentences(read_articles(articles, outlets), _rules(rules))
     return pd.DataFrame([s.to_dict() for s in found], columns=SENTENCE_COLUMNS)

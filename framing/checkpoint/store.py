@@ -30,6 +30,7 @@ from framing.checkpoint.provenance import OPTIONAL_LIBRARIES, library_versions
 from framing.data.schema import LabelSchema, task_name
 from framing.errors import FramingInputError
 from framing.io import read_json_object, sha256_file
+from framing.models import family_class
 from framing.outputs import output_folder
 from framing.version import package_version
 
@@ -101,8 +102,6 @@ def save_checkpoint(
     config and metrics say. ``study`` (a ``framing.study.Study``) gives it the study's name,
     language and limitations.
     """
-    from framing.models import family_class
-
     task = task_name(task)
     if not hasattr(model, "labels_"):
         raise ValueError(f"{type(model).__name__} is not fitted; call fit() before saving")
@@ -288,8 +287,6 @@ def load_checkpoint(
     families ignore it.
     """
     import numpy as np
-
-    from framing.models import family_class
 
     folder, info = read_checkpoint_info(path)
     info_path = folder / INFO_FILE

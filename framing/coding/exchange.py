@@ -16,13 +16,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from framing.checkpoint import load_checkpoint
 from framing.coding import labelstudio, spreadsheet
+from framing.coding.files import read_coding
 from framing.coding.population import read_population
 from framing.coding.records import read_sample_record
 from framing.coding.samples import refuse_existing, sample_rows
 from framing.errors import FramingInputError
 from framing.io import atomic_write_text
 from framing.outputs import output_file
+from framing.study import resolve_path
 
 FORMATS = ("label-studio", "csv")
 
@@ -35,9 +38,6 @@ def config_path(out: str | Path) -> Path:
 def model_decisions(checkpoints, texts: list[str], sentence_ids: list[str]):
     """{sentence_id: {"frames": [...], "stance": str | None}} from one checkpoint per task, and
     a model-version string naming them."""
-    from framing.checkpoint import load_checkpoint
-    from framing.study import resolve_path
-
     decisions = {sid: {"frames": [], "stance": None} for sid in sentence_ids}
     versions = []
     for path in checkpoints:
@@ -120,8 +120,6 @@ def read_coded_file(path: str | Path, schema, annotator: str | None = None):
 
 def import_coding(path, out, schema, annotator: str | None = None) -> dict[str, int]:
     """Add the codings of ``path`` to the coder file ``out`` (created if missing)."""
-    from framing.coding.files import read_coding
-
     out = Path(out)
     records, uncoded = read_coded_file(path, schema, annotator)
     if not records:

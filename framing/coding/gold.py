@@ -12,6 +12,7 @@ from pathlib import Path
 
 from framing.coding.files import read_coding
 from framing.corpus import Sentence, build_sentences, for_classification, read_articles
+from framing.data import load_labelled_set
 from framing.errors import FramingInputError
 from framing.io import atomic_write_jsonl
 
@@ -81,8 +82,6 @@ def assemble(study, out: str | Path | None = None) -> Path:
 def label_counts_markdown(study) -> str:
     """Counts per frame, per stance and per outlet of the gold set, as Markdown tables."""
     from collections import Counter
-
-    from framing.data import load_labelled_set
 
     schema = study.schema
     ds = load_labelled_set(study=study)

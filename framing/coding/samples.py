@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from framing.checkpoint import load_checkpoint
 from framing.coding import sampling
+from framing.coding.active import checkpoint_scores, default_max_per_article, select_uncertain
 from framing.coding.population import Population, read_population, study_population
 from framing.coding.records import (
     SampledUnit,
@@ -22,6 +24,7 @@ from framing.coding.records import (
 )
 from framing.errors import FramingInputError
 from framing.io import atomic_write_jsonl, read_jsonl
+from framing.study import resolve_path
 
 STRATEGIES = ("simple", "stratified", "overlap", "active")
 
@@ -185,14 +188,6 @@ def _draw_overlap(study, out: Path, parent, fraction: float | None, seed: int) -
 
 
 def _active(population: Population, size, seed, checkpoints, max_per_article) -> sampling.Drawn:
-    from framing.checkpoint import load_checkpoint
-    from framing.coding.active import (
-        checkpoint_scores,
-        default_max_per_article,
-        select_uncertain,
-    )
-    from framing.study import resolve_path
-
     if not checkpoints:
         raise FramingInputError(
             "an active sample needs the probabilities of a trained model",

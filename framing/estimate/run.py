@@ -36,6 +36,7 @@ from framing.estimate.outlets import (
     scopes,
 )
 from framing.estimate.planning import DEFAULT_SIZES, plan_rows
+from framing.figures.outlet_estimates import plot_outlet_estimates
 from framing.io import atomic_dir
 
 METHOD = (
@@ -185,8 +186,6 @@ def estimate_corpus(
         plan.to_csv(tmp / "plan.csv", index=False, float_format="%.6g")
         (tmp / "summary.md").write_text(summary_markdown(table, notes, level), encoding="utf-8")
         if figure:
-            from framing.figures.outlet_estimates import plot_outlet_estimates
-
             sentences = table[table.level == "sentences"]
             for t in sample.tasks:
                 for label in t.series:

@@ -29,6 +29,7 @@ import numpy as np
 
 from framing.errors import FramingInputError
 from framing.io import atomic_path, sha256_file
+from framing.models.devices import batch_size_for, resolve_device
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -185,8 +186,6 @@ def quiet_transformers() -> None:
 def new_sentence_encoder(name: str, device: str = "auto") -> SentenceTransformer:
     """A fresh SentenceTransformer on ``device`` (``framing.models.devices``); for training,
     which changes the weights."""
-    from framing.models.devices import resolve_device
-
     configure_torch_threads()
     quiet_transformers()
     from sentence_transformers import SentenceTransformer
@@ -208,8 +207,6 @@ _LOADED: dict[tuple[str, str], SentenceTransformer] = {}
 
 def sentence_encoder(name: str, device: str = "auto") -> SentenceTransformer:
     """The process-wide, read-only instance of an encoder on a device (loaded on first use)."""
-    from framing.models.devices import resolve_device
-
     key = (resolve_encoder(name), resolve_device(device))
     if key not in _LOADED:
         _LOADED[key] = new_sentence_encoder(name, key[1])
@@ -257,8 +254,6 @@ class EmbeddingCache:
         self.encoder = str(encoder)
         self.identity = encoder_identity(self.encoder)
         self.folder = Path(cache_dir).expanduser() / self.identity if cache_dir else None
-        from framing.models.devices import resolve_device
-
         self.batch_size = batch_size  # one number, or one per device kind
         # resolved now: a device this machine lacks is an error even when every embedding
         # is already cached
@@ -303,8 +298,6 @@ class EmbeddingCache:
         return int(model.get_sentence_embedding_dimension())
 
     def _compute(self, texts: list[str]) -> np.ndarray:
-        from framing.models.devices import batch_size_for
-
         model = sentence_encoder(self.encoder, self.device)
         vectors = model.encode(
             texts,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from framing.checkpoint import headline_metric, load_checkpoint
 from framing.data.schema import NO_FRAME
 from framing.errors import FramingInputError
 from framing.study import resolve_path
@@ -31,8 +32,6 @@ class Checkpoint:
 
 
 def load_checkpoints(paths, device: str | None = None) -> list[Checkpoint]:
-    from framing.checkpoint import headline_metric, load_checkpoint
-
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
     loaded: list[Checkpoint] = []
     for raw in paths:

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from framing.corpus.facts import CorpusFacts
 from framing.errors import FramingInputError
 from framing.faults import fault_point
 from framing.outputs import check_replaceable, output_folder, record_written
@@ -47,6 +48,7 @@ from framing.prediction.stream import (
     stream_predictions,
     write_summary,
 )
+from framing.prediction.stream import first_pass as corpus_first_pass
 from framing.prediction.tally import Tally
 
 PLAN = "plan.json"
@@ -67,8 +69,6 @@ class ShardPlan:
 
     @property
     def corpus_facts(self):
-        from framing.corpus.facts import CorpusFacts
-
         return CorpusFacts.from_dict(self.facts)
 
     def save(self, folder: Path) -> None:
@@ -102,8 +102,6 @@ def settings_key(cfg) -> hashlib._Hash:
 def first_pass(run: Prediction, shards: int) -> ShardPlan:
     """Read the whole corpus once (see the module docstring): the stream's first pass
     (corpus facts, duplicate ids checked) while recording sizes and a hash of the corpus."""
-    from framing.prediction.stream import first_pass as corpus_first_pass
-
     digest = settings_key(run.cfg)
     sizes: list[int] = []
     skipped: list[dict] = []

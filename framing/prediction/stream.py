@@ -35,20 +35,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from framing.corpus import gather_corpus_facts, iter_articles, read_outlets
+from framing.corpus.facts import check_article_ids, with_unique_ids
+from framing.corpus.language import UNDETERMINED
+from framing.corpus.rules import CorpusRules
 from framing.errors import FramingInputError
 from framing.faults import fault_point
-from framing.outputs import output_folder
+from framing.figures.prediction_mix import plot_prediction_mix
+from framing.outputs import check_replaceable, output_folder
 from framing.prediction.checkpoints import Checkpoint, load_checkpoints
 from framing.prediction.chunks import ChunkJob, available_cores, chunk_results
 from framing.prediction.tally import Tally
-from framing.study import resolve_path
+from framing.study import resolve_path, study_from_config
+from framing.study.config import check_required
 
 
 def _check_output(output: Path, overwrite: bool) -> None:
     """An existing output folder is replaced only with overwrite=true, and only when framing
     wrote everything in it (``framing.outputs``): never the input's or a checkpoint's folder."""
-    from framing.outputs import check_replaceable
-
     if output.exists() and not overwrite:
         raise FramingInputError(
             "the output folder already exists",
@@ -61,8 +65,6 @@ def _check_output(output: Path, overwrite: bool) -> None:
 def _article_stream(cfg, skipped: list[dict], warn: bool = True):
     """Articles one at a time (outlet filled in from the table); errors surface on the first.
     ``warn=False``: a second read, whose bad files the first already reported."""
-    from framing.corpus import iter_articles, read_outlets
-
     table = read_outlets(resolve_path(cfg.outlets)) if cfg.outlets else {}
     input_path = resolve_path(str(cfg.input))
 
@@ -172,8 +174,6 @@ def write_outlet_mix(
 
 
 def check_predict_config(cfg) -> None:
-    from framing.study.config import check_required
-
     check_required(cfg, ("checkpoint", "input", "output", "batch_size"))
     if cfg.checkpoint in ("", []):
         raise FramingInputError("missing checkpoint=...", field="checkpoint")
@@ -207,9 +207,6 @@ def prediction_workers(setting, checkpoints: list[Checkpoint]) -> int:
 def corpus_rules(cfg):
     """The study's cleaning rules when run inside a study (the labelled set was split with
     them), else the package defaults."""
-    from framing.corpus.rules import CorpusRules
-    from framing.study import study_from_config
-
     study_cfg = cfg.get("study")
     if study_cfg is not None and study_cfg.get("name"):
         return study_from_config(study_cfg).corpus_rules()
@@ -254,9 +251,6 @@ def first_pass(run: Prediction, skipped: list[dict], wrap=None):
     (facts, the renamed ids, one line each). It reads and hashes lines but neither splits nor
     classifies, so it costs a fraction of the second pass. ``wrap`` sees every article read
     (sharding records sizes and a hash of the corpus there)."""
-    from framing.corpus import gather_corpus_facts
-    from framing.corpus.facts import check_article_ids
-
     articles = _article_stream(run.cfg, skipped)
     facts = gather_corpus_facts(wrap(articles) if wrap else articles, run.rules)
     renamed = check_article_ids(
@@ -269,16 +263,12 @@ def first_pass(run: Prediction, skipped: list[dict], wrap=None):
 
 def second_pass(run: Prediction, facts) -> Iterator:
     """The articles again, with the ids a first pass renamed made unique."""
-    from framing.corpus.facts import with_unique_ids
-
     return with_unique_ids(_article_stream(run.cfg, [], warn=False), facts)
 
 
 def language_report(sentences_by_language: dict[str, int], rules, cfg) -> dict:
     """The share of classified sentences whose article is in another language than the
     study's (undetermined ones, too short to tell, are not counted as another language)."""
-    from framing.corpus.language import UNDETERMINED
-
     total = sum(sentences_by_language.values())
     other = sum(
         n
@@ -331,8 +321,6 @@ def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, 
         )
     rows = write_outlet_mix(stats["outlets"], checkpoints, tmp / "outlet_mix.csv")
     if cfg.figure:
-        from framing.figures.prediction_mix import plot_prediction_mix
-
         panels = [(ck.task, ck.labels, ck.multi_label) for ck in checkpoints]
         drawn = [r for r in rows if int(r["n_sentences"]) > 0]  # no shares to draw otherwise
         plot_prediction_mix(drawn, panels, tmp / "framing_mix")

@@ -26,9 +26,15 @@ from pathlib import Path
 
 import numpy as np
 
+from framing import evaluate as ev
+from framing.checkpoint import save_checkpoint, training_data_summary
+from framing.data import load_labelled_set, task_data
 from framing.errors import FramingInputError
 from framing.faults import fault_point
 from framing.io import atomic_path, atomic_write_text, sha256_file
+from framing.models import require_extra
+from framing.models.base import FramingClassifier
+from framing.models.encoders import PACKAGED_ENCODER_NAMES
 from framing.outputs import (
     check_file_replaceable,
     check_replaceable,
@@ -38,6 +44,8 @@ from framing.outputs import (
     staging_folder,
     swap_in,
 )
+from framing.study import NO_STUDY_FIX, find_study_root, resolve_path, study_from_config
+from framing.study.config import check_required
 
 log = logging.getLogger("framing.train")
 
@@ -52,9 +60,6 @@ REQUIRED_KEYS = (
 def check_train_config(cfg) -> None:
     from omegaconf import OmegaConf
 
-    from framing.study import NO_STUDY_FIX, find_study_root
-    from framing.study.config import check_required
-
     if OmegaConf.select(cfg, "study.name") is None and find_study_root() is None:
         raise FramingInputError("no study folder found", fix=NO_STUDY_FIX)
     check_required(cfg, REQUIRED_KEYS)
@@ -64,8 +69,6 @@ def build_estimator(model_cfg, labels: list[str]):
     """The unfitted estimator of a model config, labels in the schema's order."""
     import hydra.utils
     from hydra.errors import InstantiationException
-
-    from framing.models import FramingClassifier, require_extra
 
     require_extra(str(model_cfg.name))
     try:
@@ -93,9 +96,6 @@ def local_paths(estimator) -> dict[str, str]:
     """The estimator's path parameters resolved as a config's paths are (the working
     directory, else the study folder: ``resolve_path``) and made absolute, so the estimator
     never looks at the working directory or the study itself."""
-    from framing.models.encoders import PACKAGED_ENCODER_NAMES
-    from framing.study import resolve_path
-
     params = estimator.get_params(deep=False)
     resolved = {}
     for name in PATH_PARAMS:
@@ -109,9 +109,6 @@ def local_paths(estimator) -> dict[str, str]:
 
 def load_task(cfg):
     """(study, schema, labelled Dataset, TaskData, data file) of a training config."""
-    from framing.data import load_labelled_set, task_data
-    from framing.study import study_from_config
-
     study = study_from_config(cfg.study)
     schema = study.schema
     data_file = study.path("sentences")
@@ -122,8 +119,6 @@ def load_task(cfg):
 def train_run(cfg, run_dir: Path) -> float:
     """Cross-validate, fit the final model, write the run folder; return the mean macro-F1."""
     from omegaconf import OmegaConf
-
-    from framing import evaluate as ev
 
     start = time.perf_counter()
     check_train_config(cfg)
@@ -201,8 +196,6 @@ def train_run(cfg, run_dir: Path) -> float:
 
 def save_final_checkpoint(model, folder, cfg, study, dataset, data_file, metrics) -> None:
     from omegaconf import OmegaConf
-
-    from framing.checkpoint import save_checkpoint, training_data_summary
 
     save_checkpoint(
         model, folder, schema=study.schema, task=cfg.task.name,

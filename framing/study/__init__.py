@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from framing.corpus.rules import CorpusRules
 from framing.data import LabelSchema, load_labelled_set
 from framing.errors import FramingInputError
 
@@ -125,8 +126,6 @@ class Study:
 
     def corpus_rules(self):
         """The package's cleaning rules with the study's ``corpus:`` overrides merged in."""
-        from framing.corpus.rules import CorpusRules
-
         return CorpusRules.with_overrides(
             self.config.get("corpus") or {}, str(self.config_file), self.languages or ["en"]
         )
