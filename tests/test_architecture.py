@@ -53,15 +53,6 @@ def is_library(name: str) -> bool:
     return not name.startswith("framing.cli") and name.removeprefix("framing.") not in ALIASES
 
 
-def test_no_library_module_imports_a_command():
-    offenders = {
-        name: sorted(i for i in imports_of(path) if i.startswith("framing.cli"))
-        for name, path in modules().items()
-        if is_library(name)
-    }
-    assert {k: v for k, v in offenders.items() if v} == {}
-
-
 def test_aliases_are_one_line_forwards_to_commands():
     for alias in ALIASES:
         code = (PACKAGE / f"{alias}.py").read_text()

@@ -20,9 +20,12 @@ import hashlib
 import json
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+import numpy as np
 
 from framing.checkpoint.card import model_card
 from framing.checkpoint.params import decode_params, encode_params, jsonable
@@ -31,6 +34,7 @@ from framing.data.schema import LabelSchema, task_name
 from framing.errors import FramingInputError
 from framing.io import read_json_object, sha256_file
 from framing.models import family_class
+from framing.models.base import FramingClassifier
 from framing.outputs import output_folder
 from framing.version import package_version
 
@@ -160,6 +164,52 @@ def save_checkpoint(
 
 
 # ---------------------------------------------------------------------------- loading
+@dataclass(frozen=True)
+class LoadedCheckpoint:
+    """A verified checkpoint: the fitted classifier (``model``, a scikit-learn estimator as
+    it was saved) and the checkpoint's JSON record (``info``), side by side rather than
+    attributes added to the estimator. The predictions are the model's own."""
+
+    model: FramingClassifier
+    info: Mapping[str, Any]
+    path: Path
+
+    @property
+    def task(self) -> str:
+        return str(self.info["task"])
+
+    @property
+    def family(self) -> str:
+        return str(self.info["family"])
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.model.labels_)
+
+    @property
+    def multi_label(self) -> bool:
+        return bool(self.model.multi_label_)
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        return np.asarray(self.model.thresholds_, dtype=float)
+
+    def predict_proba(self, X) -> np.ndarray:
+        return self.model.predict_proba(X)
+
+    def predict(self, X):
+        return self.model.predict(X)
+
+    def predict_indicators(self, X) -> np.ndarray:
+        return self.model.predict_indicators(X)
+
+    def predict_labels(self, X) -> list:
+        return self.model.predict_labels(X)
+
+    def predict_frame(self, data, text_column: str = "text"):
+        return self.model.predict_frame(data, text_column)
+
+
 def read_checkpoint_info(path: str | Path) -> tuple[Path, dict[str, Any]]:
     """The checkpoint folder and its JSON record, with the format version checked."""
     folder = Path(path)
@@ -280,14 +330,10 @@ def load_checkpoint(
     expected_labels: list[str] | None = None,
     device: str | None = None,
 ):
-    """Load and verify a checkpoint; returns the fitted ``FramingClassifier``.
-
-    The classifier carries ``checkpoint_info`` (the JSON record) and ``task_``. ``device``
-    (``auto|cpu|cuda|mps``) replaces the training run's choice for a torch family; the other
-    families ignore it.
+    """Load and verify a checkpoint: the fitted classifier with its record
+    (``LoadedCheckpoint``). ``device`` (``auto|cpu|cuda|mps``) replaces the training run's
+    choice for a torch family; the other families ignore it.
     """
-    import numpy as np
-
     folder, info = read_checkpoint_info(path)
     info_path = folder / INFO_FILE
     try:
@@ -327,6 +373,4 @@ def load_checkpoint(
                 field="thresholds",
             )
     _warn_on_version_drift(info)
-    model.checkpoint_info = info
-    model.task_ = info["task"]
-    return model
+    return LoadedCheckpoint(model, info, folder)

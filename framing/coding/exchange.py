@@ -41,10 +41,8 @@ def model_decisions(checkpoints, texts: list[str], sentence_ids: list[str]):
     decisions = {sid: {"frames": [], "stance": None} for sid in sentence_ids}
     versions = []
     for path in checkpoints:
-        model = load_checkpoint(resolve_path(path))
-        if getattr(model, "cache_dir", None) is not None:
-            model.cache_dir = None
-        info = model.checkpoint_info
+        model = load_checkpoint(resolve_path(path))  # it writes into no cache folder
+        info = model.info
         key = "frames" if info["task"] == "frames" else "stance"
         for sid, labels in zip(sentence_ids, model.predict_labels(texts), strict=True):
             decisions[sid][key] = labels

@@ -197,11 +197,8 @@ def _active(population: Population, size, seed, checkpoints, max_per_article) ->
     sampling.check_size(size, len(population.sentences))
     models = []
     for path in checkpoints:
-        model = load_checkpoint(resolve_path(path))
-        if getattr(model, "cache_dir", None) is not None:
-            model.cache_dir = None  # sampling writes nothing beside the sample
-        models.append(model)
-    scores = checkpoint_scores(models, [s.text for s in population.sentences])
+        models.append(load_checkpoint(resolve_path(path)))  # it writes into no cache folder
+    scores = checkpoint_scores([m.model for m in models], [s.text for s in population.sentences])
     n_articles = len({s.article_id for s in population.sentences})
     cap = max_per_article or default_max_per_article(size, n_articles)
     picked = select_uncertain(scores, population.sentences, size, seed, cap)
@@ -217,9 +214,9 @@ def _active(population: Population, size, seed, checkpoints, max_per_article) ->
             "checkpoints": [
                 {
                     "path": str(p),
-                    "task": m.checkpoint_info["task"],
-                    "family": m.checkpoint_info["family"],
-                    "created_at": m.checkpoint_info.get("created_at"),
+                    "task": m.task,
+                    "family": m.family,
+                    "created_at": m.info.get("created_at"),
                 }
                 for p, m in zip(checkpoints, models, strict=True)
             ],  # fmt: skip

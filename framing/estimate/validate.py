@@ -175,8 +175,8 @@ def validate_checkpoints(
         check_output(Path(out), overwrite)
     models = []
     for path in checkpoints:
-        model = load_checkpoint(path)
-        info = model.checkpoint_info
+        loaded = load_checkpoint(path)
+        model, info = loaded.model, loaded.info
         check_labels(info, Path(path), expected_schema=schema)
         models.append((Path(path), model, info))
     records = read_coding(coded, schema)

@@ -197,7 +197,7 @@ def new_sentence_encoder(name: str, device: str = "auto") -> SentenceTransformer
     except OSError as err:
         raise FramingInputError(
             f"cannot load encoder '{name}' ({err})",
-            field="model.encoder",
+            field="encoder",
             fix="use all-MiniLM-L6-v2 (packaged, offline) or a local sentence-transformers folder",
         ) from None
 

@@ -178,21 +178,6 @@ def load_study(root: str | os.PathLike | None = None) -> Study:
     return Study(found, read_study_config(found))
 
 
-def study_from_config(study_cfg: Any) -> Study:
-    """The study of a composed Hydra config (``cfg.study``, overrides applied)."""
-    from omegaconf import OmegaConf
-
-    config = (
-        OmegaConf.to_container(study_cfg, resolve=True)
-        if OmegaConf.is_config(study_cfg)
-        else dict(study_cfg or {})
-    )
-    root = find_study_root()
-    if root is None or not config.get("name"):
-        raise FramingInputError("no study folder found", fix=NO_STUDY_FIX)
-    return Study(root, check_study_config(config, root / STUDY_CONFIG))
-
-
 __all__ = [
     "STUDY_CONFIG",
     "STUDY_ENV",
@@ -200,5 +185,4 @@ __all__ = [
     "find_study_root",
     "load_study",
     "resolve_path",
-    "study_from_config",
 ]
