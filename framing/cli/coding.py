@@ -68,6 +68,11 @@ def build_parser(prog: str = "framing coding"):
     p_import.add_argument("coded")
     p_import.add_argument("--out", required=True, help="the coder file, e.g. labels/coder_a.jsonl")
     p_import.add_argument("--annotator", default=None, help="Label Studio user id or email")
+    p_import.add_argument(
+        "--sample", default=None,
+        help="the sample the coded sentences were drawn from (default: any sample in the study "
+        "folder, or the study's corpus)",
+    )  # fmt: skip
     p_agree = sub.add_parser("agreement", help="agreement between the first and second coding")
     p_agree.add_argument("--first", default=None, help="default: the study's codings.first")
     p_agree.add_argument("--second", default=None, help="default: the study's codings.second")
@@ -194,10 +199,13 @@ def main(argv: list[str] | None = None, prog: str = "framing coding") -> int:
         elif args.command == "import":
             from framing.coding.exchange import import_coding
 
-            counts = import_coding(args.coded, args.out, study.schema, args.annotator)
+            counts = import_coding(
+                args.coded, args.out, study.schema, args.annotator, study, args.sample
+            )
             print(
                 f"{args.out}: added {counts['added']} codings ({counts['already_there']} already "
-                f"there, {counts['not_coded']} not coded yet in {args.coded})"
+                f"there, {counts['not_coded']} not coded yet in {args.coded}); lines already in "
+                "the file are never changed"
             )
         elif args.command == "audit":
             audit(study, args)
