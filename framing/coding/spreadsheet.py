@@ -36,23 +36,34 @@ ABSENT = {"", "0", "no", "false"}
 DELIMITERS = (",", ";", "\t")
 
 
-def columns(schema: LabelSchema) -> list[str]:
-    return [*ID_COLUMNS, *(FRAME_PREFIX + f for f in schema.frame_names), "stance", "note"]
+def columns(schema: LabelSchema, context: list[str] = ()) -> list[str]:
+    return [
+        *ID_COLUMNS, *context, *(FRAME_PREFIX + f for f in schema.frame_names), "stance", "note"
+    ]  # fmt: skip
 
 
 def write_sheet(
-    path: str | Path, rows: list[dict], schema: LabelSchema, predictions: dict | None = None
+    path: str | Path,
+    rows: list[dict],
+    schema: LabelSchema,
+    predictions: dict | None = None,
+    context: dict[str, dict[str, str]] | None = None,
 ) -> None:
-    """The CSV to code (prefilled with ``predictions`` only when given)."""
+    """The CSV to code (prefilled with ``predictions`` only when given). ``context`` adds
+    read-only columns after the text ({sentence_id: {column: value}}, e.g. the codings an
+    adjudicator decides between); import ignores them."""
+    extra = list(dict.fromkeys(c for values in (context or {}).values() for c in values))
     with output_file(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(columns(schema))
+        writer.writerow(columns(schema, extra))
         for row in rows:
             p = (predictions or {}).get(row["sentence_id"])
             marks = [("1" if p and f in p["frames"] else "") for f in schema.frame_names]
+            shown = (context or {}).get(row["sentence_id"], {})
             writer.writerow(
-                [*(row.get(c, "") for c in ID_COLUMNS), *marks, p["stance"] if p else "", ""]
-            )
+                [*(row.get(c, "") for c in ID_COLUMNS), *(shown.get(c, "") for c in extra),
+                 *marks, p["stance"] if p else "", ""]
+            )  # fmt: skip
 
 
 def header_delimiter(header_line: str) -> str:
