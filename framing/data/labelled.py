@@ -123,6 +123,7 @@ def check_resolved(records: list[dict], path) -> None:
         "decide them in the adjudication template framing coding assemble writes, import it "
         "into the study's adjudication file (codings.adjudication) and assemble again"
     )
+
     def line_of(i: int) -> int | None:
         sid = records[i]["sentence_id"]
         return next((n for n, r in read_jsonl(path) if r.get("sentence_id") == sid), None)
