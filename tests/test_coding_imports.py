@@ -346,3 +346,26 @@ def test_a_hand_made_coder_file_is_appended_to_never_rewritten(study):
     after = mine.read_text(encoding="utf-8")
     assert after.startswith(text + "\n")  # every byte the person wrote is still there
     assert labels_of(lines(mine)) == coder_a_labels([r["sentence_id"] for r in rows])
+
+
+# ---------------------------------------------------------------- the commands' help
+
+
+def test_every_argument_of_every_coding_subcommand_is_documented():
+    import argparse
+
+    from framing.cli.coding import build_parser
+
+    (subcommands,) = [
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    ]
+    assert set(subcommands.choices) >= {"sheet", "sample", "export", "import", "assemble"}
+    for name, sub in subcommands.choices.items():
+        assert sub.description and len(sub.description) > 40, name
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            assert action.help and len(action.help) > 10, (name, action.dest)
+    allocation = next(a for a in subcommands.choices["sample"]._actions if a.dest == "allocation")
+    assert "proportional" in allocation.help and "equal" in allocation.help
+    assert "stratified: or equal" not in allocation.help
