@@ -329,7 +329,8 @@ def test_a_sample_named_with_sample_must_hold_every_coded_sentence(study):
     one_error(framing("coding", "import", "c.csv", "--out", "labels/coder_a.jsonl", "--sample",
                       "labels/few.jsonl", cwd=study),
               "55 coded sentence(s) are not in the sample labels/few.jsonl")  # fmt: skip
-    ok(framing("coding", "import", "c.csv", "--out", "labels/coder_a.jsonl", "--sample",
+    # the coded sample kept beside its record (all.coded.jsonl -> all.sample.json) is a coder file
+    ok(framing("coding", "import", "c.csv", "--out", "labels/all.coded.jsonl", "--sample",
                "labels/all.jsonl", cwd=study))  # fmt: skip
 
 

@@ -4,8 +4,8 @@ study's label schema.
 
 ``framing coding import`` only ever adds lines at the end of a coder file: a line already there
 is never changed or removed, whether framing or a person wrote the file. Other files are not
-coder files and are refused as its target: the study's gold set, a sample (a file with a sample
-record beside it), or any file holding sentences with their text.
+coder files and are refused as its target: the study's gold set, a sample, or any file holding
+sentences with their text.
 """
 
 from __future__ import annotations
@@ -52,24 +52,23 @@ def check_coder_file_target(out: Path, gold_set: Path | None = None) -> None:
             field="--out",
             fix=fix,
         )
-    if record_path(out).is_file():
-        raise FramingInputError(
-            f"is a sample (its record {record_path(out).name} is beside it), not a coder file",
-            file=out,
-            field="--out",
-            fix=fix,
-        )
     if out.is_dir():
         raise FramingInputError("is a folder", file=out, field="--out", fix=fix)
     if not out.is_file():
         return
     from framing.io import read_jsonl
 
+    # A coded file may share a sample's record (check.coded.jsonl beside check.sample.json):
+    # what the file holds tells a sample from a coder file.
     for line, record in read_jsonl(out):
         if all(key in record for key in SENTENCE_FIELDS):
+            what = (
+                f"is a sample (its record {record_path(out).name} is beside it)"
+                if record_path(out).is_file()
+                else "holds sentences with their text (a gold set or a sentence file)"
+            )
             raise FramingInputError(
-                "holds sentences with their text (a gold set or a sentence file), "
-                "not a coder's codings",
+                f"{what}, not a coder's codings",
                 file=out,
                 line=line,
                 field="--out",
