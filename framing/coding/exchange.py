@@ -19,6 +19,8 @@ import os
 from pathlib import Path
 
 from framing.coding import labelstudio, lsexport, spreadsheet
+from framing.coding.files import append_codings, check_coder_file_target
+from framing.coding.gold import study_sentences
 from framing.coding.population import read_population
 from framing.coding.records import SUFFIX, read_sample_record
 from framing.coding.samples import refuse_existing, sample_rows
@@ -146,8 +148,6 @@ def check_known_sentences(path: Path, records: list[dict], study, sample=None) -
     else:
         known, where = sample_ids(study.root), f"any sample in {study.root} or its corpus"
         if any(sid not in known for sid in coded):
-            from framing.coding.gold import study_sentences
-
             known |= {s.sentence_id for s in study_sentences(study)[0]}
     unknown = [sid for sid in coded if sid not in known]
     if unknown:
@@ -166,8 +166,6 @@ def import_coding(
     """Add the codings of ``path`` at the end of the coder file ``out`` (created if missing),
     after checking the target is a coder file and, with a ``study``, that every coded sentence
     is one of its samples or its corpus."""
-    from framing.coding.files import append_codings, check_coder_file_target
-
     path, out = Path(path), Path(out)
     gold_set = study.path("sentences", must_exist=False) if study is not None else None
     check_coder_file_target(out, gold_set)

@@ -18,6 +18,8 @@ from framing.coding.records import record_path
 from framing.data.labelled import read_labelled_records
 from framing.data.schema import LabelSchema
 from framing.errors import FramingInputError
+from framing.io import read_jsonl
+from framing.outputs import record_written, signals_held
 
 #: the fields of a sentence record (a gold set, a sample, framing corpus --out), all at once
 SENTENCE_FIELDS = ("article_id", "text", "dup_group")
@@ -56,8 +58,6 @@ def check_coder_file_target(out: Path, gold_set: Path | None = None) -> None:
         raise FramingInputError("is a folder", file=out, field="--out", fix=fix)
     if not out.is_file():
         return
-    from framing.io import read_jsonl
-
     # A coded file may share a sample's record (check.coded.jsonl beside check.sample.json):
     # what the file holds tells a sample from a coder file.
     for line, record in read_jsonl(out):
@@ -84,8 +84,6 @@ def append_codings(
 
     The file is locked while it is read and appended to, so two imports into one coder file
     queue instead of one losing the other's codings; the new lines go in one write."""
-    from framing.outputs import record_written, signals_held
-
     existed = out.exists()
     out.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(out, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o666)

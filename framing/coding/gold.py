@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from framing.coding.files import read_coding
+from framing.coding.spreadsheet import read_csv_rows, write_sheet
 from framing.corpus import Sentence, build_sentences, for_classification, read_articles
-from framing.data.labelled import contradictory_copies
+from framing.data.labelled import contradictory_copies, read_labelled_records
 from framing.errors import FramingInputError
 from framing.io import atomic_write_jsonl
 
@@ -163,8 +164,6 @@ def assemble(study, out: str | Path | None = None, template: str | Path | None =
 
 
 def _listed(template: Path) -> set[str]:
-    from framing.coding.spreadsheet import read_csv_rows
-
     _, rows = read_csv_rows(template)
     return {row.get("sentence_id", "").strip() for _, row in rows} - {""}
 
@@ -172,8 +171,6 @@ def _listed(template: Path) -> set[str]:
 def write_template(result: Assembled, schema) -> None:
     """The adjudication template: a coding sheet of the unresolved sentences, with why each is
     there and its codings so far beside the text; the label columns are left to fill in."""
-    from framing.coding.spreadsheet import write_sheet
-
     context: dict[str, dict] = {}
     rows: list[dict] = []
     for d in result.disagreements:
@@ -242,7 +239,6 @@ def label_counts_markdown(study) -> str:
     from collections import Counter
 
     from framing.data import load_labelled_set
-    from framing.data.labelled import read_labelled_records
 
     schema = study.schema
     ds = load_labelled_set(study=study, allow_unresolved=True)

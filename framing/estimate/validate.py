@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing.data.labelled import same_text
 from framing.errors import FramingInputError
 from framing.estimate.inputs import KEYS, check_coded_in, csv_header
 from framing.evaluate.bootstrap import (
@@ -30,7 +31,7 @@ from framing.evaluate.bootstrap import (
     resampled_scores,
 )
 from framing.evaluate.metrics import indicator_matrix, scores_from_counts
-from framing.io import atomic_dir, read_jsonl
+from framing.io import atomic_dir, read_jsonl, sha256_file
 
 
 def read_sentences(path: Path, wanted: set[str]) -> pd.DataFrame:
@@ -89,9 +90,6 @@ def training_overlap(info: dict, texts: list[str], candidates=()) -> dict:
     training set, found by its sha256 (as the checkpoint names it, or among ``candidates``,
     e.g. the study's gold set). Scores on training sentences are inflated (on the example
     study's own corpus: macro-F1 0.955 against 0.533 in cross-validation)."""
-    from framing.data.labelled import same_text
-    from framing.io import sha256_file
-
     named = (info.get("training_data") or {}).get("file")
     for file in [Path(f) for f in (named, *candidates) if f]:
         if file.is_file() and sha256_file(file) == info.get("data_sha256"):
