@@ -34,9 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         print(usage())
         return 0
     if argv[0] in ("-V", "--version"):
-        import framing
+        from framing.version import package_version
 
-        print(f"framing {framing.__version__}")
+        print(f"framing {package_version()}")
         return 0
     if argv[0] not in COMMANDS:
         print(f"error: unknown command '{argv[0]}'\n\n{usage()}", file=sys.stderr)
