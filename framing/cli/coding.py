@@ -11,6 +11,7 @@
     framing coding assemble [--out FILE]              # first coding + adjudication -> gold
     framing coding audit RUN... [--top N] [--out FILE.csv]   # likely label errors
     framing coding stats                              # counts per frame, stance and outlet
+    framing coding cues [--out results/cues] [--top N]  # words that distinguish each label
 
 Every sample is written with its record (OUT.sample.json: strategy, seed, population,
 inclusion probabilities). Labels are written by people reading the codebook; these commands
@@ -80,6 +81,15 @@ def build_parser(prog: str = "framing coding"):
     p_audit.add_argument("--top", type=int, default=20, help="rows to print")
     p_audit.add_argument("--out", default=None, help="write every flagged sentence as CSV")
     sub.add_parser("stats", help="print label counts for the data card")
+    p_cues = sub.add_parser(
+        "cues", help="words and phrases that distinguish each label (log-odds, z-scores)"
+    )
+    p_cues.add_argument("--gold", default=None, help="default: the study's sentences")
+    p_cues.add_argument("--out", default="results/cues", help="folder: cues.csv, cues.md")
+    p_cues.add_argument("--top", type=int, default=20, help="terms per label")
+    p_cues.add_argument("--ngrams", type=int, default=2, help="longest phrase, in words")
+    p_cues.add_argument("--min-count", type=int, default=2, help="times a term must occur")
+    p_cues.add_argument("--prior", type=float, default=1.0, help="prior strength (x corpus)")
     return p
 
 
@@ -201,6 +211,17 @@ def main(argv: list[str] | None = None, prog: str = "framing coding") -> int:
             )
         elif args.command == "audit":
             audit(study, args)
+        elif args.command == "cues":
+            from framing.coding.cues import write_cue_suggestions
+
+            gold_file = _coding_file(study, args.gold, "sentences")
+            table = write_cue_suggestions(
+                gold_file, study.schema, args.out, args.top, args.ngrams, args.min_count,
+                args.prior,
+            )  # fmt: skip
+            new = int((table.significant & (table.codebook == "new")).sum())
+            print(f"wrote {args.out}/cues.md and cues.csv: {new} significant terms not in the "
+                  "codebook (suggestions to read, never applied)")  # fmt: skip
         else:  # sheet: every sentence, a census
             from framing.coding.population import study_population
             from framing.coding.records import record_path
