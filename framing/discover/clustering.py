@@ -3,7 +3,8 @@ embeddings into k = round(sqrt(n / 2)) clusters (at least ``min_clusters``, at m
 ``max_clusters``), every sentence in a cluster.
 
 Why this and not BERTopic's UMAP + HDBSCAN (measured on the seed study's sentences,
-``python -m experiments.discover_methods``, results/discover/methods.csv): UMAP + HDBSCAN
+``python -m experiments.discover_methods``,
+results/discover_methods/methods.csv): UMAP + HDBSCAN
 changed its clusters with UMAP's seed (adjusted Rand 0.22-0.97 between seeds) and with a 10%
 subsample (0.21-0.60), and HDBSCAN alone on the embeddings left 41-84% of the sentences as
 noise; Ward has no random step on a corpus that fits the tree, so it is the same for every
