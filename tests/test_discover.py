@@ -197,3 +197,18 @@ def test_without_the_encoder_extra_it_says_which_extra_to_install(tmp_path):
     assert done.returncode == 2, done.stderr
     assert 'pip install "framing[transformers]"' in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_study_discover_section_sets_encoder_and_settings_and_rejects_unknown_keys(tmp_path):
+    from framing.discover.run import study_settings
+    from framing.errors import FramingInputError
+    from framing.study import Study
+
+    study = Study(tmp_path, {"discover": {"encoder": "my-encoder", "clusters": 6, "seed": 4}})
+    encoder, settings = study_settings(study)
+    assert encoder == "my-encoder" and settings.clusters == 6 and settings.seed == 4
+    assert study_settings(study, clusters=3, seed=9)[1].clusters == 3
+    with pytest.raises(FramingInputError, match="discover.n_clusters"):
+        study_settings(Study(tmp_path, {"discover": {"n_clusters": 6}}))
+    with pytest.raises(FramingInputError, match="whole number"):
+        study_settings(Study(tmp_path, {"discover": {"clusters": "six"}}))
