@@ -3,12 +3,12 @@ embeddings into k = round(sqrt(n / 2)) clusters (at least ``min_clusters``, at m
 ``max_clusters``), every sentence in a cluster.
 
 Why this and not BERTopic's UMAP + HDBSCAN (measured on the seed study's sentences,
-``python -m experiments.discover_methods``,
-results/discover_methods/methods.csv): UMAP + HDBSCAN
-changed its clusters with UMAP's seed (adjusted Rand 0.22-0.97 between seeds) and with a 10%
-subsample (0.21-0.60), and HDBSCAN alone on the embeddings left 41-84% of the sentences as
-noise; Ward has no random step on a corpus that fits the tree, so it is the same for every
-seed. BERTopic itself also costs 10.6 s and 690 MB to import (it loads torch, plotly, numba).
+``python -m experiments.discover_methods``, results/discover_methods/methods.csv): UMAP +
+HDBSCAN changed its clusters with UMAP's seed (adjusted Rand 0.39-0.65 between seeds) and
+with a 10% subsample (0.34-0.55), HDBSCAN alone on the embeddings left 41-100% of the
+sentences as noise, k-means moved with its seed (0.35-0.45); Ward has no random step on a
+corpus that fits the tree (1.00 across seeds; 0.58-0.86 on 90% subsamples). BERTopic itself
+also costs 10.6 s and 690 MB to import (it loads torch, plotly, numba).
 
 Above ``max_tree_sentences`` the tree is built on a seeded random sample of that many
 sentences (Ward's memory grows with n^2) and every other sentence joins the cluster whose
