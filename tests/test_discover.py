@@ -109,10 +109,15 @@ def test_same_seed_same_clusters_and_the_seed_matters_only_above_the_tree_size()
     assert len(np.unique(first)) == number_of_clusters(len(x), sampled)
 
 
-def test_ablation_on_the_seed_study_reproduces_the_committed_table(schema):
+@pytest.fixture(scope="module")
+def ablation(schema):
+    return run_ablation(gold(), schema)
+
+
+def test_ablation_on_the_seed_study_reproduces_the_committed_table(ablation):
     """The measurement of issue 20 (framing.discover.ablation), run as committed in
     results/discover/ablation.csv by python -m experiments.discover_ablation."""
-    table = run_ablation(gold(), schema)
+    table = ablation
     committed = pd.read_csv(PROJECT_ROOT / "results" / "discover" / "ablation.csv")
     assert list(table.removed_frame) == list(committed.removed_frame)
     for column in ("precision", "recall", "f1"):
@@ -125,9 +130,8 @@ def test_ablation_on_the_seed_study_reproduces_the_committed_table(schema):
     reason="issue 20's target is not met: the pre-registered ablation recovers 1 of 4 frames "
     "(results/discover/ablation.md); strict, so a change that meets it must update this mark",
 )
-def test_ablation_recovers_at_least_three_of_four_frames(schema):
-    table = run_ablation(gold(), schema)
-    assert table.recovered.sum() >= 3
+def test_ablation_recovers_at_least_three_of_four_frames(ablation):
+    assert ablation.recovered.sum() >= 3
 
 
 def test_stability_across_seeds_on_the_seed_study():
