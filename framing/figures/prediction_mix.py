@@ -43,10 +43,11 @@ def plot_prediction_mix(
     rows = sorted(rows, key=lambda r: r["outlet"], reverse=True)  # A at the top
     names = [f"{short(str(r['outlet']))}\n(n={r['n_sentences']})" for r in rows]
     heights = [
-        0.75 + len(rows) * (0.09 * (len(labels) + 1) + 0.08 if multi else 0.25)
+        0.95 + len(rows) * (0.09 * (len(labels) + 1) + 0.08 if multi else 0.25)
         for _, labels, multi in tasks
     ]
     fig_width = style.figure_width(width, "single")
+    label_in = fig_width - 1.3  # an axis label fits under the panel (names take ~1.2 in)
     data = []
     with style.house_style():
         fig = style.new_figure(height=sum(heights) + 0.2, width=fig_width)
@@ -72,7 +73,9 @@ def plot_prediction_mix(
                         np.zeros(zero.sum()), (y + offset)[zero], ls="none", marker="|",
                         ms=bar_pt, mew=1.2, color="#333333",
                     )  # fmt: skip
-                ax.set_xlabel("Share of the outlet's sentences with the frame")
+                ax.set_xlabel(
+                    style.fit_text("Share of the outlet's sentences with the frame", label_in, 7)
+                )
                 x_max = min(1.0, np.ceil(max(map(max, values.values())) * 10 + 0.25) / 10)
                 ax.set_xlim(-0.008 * x_max, x_max)  # room for the whole mark of a zero share
             else:
@@ -80,7 +83,11 @@ def plot_prediction_mix(
                 for label in series:
                     ax.barh(y, values[label], left=left, height=0.6, **look[label])
                     left += values[label]
-                ax.set_xlabel("Share of the outlet's sentences (stance classes add to 100%)")
+                ax.set_xlabel(
+                    style.fit_text(
+                        "Share of the outlet's sentences (classes add to 100%)", label_in, 7
+                    )
+                )
                 ax.set_xlim(0, 1)
             style.percent_axis(ax.xaxis, nbins=4 if fig_width < 5 else 8)
             # the axis line stands off 0%, so the edge of a zero-share bar shows on its own
