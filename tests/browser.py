@@ -152,12 +152,15 @@ def open_page(
     user_data_dir: Path,
     screenshot: Path | None = None,
     before_screenshot: str | None = None,
+    element_shots: dict[str, Path] | None = None,
     evaluate: dict[str, str] | None = None,
     width: int = 1280,
     height: int = 1600,
 ) -> PageVisit:
     """Load ``page`` from disk in a fresh headless Chromium and report on it; ``evaluate``
-    maps names to expressions whose JSON-able values land in ``PageVisit.evaluated``."""
+    maps names to expressions whose JSON-able values land in ``PageVisit.evaluated``;
+    ``screenshot`` gets the page from the top (at most 16000 px tall), ``element_shots`` maps
+    CSS selectors to files for screenshots of single elements."""
     browser = DevTools(user_data_dir)
     visit = PageVisit()
     try:
@@ -197,6 +200,20 @@ def open_page(
                 session=session,
             )
             screenshot.write_bytes(base64.b64decode(shot["data"]))
+        for selector, path in (element_shots or {}).items():
+            box = json.loads(
+                value(
+                    f"(() => {{ const r = document.querySelector({json.dumps(selector)})"
+                    ".getBoundingClientRect(); return JSON.stringify({x: r.left + scrollX, "
+                    "y: r.top + scrollY, width: r.width, height: Math.min(r.height, 16000)}); })()"
+                )
+            )
+            shot = browser.send(
+                "Page.captureScreenshot",
+                {"format": "png", "captureBeyondViewport": True, "clip": box | {"scale": 1}},
+                session=session,
+            )
+            path.write_bytes(base64.b64decode(shot["data"]))
     finally:
         browser.close()
     for event in browser.events:

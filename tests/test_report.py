@@ -94,13 +94,14 @@ def test_page_opens_from_disk_in_chromium_with_no_error_and_every_image_drawn(
     study, page, tmp_path
 ):
     require_chromium()
-    shot = tmp_path / "report.png"
+    shot, counted_shot = tmp_path / "report.png", tmp_path / "report_counted.png"
     open_first = (
         "document.querySelector('details.outlet').open = true;"
         "document.querySelector('details.label').open = true; true"
     )
     visit = open_page(
         page, tmp_path / "profile", screenshot=shot, before_screenshot=open_first,
+        element_shots={"#predictions": counted_shot},
         evaluate={"title": "document.title", "scripts": "document.scripts.length"},
     )  # fmt: skip
     assert visit.errors == []
@@ -119,12 +120,14 @@ def test_page_opens_from_disk_in_chromium_with_no_error_and_every_image_drawn(
         assert image["scheme"] == "data"
     # the codebook's raw HTML was shown as text, never run
     assert visit.evaluated == {"title": "congestion_charge: study report", "scripts": 0}
-    with shot.open("rb") as fh:
-        assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
+    for png in (shot, counted_shot):
+        with png.open("rb") as fh:
+            assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
     artefacts = os.environ.get("FRAMING_TEST_ARTEFACTS")
     if artefacts:
         Path(artefacts).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(artefacts) / "report_screenshot.png")
+        shutil.copy(counted_shot, Path(artefacts) / "report_what_was_counted.png")
         shutil.copy(page, Path(artefacts) / "report.html")
 
 

@@ -23,8 +23,8 @@ Figures (STEM.pdf, STEM.png at 300 dpi and STEM.csv with the plotted numbers, in
   stance_confusion                          --model's stance confusion matrix (out-of-fold;
                                             predictions summed over seeds)
   learning_curve                            macro-F1 against labelled training sentences
-Widths: the F1 heatmaps are two columns (7.2 in) wide, the others one column (3.5 in);
---width single|double|INCHES sets every figure's width.
+Widths: every figure is one journal column (3.5 in) wide; --width double draws them two
+columns (7.2 in) wide, --width INCHES any width.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", nargs="+", metavar="STEM", help="draw only these figures")
     p.add_argument(
         "--width", default=None, metavar="single|double|INCHES",
-        help="width of every figure (default: each figure's own, see above)",
+        help="width of every figure (default: single, one column)",
     )  # fmt: skip
     args = p.parse_args(argv)
     options = PlotOptions(

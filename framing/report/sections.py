@@ -5,7 +5,6 @@ writes it, so a reader sees what the page leaves out and why."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -382,6 +381,3 @@ def _counted_label(label, counted, proba, proba_name, n, max_sentences) -> dict:
         "hidden": hidden,
         "split": split,
     }
-
-
-SectionBuilder = Callable[[], Section]
