@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "estimate": ("estimate", "shares per outlet of a new corpus, corrected by a coded sample"),
     "sample-size": ("sample_size", "expected interval width for a number of coded sentences"),
     "discover": ("discover", "cluster unframed sentences: candidate frames the codebook lacks"),
+    "report": ("report", "one self-contained HTML page of the study"),
 }
 
 
