@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
+from framing.distribution import install_command
 from framing.errors import FramingInputError
 from framing.models.base import FramingClassifier, decide
 
@@ -26,7 +27,7 @@ FAMILIES: dict[str, str] = {
 }
 
 
-#: families that need an optional extra of the install (pip install "framing[EXTRA]")
+#: families that need an optional extra of the install (pip install "framing-toolkit[EXTRA]")
 EXTRAS: dict[str, str] = {
     "embedding_lr": "transformers",
     "setfit": "transformers",
@@ -60,7 +61,7 @@ def require_extra(family: str) -> None:
         raise FramingInputError(
             f"model family '{family}' needs the optional [{extra}] dependencies",
             field="model",
-            fix=f'pip install "framing[{extra}]"',
+            fix=install_command(extra),
         )
 
 

@@ -185,7 +185,7 @@ def save_final_checkpoint(model, folder, cfg, study, dataset, data_file, metrics
     save_checkpoint(
         model, folder, schema=study.schema, task=cfg.task.name,
         config=OmegaConf.to_container(cfg, resolve=True), data_sha256=metrics["data_sha256"],
-        metrics=metrics, training_data=training_data_summary(dataset, data_file),
+        metrics=metrics, training_data=training_data_summary(dataset, data_file, study.root),
         study=study, shown_as=published(Path(folder)),
     )  # fmt: skip
 
