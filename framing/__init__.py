@@ -25,7 +25,9 @@ __all__ = ["__version__", "load", "sentences"]
 
 
 def load(path: str | Path, expected_schema: LabelSchema | None = None) -> FramingClassifier:
-    """Load a classifier checkpoint written by ``framing.checkpoint.save_checkpoint``.
+    """Load a classifier checkpoint written by ``framing.checkpoint.save_checkpoint``: a
+    local folder, or ``hf://OWNER/REPO[@REVISION]`` on the Hugging Face Hub (downloaded into
+    the Hugging Face cache; with ``HF_HUB_OFFLINE=1`` read from it).
 
     The weights are checked against the hashes recorded at save time and, when
     ``expected_schema`` is given, the labels against that schema. The classifier has
@@ -33,8 +35,9 @@ def load(path: str | Path, expected_schema: LabelSchema | None = None) -> Framin
     checkpoint's JSON record).
     """
     from framing.checkpoint import load_checkpoint
+    from framing.checkpoint.hub import local_checkpoint
 
-    return load_checkpoint(path, expected_schema=expected_schema)
+    return load_checkpoint(local_checkpoint(path), expected_schema=expected_schema)
 
 
 def sentences(articles, outlets: str | Path | None = None, rules=None):
@@ -49,8 +52,10 @@ def sentences(articles, outlets: str | Path | None = None, rules=None):
 def _package_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
+    from framing.distribution import DISTRIBUTION
+
     try:
-        return version("framing")
+        return version(DISTRIBUTION)
     except PackageNotFoundError:  # imported from a source tree that was never installed
         return "0+unknown"
 

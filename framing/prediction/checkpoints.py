@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from framing.checkpoint.hub import is_hub_reference, local_checkpoint
 from framing.errors import FramingInputError
 from framing.evaluate.shares import NO_FRAME
 from framing.study import resolve_path
@@ -36,7 +37,7 @@ def load_checkpoints(paths, device: str | None = None) -> list[Checkpoint]:
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
     loaded: list[Checkpoint] = []
     for raw in paths:
-        path = resolve_path(str(raw))
+        path = local_checkpoint(raw) if is_hub_reference(raw) else resolve_path(str(raw))
         model = load_checkpoint(path, device=device)
         if getattr(model, "cache_dir", None) is not None:
             # An embedding cache folder from training would receive one file per new
