@@ -328,8 +328,10 @@ def test_the_card_shows_no_absolute_local_path(schema, toy_data, tmp_path, study
     assert elsewhere["file"] == "gold.jsonl"
     info = json.loads((folder / INFO_FILE).read_text())
     info["training_data"]["file"] = str(tmp_path / "old" / "sentences.jsonl")
+    info["params"]["encoder"] = str(tmp_path / "encoders" / "my-encoder")  # a local folder
     old_card = model_card(info, tmp_path / "ckpt")
     assert "`sentences.jsonl`" in old_card and str(tmp_path) not in old_card
+    assert '"encoder": "my-encoder"' in old_card
 
 
 def test_license_comes_from_the_study_config(schema, toy_data, tmp_path, study):

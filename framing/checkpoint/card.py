@@ -113,7 +113,7 @@ def _license_section(info: Mapping[str, Any]) -> str:
     if not raw:
         return (
             "No license stated: the study's `conf/study.yaml` has no `license:`. Without one, "
-            "others may not reuse this model; set it and re-train (or re-push) to state one."
+            "others may not reuse this model; set it and re-train to state one."
         )
     licence = hub_license(info)
     if licence is None:
@@ -129,6 +129,18 @@ def _license_section(info: Mapping[str, Any]) -> str:
             "ask the study's authors for the terms before reusing this model."
         )
     return f"`{licence}` (the study's `license:`)."
+
+
+def _shown_params(value: Any) -> Any:
+    """Constructor parameters as the card shows them: an absolute path (a local encoder
+    folder) by its name only, like every other path in the card."""
+    if isinstance(value, Mapping):
+        return {k: _shown_params(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shown_params(v) for v in value]
+    if isinstance(value, str) and Path(value).is_absolute():
+        return shareable_path(value)
+    return value
 
 
 def _base_model_line(info: Mapping[str, Any], root: str | Path | None) -> str:
@@ -255,7 +267,7 @@ def model_card(
         family=info["family"],
         install=install_command(EXTRAS.get(info["family"])),
         model_class=info.get("model_class", "n/a"),
-        params=json.dumps(info["params"], indent=2),
+        params=json.dumps(_shown_params(info["params"]), indent=2),
         versions=", ".join(f"{k} {v}" for k, v in (info.get("library_versions") or {}).items()),
         metrics=_metrics_section(metrics, multi),
         limitations="\n".join(f"- {' '.join(str(text).split())}" for text in limitations),
