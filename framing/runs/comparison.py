@@ -25,6 +25,7 @@ from framing.evaluate.bootstrap import (
     bootstrap_weights,
     group_counts,
     hierarchical_bootstrap,
+    hierarchical_label_f1,
     interval_description,
     percentile_interval,
     resampled_scores,
@@ -158,6 +159,28 @@ def comparison_table(runs: list[Run], n_boot: int = 1000, seed: int = 0, level: 
     table = pd.DataFrame(rows).sort_values(["task", "macro_f1"], ascending=[True, False])
     label_columns = list(dict.fromkeys(c for r in rows for c in r if c.startswith("f1:")))
     return table[COLUMNS + label_columns + ["train_s", "evaluate_s"]].reset_index(drop=True)
+
+
+def label_f1_table(
+    runs: list[Run], n_boot: int = 1000, seed: int = 0, level: float = 0.95
+) -> pd.DataFrame:
+    """Per (task, model, label): F1 averaged over seeds (comparison.csv's ``f1:LABEL``) and its
+    percentile interval from the hierarchical bootstrap over the runs (seeds, then duplicate
+    groups), for the per-label F1 figures. Runs pooled as for the comparison table."""
+    rows = []
+    for (task, model), pool in pool_runs(runs).items():
+        pool = sorted(pool, key=lambda r: r.seed)
+        labels = pool[0].metrics["labels"]
+        result = hierarchical_label_f1([r.decisions() for r in pool], n_boot, seed, level)
+        for j, label in enumerate(labels):
+            rows.append({
+                "task": task, "model": model, "label": label, "n_seeds": len(pool),
+                "f1": float(result["mean"][j]), "f1_low": float(result["ci_low"][j]),
+                "f1_high": float(result["ci_high"][j]),
+            })  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["task", "model", "label", "n_seeds", "f1", "f1_low", "f1_high"]
+    )
 
 
 PRIMARY_PROTOCOL = "grouped_kfold"
