@@ -134,7 +134,6 @@ OUTLET_COLUMNS = [
     ("today", "today (unpooled PPI++, decisions, process)"),
     ("unpooled", "own PPI++ (corpus)"),
     ("pooled", "pooled (Bayes, arcsine)"),
-    ("pooled_bayes_share_scale", "pooled (Bayes, share scale)"),
     ("pooled_bootstrap", "pooled (bootstrap)"),
     ("pooled_pr", "pooled (Prasad-Rao)"),
     ("pooled_decisions", "pooled, decisions"),

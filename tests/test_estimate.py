@@ -446,3 +446,112 @@ def test_a_label_the_coded_sample_never_shows_still_gets_a_real_interval():
         assert est.high[0] - est.low[0] > 0.05
         assert est.low[0] <= 0 < est.high[0]
     assert "never (or always) shows" in notes[0]
+
+
+def test_a_census_gives_the_exact_share_under_the_corpus_estimand(tmp_path):
+    """Every sentence coded (framing coding sheet's record): each share is known, and the
+    interval has width 0; the process estimand still gives an interval for the wider
+    population of articles."""
+    table, truth = make_corpus(tmp_path)
+    all_ids = table.sentence_id.tolist()
+    by_id = {t["sentence_id"]: t for t in truth}
+    (tmp_path / "all.jsonl").write_text("".join(json.dumps(by_id[i]) + "\n" for i in all_ids))
+    units = [SampledUnit(r.sentence_id, r.article_id, r.outlet, 1.0) for r in table.itertuples()]
+    write_sample_record(
+        SampleRecord("sheet", True, "sentence", None, {"n_sentences": len(table)}, units),
+        tmp_path / "all.jsonl",
+    )
+    for estimand in ("corpus", "process"):
+        done = framing(
+            "estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "all.jsonl"),
+            "--out", str(tmp_path / estimand), "--no-figure", "--estimand", estimand,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    exact = pd.read_csv(tmp_path / "corpus" / "estimates.csv").query(
+        "level == 'sentences' and outlet == 'All outlets'"
+    )
+    true_share = np.mean([[lab in t["frames"] for lab in FRAMES] for t in truth], axis=0)
+    assert exact.set_index("label").loc[FRAMES, "estimate"].to_numpy() == pytest.approx(
+        true_share,
+        abs=1e-6,  # the CSV's 6 significant digits
+    )
+    assert (exact.high - exact.low).max() == pytest.approx(0, abs=1e-6)
+    wider = pd.read_csv(tmp_path / "process" / "estimates.csv").query(
+        "level == 'sentences' and outlet == 'All outlets'"
+    )
+    assert (wider.high - wider.low).min() > 0.01 and (wider.estimand == "process").all()
+
+
+def test_cluster_applies_only_to_the_process_estimand(tmp_path):
+    make_corpus(tmp_path)
+    out = tmp_path / "est"
+    done = framing(
+        "estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
+        "--out", str(out), "--cluster", "sentence",
+    )  # fmt: skip
+    assert_bad_input(done, "--cluster", "--estimand process", out=out)
+
+
+def test_sample_size_never_plans_zero_for_a_label_the_pilot_never_showed(tmp_path):
+    """issue 21: a label the pilot never showed was planned at +-0.000 ('code 1 sentence').
+    Now: the Agresti-Coull variance, a note on those rows only, sizes capped at the corpus."""
+    table, truth = make_corpus(tmp_path, n_coded=60)
+    coded = [json.loads(x) for x in (tmp_path / "coded.jsonl").read_text().splitlines()]
+    for c in coded:
+        c["frames"] = [f for f in c["frames"] if f != "western_criticism"]
+    (tmp_path / "coded.jsonl").write_text("".join(json.dumps(c) + "\n" for c in coded))
+    done = framing(
+        "sample-size", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
+        "--sizes", "50,400,100000", "--out", str(tmp_path / "plan.csv"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    plan = pd.read_csv(tmp_path / "plan.csv")
+    assert plan.n_coded_total.max() == len(table)  # 100000 capped at the corpus
+    below = plan[plan.n_coded_total < len(table)]
+    assert (below.half_width > 0.005).all() and (below.coded_only_half_width > 0.005).all()
+    outlets = below[below.outlet != "All outlets"]
+    assert (outlets.pooled_half_width > 0.005).all()
+    never = below.label == "western_criticism"
+    assert below.note[never].str.contains("never").all()
+    overall = below[below.outlet == "All outlets"]
+    flagged = overall.note.fillna("").str.contains("never")
+    assert (flagged == (overall.label == "western_criticism")).all()
+
+
+def test_neyman_allocation_follows_the_predicted_spread(tmp_path):
+    """An outlet whose probabilities sit near 0.5 (uncertain) gets more of the sample than an
+    outlet of the same size the classifier is sure about; inclusion probabilities n_h / N_h."""
+    from framing.coding.population import read_population
+    from framing.coding.sampling import predicted_spread, stratified_sample
+
+    rows = []
+    for outlet, proba in (("Sure", 0.02), ("Unsure", 0.5)):
+        for i in range(200):
+            rows.append(
+                {"sentence_id": f"{outlet}{i}", "article_id": f"{outlet}{i // 20}",
+                 "outlet": outlet, "text": f"Sentence {i} of {outlet}.",
+                 "proba:neutral": proba, "pred:neutral": int(proba > 0.5)}
+            )  # fmt: skip
+    path = tmp_path / "predictions.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    spread = predicted_spread(path)
+    assert spread["Unsure"] == pytest.approx(0.5) and spread["Sure"] == pytest.approx(
+        0.14, abs=0.01
+    )
+    drawn = stratified_sample(read_population(path), 60, 0, "neyman", spread)
+    sizes = drawn.params["strata_sizes"]
+    assert sizes["Unsure"] > 2.5 * sizes["Sure"] and sum(sizes.values()) == 60
+    assert drawn.probabilities[next(iter(drawn.probabilities))] in (
+        sizes["Sure"] / 200, sizes["Unsure"] / 200,
+    )  # fmt: skip
+    # without probabilities: one error naming the field
+    plain = tmp_path / "plain.csv"
+    pd.DataFrame(rows).drop(columns=["proba:neutral"]).to_csv(plain, index=False)
+    study = tmp_path / "study"
+    done = framing("study", "init", str(study))
+    assert done.returncode == 0, done.stderr
+    done = framing(
+        "coding", "sample", str(study / "labels" / "n.jsonl"), "--strategy", "stratified",
+        "--allocation", "neyman", "--size", "20", "--population", str(plain), cwd=study,
+    )  # fmt: skip
+    assert_bad_input(done, "proba:", "--allocation", out=study / "labels" / "n.jsonl")

@@ -3,6 +3,8 @@
     framing coding sheet OUT.jsonl                    # every sentence (a census), for coder A
     framing coding sample OUT.jsonl --strategy simple --size 200 --seed 1
     framing coding sample OUT.jsonl --strategy stratified --size 200 [--allocation equal]
+    framing coding sample OUT.jsonl --strategy stratified --size 200 --allocation neyman \
+        --population results/predictions/predictions.csv
     framing coding sample OUT.jsonl --strategy active --size 50 --checkpoint RUN/checkpoint
     framing coding sample OUT.jsonl --strategy overlap --fraction 0.3 [--from SAMPLE.jsonl]
     framing coding export SAMPLE.jsonl --format label-studio|csv --out FILE [--predictions CKPT]
@@ -51,7 +53,14 @@ def build_parser(prog: str = "framing coding"):
     p_sample.add_argument(
         "--exclude", action="append", default=[], help="leave out the sentences of this file"
     )
-    p_sample.add_argument("--allocation", default="proportional", help="stratified: or equal")
+    p_sample.add_argument(
+        "--allocation",
+        default="proportional",
+        choices=["proportional", "equal", "neyman"],
+        help="stratified: sentences per outlet proportional to its size (default), equal, or "
+        "neyman (size times the spread the classifier predicts there; needs --population "
+        "predictions.csv)",
+    )
     p_sample.add_argument(
         "--checkpoint", action="append", default=[], help="active: a checkpoint (once per task)"
     )

@@ -29,8 +29,10 @@ on it (``framing.estimate.ppi``, ``outlets.estimate_scope``, ``pooled.pool_outle
 - ``today``: the unpooled PPI++ per outlet of the command before this change (0/1 decisions,
   article clusters, no finite-population correction: the process estimand) - the baseline;
 - ``unpooled``: the outlet's own PPI++ (corpus estimand, probabilities);
-- ``pooled``: the Fay-Herriot pooled estimate (probabilities), parametric-bootstrap interval;
-- ``pooled_pr``: the same model, Prasad-Rao interval;
+- ``pooled``: the Fay-Herriot pooled estimate of the command (probabilities, arcsine scale,
+  between-outlet variance integrated out: posterior interval);
+- ``pooled_bootstrap``, ``pooled_pr``: the model on the share scale with the between-outlet
+  variance plugged in (adjusted REML), parametric-bootstrap and Prasad-Rao intervals;
 - ``pooled_decisions``: pooled with the 0/1 decisions;
 - ``cross_pooled`` / ``cross_unpooled`` (heldout only): the same on cross-predictions.
 
@@ -54,7 +56,7 @@ from scipy.special import expit
 
 from framing.estimate.outlets import MIN_CODED, estimate_scope, stabilised
 from framing.estimate.pooled import OutletData, pool_outlets
-from framing.estimate.pooling import posterior_interval, prasad_rao_interval
+from framing.estimate.pooling import prasad_rao_interval
 from framing.estimate.ppi import corpus_mean, ppi_mean
 
 N_OUTLETS = 20
@@ -450,10 +452,6 @@ def replicate(
             pr = [prasad_rao_interval(m, np.eye(pop.n_outlets), level) for m in flat.models]
             out["pooled_pr"] = [
                 None, (np.column_stack([r[2] for r in pr]), np.column_stack([r[3] for r in pr]))
-            ]  # fmt: skip
-            hb = [posterior_interval(m, np.eye(pop.n_outlets), level) for m in flat.models]
-            out["pooled_bayes_share_scale"] = [
-                None, (np.column_stack([r[2] for r in hb]), np.column_stack([r[3] for r in hb]))
             ]  # fmt: skip
     if cross is not None:
         out |= cross.replicate(prep, idx, level, draws, seed, lam_max)

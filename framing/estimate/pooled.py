@@ -211,7 +211,8 @@ def arcsine_psi(data: OutletData, lam: np.ndarray, psi: np.ndarray) -> np.ndarra
     carried over by the same factor."""
     _, var_y, n_psu, fraction = unit_variances(data, np.zeros_like(lam))
     _, var_r, _, _ = unit_variances(data, lam)
-    ratio = pooled_variance(var_y, n_psu) / pooled_variance(var_r, n_psu)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = pooled_variance(var_y, n_psu) / pooled_variance(var_r, n_psu)
     ratio = np.where(np.isfinite(ratio) & (ratio > 0), np.maximum(ratio, 1.0), 1.0)
     base = (1 - fraction[:, None]) / (4 * np.maximum(n_psu[:, None], 1) * ratio)
     extra = (

@@ -105,18 +105,32 @@ def _gls(direct, psi, X, A):
 
 
 def _log_likelihood(direct, psi, X, A, adjustment):
-    """Restricted log-likelihood (B,) at A (B,), plus the adjustment's log factor."""
-    _, inv, resid, v = _gls(direct, psi, X, A)
+    """Restricted log-likelihood (B,) at A (B,), plus the adjustment's log factor. The GLS
+    algebra of ``_gls`` inlined (this is the inner loop of every fit)."""
+    v = A[:, None] + psi
+    w = 1.0 / np.maximum(v, 1e-300)
     with np.errstate(divide="ignore", invalid="ignore"):
         if X.shape[1] == 1:
-            det_inv = inv[:, 0, 0]
+            a = X[:, 0]
+            s_aa = w @ (a * a)
+            beta_a = (w * direct) @ a / s_aa
+            resid = direct - beta_a[:, None] * a
+            log_det = np.log(s_aa)
         else:
-            det_inv = inv[:, 0, 0] * inv[:, 1, 1] - inv[:, 0, 1] * inv[:, 1, 0]
-        value = -0.5 * (np.log(v).sum(axis=1) - np.log(det_inv) + (resid**2 / v).sum(axis=1))
+            a, b = X[:, 0], X[:, 1]
+            s_aa, s_ab, s_bb = w @ (a * a), w @ (a * b), w @ (b * b)
+            wd = w * direct
+            t_a, t_b = wd @ a, wd @ b
+            det = s_aa * s_bb - s_ab**2
+            beta_a = (s_bb * t_a - s_ab * t_b) / det
+            beta_b = (s_aa * t_b - s_ab * t_a) / det
+            resid = direct - beta_a[:, None] * a - beta_b[:, None] * b
+            log_det = np.log(det)
+        value = -0.5 * (np.log(v).sum(axis=1) + log_det + (resid**2 * w).sum(axis=1))
         if adjustment == "li_lahiri":
             value = value + np.log(A)
         elif adjustment == "yoshimori_lahiri":
-            share = (A[:, None] / v).sum(axis=1)  # trace of I - B: the outlets' weights gamma
+            share = (A[:, None] * w).sum(axis=1)  # trace of I - B: the outlets' weights gamma
             value = value + np.log(np.arctan(share)) / v.shape[1]
     return np.where(np.isfinite(value), value, -np.inf)
 
