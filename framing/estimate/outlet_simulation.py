@@ -54,10 +54,12 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from framing.estimate.crossfit import assign_folds
 from framing.estimate.outlets import MIN_CODED, estimate_scope, stabilised
 from framing.estimate.pooled import OutletData, pool_outlets
 from framing.estimate.pooling import prasad_rao_interval
 from framing.estimate.ppi import corpus_mean, ppi_mean
+from framing.models.linear_head import LinearHead
 
 N_OUTLETS = 20
 OUTLET_METHODS = ("today", "unpooled", "pooled", "pooled_pr", "pooled_decisions")
@@ -166,8 +168,6 @@ def seed_material(frames_oof: pd.DataFrame, stance_oof: pd.DataFrame, x=None) ->
 def fit_heads(x: np.ndarray, y: np.ndarray, n_frames: int):
     """The ``embedding_lr`` heads (C = 4, balanced classes) on embeddings ``x`` and the gold
     series ``y`` (frames, no frame, stance): one per frame, one multinomial for stance."""
-    from framing.models.linear_head import LinearHead
-
     frames = LinearHead.fit(x, y[:, :n_frames].astype(int), True, n_frames, 4.0, "balanced")
     stance_y = y[:, n_frames + 1 :].argmax(axis=1)
     stance = LinearHead.fit(x, stance_y, False, y.shape[1] - n_frames - 1, 4.0, "balanced")
@@ -469,8 +469,6 @@ class CrossFitter:
     def predictions(self, prep: Prepared, idx: np.ndarray, seed: int):
         """(decisions, probabilities) of every population row: coded articles' rows by their
         fold's refit, every other row by the average of the refits."""
-        from framing.estimate.crossfit import assign_folds
-
         pop, m = prep.pop, self.material
         coded_article = pd.Series(pop.article[idx].astype(str))
         fold_of = assign_folds(coded_article, [], self.folds, seed)

@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from framing.estimate.pooled import back_transform
+from framing.estimate.pooling import FayHerriot, mse_terms
 from framing.estimate.ppi import MeanEstimate
 
 DEFAULT_SIZES = (25, 50, 100, 200, 400, 800, 1600)
@@ -110,9 +112,6 @@ def capped_sizes(sizes: Sequence[int], total: float | None) -> list[int]:
 
 def pooled_half_width(pooled, h: int, j: int, n_outlet: float, level: float) -> float:
     """Expected pooled half-width of outlet h, label j, with ``n_outlet`` coded units in it."""
-    from framing.estimate.pooled import back_transform
-    from framing.estimate.pooling import FayHerriot, mse_terms
-
     model = pooled.models[j]
     psi = model.psi.copy()
     pilot_n, population = pooled.n_units[h], pooled.population[h]
@@ -193,31 +192,3 @@ def plan_rows(
                 row["note"] = "; ".join(notes)
                 rows.append(row)
     return pd.DataFrame(rows)
-
-
-def plan_table(
-    predictions,
-    pilot,
-    schema,
-    record=None,
-    sizes: Sequence[int] = DEFAULT_SIZES,
-    target: float | None = None,
-    level: float = 0.95,
-    estimand: str = "corpus",
-    cluster: str = "article",
-) -> pd.DataFrame:
-    """``plan_rows`` for a pilot coded sample of the corpus in ``predictions``."""
-    from pathlib import Path
-
-    from framing.estimate.inputs import read_coded_sample
-    from framing.estimate.outlets import Options
-    from framing.estimate.run import estimate_all, pooled_by_task
-
-    sample = read_coded_sample(Path(predictions), Path(pilot), schema, record)
-    options = Options(level=level, estimand=estimand, cluster=cluster)
-    estimates, _, _, _, _ = estimate_all(sample, (), options)
-    pilots = [(e.scope, e.task.task, e.series, e.ppi) for e in estimates if e.level == "sentences"]
-    total = sample.corpus.n_sentences if estimand == "corpus" else None
-    return plan_rows(
-        pilots, len(sample.table), sizes, target, level, total, pooled_by_task(estimates)
-    )

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing.data.schema import ALL_OUTLETS
 from framing.errors import FramingInputError
 from framing.estimate.inputs import CodedSample, read_coded_sample
 from framing.estimate.outlets import (
@@ -46,7 +47,7 @@ from framing.estimate.outlets import (
 )
 from framing.estimate.planning import DEFAULT_SIZES, plan_rows
 from framing.estimate.ppi import ESTIMAND_TEXT
-from framing.evaluate.shares import ALL_OUTLETS
+from framing.figures.outlet_estimates import plot_outlet_estimates
 from framing.io import atomic_dir
 
 METHOD = (
@@ -345,8 +346,6 @@ def estimate_corpus(
             summary_markdown(table, predictors, notes, report), encoding="utf-8"
         )
         if figure:
-            from framing.figures.outlet_estimates import plot_outlet_estimates
-
             sentences = table[table.level == "sentences"]
             for t in sample.tasks:
                 plot_outlet_estimates(
@@ -358,3 +357,26 @@ def estimate_corpus(
                 )
         (tmp / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return report
+
+
+def plan_table(
+    predictions,
+    pilot,
+    schema,
+    record=None,
+    sizes: Sequence[int] = DEFAULT_SIZES,
+    target: float | None = None,
+    level: float = 0.95,
+    estimand: str = "corpus",
+    cluster: str = "article",
+) -> pd.DataFrame:
+    """``plan_rows`` (``framing.estimate.planning``) for a pilot coded sample of the corpus in
+    ``predictions``."""
+    sample = read_coded_sample(Path(predictions), Path(pilot), schema, record)
+    options = Options(level=level, estimand=estimand, cluster=cluster)
+    estimates, _, _, _, _ = estimate_all(sample, (), options)
+    pilots = [(e.scope, e.task.task, e.series, e.ppi) for e in estimates if e.level == "sentences"]
+    total = sample.corpus.n_sentences if estimand == "corpus" else None
+    return plan_rows(
+        pilots, len(sample.table), sizes, target, level, total, pooled_by_task(estimates)
+    )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from framing.evaluate.metrics import confusion_counts, macro_micro_f1
+from framing.evaluate.metrics import confusion_counts, f1_from_counts, macro_micro_f1, ratio
 
 
 def bootstrap_weights(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
@@ -101,8 +101,6 @@ def cluster_bootstrap(
 def label_score_replicates(counts: np.ndarray, group_weights: np.ndarray) -> dict[str, np.ndarray]:
     """(B, k) precision, recall and F1 of each label in each replicate, from (G, k, 3) counts
     per group and (B, G) group draws."""
-    from framing.evaluate.metrics import f1_from_counts, ratio
-
     boot = np.einsum("bg,gkc->bkc", group_weights, counts)
     tp, fp, fn = boot[..., 0], boot[..., 1], boot[..., 2]
     return {

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from framing.data.schema import TASKS
 from framing.figures import style
+from framing.models import family_order
 
 
 def plot_learning_curve(
@@ -15,16 +17,9 @@ def plot_learning_curve(
     one line per family (``learning_curve.csv`` of ``framing learning-curve``)."""
     from matplotlib.lines import Line2D
 
-    from framing.data.schema import TASKS
-    from framing.models import FAMILIES
-
     tasks = [t for t in (tasks or TASKS) if (curve["task"] == t).any()]
-    order = {name: i for i, name in enumerate(FAMILIES)}
-    models = (
-        curve.drop_duplicates("model")
-        .assign(key=lambda d: d["model"].map(order).fillna(len(order)))
-        .sort_values(["key", "model"])
-    )
+    first_rows = curve.drop_duplicates("model").set_index("model", drop=False)
+    models = first_rows.loc[family_order(first_rows.index)]
     with style.house_style():
         fig = style.new_figure(height=1.75 * len(tasks) + 0.75)
         axes = fig.subplots(len(tasks), 1, squeeze=False)[:, 0]

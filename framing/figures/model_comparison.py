@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from framing.data.schema import TASKS
 from framing.figures import style
 
 
@@ -21,8 +22,6 @@ def plot_model_comparison(comparison, stem: str | Path, tasks: Sequence[str] | N
     baselines in grey with hollow markers, the best baseline as a dotted line."""
     import pandas as pd
     from matplotlib.lines import Line2D
-
-    from framing.data.schema import TASKS
 
     tasks = [t for t in (tasks or TASKS) if (comparison["task"] == t).any()]
     panels = [comparison_order(comparison, t) for t in tasks]

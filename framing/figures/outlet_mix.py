@@ -8,16 +8,16 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.evaluate.shares import ALL_OUTLETS, NO_FRAME, outlet_shares
+from framing.data import task_data
+from framing.data.schema import ALL_OUTLETS, NO_FRAME
+from framing.evaluate import indicator_matrix
+from framing.evaluate.shares import outlet_shares
 from framing.figures import style
 
 
 def gold_indicators(dataset, task: str, schema):
     """One row per gold sentence: sentence_id, outlet, dup_group, seed (0), then 0/1 per label."""
     import pandas as pd
-
-    from framing.data import task_data
-    from framing.evaluate import indicator_matrix
 
     data = task_data(dataset, task, schema)
     y = indicator_matrix(data.y, data.multi_label, len(data.labels))

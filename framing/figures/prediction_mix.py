@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.evaluate.shares import NO_FRAME
+from framing.data.schema import NO_FRAME
 from framing.figures import style
 
 MAX_OUTLETS = 20

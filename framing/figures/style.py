@@ -33,7 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from framing.evaluate.shares import NO_FRAME
+from framing.data.schema import NO_FRAME
+from framing.models import FAMILIES
 from framing.outputs import output_file
 
 WIDTH_IN = 3.5  # one journal column
@@ -102,8 +103,6 @@ def label_colours(labels: Sequence[str], multi_label: bool) -> dict[str, str]:
 
 def family_style(model: str, is_baseline: bool) -> dict[str, Any]:
     """Colour, marker and fill of a classifier family (same in every figure)."""
-    from framing.models import FAMILIES
-
     names = list(FAMILIES)
     index = names.index(model) if model in names else len(names) + sum(map(ord, model))
     marker = FAMILY_MARKERS[index % len(FAMILY_MARKERS)]

@@ -30,9 +30,11 @@ from framing.evaluate.bootstrap import (
     resampled_scores,
 )
 from framing.evaluate.metrics import macro_micro_f1, scores
+from framing.figures.model_comparison import plot_model_comparison
 from framing.io import atomic_write_text
 from framing.outputs import output_file
 from framing.runs.discover import Run
+from framing.runs.tables import differences_markdown, to_latex, to_markdown, transfer_markdown
 
 COLUMNS = [
     "task", "model", "model_label", "is_baseline", "n_seeds", "n_sentences",
@@ -222,9 +224,6 @@ def write_comparison(
     """comparison.{csv,md,tex}, differences.csv and model_comparison.{pdf,png,csv} in ``out``;
     with leave-one-outlet-out runs beside grouped-CV runs, also transfer.csv and a side-by-side
     table in comparison.md (the main tables hold the grouped-CV runs)."""
-    from framing.figures.model_comparison import plot_model_comparison
-    from framing.runs.tables import differences_markdown, to_latex, to_markdown, transfer_markdown
-
     runs, other = split_protocols(runs)
     transfer = transfer_table(runs, other, n_boot, seed, level) if other else None
     table = comparison_table(runs, n_boot, seed, level)
