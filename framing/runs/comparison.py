@@ -14,7 +14,6 @@ suggests. ``write_comparison`` writes the tables (``framing.runs.tables``) and t
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -35,50 +34,13 @@ from framing.figures.model_comparison import plot_model_comparison
 from framing.io import atomic_write_text
 from framing.outputs import output_file
 from framing.runs.discover import Run
+from framing.runs.pooling import pool_runs
 from framing.runs.tables import differences_markdown, to_latex, to_markdown, transfer_markdown
 
 COLUMNS = [
     "task", "model", "model_label", "is_baseline", "n_seeds", "n_sentences",
     "macro_f1", "macro_f1_low", "macro_f1_high", "micro_f1", "micro_f1_low", "micro_f1_high",
 ]  # fmt: skip
-
-
-def pool_runs(runs: list[Run]) -> dict[tuple[str, str], list[Run]]:
-    """Runs grouped by (task, model); all on one labelled set with one evaluation setting,
-    one model setting per group, and one run per seed."""
-    first = runs[0]
-    for run in runs[1:]:
-        differs = [
-            name
-            for name, same in (
-                ("labelled set", run.metrics["data_sha256"] == first.metrics["data_sha256"]),
-                ("eval settings", run.setting("eval") == first.setting("eval")),
-            )
-            if not same
-        ]
-        if differs:
-            raise FramingInputError(
-                f"{run.folder} and {first.folder} differ in their {' and '.join(differs)}",
-                fix="compare runs of one labelled set and one eval config at a time",
-            )
-    pools: dict[tuple[str, str], list[Run]] = defaultdict(list)
-    for run in runs:
-        key = (run.metrics["task"], run.metrics["model"])
-        for other in pools[key]:
-            if other.setting("model") != run.setting("model"):
-                raise FramingInputError(
-                    f"two {key[1]} runs with different model settings: "
-                    f"{other.folder} and {run.folder}",
-                    fix="compare one setting of each model at a time",
-                )
-            if other.metrics["seed"] == run.metrics["seed"]:
-                raise FramingInputError(
-                    f"two runs of {key[1]} on {key[0]} with seed {run.metrics['seed']}: "
-                    f"{other.folder} and {run.folder}",
-                    fix="pass only one run per task, model and seed",
-                )
-        pools[key].append(run)
-    return dict(pools)
 
 
 def summarise(key: tuple[str, str], runs: list[Run], n_boot: int, seed: int, level: float) -> dict:

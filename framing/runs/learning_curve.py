@@ -45,44 +45,12 @@ from framing.io import sha256_file
 from framing.models import family_order
 from framing.outputs import output_folder
 from framing.runs.discover import Run
-
-
-def _check_one_setting(runs: list[Run]) -> None:
-    first = runs[0]
-    for run in runs[1:]:
-        if run.metrics["data_sha256"] != first.metrics["data_sha256"]:
-            raise FramingInputError(
-                f"{run.folder} and {first.folder} were trained on different labelled sets",
-                fix="aggregate the runs of one learning-curve sweep",
-            )
-        mine = {k: v for k, v in (run.setting("eval") or {}).items() if k != "train_fraction"}
-        theirs = {k: v for k, v in (first.setting("eval") or {}).items() if k != "train_fraction"}
-        if mine != theirs:
-            raise FramingInputError(
-                f"{run.folder} and {first.folder} differ in their eval settings",
-                fix="aggregate the runs of one learning-curve sweep",
-            )
-
-
-def pool_curve_runs(runs: list[Run]) -> dict[tuple[str, str, float], list[Run]]:
-    """Runs grouped by (task, model, fraction), one run per seed."""
-    _check_one_setting(runs)
-    pools: dict[tuple[str, str, float], list[Run]] = defaultdict(list)
-    for run in runs:
-        key = (run.metrics["task"], run.metrics["model"], run.train_fraction)
-        if any(other.seed == run.seed for other in pools[key]):
-            raise FramingInputError(
-                f"two runs of {key[1]} on {key[0]} at fraction {key[2]} with seed {run.seed}",
-                file=run.folder,
-                fix="pass the folder of one sweep",
-            )
-        pools[key].append(run)
-    return pools
+from framing.runs.pooling import pool_runs
 
 
 def curve_tables(runs: list[Run], n_boot: int, level: float):
     """(learning_curve rows, learning_curve_folds rows) from training-fraction runs."""
-    pools = pool_curve_runs(runs)
+    pools = pool_runs(runs, by_fraction=True)
     tasks = [t for t in TASKS if any(k[0] == t for k in pools)]
     summary, fold_rows = [], []
     for task in tasks:
