@@ -157,10 +157,10 @@ def gold_cue_table(
     parts = []
     for task in ("frames", "stance"):
         labels = schema.labels(task)
-        if task == "frames":
-            masks = {lab: np.array([lab in r["frames"] for r in records]) for lab in labels}
+        if schema.is_multi_label(task):
+            masks = {lab: np.array([lab in r[task] for r in records]) for lab in labels}
         else:
-            masks = {lab: np.array([r["stance"] == lab for r in records]) for lab in labels}
+            masks = {lab: np.array([r[task] == lab for r in records]) for lab in labels}
         masks = {lab: m for lab, m in masks.items() if m.any() and not m.all()}
         table = keyness_table(counts, terms, masks, top, prior_strength)
         if table.empty:

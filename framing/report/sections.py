@@ -13,8 +13,8 @@ from markupsafe import Markup, escape
 from framing.coding.agreement import agreement_report, markdown_table
 from framing.coding.files import read_coding
 from framing.data import load_labelled_set
+from framing.data.schema import ALL_OUTLETS, NO_FRAME
 from framing.errors import FramingInputError
-from framing.evaluate.shares import ALL_OUTLETS, NO_FRAME
 from framing.figures.outlet_mix import gold_indicators
 from framing.io import read_jsonl
 from framing.report.render import image_data_uri, markdown_html, percent, table_html
