@@ -209,3 +209,42 @@ def test_the_library_imports_framing_modules_at_module_level():
                     names = [a.name for a in node.names if a.name.startswith("framing")]
                     inside += [f"{relative}:{function.name}: {n}" for n in names]
     assert inside == []
+
+
+# ---------------------------------------------------------------------------- one message channel
+#: the corpus reading of ``framing corpus`` / ``framing predict`` still prints its skipped
+#: files itself; the one corpus source that replaces both (issue 19, helper ``inputs``) reports
+#: them to the command instead
+PRINTS_PENDING = {"corpus/pipeline.py", "prediction/stream.py"}
+
+
+def test_the_library_prints_nothing_the_commands_print():
+    """Below framing.cli the library warns (``warnings``, ``FramingWarning``), logs
+    (``logging``) or hands lines to a callback the command gives; it never prints."""
+    printing = set()
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative.startswith("cli/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            call = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            if call and node.func.id == "print":
+                printing.add(relative)
+    assert printing <= PRINTS_PENDING, sorted(printing - PRINTS_PENDING)
+
+
+def test_a_command_prints_each_library_warning_as_one_line(capsys):
+    import warnings
+
+    from framing.cli._common import run_command
+    from framing.errors import FramingWarning
+
+    def body():
+        for name in ("a.txt", "b.txt", "b.txt"):
+            warnings.warn(f"skipped {name}", FramingWarning, stacklevel=1)
+        return 0
+
+    assert run_command(body) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "warning: skipped a.txt", "warning: skipped b.txt", "warning: skipped b.txt",
+    ]  # fmt: skip

@@ -32,7 +32,7 @@ from framing.checkpoint.params import decode_params, encode_params, jsonable
 from framing.checkpoint.provenance import OPTIONAL_LIBRARIES, library_versions
 from framing.data.schema import LabelSchema, task_name
 from framing.distribution import install_command
-from framing.errors import FramingInputError
+from framing.errors import FramingInputError, FramingWarning
 from framing.io import read_json_object, sha256_file
 from framing.models import family_class
 from framing.models.base import FramingClassifier
@@ -322,6 +322,7 @@ def _warn_on_version_drift(info: Mapping[str, Any]) -> None:
             warnings.warn(
                 f"checkpoint saved with {name} {saved[name]}, loading with {now[name]}: "
                 "predictions may differ slightly",
+                FramingWarning,
                 stacklevel=3,
             )
 

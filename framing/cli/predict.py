@@ -72,7 +72,9 @@ def sharded(argv: list[str]) -> int:
                 "framing predict",
             )  # fmt: skip
 
-        report = predict_sharded(predict_options(cfg), launch)
+        report = predict_sharded(
+            predict_options(cfg), launch, progress=lambda line: print(line, file=sys.stderr)
+        )
         print(
             f"{report['n_sentences']} sentences from {report['n_articles']} articles in "
             f"{len(report['shards'])} shards -> {report['output']}"

@@ -13,7 +13,7 @@ The advice names ``framing`` commands only, so it works in any study folder.
 
 from __future__ import annotations
 
-import sys
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +32,8 @@ from framing.outputs import check_file_replaceable
 from framing.runs.comparison import label_f1_table, split_protocols
 from framing.runs.discover import find_runs
 from framing.study import load_study, resolve_path
+
+log = logging.getLogger(__name__)
 
 COMPARISON_COLUMNS = [
     "task", "model", "model_label", "is_baseline", "n_seeds", "n_sentences",
@@ -293,8 +295,9 @@ def figure_plan(options: PlotOptions, gold: Gold, warn: Callable[[str], None]) -
     ]
 
 
-def draw_figures(options: PlotOptions, log=print) -> Outcome:
-    """Draw the planned figures into ``options.out``; ``log`` gets one line per figure."""
+def draw_figures(options: PlotOptions, progress: Callable[[str], None] = log.info) -> Outcome:
+    """Draw the planned figures into ``options.out``; ``progress`` gets one line per figure
+    (``framing plot`` prints them); warnings and skipped figures are in the outcome."""
     if options.width is not None:
         try:
             figure_width(options.width)
@@ -328,22 +331,5 @@ def draw_figures(options: PlotOptions, log=print) -> Outcome:
         outcome.written.append(result)
         for problem in layout_problems(result.figure):
             outcome.warnings.append(f"{figure.stem}: {problem}")
-        log(f"wrote {out / figure.stem}.pdf/.png/.csv")
+        progress(f"wrote {out / figure.stem}.pdf/.png/.csv")
     return outcome
-
-
-def report_outcome(outcome: Outcome) -> int:
-    """Print warnings and skipped figures to stderr; exit code 2 when any was skipped."""
-    for warning in outcome.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    for reason, stems in outcome.skipped.items():
-        print(f"skipped {', '.join(stems)}: {reason}", file=sys.stderr)
-    n_skipped = sum(map(len, outcome.skipped.values()))
-    if n_skipped:
-        print(
-            f"error: {n_skipped} of {outcome.n_planned} figures not drawn: their inputs are"
-            " missing (see the commands above)",
-            file=sys.stderr,
-        )
-        return 2
-    return 0
