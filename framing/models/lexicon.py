@@ -37,17 +37,11 @@ from typing import Any
 
 import numpy as np
 
-from framing.data.schema import LabelSchema
 from framing.errors import FramingInputError
 from framing.models.base import FramingClassifier, as_texts
 from framing.models.codebook import required_entries
 
 WEIGHTS_FILE = "lexicon.json"
-
-
-def codebook_from_schema(schema: LabelSchema) -> dict[str, dict[str, Any]]:
-    """The codebook of every frame and stance class: name -> {"description", "cues"}."""
-    return schema.codebook()
 
 
 def cue_pattern(cue: str) -> re.Pattern:
