@@ -107,7 +107,30 @@ def save_checkpoint(
     config and metrics say. ``study`` (a ``framing.study.Study``) gives it the study's name,
     language and limitations.
     """
-    task = task_name(task)
+    folder = Path(folder)
+    info = checkpoint_record(
+        model,
+        schema,
+        task,
+        config=config,
+        data_sha256=data_sha256,
+        metrics=metrics,
+        training_data=training_data,
+        study=study,
+    )
+    with output_folder(folder) as tmp:
+        model.save_weights(tmp / WEIGHTS_DIR)
+        info["files"] = _weight_files(tmp)
+        if not info["files"]:
+            raise RuntimeError(f"{type(model).__name__}.save_weights wrote no files")
+        (tmp / INFO_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+        card = model_card(info, shown_as or folder, root=getattr(study, "root", None))
+        (tmp / CARD_FILE).write_text(card, encoding="utf-8")
+    return folder
+
+
+def check_savable(model, schema: LabelSchema, task: str) -> list[str]:
+    """The task's labels, once the model is fitted, registered, and fits the schema's task."""
     if not hasattr(model, "labels_"):
         raise ValueError(f"{type(model).__name__} is not fitted; call fit() before saving")
     labels = schema.labels(task)
@@ -127,10 +150,29 @@ def save_checkpoint(
         raise ValueError(
             f"{type(model).__name__} is not the class registered for family '{model.family}'"
         )
+    return labels
 
-    folder = Path(folder)
+
+def checkpoint_record(
+    model,
+    schema: LabelSchema,
+    task: str,
+    *,
+    config: Mapping[str, Any] | None = None,
+    data_sha256: str | None = None,
+    metrics: Mapping[str, Any] | None = None,
+    training_data: Mapping[str, Any] | None = None,
+    study=None,
+) -> dict[str, Any]:
+    """The checkpoint's JSON record (``checkpoint.json``) of a fitted model, its weight files
+    still to be listed (``files``)."""
+    task = task_name(task)
+    labels = check_savable(model, schema, task)
     schema_dict = schema.to_dict()
-    info: dict[str, Any] = {
+    thresholds = None
+    if model.multi_label_:
+        thresholds = {label: float(t) for label, t in zip(labels, model.thresholds_, strict=True)}
+    return {
         "format_version": FORMAT_VERSION,
         "family": model.family,
         "model_class": f"{type(model).__module__}:{type(model).__qualname__}",
@@ -138,11 +180,7 @@ def save_checkpoint(
         "task": task,
         "labels": labels,
         "multi_label": bool(model.multi_label_),
-        "thresholds": (
-            {label: float(t) for label, t in zip(labels, model.thresholds_, strict=True)}
-            if model.multi_label_
-            else None
-        ),
+        "thresholds": thresholds,
         "schema": schema_dict,
         "schema_sha256": schema_sha256(schema_dict),
         "config": jsonable(config, "config") if config is not None else None,
@@ -154,15 +192,6 @@ def save_checkpoint(
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": {},
     }
-    with output_folder(folder) as tmp:
-        model.save_weights(tmp / WEIGHTS_DIR)
-        info["files"] = _weight_files(tmp)
-        if not info["files"]:
-            raise RuntimeError(f"{type(model).__name__}.save_weights wrote no files")
-        (tmp / INFO_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
-        card = model_card(info, shown_as or folder, root=getattr(study, "root", None))
-        (tmp / CARD_FILE).write_text(card, encoding="utf-8")
-    return folder
 
 
 # ---------------------------------------------------------------------------- loading
