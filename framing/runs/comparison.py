@@ -38,9 +38,19 @@ from framing.runs.pooling import pool_runs
 from framing.runs.tables import differences_markdown, to_latex, to_markdown, transfer_markdown
 
 COLUMNS = [
-    "task", "model", "model_label", "is_baseline", "n_seeds", "n_sentences",
-    "macro_f1", "macro_f1_low", "macro_f1_high", "micro_f1", "micro_f1_low", "micro_f1_high",
-]  # fmt: skip
+    "task",
+    "model",
+    "model_label",
+    "is_baseline",
+    "n_seeds",
+    "n_sentences",
+    "macro_f1",
+    "macro_f1_low",
+    "macro_f1_high",
+    "micro_f1",
+    "micro_f1_low",
+    "micro_f1_high",
+]
 
 
 def summarise(key: tuple[str, str], runs: list[Run], n_boot: int, seed: int, level: float) -> dict:
@@ -104,15 +114,20 @@ def paired_differences(
             diff = draws[key] - draws[reference]
             low, high = percentile_interval(diff, level)
             first = pools[key][0].metrics
-            rows.append({
-                "task": task, "model": key[1], "model_label": first.get("model_label", key[1]),
-                "is_baseline": bool(first.get("is_baseline", False)),
-                "reference": reference[1],
-                "reference_label": pools[reference][0].metrics.get("model_label", reference[1]),
-                "macro_f1_diff": point[key] - point[reference],
-                "diff_low": float(low), "diff_high": float(high),
-                "share_ahead": float(np.mean(diff > 0)) if key != reference else float("nan"),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "task": task,
+                    "model": key[1],
+                    "model_label": first.get("model_label", key[1]),
+                    "is_baseline": bool(first.get("is_baseline", False)),
+                    "reference": reference[1],
+                    "reference_label": pools[reference][0].metrics.get("model_label", reference[1]),
+                    "macro_f1_diff": point[key] - point[reference],
+                    "diff_low": float(low),
+                    "diff_high": float(high),
+                    "share_ahead": float(np.mean(diff > 0)) if key != reference else float("nan"),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -135,11 +150,17 @@ def label_f1_table(
         labels = pool[0].metrics["labels"]
         result = hierarchical_label_f1([r.decisions() for r in pool], n_boot, seed, level)
         for j, label in enumerate(labels):
-            rows.append({
-                "task": task, "model": model, "label": label, "n_seeds": len(pool),
-                "f1": float(result["mean"][j]), "f1_low": float(result["ci_low"][j]),
-                "f1_high": float(result["ci_high"][j]),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "task": task,
+                    "model": model,
+                    "label": label,
+                    "n_seeds": len(pool),
+                    "f1": float(result["mean"][j]),
+                    "f1_low": float(result["ci_low"][j]),
+                    "f1_high": float(result["ci_high"][j]),
+                }
+            )
     return pd.DataFrame(
         rows, columns=["task", "model", "label", "n_seeds", "f1", "f1_low", "f1_high"]
     )
@@ -190,16 +211,27 @@ def transfer_table(
         low_b, high_b = percentile_interval(draw_b, level)
         low_d, high_d = percentile_interval(draw_b - draw_a, level)
         first = a[0].metrics
-        rows.append({
-            "task": key[0], "model": key[1], "model_label": first.get("model_label", key[1]),
-            "is_baseline": bool(first.get("is_baseline", False)),
-            "protocol": first["protocol"], "macro_f1": point_a, "macro_f1_low": float(low_a),
-            "macro_f1_high": float(high_a), "n_seeds": len(a),
-            "other_protocol": b[0].metrics["protocol"], "other_macro_f1": point_b,
-            "other_macro_f1_low": float(low_b), "other_macro_f1_high": float(high_b),
-            "other_n_seeds": len(b), "difference": point_b - point_a,
-            "difference_low": float(low_d), "difference_high": float(high_d),
-        })  # fmt: skip
+        rows.append(
+            {
+                "task": key[0],
+                "model": key[1],
+                "model_label": first.get("model_label", key[1]),
+                "is_baseline": bool(first.get("is_baseline", False)),
+                "protocol": first["protocol"],
+                "macro_f1": point_a,
+                "macro_f1_low": float(low_a),
+                "macro_f1_high": float(high_a),
+                "n_seeds": len(a),
+                "other_protocol": b[0].metrics["protocol"],
+                "other_macro_f1": point_b,
+                "other_macro_f1_low": float(low_b),
+                "other_macro_f1_high": float(high_b),
+                "other_n_seeds": len(b),
+                "difference": point_b - point_a,
+                "difference_low": float(low_d),
+                "difference_high": float(high_d),
+            }
+        )
     return pd.DataFrame(rows).sort_values(["task", "macro_f1"], ascending=[True, False])
 
 
