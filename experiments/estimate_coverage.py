@@ -84,8 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def body() -> None:
         from framing.estimate.simulation import run_simulation
-        from framing.io import atomic_write_text
-        from framing.outputs import output_file
+        from framing.outputs import Kind, output_file, write_text
 
         frames, stance = pick_runs(args.runs, args.model)
         table, described = run_simulation(
@@ -99,10 +98,14 @@ def main(argv: list[str] | None = None) -> int:
             "replicates": args.replicates,
         }
         args.out.mkdir(parents=True, exist_ok=True)
-        with output_file(args.out / "coverage.csv") as tmp:
+        with output_file(args.out / "coverage.csv", Kind.EXPERIMENT) as tmp:
             table.to_csv(tmp, index=False, float_format="%.4f")
-        atomic_write_text(args.out / "populations.json", json.dumps(described, indent=2) + "\n")
-        atomic_write_text(args.out / "coverage.md", markdown(table, described, args.replicates))
+        write_text(
+            args.out / "populations.json", json.dumps(described, indent=2) + "\n", Kind.EXPERIMENT
+        )
+        write_text(
+            args.out / "coverage.md", markdown(table, described, args.replicates), Kind.EXPERIMENT
+        )
         print(f"wrote {args.out}/coverage.csv, coverage.md, populations.json")
 
     return run_command(body)

@@ -31,7 +31,7 @@ from framing.cli._args import parser
 from framing.cli._common import run_command
 from framing.errors import FramingInputError
 from framing.figures.style import FigureFiles, layout_problems
-from framing.outputs import check_file_replaceable
+from framing.outputs import Kind, check_file_target
 from framing.study import resolve_path
 
 COMPARISON_COLUMNS = [
@@ -222,7 +222,7 @@ def draw_all(args) -> int:
     plan = [f for f in plan if not wanted or f.stem in wanted]
     for figure in plan:  # refuse before drawing anything: no file is replaced that is not ours
         for suffix in (".pdf", ".png", ".csv"):
-            check_file_replaceable(out / f"{figure.stem}{suffix}")
+            check_file_target(out / f"{figure.stem}{suffix}", Kind.FIGURE)
     skipped: dict[str, list[str]] = {}  # reason -> figures
     for figure in plan:
         try:

@@ -21,8 +21,7 @@ from framing.coding.population import read_population
 from framing.coding.records import read_sample_record
 from framing.coding.samples import refuse_existing, sample_rows
 from framing.errors import FramingInputError
-from framing.io import atomic_write_text
-from framing.outputs import output_file
+from framing.outputs import Kind, output_file, write_text
 
 FORMATS = ("label-studio", "csv")
 
@@ -90,9 +89,9 @@ def export_sample(
         spreadsheet.write_sheet(out, rows, schema, decisions)
         return targets
     task_list = labelstudio.tasks(rows, decisions, version)
-    atomic_write_text(out, json.dumps(task_list, indent=1, ensure_ascii=False) + "\n")
+    write_text(out, json.dumps(task_list, indent=1, ensure_ascii=False) + "\n", Kind.SHEET)
     try:
-        atomic_write_text(config_path(out), labelstudio.labelling_config(schema))
+        write_text(config_path(out), labelstudio.labelling_config(schema), Kind.SHEET)
     except BaseException:
         out.unlink(missing_ok=True)
         raise
@@ -129,27 +128,30 @@ def import_coding(path, out, schema, annotator: str | None = None) -> dict[str, 
             f"holds no coded sentence ({uncoded} not coded yet)", file=path,
             fix="code the sentences first; nothing was written",
         )  # fmt: skip
-    existing = read_coding(out, schema) if out.exists() else {}
-    new, same = [], 0
-    for record in records:
-        before = existing.get(record["sentence_id"])
-        if before is None:
-            new.append(record)
-        elif (
-            set(before["frames"]) == set(record["frames"]) and before["stance"] == record["stance"]
-        ):
-            same += 1
-        else:
-            raise FramingInputError(
-                f"sentence_id '{record['sentence_id']}' is already coded differently in {out}",
-                file=path,
-                field="sentence_id",
-                fix="a coder file is never overwritten: edit it by hand, or import into a new file",
-            )
-    old_text = out.read_text(encoding="utf-8") if out.exists() else ""
-    if old_text and not old_text.endswith("\n"):
-        old_text += "\n"
-    with output_file(out) as tmp:
+    # Read, append and replace under the coder file's lock: a second import into the same
+    # file waits for this one, then reads what it wrote (no coding is lost).
+    with output_file(out, Kind.CODER_FILE, inputs=[path]) as tmp:
+        existing = read_coding(out, schema) if out.exists() else {}
+        new, same = [], 0
+        for record in records:
+            before = existing.get(record["sentence_id"])
+            if before is None:
+                new.append(record)
+            elif set(before["frames"]) == set(record["frames"]) and (
+                before["stance"] == record["stance"]
+            ):
+                same += 1
+            else:
+                raise FramingInputError(
+                    f"sentence_id '{record['sentence_id']}' is already coded differently in {out}",
+                    file=path,
+                    field="sentence_id",
+                    fix="a coder file is never overwritten: edit it by hand, or import into a new "
+                    "file",
+                )
+        old_text = out.read_text(encoding="utf-8") if out.exists() else ""
+        if old_text and not old_text.endswith("\n"):
+            old_text += "\n"
         tmp.write_text(
             old_text + "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new),
             encoding="utf-8",

@@ -13,7 +13,7 @@ from pathlib import Path
 from framing.coding.files import read_coding
 from framing.corpus import Sentence, build_sentences, for_classification, read_articles
 from framing.errors import FramingInputError
-from framing.io import atomic_write_jsonl
+from framing.outputs import Kind, check_file_target, write_jsonl
 
 
 def study_sentences(study) -> tuple[list[Sentence], dict[str, dict]]:
@@ -32,8 +32,11 @@ def assemble(study, out: str | Path | None = None) -> Path:
     A study coded by samples has a gold set of the sentences coded so far; a study whose config
     says ``codings.complete: true`` (the seed study) must have every sentence coded."""
     schema = study.schema
-    sentences, _ = study_sentences(study)
+    target = Path(out) if out else study.path("sentences", must_exist=False)
     first_file = study.path("codings.first")
+    inputs = [first_file, study.path("codings.adjudication", must_exist=False)]
+    check_file_target(target, Kind.GOLD, inputs=inputs)  # a coder file is never replaced
+    sentences, _ = study_sentences(study)
     first_coding = read_coding(first_file, schema)
     adjudication = study.value("codings.adjudication")
     adjudication = study.path("codings.adjudication", must_exist=False) if adjudication else None
@@ -73,8 +76,7 @@ def assemble(study, out: str | Path | None = None) -> Path:
                 "adjudicated": s.sentence_id in changes,
             }
         )
-    target = Path(out) if out else study.path("sentences", must_exist=False)
-    atomic_write_jsonl(target, rows)
+    write_jsonl(target, rows, Kind.GOLD, inputs=inputs)
     return target
 
 

@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from framing.errors import FramingInputError
-from framing.io import atomic_write_text, read_json_object
+from framing.io import read_json_object
+from framing.outputs import Kind, write_text
 
 FORMAT = 1
 SUFFIX = ".sample.json"
@@ -82,7 +83,8 @@ def write_sample_record(record: SampleRecord, sample_file: str | Path) -> Path:
     record.created_at = record.created_at or datetime.now(UTC).isoformat(timespec="seconds")
     record.framing_version = record.framing_version or framing.__version__
     target = record_path(sample_file)
-    atomic_write_text(target, json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    write_text(target, text, Kind.SAMPLE)
     return target
 
 

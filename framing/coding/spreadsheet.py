@@ -13,7 +13,7 @@ from pathlib import Path
 
 from framing.data.schema import LabelSchema
 from framing.errors import FramingInputError
-from framing.outputs import output_file
+from framing.outputs import Kind, SpreadsheetWriter, output_file, read_cell
 
 ID_COLUMNS = ("sentence_id", "article_id", "position", "text")
 FRAME_PREFIX = "frame:"
@@ -29,8 +29,8 @@ def write_sheet(
     path: str | Path, rows: list[dict], schema: LabelSchema, predictions: dict | None = None
 ) -> None:
     """The CSV to code (prefilled with ``predictions`` only when given)."""
-    with output_file(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+    with output_file(path, Kind.SHEET) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        writer = SpreadsheetWriter(fh)  # a sentence beginning with = or - is not a formula
         writer.writerow(columns(schema))
         for row in rows:
             p = (predictions or {}).get(row["sentence_id"])
@@ -61,8 +61,9 @@ def read_sheet(path: str | Path, schema: LabelSchema) -> tuple[list[dict], int]:
                         "is not a frame of the schema", file=path, line=1, field=column,
                         fix=f"valid frames: {', '.join(schema.frame_names)}",
                     )  # fmt: skip
-            for row in reader:
+            for raw in reader:
                 line = reader.line_num
+                row = {k: read_cell(v) for k, v in raw.items()}  # undo write_sheet's marks
                 record = _row(row, frame_columns, schema, path, line)
                 if record is None:
                     uncoded += 1

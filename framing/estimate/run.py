@@ -36,7 +36,13 @@ from framing.estimate.outlets import (
 )
 from framing.estimate.planning import DEFAULT_SIZES, plan_rows
 from framing.evaluate.shares import ALL_OUTLETS
-from framing.io import atomic_dir
+from framing.outputs import (
+    Kind,
+    check_folder_target,
+    output_folder,
+    safe_file_stems,
+    spreadsheet_frame,
+)
 
 METHOD = (
     "PPI++ (Angelopoulos et al. 2023, power-tuned): classifier decisions on every sentence, "
@@ -47,15 +53,8 @@ METHOD = (
 )
 
 
-def check_output(out: Path, overwrite: bool) -> None:
-    if out.exists() and not overwrite:
-        raise FramingInputError(
-            "the output folder already exists",
-            file=out,
-            fix="choose a new --out or add --overwrite",
-        )
-    if out.exists() and not out.is_dir():
-        raise FramingInputError("the output exists and is not a folder", file=out)
+#: what to do when --out exists (estimate and validate)
+OVERWRITE_FIX = "choose a new --out or add --overwrite"
 
 
 def rest_name(scope: str) -> str:
@@ -151,7 +150,12 @@ def estimate_corpus(
 ) -> dict:
     """Read, estimate, write OUT (see the module docstring); returns the report."""
     out = Path(out)
-    check_output(out, overwrite)
+    rule = {
+        "inputs": [predictions, coded, record],
+        "overwrite": overwrite,
+        "overwrite_fix": OVERWRITE_FIX,
+    }
+    check_folder_target(out, Kind.ESTIMATES, **rule)
     sample = read_coded_sample(Path(predictions), Path(coded), schema, record, allow_nonrandom)
     estimates, table, diffs = estimate_all(sample, pairs, level, min_coded, cluster)
     pilots = [(e.scope, e.task.task, e.series, e.ppi) for e in estimates if e.level == "sentences"]
@@ -179,10 +183,10 @@ def estimate_corpus(
         "valid": sample.record.random,
         "notes": notes,
     }
-    with atomic_dir(out) as tmp:
-        table.to_csv(tmp / "estimates.csv", index=False, float_format="%.6g")
-        diffs.to_csv(tmp / "differences.csv", index=False, float_format="%.6g")
-        plan.to_csv(tmp / "plan.csv", index=False, float_format="%.6g")
+    stems = safe_file_stems([label for t in sample.tasks for label in t.series])
+    with output_folder(out, Kind.ESTIMATES, **rule) as tmp:
+        for name, frame in (("estimates", table), ("differences", diffs), ("plan", plan)):
+            spreadsheet_frame(frame).to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g")
         (tmp / "summary.md").write_text(summary_markdown(table, notes, level), encoding="utf-8")
         if figure:
             from framing.figures.outlet_estimates import plot_outlet_estimates
@@ -193,7 +197,7 @@ def estimate_corpus(
                     part = sentences[(sentences.task == t.task) & (sentences.label == label)]
                     plot_outlet_estimates(
                         part,
-                        tmp / f"outlet_estimates_{label}",
+                        tmp / f"outlet_estimates_{stems[label]}",
                         list(t.labels),
                         t.multi_label,
                         level,

@@ -30,7 +30,14 @@ from framing.evaluate.bootstrap import (
     resampled_scores,
 )
 from framing.evaluate.metrics import indicator_matrix, scores_from_counts
-from framing.io import atomic_dir, read_jsonl
+from framing.io import read_jsonl
+from framing.outputs import (
+    Kind,
+    check_folder_target,
+    output_folder,
+    read_frame,
+    spreadsheet_frame,
+)
 
 
 def read_sentences(path: Path, wanted: set[str]) -> pd.DataFrame:
@@ -45,6 +52,7 @@ def read_sentences(path: Path, wanted: set[str]) -> pd.DataFrame:
         for chunk in pd.read_csv(
             path, usecols=[*KEYS, "text"], dtype=str, keep_default_na=False, chunksize=200_000
         ):
+            read_frame(chunk)  # undo the marks against spreadsheet formulas
             kept.append(chunk[chunk["sentence_id"].isin(wanted)])
         return pd.concat(kept, ignore_index=True)
     rows = []
@@ -170,11 +178,16 @@ def validate_checkpoints(
 ) -> dict:
     from framing.checkpoint import check_labels, load_checkpoint
     from framing.coding.files import read_coding
-    from framing.estimate.run import check_output
+    from framing.estimate.run import OVERWRITE_FIX
 
     coded, sentences = Path(coded), Path(sentences)
+    rule = {
+        "inputs": [*checkpoints, coded, sentences, record],
+        "overwrite": overwrite,
+        "overwrite_fix": OVERWRITE_FIX,
+    }
     if out is not None:
-        check_output(Path(out), overwrite)
+        check_folder_target(out, Kind.VALIDATION, **rule)
     models = []
     for path in checkpoints:
         model = load_checkpoint(path)
@@ -255,8 +268,10 @@ def validate_checkpoints(
             }
     per_label = pd.DataFrame(per_label_rows)
     if out is not None:
-        with atomic_dir(Path(out)) as tmp:
-            per_label.to_csv(tmp / "per_label.csv", index=False, float_format="%.4f")
+        with output_folder(out, Kind.VALIDATION, **rule) as tmp:
+            spreadsheet_frame(per_label).to_csv(
+                tmp / "per_label.csv", index=False, float_format="%.4f"
+            )
             if confusion is not None:
                 confusion.to_csv(tmp / "confusion_stance.csv", float_format="%.4g")
             (tmp / "validation.md").write_text(markdown(report, per_label, confusion))

@@ -38,7 +38,7 @@ import numpy as np
 from framing.errors import FramingInputError
 from framing.evaluate.bootstrap import hierarchical_bootstrap, interval_description
 from framing.evaluate.metrics import scores
-from framing.outputs import output_folder
+from framing.outputs import Kind, output_folder
 from framing.runs.discover import Run
 
 
@@ -211,7 +211,8 @@ def write_learning_curve(
         "runs_wall_time_s": round(sum(r.metrics["wall_time_s"]["total"] for r in runs), 3),
     }
     csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
-    with output_folder(out) as tmp:
+    inputs = [r.folder for r in runs]
+    with output_folder(out, Kind.LEARNING_CURVE, inputs=inputs) as tmp:
         pd.DataFrame(summary).to_csv(tmp / "learning_curve.csv", **csv)
         pd.DataFrame(folds).to_csv(tmp / "learning_curve_folds.csv", **csv)
         pd.DataFrame(splits).to_csv(tmp / "splits.csv", **csv)

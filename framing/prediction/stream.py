@@ -24,7 +24,6 @@ OUT_DIR/
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
 import sys
@@ -37,25 +36,39 @@ from typing import Any
 
 from framing.errors import FramingInputError
 from framing.faults import fault_point
-from framing.outputs import output_folder
+from framing.outputs import (
+    Kind,
+    SpreadsheetDictWriter,
+    SpreadsheetWriter,
+    check_folder_target,
+    output_folder,
+)
 from framing.prediction.checkpoints import Checkpoint, load_checkpoints
 from framing.prediction.chunks import ChunkJob, available_cores, chunk_results
 from framing.prediction.tally import Tally
 from framing.study import resolve_path
 
+#: what to do when output= exists
+OVERWRITE_FIX = "choose a new output= or add overwrite=true"
 
-def _check_output(output: Path, overwrite: bool) -> None:
-    """An existing output folder is replaced only with overwrite=true, and only when framing
-    wrote everything in it (``framing.outputs``): never the input's or a checkpoint's folder."""
-    from framing.outputs import check_replaceable
 
-    if output.exists() and not overwrite:
-        raise FramingInputError(
-            "the output folder already exists",
-            file=output,
-            fix="choose a new output= or add overwrite=true",
-        )
-    check_replaceable(output)
+def prediction_inputs(cfg) -> list[Path]:
+    """What a prediction reads: an output folder holding any of these is never replaced."""
+    checkpoints = cfg.checkpoint if not isinstance(cfg.checkpoint, str) else [cfg.checkpoint]
+    paths = [resolve_path(str(c)) for c in checkpoints]
+    paths.append(resolve_path(str(cfg.input)))
+    if cfg.get("outlets"):
+        paths.append(resolve_path(str(cfg.outlets)))
+    return paths
+
+
+def output_rule(run: Prediction) -> dict:
+    """How ``output_folder`` treats an existing output= (checked first in prepare_prediction)."""
+    return {
+        "inputs": run.inputs,
+        "overwrite": bool(run.cfg.overwrite),
+        "overwrite_fix": OVERWRITE_FIX,
+    }
 
 
 def _article_stream(cfg, skipped: list[dict], warn: bool = True):
@@ -101,11 +114,11 @@ def stream_predictions(
         (out / "article_mix.csv").open("w", encoding="utf-8", newline="") as art_fh,
         tqdm(unit=" sentences", desc="predict", disable=None if cfg.progress else True) as bar,
     ):
-        csv.writer(pred_fh).writerow(
+        SpreadsheetWriter(pred_fh).writerow(
             ["sentence_id", "article_id", "outlet", "position", "text"]
             + [c for ck in checkpoints for c in ck.columns]
         )
-        art_writer = csv.writer(art_fh)
+        art_writer = SpreadsheetWriter(art_fh)
         art_writer.writerow(["article_id", "outlet", "n_sentences", *share_header])
         for result in chunk_results(job, articles, workers):
             pred_fh.write(result.rows)
@@ -165,7 +178,7 @@ def write_outlet_mix(
             )
         )
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header)
+        writer = SpreadsheetDictWriter(fh, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
     return rows
@@ -229,6 +242,7 @@ class Prediction:
     started: float
     started_at: str
     load_s: float
+    inputs: list[Path]  # checkpoints, articles, outlet table
 
 
 def prepare_prediction(cfg) -> Prediction:
@@ -238,13 +252,17 @@ def prepare_prediction(cfg) -> Prediction:
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     output = Path(str(cfg.output))
     input_path = resolve_path(str(cfg.input))
-    _check_output(output, bool(cfg.overwrite))
+    inputs = prediction_inputs(cfg)
+    check_folder_target(
+        output, Kind.PREDICTIONS, inputs=inputs, overwrite=bool(cfg.overwrite),
+        overwrite_fix=OVERWRITE_FIX,
+    )  # fmt: skip
     checkpoints = load_checkpoints(cfg.checkpoint, cfg.get("device"))
     workers = prediction_workers(cfg.get("workers", 1), checkpoints)
     rules = corpus_rules(cfg)
     load_s = time.perf_counter() - started
     return Prediction(
-        cfg, output, input_path, checkpoints, workers, rules, started, started_at, load_s
+        cfg, output, input_path, checkpoints, workers, rules, started, started_at, load_s, inputs
     )
 
 
@@ -313,7 +331,7 @@ def predict_corpus(cfg) -> dict:
     facts, renamed = first_pass(run, skipped)
     articles = first_article_or_fail(second_pass(run, facts), skipped, run.input_path)
     fault_point("predict.start")
-    with output_folder(run.output) as tmp:
+    with output_folder(run.output, Kind.PREDICTIONS, **output_rule(run)) as tmp:
         stream_start = time.perf_counter()
         stats = stream_predictions(
             articles, run.checkpoints, run.rules, tmp, cfg, run.workers, facts
