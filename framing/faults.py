@@ -12,8 +12,9 @@ Points: ``predict.start`` (checkpoints loaded, nothing written yet), ``predict.b
 each batch of predictions is written), ``train.start`` (before the first write of a run),
 ``train.outputs`` (out-of-fold predictions and checkpoint written, metrics.json not yet),
 ``write`` (an output's content written in its staging folder, before the final rename:
-``framing.outputs``), ``swap`` (inside the final rename of an output; a training run renames
-its checkpoint folder first, then the run folder).
+``framing.outputs``), ``swap`` (inside the final rename of an output folder, between moving
+the old one aside and moving the new one in; a training run renames its checkpoint folder
+first, then the run folder).
 """
 
 from __future__ import annotations

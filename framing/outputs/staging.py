@@ -175,23 +175,26 @@ def swap(new: Path, target: Path) -> None:
     folder first, and put back if the second rename fails; a kill between the two renames is
     repaired by the next command writing ``target`` (``clear_leftovers``)."""
     with signals_held():
-        if new.is_dir() and not new.is_symlink() and target.exists():
+        if not new.is_dir() or new.is_symlink():
+            os.replace(new, target)  # a file replaces the old one in one step
+            return
+        aside = None
+        if target.exists():
             aside = Path(
                 tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
             )
             write_marker(aside, Marker(staging_for=target.name, role="old", owner=_owner()))
             os.replace(target, aside / target.name)
-            try:
-                fault_point("swap")
-                os.replace(new, target)
-            except BaseException:
-                os.replace(aside / target.name, target)
-                raise
-            finally:
-                shutil.rmtree(aside, ignore_errors=True)
-        else:
+        try:
             fault_point("swap")
             os.replace(new, target)
+        except BaseException:
+            if aside is not None:
+                os.replace(aside / target.name, target)
+            raise
+        finally:
+            if aside is not None:
+                shutil.rmtree(aside, ignore_errors=True)
 
 
 def unlock_for_swap(staging: Staging) -> None:
