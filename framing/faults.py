@@ -12,7 +12,8 @@ Points: ``predict.start`` (checkpoints loaded, nothing written yet), ``predict.b
 each batch of predictions is written), ``train.start`` (before the first write of a run),
 ``train.outputs`` (out-of-fold predictions and checkpoint written, metrics.json not yet),
 ``write`` (an output's content written in its staging folder, before the final rename:
-``framing.outputs``), ``swap`` (inside the final rename of an output folder, between moving
+``framing.outputs``; for ``framing coding import``, the coder file read under its lock,
+nothing appended yet), ``swap`` (inside the final rename of an output folder, between moving
 the old one aside and moving the new one in; a training run renames its checkpoint folder
 first, then the run folder).
 """

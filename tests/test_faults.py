@@ -246,9 +246,7 @@ def test_checkpoint_files_are_readable_by_others_under_the_umask(tmp_path, schem
         folder = save_checkpoint(model, tmp_path / "ckpt", schema=schema, task="frames")
     finally:
         os.umask(previous)
-    modes = {
-        str(p.relative_to(folder)): stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*")
-    }
+    modes = {str(p.relative_to(folder)): stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*")}
     assert "weights/head.safetensors" in modes
     assert modes == {name: 0o755 if (folder / name).is_dir() else 0o644 for name in modes}
 

@@ -28,7 +28,7 @@ from framing.outputs.cells import (
     spreadsheet_frame,
 )
 from framing.outputs.kinds import Kind, may_replace
-from framing.outputs.markers import MARKER, read_marker
+from framing.outputs.markers import MARKER, output_kind, read_marker
 from framing.outputs.names import safe_file_stem, safe_file_stems
 from framing.outputs.rules import (
     NOT_OURS_FIX,
@@ -64,6 +64,7 @@ __all__ = [
     "may_replace",
     "output_file",
     "output_folder",
+    "output_kind",
     "publish_folder",
     "published",
     "read_cell",

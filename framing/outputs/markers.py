@@ -144,6 +144,15 @@ def folder_kind(folder: Path, marker: Marker | None = None) -> Kind | None:
     return None
 
 
+def output_kind(path: str | Path) -> Kind | None:
+    """The kind of output framing recorded for ``path`` (a folder's own kind, or a file's by
+    its folder's marker); None for what framing did not write."""
+    path = Path(path)
+    if path.is_dir() and folder_kind(path) is not None:
+        return folder_kind(path)
+    return entry_kind(path.parent, path.name)
+
+
 # ------------------------------------------------------------------------- format 1 markers
 #: a file that tells what a folder written by an earlier framing version was
 _LEGACY_FOLDER_SIGNS = (
