@@ -9,9 +9,9 @@ from sklearn.base import clone, is_classifier
 from sklearn.model_selection import GridSearchCV, cross_val_score
 
 from framing.evaluate import DuplicateGroupKFold, LeaveOneOutletOut
+from framing.evaluate.thresholds import InnerCVThresholdClassifier
 from framing.models.lexicon import LexiconClassifier
 from framing.models.tfidf import TfidfLogisticClassifier
-from framing.models.thresholds import InnerCVThresholdClassifier
 
 
 @pytest.fixture(scope="module")

@@ -316,7 +316,7 @@ def test_other_local_encoder_is_bundled_with_the_head(toy_data, schema, tmp_path
 # ---------------------------------------------------------------------------- configs, threads
 @pytest.mark.parametrize("family", FAMILIES)
 def test_model_config_instantiates(family):
-    from framing.runs.job import build_estimator
+    from framing.cli.options import build_estimator
     from framing.study.config import compose
 
     cfg = compose("train", [f"model={family}", "seed=3"]).model

@@ -33,6 +33,7 @@ from typing import Any
 from framing.errors import FramingInputError
 from framing.io import read_json_object
 from framing.outputs import Kind, write_text
+from framing.version import package_version
 
 FORMAT = 1
 SUFFIX = ".sample.json"
@@ -78,10 +79,8 @@ def record_path(sample_file: str | Path) -> Path:
 
 
 def write_sample_record(record: SampleRecord, sample_file: str | Path) -> Path:
-    import framing
-
     record.created_at = record.created_at or datetime.now(UTC).isoformat(timespec="seconds")
-    record.framing_version = record.framing_version or framing.__version__
+    record.framing_version = record.framing_version or package_version()
     target = record_path(sample_file)
     text = json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n"
     write_text(target, text, Kind.SAMPLE)
