@@ -296,7 +296,7 @@ def test_a_quote_never_closed_is_refused_with_its_line(study):
     [
         ("labels/gold.jsonl", "the study's gold set"),
         ("labels/all.jsonl", "is a sample"),
-        ("sentences.jsonl", "holds sentences with their text"),
+        ("sentences.jsonl", "is a corpus sentences file (made by framing corpus --out)"),
         ("labels/coder_a.csv", "a coder file is a .jsonl file"),
     ],
 )

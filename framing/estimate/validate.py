@@ -26,7 +26,7 @@ from framing.coding.records import read_sample_record, record_path
 from framing.data.labelled import same_text
 from framing.errors import FramingInputError
 from framing.estimate.inputs import KEYS, check_coded_in, csv_header
-from framing.estimate.run import check_output
+from framing.estimate.run import OVERWRITE_FIX
 from framing.evaluate.bootstrap import (
     bootstrap_weights,
     group_counts,
@@ -35,7 +35,14 @@ from framing.evaluate.bootstrap import (
     resampled_scores,
 )
 from framing.evaluate.metrics import indicator_matrix, scores_from_counts
-from framing.io import atomic_dir, read_jsonl, sha256_file
+from framing.io import read_jsonl, sha256_file
+from framing.outputs import (
+    Kind,
+    check_folder_target,
+    output_folder,
+    read_frame,
+    spreadsheet_frame,
+)
 
 
 def read_sentences(path: Path, wanted: set[str]) -> pd.DataFrame:
@@ -50,6 +57,7 @@ def read_sentences(path: Path, wanted: set[str]) -> pd.DataFrame:
         for chunk in pd.read_csv(
             path, usecols=[*KEYS, "text"], dtype=str, keep_default_na=False, chunksize=200_000
         ):
+            read_frame(chunk)  # undo the marks against spreadsheet formulas
             kept.append(chunk[chunk["sentence_id"].isin(wanted)])
         return pd.concat(kept, ignore_index=True)
     rows = []
@@ -204,8 +212,13 @@ def validate_checkpoints(
     training_sets=(),
 ) -> dict:
     coded, sentences = Path(coded), Path(sentences)
+    rule = {
+        "inputs": [*checkpoints, coded, sentences, record],
+        "overwrite": overwrite,
+        "overwrite_fix": OVERWRITE_FIX,
+    }
     if out is not None:
-        check_output(Path(out), overwrite)
+        check_folder_target(out, Kind.VALIDATION, **rule)
     models = []
     for path in checkpoints:
         loaded = load_checkpoint(path)
@@ -291,8 +304,10 @@ def validate_checkpoints(
             }
     per_label = pd.DataFrame(per_label_rows)
     if out is not None:
-        with atomic_dir(Path(out)) as tmp:
-            per_label.to_csv(tmp / "per_label.csv", index=False, float_format="%.4f")
+        with output_folder(out, Kind.VALIDATION, **rule) as tmp:
+            spreadsheet_frame(per_label).to_csv(
+                tmp / "per_label.csv", index=False, float_format="%.4f"
+            )
             if confusion is not None:
                 confusion.to_csv(tmp / "confusion_stance.csv", float_format="%.4g")
             (tmp / "validation.md").write_text(markdown(report, per_label, confusion))

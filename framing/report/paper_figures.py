@@ -20,7 +20,7 @@ from pathlib import Path
 
 from framing.errors import FramingInputError
 from framing.figures.style import FigureFiles, figure_width, layout_problems
-from framing.outputs import check_file_replaceable
+from framing.outputs import Kind, check_file_target
 from framing.study import resolve_path
 
 COMPARISON_COLUMNS = [
@@ -322,7 +322,7 @@ def draw_figures(options: PlotOptions, log=print) -> Outcome:
     outcome.n_planned = len(plan)
     for figure in plan:  # refuse before drawing anything: no file is replaced that is not ours
         for suffix in (".pdf", ".png", ".csv"):
-            check_file_replaceable(out / f"{figure.stem}{suffix}")
+            check_file_target(out / f"{figure.stem}{suffix}", Kind.FIGURE)
     for figure in plan:
         current[:] = [figure.stem]
         try:
