@@ -34,9 +34,9 @@ from framing.data.schema import LabelSchema, task_name
 from framing.distribution import install_command
 from framing.errors import FramingInputError, FramingWarning
 from framing.io import read_json_object, sha256_file
-from framing.models import family_class
+from framing.models import FAMILIES, family_class
 from framing.models.base import FramingClassifier
-from framing.outputs import output_folder
+from framing.outputs import Kind, output_folder
 from framing.version import package_version
 
 FORMAT_VERSION = 1
@@ -118,7 +118,7 @@ def save_checkpoint(
         training_data=training_data,
         study=study,
     )
-    with output_folder(folder) as tmp:
+    with output_folder(folder, Kind.CHECKPOINT) as tmp:
         model.save_weights(tmp / WEIGHTS_DIR)
         info["files"] = _weight_files(tmp)
         if not info["files"]:
@@ -356,6 +356,40 @@ def _warn_on_version_drift(info: Mapping[str, Any]) -> None:
             )
 
 
+def check_family(info: Mapping[str, Any], info_path: Path) -> None:
+    """The record's family is the one its model class was registered under (an edited family
+    is one error naming the field; a class since renamed is not checked)."""
+    saved = str(info.get("model_class") or "").rpartition(":")[2]
+    owners = [f for f, where in FAMILIES.items() if where.rpartition(":")[2] == saved]
+    if saved and owners and info["family"] not in owners:
+        raise FramingInputError(
+            f"says family '{info['family']}', but the checkpoint was saved by a "
+            f"'{owners[0]}' model ({saved})",
+            file=info_path,
+            field="family",
+            fix="restore the checkpoint's record as framing wrote it",
+        )
+
+
+def check_params(params: dict, cls, family: str, info_path: Path) -> None:
+    """Every recorded parameter is one the family's constructor takes (an edited record is
+    one error naming the parameter, not a TypeError from the constructor)."""
+    import inspect
+
+    signature = inspect.signature(cls.__init__).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.values()):
+        return
+    accepted = set(signature) - {"self"}
+    for name in params:
+        if name not in accepted:
+            raise FramingInputError(
+                f"'{name}' is not a parameter of the '{family}' family",
+                file=info_path,
+                field=f"params.{name}",
+                fix="restore the checkpoint's record as framing wrote it",
+            )
+
+
 def load_checkpoint(
     path: str | Path,
     expected_schema: LabelSchema | None = None,
@@ -380,11 +414,23 @@ def load_checkpoint(
         raise FramingInputError(
             "params must be a JSON object", file=info_path, field="params"
         ) from None
+    check_family(info, info_path)
+    check_params(params, cls, info["family"], info_path)
     # (checkpoints written before MACHINE_PARAMS were recorded empty may still hold them)
     params |= {name: None for name in MACHINE_PARAMS if name in params}
     if device is not None and "device" in cls().get_params(deep=False):
         params["device"] = device
-    model = cls.load_weights(folder / WEIGHTS_DIR, params)
+    try:
+        model = cls.load_weights(folder / WEIGHTS_DIR, params)
+    except (TypeError, ValueError, KeyError, AttributeError, OSError) as err:
+        # the weights' hashes matched, so the record was edited (e.g. its family)
+        raise FramingInputError(
+            f"the weights cannot be loaded as a '{info['family']}' model "
+            f"({type(err).__name__}: {err})",
+            file=info_path,
+            field="family",
+            fix="restore the checkpoint's record as framing wrote it",
+        ) from None
 
     # The record and the (hashed) weights must tell the same story.
     if list(model.labels_) != list(info["labels"]) or bool(model.multi_label_) != bool(

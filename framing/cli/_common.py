@@ -14,6 +14,7 @@ package's configs with the study's ``conf/`` first on the search path.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import warnings
@@ -61,6 +62,15 @@ def run_command(body: Callable[[], int | None]) -> int:
             return int(body() or 0)
     except FramingInputError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        from framing.outputs.writers import DISK_ERRNOS
+
+        if err.errno not in DISK_ERRNOS:
+            raise
+        # a write outside the outputs layer (a log, a cache): still one line, no traceback
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{os.strerror(err.errno).lower()}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted (SIGINT); partial outputs were removed", file=sys.stderr)

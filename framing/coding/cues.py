@@ -32,7 +32,7 @@ import pandas as pd
 from framing.data.labelled import read_labelled_records
 from framing.errors import FramingInputError
 from framing.models.lexicon import cue_pattern
-from framing.outputs import output_folder
+from framing.outputs import Kind, output_folder
 
 #: words: letters first, then letters, digits, apostrophes or hyphens ("long-standing")
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w'’-]*\b"
@@ -233,7 +233,7 @@ def write_cue_suggestions(
     records = read_labelled_records(gold, schema)
     table = gold_cue_table(records, schema, top, ngram_max, min_count, prior_strength)
     settings = {"ngram_max": ngram_max, "min_count": min_count, "prior_strength": prior_strength}
-    with output_folder(out) as tmp:
+    with output_folder(out, Kind.CUES, inputs=[gold]) as tmp:
         table.to_csv(tmp / "cues.csv", index=False, float_format="%.4f")
         (tmp / "cues.md").write_text(cue_markdown(table, str(gold), settings), encoding="utf-8")
     return table

@@ -27,7 +27,7 @@ from framing.coding.records import read_sample_record, record_path
 from framing.data.labelled import same_text
 from framing.errors import FramingInputError
 from framing.estimate.inputs import KEYS, check_coded_in, csv_header
-from framing.estimate.run import check_output
+from framing.estimate.run import OVERWRITE_FIX
 from framing.evaluate.bootstrap import (
     bootstrap_weights,
     group_counts,
@@ -36,7 +36,14 @@ from framing.evaluate.bootstrap import (
     resampled_scores,
 )
 from framing.evaluate.metrics import indicator_matrix, scores_from_counts
-from framing.io import atomic_dir, read_jsonl, sha256_file
+from framing.io import read_jsonl, sha256_file
+from framing.outputs import (
+    Kind,
+    check_folder_target,
+    output_folder,
+    read_frame,
+    spreadsheet_frame,
+)
 
 
 def read_sentences(path: Path, wanted: set[str]) -> pd.DataFrame:
@@ -51,6 +58,7 @@ def read_sentences(path: Path, wanted: set[str]) -> pd.DataFrame:
         for chunk in pd.read_csv(
             path, usecols=[*KEYS, "text"], dtype=str, keep_default_na=False, chunksize=200_000
         ):
+            read_frame(chunk)  # undo the marks against spreadsheet formulas
             kept.append(chunk[chunk["sentence_id"].isin(wanted)])
         return pd.concat(kept, ignore_index=True)
     rows = []
@@ -251,8 +259,13 @@ def validate_checkpoints(
     """Score each checkpoint on the coded sentences; the report (with its Markdown), written
     to ``out`` as a whole when given."""
     coded, sentences = Path(coded), Path(sentences)
+    rule = {
+        "inputs": [*checkpoints, coded, sentences, record],
+        "overwrite": overwrite,
+        "overwrite_fix": OVERWRITE_FIX,
+    }
     if out is not None:
-        check_output(Path(out), overwrite)
+        check_folder_target(out, Kind.VALIDATION, **rule)
     models = []
     for path in checkpoints:
         loaded = load_checkpoint(path)
@@ -290,7 +303,7 @@ def validate_checkpoints(
     per_label = pd.DataFrame(per_label_rows)
     report["markdown"] = markdown(report, per_label, confusion)
     if out is not None:
-        write_validation(Path(out), report, per_label, confusion)
+        write_validation(out, report, per_label, confusion, rule)
     return report
 
 
@@ -332,10 +345,11 @@ def per_label_table(loaded, result: dict) -> list[dict]:
     return rows
 
 
-def write_validation(out: Path, report: dict, per_label: pd.DataFrame, confusion) -> None:
-    """validation.{json,md}, per_label.csv and confusion_stance.csv, as a whole."""
-    with atomic_dir(out) as tmp:
-        per_label.to_csv(tmp / "per_label.csv", index=False, float_format="%.4f")
+def write_validation(out, report: dict, per_label: pd.DataFrame, confusion, rule: dict) -> None:
+    """validation.{json,md}, per_label.csv and confusion_stance.csv, as a whole (``rule``: the
+    output rule's inputs and overwrite flag)."""
+    with output_folder(out, Kind.VALIDATION, **rule) as tmp:
+        spreadsheet_frame(per_label).to_csv(tmp / "per_label.csv", index=False, float_format="%.4f")
         if confusion is not None:
             confusion.to_csv(tmp / "confusion_stance.csv", float_format="%.4g")
         (tmp / "validation.md").write_text(report["markdown"])

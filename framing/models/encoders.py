@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from framing.errors import FramingInputError
-from framing.io import atomic_path, sha256_file
+from framing.io import sha256_file
 from framing.models.devices import batch_size_for, resolve_device
+from framing.outputs import cache_file
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -375,7 +376,7 @@ class EmbeddingCache:
         if self.folder is None:
             return
         try:
-            with atomic_path(self._path(text)) as tmp, tmp.open("wb") as fh:
+            with cache_file(self._path(text)) as tmp, tmp.open("wb") as fh:
                 np.save(fh, vector, allow_pickle=False)
         except OSError as err:
             # e.g. a checkpoint's cache_dir from another machine: keep going in memory only

@@ -41,11 +41,13 @@ from pathlib import Path
 from framing.corpus.facts import CorpusFacts
 from framing.errors import FramingInputError, FramingWarning
 from framing.faults import fault_point
-from framing.outputs import check_replaceable, output_folder, record_written
+from framing.outputs import Kind, check_folder_target, output_folder, record_entries
+from framing.outputs.markers import Entry
 from framing.prediction.options import PredictOptions
 from framing.prediction.stream import (
     Prediction,
     first_article_or_fail,
+    output_rule,
     prepare_prediction,
     second_pass,
     stream_predictions,
@@ -158,7 +160,7 @@ def predict_shard(options: PredictOptions, shard: int) -> dict:
     articles = itertools.islice(second_pass(run, facts), start, stop)
     fault_point(f"predict.shard{shard}")
     began = time.perf_counter()
-    with output_folder(shard_folder(workspace, shard)) as tmp:
+    with output_folder(shard_folder(workspace, shard), Kind.PREDICTION_SHARDS) as tmp:
         stats = stream_predictions(
             articles,
             run.checkpoints,
@@ -207,13 +209,15 @@ def predict_sharded(
         not (workspace / PLAN).is_file() or ShardPlan.load(workspace).key != plan.key
     )
     if stale:  # made for another corpus or other settings: start again
-        check_replaceable(workspace, "shard workspace")
+        check_folder_target(workspace, Kind.PREDICTION_SHARDS, what="shard workspace")
         shutil.rmtree(workspace)
     if not workspace.exists():
         workspace.mkdir(parents=True)
         plan.save(workspace)
         shard_names = [shard_folder(workspace, k).name for k in range(len(plan.ranges))]
-        record_written(workspace, [PLAN, "jobs", *shard_names])
+        part = Entry(Kind.PREDICTION_SHARDS, Kind.PREDICTION_SHARDS.command)
+        names = [PLAN, "jobs", *shard_names]
+        record_entries(workspace, dict.fromkeys(names, part), Kind.PREDICTION_SHARDS)
     todo = [k for k in range(len(plan.ranges)) if not finished(workspace, k)]
     reused = len(plan.ranges) - len(todo)
     if reused:
@@ -252,7 +256,7 @@ def merge_shards(run: Prediction, plan: ShardPlan, workspace: Path, wall_s: floa
     }
     outlets: dict[str, Tally] = {}
     ran_on = []
-    with output_folder(run.output) as tmp:
+    with output_folder(run.output, Kind.PREDICTIONS, **output_rule(run)) as tmp:
         for name in FILES:
             with (tmp / name).open("wb") as out:
                 for k in range(len(plan.ranges)):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from framing.outputs import output_file
+from framing.outputs import Kind, output_file
 from framing.report import sections
 from framing.report.render import inline_markdown
 from framing.study import load_study
@@ -92,6 +92,6 @@ def write_report(options: ReportOptions) -> tuple[Path, list[sections.Section]]:
     page_sections = build_sections(study, options)
     html = render_page(study, page_sections)
     out = Path(options.out)
-    with output_file(out) as tmp:
+    with output_file(out, Kind.STUDY_REPORT) as tmp:
         tmp.write_text(html, encoding="utf-8")
     return out, page_sections

@@ -28,7 +28,7 @@ from framing.figures.model_comparison import plot_model_comparison
 from framing.figures.outlet_mix import gold_indicators, oof_indicators, plot_outlet_mix
 from framing.figures.style import FigureFiles, figure_width, layout_problems
 from framing.io import sha256_file
-from framing.outputs import check_file_replaceable
+from framing.outputs import Kind, check_file_target
 from framing.runs.comparison import label_f1_table, split_protocols
 from framing.runs.discover import find_runs
 from framing.study import load_study, resolve_path
@@ -320,7 +320,7 @@ def draw_figures(options: PlotOptions, progress: Callable[[str], None] = log.inf
     outcome.n_planned = len(plan)
     for figure in plan:  # refuse before drawing anything: no file is replaced that is not ours
         for suffix in (".pdf", ".png", ".csv"):
-            check_file_replaceable(out / f"{figure.stem}{suffix}")
+            check_file_target(out / f"{figure.stem}{suffix}", Kind.FIGURE)
     for figure in plan:
         current[:] = [figure.stem]
         try:

@@ -31,8 +31,7 @@ from framing.evaluate.bootstrap import (
 )
 from framing.evaluate.metrics import macro_micro_f1, scores
 from framing.figures.model_comparison import plot_model_comparison
-from framing.io import atomic_write_text
-from framing.outputs import output_file
+from framing.outputs import Kind, check_file_target, output_file, spreadsheet_frame, write_text
 from framing.runs.discover import Run
 from framing.runs.pooling import pool_runs
 from framing.runs.tables import differences_markdown, to_latex, to_markdown, transfer_markdown
@@ -255,22 +254,29 @@ def write_comparison(
         " where the seeds match); share ahead = fraction of replicates in which the model beats"
         " the reference."
     )
-    out.mkdir(parents=True, exist_ok=True)
-    with output_file(out / "comparison.csv") as tmp:
-        table.to_csv(tmp, index=False, float_format="%.4f")
-    with output_file(out / "differences.csv") as tmp:
-        diffs.to_csv(tmp, index=False, float_format="%.4f")
+    tables = ["comparison.csv", "differences.csv", "comparison.md", "comparison.tex"]
+    tables += ["transfer.csv"] if transfer is not None else []
+    inputs = [r.folder for r in runs + other]
+    for name in tables:  # refuse before writing anything
+        check_file_target(out / name, Kind.COMPARISON, inputs=inputs)
+    for ext in ("pdf", "png", "csv"):
+        check_file_target(out / f"model_comparison.{ext}", Kind.FIGURE, inputs=inputs)
+    rule = {"inputs": inputs}
+    with output_file(out / "comparison.csv", Kind.COMPARISON, **rule) as tmp:
+        spreadsheet_frame(table).to_csv(tmp, index=False, float_format="%.4f")
+    with output_file(out / "differences.csv", Kind.COMPARISON, **rule) as tmp:
+        spreadsheet_frame(diffs).to_csv(tmp, index=False, float_format="%.4f")
     markdown = (
         to_markdown(table, note) + "\n" + differences_markdown(diffs, level) + "\n" + paired_note
     )
     written = []
     if transfer is not None:
-        with output_file(out / "transfer.csv") as tmp:
-            transfer.to_csv(tmp, index=False, float_format="%.4f")
+        with output_file(out / "transfer.csv", Kind.COMPARISON, **rule) as tmp:
+            spreadsheet_frame(transfer).to_csv(tmp, index=False, float_format="%.4f")
         markdown += "\n\n" + transfer_markdown(transfer, level)
         written.append(out / "transfer.csv")
-    atomic_write_text(out / "comparison.md", markdown + "\n")
-    atomic_write_text(out / "comparison.tex", to_latex(table, note))
+    write_text(out / "comparison.md", markdown + "\n", Kind.COMPARISON, **rule)
+    write_text(out / "comparison.tex", to_latex(table, note), Kind.COMPARISON, **rule)
     figure = plot_model_comparison(table, out / "model_comparison")
     written += [out / f"comparison.{ext}" for ext in ("csv", "md", "tex")] + [
         out / "differences.csv"

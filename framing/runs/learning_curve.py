@@ -43,7 +43,7 @@ from framing.evaluate.crossval import cut_training_folds, make_folds
 from framing.evaluate.metrics import scores
 from framing.io import sha256_file
 from framing.models import family_order
-from framing.outputs import output_folder
+from framing.outputs import Kind, output_folder
 from framing.runs.discover import Run
 from framing.runs.pooling import pool_runs
 
@@ -196,7 +196,8 @@ def write_learning_curve(
         "runs_wall_time_s": round(sum(r.metrics["wall_time_s"]["total"] for r in runs), 3),
     }
     csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
-    with output_folder(out) as tmp:
+    inputs = [r.folder for r in runs]
+    with output_folder(out, Kind.LEARNING_CURVE, inputs=inputs) as tmp:
         pd.DataFrame(summary).to_csv(tmp / "learning_curve.csv", **csv)
         pd.DataFrame(folds).to_csv(tmp / "learning_curve_folds.csv", **csv)
         pd.DataFrame(splits).to_csv(tmp / "splits.csv", **csv)
