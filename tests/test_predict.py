@@ -294,9 +294,10 @@ def test_embedding_store_is_emptied_between_batches(schema, toy_data):
     texts, frames, _ = toy_data
     model = fit(family_class("embedding_lr")(), texts, frames, schema.labels("frames"))
     model.predict_proba(list(ARTICLES.values()))
-    assert len(model.cache_.memory) > 0
+    cache = model.embedding_cache_
+    assert cache.store.count(cache.identity) > 0
     forget_embeddings()
-    assert len(model.cache_.memory) == 0
+    assert cache.store.count(cache.identity) == 0
 
 
 def test_worker_processes_give_byte_identical_outputs(checkpoints, tmp_path):

@@ -26,6 +26,8 @@ from framing.discover.clustering import ClusterSettings, cluster_embeddings, uni
 from framing.discover.describe import clusters_markdown, describe_clusters
 from framing.discover.inputs import read_discovery_input
 from framing.errors import FramingInputError
+from framing.models import extra_installed
+from framing.models.encoders import EmbeddingCache, encoder_identity
 from framing.outputs import Kind, check_folder_target, output_folder, read_frame, spreadsheet_frame
 
 DEFAULT_ENCODER = "all-MiniLM-L6-v2"
@@ -33,8 +35,6 @@ FILES = ("clusters.csv", "outlet_shares.csv", "sentences.csv", "clusters.md", "r
 
 
 def require_encoder_extra() -> None:
-    from framing.models import extra_installed
-
     if not extra_installed("transformers"):
         raise FramingInputError(
             "framing discover embeds sentences and needs the optional [transformers] "
@@ -81,8 +81,6 @@ def discover(
     cache_dir: str | None = None,
 ) -> dict:
     """Read, embed, cluster, describe, write OUT (see the module docstring); the report."""
-    from framing.models.encoders import EmbeddingCache, encoder_identity
-
     settings = settings or ClusterSettings()
     out = Path(out)
     check_folder_target(out, Kind.DISCOVERY, inputs=[source])

@@ -32,6 +32,7 @@ import pandas as pd
 
 from framing.data.schema import ALL_OUTLETS
 from framing.errors import FramingInputError
+from framing.estimate.crossfit import cross_predict
 from framing.estimate.inputs import CodedSample, read_coded_sample
 from framing.estimate.outlets import (
     LEVELS,
@@ -296,8 +297,6 @@ def estimate_corpus(
     sample = read_coded_sample(Path(predictions), Path(coded), schema, record, allow_nonrandom)
     cross = None
     if checkpoints:
-        from framing.estimate.crossfit import cross_predict
-
         sample, cross = cross_predict(sample, checkpoints, gold, schema, folds, options.seed)
     estimates, table, diffs, predictors, pooling = estimate_all(sample, pairs, options)
     pilots = [(e.scope, e.task.task, e.series, e.ppi) for e in estimates if e.level == "sentences"]

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from framing.outputs.kinds import Kind
+from framing.outputs.permissions import usual_file_mode
 
 MARKER = ".framing-output.json"
 FORMAT = 2
@@ -107,8 +108,6 @@ def read_marker(folder: Path) -> Marker | None:
 
 def write_marker(folder: Path, marker: Marker) -> None:
     """Replace the folder's marker atomically (callers hold the folder's lock)."""
-    from framing.outputs.permissions import usual_file_mode
-
     fd, tmp = tempfile.mkstemp(prefix=f"{MARKER}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -28,17 +28,18 @@ import contextlib
 import hashlib
 import itertools
 import json
+import logging
 import os
 import shutil
 import socket
-import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from framing.corpus.facts import CorpusFacts
-from framing.errors import FramingInputError
+from framing.errors import FramingInputError, FramingWarning
 from framing.faults import fault_point
 from framing.outputs import Kind, check_folder_target, output_folder, record_entries
 from framing.outputs.markers import Entry
@@ -54,6 +55,8 @@ from framing.prediction.stream import (
 )
 from framing.prediction.stream import first_pass as corpus_first_pass
 from framing.prediction.tally import Tally
+
+log = logging.getLogger(__name__)
 
 PLAN = "plan.json"
 TALLIES = "tallies.json"
@@ -190,8 +193,14 @@ def prepare_shard(options: PredictOptions) -> Prediction:
 
 
 # ---------------------------------------------------------------------------- the whole run
-def predict_sharded(options: PredictOptions, launch: Callable[[list[int]], None]) -> dict:
-    """First pass, shards (``launch(shard numbers)`` runs them as jobs), retries, merge."""
+def predict_sharded(
+    options: PredictOptions,
+    launch: Callable[[list[int]], None],
+    progress: Callable[[str], None] = log.info,
+) -> dict:
+    """First pass, shards (``launch(shard numbers)`` runs them as jobs), retries, merge;
+    ``progress`` gets a line when finished shards are reused (``framing predict`` prints it),
+    and a shard rerun alone is a ``FramingWarning``."""
     run = prepare_prediction(options)
     shards = options.shards
     workspace = workspace_for(run.output)
@@ -212,13 +221,13 @@ def predict_sharded(options: PredictOptions, launch: Callable[[list[int]], None]
     todo = [k for k in range(len(plan.ranges)) if not finished(workspace, k)]
     reused = len(plan.ranges) - len(todo)
     if reused:
-        print(f"{reused} shard(s) finished earlier are reused from {workspace}", file=sys.stderr)
+        progress(f"{reused} shard(s) finished earlier are reused from {workspace}")
     began = time.perf_counter()
     for attempt in range(options.shard_retries + 1):
         if not todo:
             break
         if attempt:
-            print(f"rerunning shard(s) {todo} alone", file=sys.stderr)
+            warnings.warn(f"rerunning shard(s) {todo} alone", FramingWarning, stacklevel=2)
         with contextlib.suppress(SystemExit):  # Hydra reports a failed job, then exits
             launch(todo)  # which shards finished is read from their folders
         todo = [k for k in todo if not finished(workspace, k)]

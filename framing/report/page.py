@@ -16,6 +16,7 @@ from pathlib import Path
 from framing.outputs import Kind, output_file
 from framing.report import sections
 from framing.report.render import inline_markdown
+from framing.study import load_study
 from framing.version import package_version
 
 TEMPLATE = "page.html.j2"
@@ -87,8 +88,6 @@ def shown_path(path, root: Path) -> str:
 
 def write_report(options: ReportOptions) -> tuple[Path, list[sections.Section]]:
     """Build the page of the current study and write it to ``options.out`` (all or nothing)."""
-    from framing.study import load_study
-
     study = load_study()
     page_sections = build_sections(study, options)
     html = render_page(study, page_sections)

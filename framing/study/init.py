@@ -46,9 +46,10 @@ def create_study(
     name = name or folder.name
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         raise FramingInputError(
-            f"'{name}' is not a usable study name", field="--name",
+            f"'{name}' is not a usable study name",
+            field="--name",
             fix="letters, digits, '-', '_' and '.', starting with a letter or digit",
-        )  # fmt: skip
+        )
     if not re.fullmatch(r"[a-z]{2,3}", language):
         raise FramingInputError(
             f"'{language}' is not an ISO 639 language code", field="--language", fix="e.g. en"
