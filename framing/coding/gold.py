@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from framing.coding.files import read_coding
-from framing.corpus import Sentence, build_sentences, for_classification, read_articles
+from framing.corpus import Sentence, for_classification
+from framing.corpus.source import CorpusSource
 from framing.errors import FramingInputError
 from framing.io import atomic_write_jsonl
 
@@ -19,9 +20,10 @@ from framing.io import atomic_write_jsonl
 def study_sentences(study) -> tuple[list[Sentence], dict[str, dict]]:
     """Clean and split the study's articles exactly as its labelled set was built."""
     outlets = study.path("outlets") if study.value("outlets") else None
-    articles = read_articles(study.path("articles"), outlets)
     rules = study.corpus_rules()
-    sentences, reports = build_sentences(articles, rules)
+    # strict: an unreadable article stops the build (a gold set never silently loses one)
+    source = CorpusSource(study.path("articles"), rules, outlets, strict=True)
+    sentences, reports = source.sentences()
     return for_classification(sentences, rules), reports
 
 

@@ -34,22 +34,15 @@ is exact, so the seed groups cannot drift with a random seed.
 from __future__ import annotations
 
 import math
-import re
 from array import array
+from collections.abc import Iterable
 
 import numpy as np
 
+from framing.corpus.lines import normalise_for_matching
 from framing.corpus.rules import CorpusRules
 
-
-def normalise_for_matching(text: str, equivalents=()) -> str:
-    """Lowercase words without punctuation; ``equivalents`` ((pattern, replacement) pairs from
-    the rules' ``equivalent_phrases``) make spellings of one name match."""
-    t = text.lower().replace("’", "'").replace("‘", "'")
-    for pattern, replacement in equivalents:
-        t = pattern.sub(replacement, t)
-    t = re.sub(r"[^\w\s]", " ", t)
-    return re.sub(r"\s+", " ", t).strip()
+__all__ = ["duplicate_groups", "normalise_for_matching", "required_overlap"]
 
 
 class _UnionFind:
@@ -81,24 +74,27 @@ def required_overlap(small: int, large: int, rules: CorpusRules) -> int | None:
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], np.uint64)
 
 
-def duplicate_groups(texts: list[str], rules: CorpusRules) -> list[int]:
-    """Index of each text's group representative (the group's first member)."""
-    n = len(texts)
-    if n == 0:
-        return []
+def duplicate_groups(texts: Iterable[str], rules: CorpusRules) -> list[int]:
+    """Index of each text's group representative (the group's first member). ``texts`` is
+    read once, so it may be a stream (a prediction reads its sentences back from disk)."""
     # One pass over the texts: a hash of each normalised text (exact copies) and its words as
     # ids into a vocabulary, all in flat arrays (a million small arrays would cost more).
-    norm_hash = np.empty(n, dtype=np.int64)
-    lengths = np.empty(n, dtype=np.int32)
+    hashes = array("q")
+    sizes = array("i")
     vocabulary: dict[str, int] = {}
     words = array("i")
-    for i, text in enumerate(texts):
+    for text in texts:
         norm = rules.normalise(text)
-        norm_hash[i] = hash(norm)  # within one process: enough to find equal texts
+        hashes.append(hash(norm))  # within one process: enough to find equal texts
         ids = [vocabulary.setdefault(w, len(vocabulary) + 1) for w in norm.split()]
-        lengths[i] = len(ids)
+        sizes.append(len(ids))
         words.extend(ids)
     del vocabulary
+    n = len(sizes)
+    if n == 0:
+        return []
+    norm_hash = np.frombuffer(hashes, dtype=np.int64)
+    lengths = np.frombuffer(sizes, dtype=np.int32)
     _, first, inverse = np.unique(norm_hash, return_index=True, return_inverse=True)
     root = first[inverse]  # an exact copy joins the first text with its normalised form
     del norm_hash, first, inverse

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from framing.corpus.lines import normalise_for_matching
 from framing.errors import FramingInputError
 
 DEFAULT_RULES = "corpus/default.yaml"  # inside the package's configs (framing/conf)
@@ -139,9 +140,7 @@ class CorpusRules:
         return cls.from_dict(raw, where, tuple(str(x).lower() for x in languages or ["en"]))
 
     def normalise(self, text: str) -> str:
-        """Lowercase words for matching duplicates (see ``duplicates.normalise_for_matching``)."""
-        from framing.corpus.duplicates import normalise_for_matching
-
+        """Lowercase words for matching duplicates (``lines.normalise_for_matching``)."""
         return normalise_for_matching(text, self.equivalent_phrases)
 
     def protected(self, line: str) -> bool:

@@ -39,6 +39,7 @@ from pathlib import Path
 from framing.errors import FramingInputError
 from framing.faults import fault_point
 from framing.outputs import check_replaceable, output_folder, record_written
+from framing.prediction.rows import ROWS
 from framing.prediction.stream import (
     Prediction,
     first_article_or_fail,
@@ -51,7 +52,8 @@ from framing.prediction.tally import Tally
 
 PLAN = "plan.json"
 TALLIES = "tallies.json"
-FILES = ("predictions.csv", "article_mix.csv")
+#: what each shard writes and the merge concatenates (the staged rows have no header)
+FILES = (ROWS, "article_mix.csv")
 
 
 @dataclass
@@ -242,6 +244,7 @@ def merge_shards(run: Prediction, plan: ShardPlan, workspace: Path, wall_s: floa
         "classify_s": 0.0,
         "stream_s": wall_s,
         "n_without_sentences": 0,
+        "n_truncated": 0,
         "without_sentences": [],
         "sentences_by_language": {},
     }
@@ -252,15 +255,17 @@ def merge_shards(run: Prediction, plan: ShardPlan, workspace: Path, wall_s: floa
             with (tmp / name).open("wb") as out:
                 for k in range(len(plan.ranges)):
                     with (shard_folder(workspace, k) / name).open("rb") as part:
-                        header = part.readline()
-                        if k == 0:
-                            out.write(header)
+                        if name != ROWS:
+                            header = part.readline()
+                            if k == 0:
+                                out.write(header)
                         shutil.copyfileobj(part, out)
         for k in range(len(plan.ranges)):
             shard = json.loads((shard_folder(workspace, k) / TALLIES).read_text(encoding="utf-8"))
             for key in ("n_articles", "n_sentences", "classify_s"):
                 stats[key] += shard[key]
             stats["n_without_sentences"] += shard["n_without_sentences"]
+            stats["n_truncated"] += shard.get("n_truncated", 0)
             stats["without_sentences"] += shard["without_sentences"]
             for language, n in shard["sentences_by_language"].items():
                 by_language = stats["sentences_by_language"]
