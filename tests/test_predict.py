@@ -112,9 +112,16 @@ def test_folder_gives_predictions_mixes_figure_and_report(
 
     preds = read_csv(out / "predictions.csv")
     expected = [
-        "sentence_id", "article_id", "outlet", "position", "text", "kind", "dup_group",
-        "language", "syndicated",
-    ] + [f"{kind}:{label}" for label in frames + stances for kind in ("proba", "pred")]  # fmt: skip
+        "sentence_id",
+        "article_id",
+        "outlet",
+        "position",
+        "text",
+        "kind",
+        "dup_group",
+        "language",
+        "syndicated",
+    ] + [f"{kind}:{label}" for label in frames + stances for kind in ("proba", "pred")]
     assert list(preds[0]) == expected
     assert {p["article_id"] for p in preds} == set(ARTICLES)
     for p in preds:

@@ -62,12 +62,14 @@ def decode(raw: bytes, path: Path) -> str:
 
 
 def _type_name(value: object) -> str:
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()  # a NumPy scalar: named as the Python value it holds
     if isinstance(value, bool):
         return f"a truth value ({str(value).lower()})"
     if isinstance(value, Number):
         return f"a number ({value!r})" if not _is_missing(value) else "missing (NaN)"
-    if isinstance(value, list | tuple):
-        return f"a list of {len(value)} item(s)"
+    if isinstance(value, list | tuple) or getattr(value, "ndim", 0) == 1:
+        return f"a list of {len(value)} item(s)"  # a Parquet list column: a NumPy array
     if isinstance(value, dict):
         return "a mapping"
     return f"a {type(value).__name__}"
@@ -81,7 +83,7 @@ def _scalar_text(record: dict, key: str, path: Path, line: int) -> str:
     """An optional field as text: a string or a number as written; a list, a mapping or a
     truth value is refused (it is a mistake in the input, not a name)."""
     value = record.get(key)
-    if _is_missing(value) or value == "":
+    if _is_missing(value):
         return ""
     if isinstance(value, str):
         return value

@@ -148,9 +148,13 @@ def attach_outlet(
         report.n_conflicts += 1
         if len(report.conflicts) < MAX_EXAMPLES:
             report.conflicts.append(
-                {"article_id": article.article_id, "own": own, "table": listed,
-                 "source": article.source}
-            )  # fmt: skip
+                {
+                    "article_id": article.article_id,
+                    "own": own,
+                    "table": listed,
+                    "source": article.source,
+                }
+            )
     article.outlet = listed or own
     if row:
         article.title = row.get("headline") or article.title

@@ -96,9 +96,14 @@ def classify_chunk(job: ChunkJob, chunk: list[tuple[int, Any]]) -> ChunkResult:
     for index, article in chunk:
         sentences, language, n_truncated = split_article(article, job)
         counts = ArticleCounts(
-            index, article.article_id, article.outlet, article.source, len(sentences), language,
+            index,
+            article.article_id,
+            article.outlet,
+            article.source,
+            len(sentences),
+            language,
             n_truncated,
-        )  # fmt: skip
+        )
         per_article.append((counts, sentences))
     sentences = [s for _, own in per_article for s in own]
 

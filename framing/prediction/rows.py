@@ -32,9 +32,16 @@ ROWS = "predictions.rows.jsonl"
 STAGED = ("sentence_id", "article_id", "outlet", "position", "text", "kind", "language")
 #: the columns of the final file before the predictions (``framing corpus --out``'s names)
 SENTENCE_COLUMNS = (
-    "sentence_id", "article_id", "outlet", "position", "text", "kind", "dup_group", "language",
+    "sentence_id",
+    "article_id",
+    "outlet",
+    "position",
+    "text",
+    "kind",
+    "dup_group",
+    "language",
     "syndicated",
-)  # fmt: skip
+)
 FORMATS = ("csv", "parquet")
 
 
@@ -48,8 +55,15 @@ def check_format(value) -> str:
 
 def sentence_row(sentence, values: list[str]) -> str:
     """One staged row: the sentence's fields, then its formatted prediction values."""
-    fields = [sentence.sentence_id, sentence.article_id, sentence.outlet, sentence.position,
-              sentence.text, sentence.kind, sentence.language]  # fmt: skip
+    fields = [
+        sentence.sentence_id,
+        sentence.article_id,
+        sentence.outlet,
+        sentence.position,
+        sentence.text,
+        sentence.kind,
+        sentence.language,
+    ]
     return json.dumps(fields + values, ensure_ascii=False) + "\n"
 
 
@@ -93,8 +107,18 @@ def finished_rows(folder: Path, rules) -> Iterator[list]:
         else:
             gid = group_ids[r]  # the root is an earlier row
         sid, article_id, outlet, position, text, kind, language, *values = row
-        yield [sid, article_id, outlet, position, text, kind, gid, language,
-               bool(syndicated[i]), *values]  # fmt: skip
+        yield [
+            sid,
+            article_id,
+            outlet,
+            position,
+            text,
+            kind,
+            gid,
+            language,
+            bool(syndicated[i]),
+            *values,
+        ]
 
 
 def finish_predictions(folder: Path, value_columns: list[str], fmt: str, rules) -> Path:

@@ -162,6 +162,7 @@ def check_predict_config(cfg) -> None:
     check_required(cfg, ("checkpoint", "input", "output", "batch_size"))
     if cfg.checkpoint in ("", []):
         raise FramingInputError("missing checkpoint=...", field="checkpoint")
+    check_format(cfg.get("format", "csv"))
     if not isinstance(cfg.batch_size, int) or cfg.batch_size < 1:
         raise FramingInputError(
             f"batch_size must be a positive integer, got {cfg.batch_size!r}", field="batch_size"
@@ -246,9 +247,18 @@ def prepare_prediction(cfg) -> Prediction:
     source = corpus_source(cfg, choice.rules)  # reads and checks the outlet table
     load_s = time.perf_counter() - started
     return Prediction(
-        cfg, output, input_path, checkpoints, workers, choice.rules, started, started_at,
-        load_s, source, choice.note,
-    )  # fmt: skip
+        cfg,
+        output,
+        input_path,
+        checkpoints,
+        workers,
+        choice.rules,
+        started,
+        started_at,
+        load_s,
+        source,
+        choice.note,
+    )
 
 
 def first_pass(run: Prediction, skipped: list[dict] | None = None, wrap=None):
