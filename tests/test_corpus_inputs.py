@@ -274,3 +274,67 @@ def test_a_glued_pair_inside_a_long_paragraph_is_still_split():
     repaired = repair_text(text, RULES)
     assert repaired.count("great despite") == 50
     assert repaired.count("protests. The talks") == 50
+
+
+# ---------------------------------------------------------------- the duplicate join
+
+
+def _pairwise_groups(texts: list[str], rules: CorpusRules) -> list[set[int]]:
+    """The groups by the join's rule applied to every pair (quadratic: a check of the join)."""
+    from framing.corpus.duplicates import required_overlap
+
+    def shingles(text: str) -> set[tuple[str, ...]]:
+        words = rules.normalise(text).split()
+        k = rules.shingle_words
+        return {tuple(words[i : i + k]) for i in range(len(words) - k + 1)}
+
+    norms = [rules.normalise(t) for t in texts]
+    sets = [shingles(t) for t in texts]
+    parent = list(range(len(texts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for a in range(len(texts)):
+        for b in range(a):
+            small, large = sorted((len(sets[a]), len(sets[b])))
+            need = required_overlap(small, large, rules)
+            same = norms[a] == norms[b]
+            if same or (need is not None and len(sets[a] & sets[b]) >= need):
+                parent[find(a)] = find(b)
+    groups: dict[int, set[int]] = {}
+    for i in range(len(texts)):
+        groups.setdefault(find(i), set()).add(i)
+    return sorted(groups.values(), key=min)
+
+
+def test_the_duplicate_join_finds_the_groups_of_the_pairwise_rule_on_many_near_copies():
+    """The join skips candidate pairs already in one group (so a corpus of many near copies
+    of few sentences is not checked pair by pair): the groups must stay exactly those of the
+    rule applied to every pair."""
+    import random
+
+    from framing.corpus.duplicates import duplicate_groups
+
+    rng = random.Random(1)
+    base = [
+        "Moscow and Hanoi signed a dozen agreements on energy education and research today",
+        "The president was welcomed at the airport by the deputy prime minister of Vietnam",
+        "Washington warned that no country should give Putin a platform for his war",
+        "Veterans recalled decades of friendship between the two countries in the cold war",
+    ]
+    vocabulary = " ".join(base).lower().split()
+    texts = []
+    for _ in range(240):
+        words = rng.choice(base).split()
+        for _ in range(rng.randint(0, 6)):
+            words[rng.randrange(len(words))] = rng.choice(vocabulary)
+        texts.append(" ".join(words) + ".")
+    roots = duplicate_groups(texts, RULES)
+    found: dict[int, set[int]] = {}
+    for i, r in enumerate(roots):
+        found.setdefault(r, set()).add(i)
+    assert sorted(found.values(), key=min) == _pairwise_groups(texts, RULES)
+    assert all(r == min(g) for r, g in found.items())  # the group's first text is its root

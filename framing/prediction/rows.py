@@ -7,7 +7,10 @@ duplicate group needs the whole corpus, so it is found at the end (``finish_pred
 the texts are read back once for the duplicate join (``framing.corpus.duplicates``, the join
 ``framing corpus`` runs: same groups, same ids), and the rows once more to write the final
 file with ``dup_group`` and ``syndicated`` filled in. The join holds a few small integers per
-word of the corpus; nothing else of the corpus is held.
+word of the corpus; nothing else of the corpus is held. Its time is near-linear on news (see
+``framing corpus``'s benchmark), but grows faster on a corpus made of very many near copies of
+few sentences (100,000 recombined seed sentences: about a minute on a loaded machine);
+``duplicate_groups=false`` skips it and leaves both columns empty.
 
 Columns: ``sentence_id, article_id, outlet, position, text, kind, dup_group, language,
 syndicated`` (the sentence fields of ``framing corpus --out`` but its source ``line``), then
@@ -92,9 +95,14 @@ def _groups(path: Path, rules) -> tuple[np.ndarray, np.ndarray]:
     return root, spans[root]
 
 
-def finished_rows(folder: Path, rules) -> Iterator[list]:
-    """The staged rows with ``dup_group`` and ``syndicated`` (as in ``SENTENCE_COLUMNS``)."""
+def finished_rows(folder: Path, rules, groups: bool = True) -> Iterator[list]:
+    """The staged rows with ``dup_group`` and ``syndicated`` (as in ``SENTENCE_COLUMNS``);
+    ``groups=False``: both left empty (None), no duplicate join."""
     path = folder / ROWS
+    if not groups:
+        for row in _staged(path):
+            yield [*row[:6], None, row[6], None, *row[7:]]
+        return
     root, syndicated = _groups(path, rules)
     members = np.bincount(root, minlength=len(root)) if len(root) else root
     group_ids: dict[int, str] = {}  # groups of two or more rows: the root's id, once read
@@ -121,10 +129,13 @@ def finished_rows(folder: Path, rules) -> Iterator[list]:
         ]
 
 
-def finish_predictions(folder: Path, value_columns: list[str], fmt: str, rules) -> Path:
+def finish_predictions(
+    folder: Path, value_columns: list[str], fmt: str, rules, groups: bool = True
+) -> Path:
     """Write ``predictions.csv`` or ``predictions.parquet`` from the staged rows of ``folder``
-    and remove the staging file; returns the file written."""
-    rows = finished_rows(folder, rules)
+    and remove the staging file; returns the file written. ``groups=False`` skips the
+    duplicate join (``dup_group`` and ``syndicated`` empty)."""
+    rows = finished_rows(folder, rules, groups)
     if fmt == "parquet":
         out = write_parquet(folder / "predictions.parquet", rows, value_columns)
     else:
@@ -133,7 +144,7 @@ def finish_predictions(folder: Path, value_columns: list[str], fmt: str, rules) 
             writer = csv.writer(fh)
             writer.writerow([*SENTENCE_COLUMNS, *value_columns])
             for row in rows:
-                row[8] = "true" if row[8] else "false"
+                row[8] = "" if row[8] is None else "true" if row[8] else "false"
                 writer.writerow(row)
     (folder / ROWS).unlink()
     return out

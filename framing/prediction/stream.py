@@ -342,7 +342,8 @@ def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, 
         )
     fmt = check_format(cfg.get("format", "csv"))
     value_columns = [c for ck in checkpoints for c in ck.columns]
-    predictions = finish_predictions(tmp, value_columns, fmt, run.rules)
+    groups = bool(cfg.get("duplicate_groups", True))
+    predictions = finish_predictions(tmp, value_columns, fmt, run.rules, groups)
     rows = write_outlet_mix(stats["outlets"], checkpoints, tmp / "outlet_mix.csv")
     if cfg.figure:
         from framing.figures.prediction_mix import plot_prediction_mix
@@ -355,6 +356,7 @@ def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, 
         "input": str(run.input_path),
         "output": str(run.output),
         "predictions": predictions.name,
+        "duplicate_groups": groups,
         "started_at": run.started_at,
         "n_articles": stats["n_articles"],
         "n_sentences": stats["n_sentences"],
