@@ -407,6 +407,30 @@ def test_audit_ranks_likely_label_errors(trained, tmp_path):
               "runs/stance", "audit one task at a time")  # fmt: skip
 
 
+def test_validate_warns_when_the_coded_sentences_were_training_sentences(trained):
+    """A coded sample of the study's own corpus is mostly sentences the checkpoints were
+    trained on; validate says how many, for each checkpoint, found by its training set's hash."""
+    study = trained
+    ok(framing("corpus", "articles", "--outlets", "outlets.csv", "--out", "corpus_all.jsonl",
+               cwd=study))  # fmt: skip
+    ok(framing("coding", "sample", "labels/own.jsonl", "--strategy", "simple", "--size", "20",
+               "--seed", "5", cwd=study))  # fmt: skip
+    ids = [json.loads(x)["sentence_id"] for x in (study / "labels/own.jsonl").open()]
+    coder = codings("coder_a")
+    (study / "labels/own.coded.jsonl").write_text("".join(json.dumps(coder[i]) + "\n" for i in ids))
+    out = ok(framing("validate", "runs/frames/checkpoint", "runs/stance/checkpoint",
+                     "--coded", "labels/own.coded.jsonl", "--sentences", "corpus_all.jsonl",
+                     cwd=study))  # fmt: skip
+    trained_on = {json.loads(x)["sentence_id"] for x in (study / "labels/gold.jsonl").open()}
+    n = len(trained_on & set(ids))
+    assert 0 < n < 20
+    for task in ("frames", "stance"):
+        assert (
+            f"WARNING: {n} of 20 coded sentences ({100 * n / 20:.0f}%) were training sentences "
+            f"of the {task} checkpoint (tfidf_lr; same words, in gold.jsonl)"
+        ) in out
+
+
 def test_uncertainty_is_highest_on_the_decision_boundary():
     import numpy as np
 

@@ -45,7 +45,7 @@ def test_seed_set_loads_in_one_line_with_typed_features(labelled_set, schema):
 
 def test_seed_set_matches_the_corpus_and_the_coded_labels(tmp_path, study):
     """seeds/sentences.jsonl is exactly what `framing coding assemble` builds now."""
-    rebuilt = assemble(study, out=str(tmp_path / "rebuilt.jsonl"))
+    rebuilt = assemble(study, out=str(tmp_path / "rebuilt.jsonl")).target
     committed = (PROJECT_ROOT / "seeds/sentences.jsonl").read_text(encoding="utf-8")
     assert rebuilt.read_text(encoding="utf-8") == committed
     sentences, _ = study_sentences(study)

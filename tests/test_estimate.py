@@ -316,6 +316,8 @@ def test_coded_sentence_outside_the_sample_record_and_existing_output(tmp_path):
     make_corpus(tmp_path)
     record = json.loads((tmp_path / "coded.sample.json").read_text())
     record["units"] = record["units"][1:]
+    for unit in record["units"]:  # a consistent record (n/N) that lacks the first coded sentence
+        unit["inclusion_probability"] = len(record["units"]) / record["population"]["n_sentences"]
     (tmp_path / "coded.sample.json").write_text(json.dumps(record))
     done = framing(
         "estimate",

@@ -3,7 +3,7 @@
 The wheel is built from the package's own files, installed (not editable, core only: no torch)
 into a new virtual environment, and every command of the section's bash block runs in a
 temporary folder outside the repository, with that environment's ``framing`` first on PATH and
-nothing of the repository on the Python path. Four steps of the block are people's work, which
+nothing of the repository on the Python path. Five steps of the block are people's work, which
 the test does as they would:
 
 - after ``framing study init``: the researcher writes the schema, codebook, articles and
@@ -11,6 +11,8 @@ the test does as they would:
 - before the first ``framing coding import``: coder A codes the Label Studio tasks and exports
   the project (``batch1-export.json``, built from coder A's file in ``codings/``), and coder B
   fills in the CSV (from coder B's file);
+- before the import of ``labels/adjudication.todo.csv``: an adjudicator decides each sentence
+  the two coders coded differently (coder C's reading, from coder C's file, stands in);
 - before the import of ``labels/check.csv`` (the random sample of the predicted corpus that
   ``framing validate`` and ``framing estimate`` read): a coder fills it in, from coder C's file,
   which codes every sentence of the study by hand;
@@ -124,8 +126,15 @@ def code_the_samples(study: Path) -> None:
     fill_sheet(study / "labels" / "overlap1.csv", codings("coder_b"))
 
 
+#: the adjudication template framing coding assemble writes for the coders' disagreements
+ADJUDICATION_SHEET = "labels/adjudication.todo.csv"
 #: the README's random sample of the predicted corpus, coded by hand, for validate and estimate
 CHECK_SHEET = "labels/check.csv"
+
+
+def adjudicate(study: Path) -> None:
+    """The adjudicator decides each sentence of the template (coder C's labels stand in)."""
+    fill_sheet(study / ADJUDICATION_SHEET, codings("coder_c"))
 
 
 def code_the_check_sample(study: Path) -> None:
@@ -213,6 +222,8 @@ def test_your_own_study_word_for_word_from_the_wheel(core_install, tmp_path):
         if command.startswith("framing coding import") and not coded:
             code_the_samples(cwd)
             coded = True
+        if command.startswith(f"framing coding import {ADJUDICATION_SHEET}"):
+            adjudicate(cwd)
         if command.startswith(f"framing coding import {CHECK_SHEET}"):
             code_the_check_sample(cwd)
         done = run(command, cwd, venv)
@@ -225,6 +236,8 @@ def test_your_own_study_word_for_word_from_the_wheel(core_install, tmp_path):
     # what the loop left behind
     gold = (study / "labels" / "gold.jsonl").read_text().splitlines()
     assert len(gold) == 40  # the coded batch
+    rows = [json.loads(x) for x in gold]  # the coders' disagreements, adjudicated
+    assert not any("disagreement" in r for r in rows) and any(r["adjudicated"] for r in rows)
     agreement = next(out for cmd, out in outputs.items() if cmd == "framing coding agreement")
     assert "| economic_cost |" in agreement and "| stance |" in agreement
     assert "Disagreements (" in agreement

@@ -8,7 +8,7 @@
     framing coding export SAMPLE.jsonl --format label-studio|csv --out FILE [--predictions CKPT]
     framing coding import CODED.json|CODED.csv --out labels/coder_a.jsonl [--annotator ID]
     framing coding agreement [--first F] [--second F] [--markdown] [--json FILE]
-    framing coding assemble [--out FILE]              # first coding + adjudication -> gold
+    framing coding assemble [--out FILE] [--template FILE]   # first coding + adjudication
     framing coding audit RUN... [--top N] [--out FILE.csv]   # likely label errors
     framing coding stats                              # counts per frame, stance and outlet
 
@@ -29,57 +29,172 @@ from framing.cli._args import parser
 from framing.cli._common import run_command
 
 
+def _sub(sub, name: str, summary: str, description: str):
+    """A subcommand whose --help opens with what it does and writes."""
+    import argparse
+
+    return sub.add_parser(
+        name, help=summary, description=f"{summary}.\n\n{description}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+
+
 def build_parser(prog: str = "framing coding"):
     p = parser(prog, __doc__)
     sub = p.add_subparsers(dest="command", required=True)
-    p_sheet = sub.add_parser("sheet", help="write every sentence to code (a census)")
-    p_sheet.add_argument("out")
-    p_sample = sub.add_parser("sample", help="draw sentences to code, with a sample record")
-    p_sample.add_argument("out")
+    p_sheet = _sub(
+        sub, "sheet", "write every sentence to code (a census)",
+        "Writes OUT (one JSON line per sentence of the study's corpus) and its record\n"
+        "OUT.sample.json (strategy 'sheet', inclusion probability 1). Export it with\n"
+        "framing coding export to code it in Label Studio or a spreadsheet.",
+    )  # fmt: skip
+    p_sheet.add_argument("out", help="the sample file to write (.jsonl); must not exist")
+    p_sample = _sub(
+        sub, "sample", "draw sentences to code, with a sample record",
+        "Writes OUT (the drawn sentences, in reading order) and OUT.sample.json: strategy,\n"
+        "seed, population (file, fingerprint, sentences per outlet) and each sentence's\n"
+        "inclusion probability. simple and stratified are random samples (for validate and\n"
+        "estimate); overlap is a random share of each article's sentences for a blind second\n"
+        "coder; active picks what checkpoints are least sure of and is not random.",
+    )  # fmt: skip
+    p_sample.add_argument("out", help="the sample file to write (.jsonl); must not exist")
     p_sample.add_argument(
-        "--strategy", required=True, choices=["simple", "stratified", "active", "overlap"]
+        "--strategy", required=True, choices=["simple", "stratified", "active", "overlap"],
+        help="how to draw: simple random, stratified by outlet, active (uncertainty), or "
+        "overlap (a share of an earlier sample's articles)",
+    )  # fmt: skip
+    p_sample.add_argument(
+        "--size", type=int, default=None, metavar="N",
+        help="sentences to draw (simple, stratified, active)",
+    )  # fmt: skip
+    p_sample.add_argument(
+        "--fraction", type=float, default=None, metavar="F",
+        help="overlap: the share of each article's sentences to draw, in (0, 1], rounded up",
+    )  # fmt: skip
+    p_sample.add_argument(
+        "--seed", type=int, default=0, help="seed of the random draw (default 0; recorded)"
     )
-    p_sample.add_argument("--size", type=int, default=None, help="sentences to draw")
-    p_sample.add_argument("--fraction", type=float, default=None, help="overlap: share per article")
-    p_sample.add_argument("--seed", type=int, default=0)
     p_sample.add_argument(
-        "--population", default=None,
+        "--population", default=None, metavar="FILE",
         help="sentence file to draw from (framing corpus --out, or predictions.csv); "
         "default: the study's articles",
     )  # fmt: skip
-    p_sample.add_argument("--from", dest="parent", default=None, help="overlap: an earlier sample")
     p_sample.add_argument(
-        "--exclude", action="append", default=[], help="leave out the sentences of this file"
-    )
-    p_sample.add_argument("--allocation", default="proportional", help="stratified: or equal")
-    p_sample.add_argument(
-        "--checkpoint", action="append", default=[], help="active: a checkpoint (once per task)"
-    )
-    p_sample.add_argument("--max-per-article", type=int, default=None, help="active: cap")
-    p_export = sub.add_parser("export", help="write a sample for Label Studio or a spreadsheet")
-    p_export.add_argument("sample")
-    p_export.add_argument("--format", required=True, choices=["label-studio", "csv"])
-    p_export.add_argument("--out", required=True)
-    p_export.add_argument(
-        "--predictions", action="append", default=[],
-        help="pre-annotate with this checkpoint's decisions (never for a random sample)",
+        "--from", dest="parent", default=None, metavar="SAMPLE",
+        help="overlap: the earlier sample to draw from (default: the whole corpus)",
     )  # fmt: skip
-    p_import = sub.add_parser("import", help="add a coded export or CSV to a coder file")
-    p_import.add_argument("coded")
-    p_import.add_argument("--out", required=True, help="the coder file, e.g. labels/coder_a.jsonl")
-    p_import.add_argument("--annotator", default=None, help="Label Studio user id or email")
-    p_agree = sub.add_parser("agreement", help="agreement between the first and second coding")
-    p_agree.add_argument("--first", default=None, help="default: the study's codings.first")
-    p_agree.add_argument("--second", default=None, help="default: the study's codings.second")
+    p_sample.add_argument(
+        "--exclude", action="append", default=[], metavar="FILE",
+        help="leave out the sentences of this sample or coder file (repeatable; recorded)",
+    )  # fmt: skip
+    p_sample.add_argument(
+        "--allocation", default="proportional",
+        help="stratified: how the sample is split across outlets: proportional (default; "
+        "each outlet's share of the corpus, at least one sentence each) or equal (the same "
+        "number per outlet)",
+    )  # fmt: skip
+    p_sample.add_argument(
+        "--checkpoint", action="append", default=[], metavar="CKPT",
+        help="active: a checkpoint whose uncertainty picks the sentences (once per task; "
+        "frames and stance are averaged)",
+    )  # fmt: skip
+    p_sample.add_argument(
+        "--max-per-article", type=int, default=None, metavar="N",
+        help="active: at most N sentences from one article (default: twice its fair share)",
+    )  # fmt: skip
+    p_export = _sub(
+        sub, "export", "write a sample for Label Studio or a spreadsheet",
+        "label-studio writes FILE (tasks to import into a Label Studio project) and FILE\n"
+        "with .xml (the labelling config: paste it into the project's Labeling Interface;\n"
+        "it prints the codebook's definitions above the choices). csv writes a coding sheet:\n"
+        "one frame:NAME column per frame (mark 1 or x), a stance and a note column.",
+    )  # fmt: skip
+    p_export.add_argument("sample", help="a sample written by framing coding sample|sheet")
+    p_export.add_argument(
+        "--format", required=True, choices=["label-studio", "csv"], help="the coding tool"
+    )
+    p_export.add_argument(
+        "--out", required=True, help="the file to write (.json for label-studio, .csv); must "
+        "not exist",
+    )  # fmt: skip
+    p_export.add_argument(
+        "--predictions", action="append", default=[], metavar="CKPT",
+        help="pre-annotate with this checkpoint's decisions (once per task; refused for a "
+        "random sample: it would pull coders toward the model)",
+    )  # fmt: skip
+    p_import = _sub(
+        sub, "import", "add a coded export or sheet to a coder file",
+        "Reads a Label Studio export (JSON, JSON-MIN or CSV) or a filled-in coding sheet\n"
+        "(CSV separated by , ; or tab), checks every label against the schema and every\n"
+        "sentence against the study's samples and corpus, and adds the codings at the end\n"
+        "of the coder file, with who coded them and when where Label Studio says so. Lines\n"
+        "already in the coder file are never changed; a sentence there with other labels is\n"
+        "refused. Nothing is written unless the whole file is valid.",
+    )  # fmt: skip
+    p_import.add_argument("coded", help="the Label Studio export or the filled-in sheet")
+    p_import.add_argument(
+        "--out", required=True,
+        help="the coder file (.jsonl), e.g. labels/coder_a.jsonl; created if missing; never "
+        "the gold set or a sample",
+    )  # fmt: skip
+    p_import.add_argument(
+        "--annotator", default=None, metavar="ID_OR_EMAIL",
+        help="Label Studio: import this coder's annotations (needed when several coded a task)",
+    )  # fmt: skip
+    p_import.add_argument(
+        "--sample", default=None, metavar="SAMPLE",
+        help="the sample the coded sentences were drawn from (default: any sample in the study "
+        "folder, or the study's corpus)",
+    )  # fmt: skip
+    p_agree = _sub(
+        sub, "agreement", "agreement between the first and second coding",
+        "Prints Krippendorff's alpha per frame and for stance with a 95% bootstrap interval\n"
+        "over duplicate groups, percent agreement, every disagreement, and identical\n"
+        "sentences one coder coded differently.",
+    )  # fmt: skip
+    p_agree.add_argument(
+        "--first", default=None, metavar="FILE", help="default: the study's codings.first"
+    )
+    p_agree.add_argument(
+        "--second", default=None, metavar="FILE", help="default: the study's codings.second"
+    )
     p_agree.add_argument("--markdown", action="store_true", help="print only the summary table")
-    p_agree.add_argument("--json", default=None, help="also write the full report here")
-    p_asm = sub.add_parser("assemble", help="build the gold labelled set")
-    p_asm.add_argument("--out", default=None)
-    p_audit = sub.add_parser("audit", help="rank likely label errors (cleanlab)")
+    p_agree.add_argument(
+        "--json", default=None, metavar="FILE", help="also write the full report here (.json)"
+    )
+    p_asm = _sub(
+        sub, "assemble", "build the gold labelled set",
+        "Writes the gold set: every sentence of the first coding, with the adjudication's\n"
+        "decisions applied. A sentence the two coders coded differently and nobody has\n"
+        "adjudicated keeps the first coding, marked 'disagreement'; identical sentences\n"
+        "coded differently are listed too. framing train refuses both until adjudicated;\n"
+        "their sentences go into an adjudication template (a coding sheet with both codings\n"
+        "beside the text), written when no file of that name exists. Fill it in, import it\n"
+        "into the adjudication file and assemble again.",
+    )  # fmt: skip
+    p_asm.add_argument(
+        "--out", default=None, metavar="FILE", help="default: the study's sentences (gold set)"
+    )
+    p_asm.add_argument(
+        "--template", default=None, metavar="FILE",
+        help="where the adjudication template goes (default: beside the adjudication file, "
+        "NAME.todo.csv)",
+    )  # fmt: skip
+    p_audit = _sub(
+        sub, "audit", "rank likely label errors (cleanlab)",
+        "Ranks the gold set's sentences by cleanlab's label quality on the out-of-fold\n"
+        "probabilities of framing train runs of one task; nothing is changed for you.",
+    )  # fmt: skip
     p_audit.add_argument("runs", nargs="+", help="framing train run folders of one task")
-    p_audit.add_argument("--top", type=int, default=20, help="rows to print")
-    p_audit.add_argument("--out", default=None, help="write every flagged sentence as CSV")
-    sub.add_parser("stats", help="print label counts for the data card")
+    p_audit.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
+    p_audit.add_argument(
+        "--out", default=None, metavar="FILE", help="write every flagged sentence as CSV"
+    )
+    _sub(
+        sub, "stats", "print label counts for the data card",
+        "Counts per frame, per stance class and per outlet of the gold set, after a line on\n"
+        "codings not resolved yet (coder disagreements, identical sentences coded differently).",
+    )  # fmt: skip
     return p
 
 
@@ -92,7 +207,7 @@ def _coding_file(study, given: str | None, key: str) -> Path:
 def agreement(study, args) -> None:
     from framing.coding.agreement import agreement_report, markdown_table
     from framing.coding.files import read_coding
-    from framing.coding.gold import study_sentences
+    from framing.coding.gold import identical_coded_differently, study_sentences
     from framing.io import atomic_write_text
 
     schema = study.schema
@@ -101,7 +216,17 @@ def agreement(study, args) -> None:
     sentences = study_sentences(study)[0]
     groups = {s.sentence_id: s.dup_group for s in sentences}
     report = agreement_report(first, second, schema, groups=groups)
+    report["identical_coded_differently"] = {
+        name: identical_coded_differently(coding, sentences)
+        for name, coding in (("first", first), ("second", second))
+    }
     print(markdown_table(report))
+    for name, copies in report["identical_coded_differently"].items():
+        if copies:
+            print(
+                f"\nIdentical sentences the {name} coder coded differently ({len(copies)}): "
+                + "; ".join(" = ".join(c) for c in copies)
+            )
     if not args.markdown:
         texts = {s.sentence_id: s.text for s in sentences}
         print(f"\nDisagreements ({len(report['disagreements'])}):")
@@ -114,6 +239,52 @@ def agreement(study, args) -> None:
                 print(f"    {texts[d['sentence_id']]}")
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=2))
+
+
+def _shown_path(path: Path) -> str:
+    """A path as the user would type it here: relative to the working folder when inside."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def assembled(study, result) -> None:
+    """What assemble wrote, and every coding left to adjudicate."""
+    from framing.coding.gold import shown
+
+    print(f"wrote {_shown_path(result.target)} ({result.n_sentences} sentences)")
+    if not result.unresolved:
+        return
+    if result.disagreements:
+        print(
+            f"\n{len(result.disagreements)} sentence(s) coded differently by the two coders, not "
+            "adjudicated (the gold set keeps the first coding, marked 'disagreement'):"
+        )
+        for d in result.disagreements:
+            print(f"- {d['sentence_id']}: first {shown(d['first'])}; second {shown(d['second'])}")
+            print(f"    {d['text']}")
+    if result.contradictions:
+        print(f"\n{len(result.contradictions)} set(s) of identical sentences coded differently:")
+        for copies in result.contradictions:
+            print("- " + "; ".join(f"{r['sentence_id']} {shown(r)}" for r in copies))
+            print(f"    {copies[0]['text']}")
+    adjudication = study.value("codings.adjudication") or "labels/adjudication.jsonl"
+    if study.value("codings.adjudication"):
+        adjudication = _shown_path(study.path("codings.adjudication", must_exist=False))
+    template = _shown_path(result.template)
+    state = "wrote" if result.template_written else "already there, not replaced"
+    if result.template_stale:
+        state += (
+            ", and it lists other sentences: once its decisions are imported, delete it and "
+            "assemble again, or give --template NEW.csv"
+        )
+    print(
+        f"\nframing train refuses this gold set until they are adjudicated. Adjudication "
+        f"template: {template} ({state}). Decide each sentence there against the "
+        f"codebook, then:\n  framing coding import {template} --out {adjudication}\n"
+        "  framing coding assemble"
+    )
 
 
 def sample(study, args) -> None:
@@ -180,8 +351,7 @@ def main(argv: list[str] | None = None, prog: str = "framing coding") -> int:
         elif args.command == "stats":
             print(gold.label_counts_markdown(study))
         elif args.command == "assemble":
-            target = gold.assemble(study, args.out)
-            print(f"wrote {target}")
+            assembled(study, gold.assemble(study, args.out, args.template))
         elif args.command == "sample":
             sample(study, args)
         elif args.command == "export":
@@ -194,10 +364,13 @@ def main(argv: list[str] | None = None, prog: str = "framing coding") -> int:
         elif args.command == "import":
             from framing.coding.exchange import import_coding
 
-            counts = import_coding(args.coded, args.out, study.schema, args.annotator)
+            counts = import_coding(
+                args.coded, args.out, study.schema, args.annotator, study, args.sample
+            )
             print(
                 f"{args.out}: added {counts['added']} codings ({counts['already_there']} already "
-                f"there, {counts['not_coded']} not coded yet in {args.coded})"
+                f"there, {counts['not_coded']} not coded yet in {args.coded}); lines already in "
+                "the file are never changed"
             )
         elif args.command == "audit":
             audit(study, args)

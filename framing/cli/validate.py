@@ -43,17 +43,19 @@ def main(argv: list[str] | None = None) -> int:
         from framing.estimate.validate import validate_checkpoints
         from framing.study import load_study
 
+        study = load_study()
         report = validate_checkpoints(
             args.checkpoints,
             args.coded,
             args.sentences,
-            load_study().schema,
+            study.schema,
             args.out,
             args.record,
             args.bootstrap,
             args.seed,
             args.level,
             args.overwrite,
+            training_sets=[study.path("sentences", must_exist=False)],
         )
         print(report["markdown"])
 

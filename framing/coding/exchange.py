@@ -5,24 +5,27 @@ model's decisions go in as pre-annotations only when asked for, and never into a
 pre-annotations pull coders toward the model, and a random sample is the one its accuracy and
 the corpus estimates are measured on. The sample's record says which kind it is.
 
-Import reads a Label Studio JSON export or a filled-in CSV, checks every label against the
-schema, and adds the codings to a coder file (``labels/coder_a.jsonl``); a sentence already in
-that file with other labels is refused, never overwritten. Nothing is written unless the whole
-file is valid.
+Import reads a Label Studio export (JSON, JSON-MIN or CSV) or a filled-in coding sheet, checks
+every label against the schema and every sentence against the study's samples and corpus, and
+adds the codings at the end of a coder file (``labels/coder_a.jsonl``, ``framing.coding.files``);
+a sentence already in that file with other labels is refused, never overwritten. Nothing is
+written unless the whole file is valid.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from framing.coding import labelstudio, spreadsheet
+from framing.coding import labelstudio, lsexport, spreadsheet
+from framing.coding.files import append_codings, check_coder_file_target
+from framing.coding.gold import study_sentences
 from framing.coding.population import read_population
-from framing.coding.records import read_sample_record
+from framing.coding.records import SUFFIX, read_sample_record
 from framing.coding.samples import refuse_existing, sample_rows
 from framing.errors import FramingInputError
 from framing.io import atomic_write_text
-from framing.outputs import output_file
 
 FORMATS = ("label-studio", "csv")
 
@@ -100,58 +103,79 @@ def export_sample(
 
 
 def read_coded_file(path: str | Path, schema, annotator: str | None = None):
-    """(records, uncoded count) from a Label Studio JSON export or a filled-in CSV."""
+    """(records, uncoded count) from a Label Studio export (JSON, JSON-MIN or CSV) or a
+    filled-in coding sheet (CSV)."""
     path = Path(path)
     if not path.is_file():
         raise FramingInputError("no such file", file=path)
     suffix = path.suffix.lower()
     if suffix == ".json":
-        return labelstudio.read_export(path, schema, annotator)
+        return lsexport.read_export(path, schema, annotator)
     if suffix == ".csv":
+        header, _ = spreadsheet.read_csv_rows(path)
+        if lsexport.LS_CSV_COLUMN in header:  # Label Studio's CSV export
+            return lsexport.read_export(path, schema, annotator)
         if annotator:
-            raise FramingInputError("a CSV holds one coder's labels", field="--annotator")
+            raise FramingInputError(
+                "a coding sheet holds one coder's labels", file=path, field="--annotator",
+                fix="leave out --annotator (it picks a coder in a Label Studio export)",
+            )  # fmt: skip
         return spreadsheet.read_sheet(path, schema)
     raise FramingInputError(
         f"unsupported coded file type '{suffix}'",
         file=path,
-        fix="give a Label Studio JSON export (.json) or a filled-in coding CSV (.csv)",
+        fix="give a Label Studio export (JSON, JSON-MIN or CSV) or a filled-in coding sheet (.csv)",
     )
 
 
-def import_coding(path, out, schema, annotator: str | None = None) -> dict[str, int]:
-    """Add the codings of ``path`` to the coder file ``out`` (created if missing)."""
-    from framing.coding.files import read_coding
+def sample_ids(root: Path) -> set[str]:
+    """The sentence ids of every sample record under ``root`` (hidden folders left out)."""
+    ids: set[str] = set()
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if name.endswith(SUFFIX):
+                ids |= set(read_sample_record(Path(folder) / name).probabilities)
+    return ids
 
-    out = Path(out)
+
+def check_known_sentences(path: Path, records: list[dict], study, sample=None) -> None:
+    """Every coded sentence must come from ``sample`` when it is given; else from a sample of
+    the study (a sample record in its folder) or from the study's own corpus."""
+    coded = [r["sentence_id"] for r in records]
+    if sample is not None:
+        known, where = set(read_sample_record(sample).probabilities), f"the sample {sample}"
+    else:
+        known, where = sample_ids(study.root), f"any sample in {study.root} or its corpus"
+        if any(sid not in known for sid in coded):
+            known |= {s.sentence_id for s in study_sentences(study)[0]}
+    unknown = [sid for sid in coded if sid not in known]
+    if unknown:
+        raise FramingInputError(
+            f"{len(unknown)} coded sentence(s) are not in {where}, first: {unknown[0]}",
+            file=path,
+            field="sentence_id",
+            fix="import the codings of a sample drawn by framing coding sample|sheet "
+            "(name it with --sample when it lies outside the study); nothing was written",
+        )
+
+
+def import_coding(
+    path, out, schema, annotator: str | None = None, study=None, sample=None
+) -> dict[str, int]:
+    """Add the codings of ``path`` at the end of the coder file ``out`` (created if missing),
+    after checking the target is a coder file and, with a ``study``, that every coded sentence
+    is one of its samples or its corpus."""
+    path, out = Path(path), Path(out)
+    gold_set = study.path("sentences", must_exist=False) if study is not None else None
+    check_coder_file_target(out, gold_set)
     records, uncoded = read_coded_file(path, schema, annotator)
     if not records:
         raise FramingInputError(
             f"holds no coded sentence ({uncoded} not coded yet)", file=path,
             fix="code the sentences first; nothing was written",
         )  # fmt: skip
-    existing = read_coding(out, schema) if out.exists() else {}
-    new, same = [], 0
-    for record in records:
-        before = existing.get(record["sentence_id"])
-        if before is None:
-            new.append(record)
-        elif (
-            set(before["frames"]) == set(record["frames"]) and before["stance"] == record["stance"]
-        ):
-            same += 1
-        else:
-            raise FramingInputError(
-                f"sentence_id '{record['sentence_id']}' is already coded differently in {out}",
-                file=path,
-                field="sentence_id",
-                fix="a coder file is never overwritten: edit it by hand, or import into a new file",
-            )
-    old_text = out.read_text(encoding="utf-8") if out.exists() else ""
-    if old_text and not old_text.endswith("\n"):
-        old_text += "\n"
-    with output_file(out) as tmp:
-        tmp.write_text(
-            old_text + "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new),
-            encoding="utf-8",
-        )
-    return {"added": len(new), "already_there": same, "not_coded": uncoded}
+    if study is not None or sample is not None:
+        check_known_sentences(path, records, study, sample)
+    counts = append_codings(out, schema, records, path)
+    return counts | {"not_coded": uncoded}

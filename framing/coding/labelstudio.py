@@ -1,5 +1,5 @@
-"""Label Studio: the labelling config generated from the schema, tasks to import, and reading a
-Label Studio JSON export back into coded records.
+"""Label Studio: the labelling config generated from the schema and the tasks to import
+(reading an export back is ``framing.coding.lsexport``).
 
 The labelling interface shows one sentence (``$text``) with three controls:
 
@@ -7,25 +7,34 @@ The labelling interface shows one sentence (``$text``) with three controls:
 - ``stance``: Choices, ``choice="single-radio"``, required (exactly one class);
 - ``note``: an optional TextArea for the coder's reason on a hard case.
 
-Each choice carries the label's definition as its hover hint. A task's ``data`` holds the
-sentence and its ids; ``predictions`` (pre-annotations) only when asked for
-(``framing.coding.exchange``). An export is a JSON list of tasks, each with its ``id``, its
-``data`` and ``annotations`` whose ``result`` items name the control (``from_name``) and the
-chosen values (``value.choices``, ``value.text``).
+Above each control the codebook's definitions are printed as plain text (one ``Header`` per
+label, "name: definition"), so every coder sees them: Label Studio shows a choice's ``hint``
+(also set) only behind a front-end feature flag. A task's ``data`` holds the sentence and
+its ids; ``predictions`` (pre-annotations) only when asked for (``framing.coding.exchange``).
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from framing.data.schema import LabelSchema
-from framing.errors import FramingInputError
 
 TEXT, FRAMES, STANCE, NOTE = "text", "frames", "stance", "note"
 #: what a task shows and carries back (the coder sees only the text)
 TASK_FIELDS = ("sentence_id", "article_id", "position", "text")
+
+
+#: the codebook block above each control: plain text, smaller than the section titles
+CODEBOOK_STYLE = "margin: 0 0 8px 0"
+DEFINITION_STYLE = "font-weight: normal; margin: 2px 0"
+
+
+def definition_line(label) -> str:
+    """What a coder reads above the choices: "name: definition" (just the name without one).
+
+    A ``Header`` value that starts with ``$`` would be read as a task field, so a definition
+    is never put first."""
+    return f"{label.name}: {label.description}" if label.description else label.name
 
 
 def labelling_config(schema: LabelSchema) -> str:
@@ -38,6 +47,11 @@ def labelling_config(schema: LabelSchema) -> str:
         (STANCE, "Stance: exactly one", "single-radio", schema.stance),
     ):
         ET.SubElement(view, "Header", value=title, size="5")
+        codebook = ET.SubElement(view, "View", style=CODEBOOK_STYLE)
+        for label in labels:
+            ET.SubElement(
+                codebook, "Header", value=definition_line(label), size="6", style=DEFINITION_STYLE
+            )
         attrs = {"name": name, "toName": TEXT, "choice": kind, "showInline": "false"}
         if name == STANCE:
             attrs |= {"required": "true", "requiredMessage": "Choose one stance class"}
@@ -76,134 +90,3 @@ def tasks(rows: list[dict], predictions: dict[str, dict] | None = None, model_ve
             ]
         out.append(task)
     return out
-
-
-def _where(i: int, *parts) -> str:
-    return f"[{i}]" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
-
-
-def _annotation(task: dict, i: int, path: Path, annotator: str | None) -> tuple[int, dict] | None:
-    """The one annotation of a task to import: (index, annotation), or None if uncoded."""
-    annotations = task.get("annotations") or []
-    if not isinstance(annotations, list):
-        raise FramingInputError("must be a list", file=path, field=_where(i, "annotations"))
-    kept = []
-    for j, ann in enumerate(annotations):
-        if not isinstance(ann, dict):
-            raise FramingInputError(
-                "must be an object", file=path, field=_where(i, "annotations", j)
-            )
-        if ann.get("was_cancelled"):
-            continue
-        by = ann.get("completed_by")
-        names = {str(by)} if not isinstance(by, dict) else {str(v) for v in by.values()}
-        if annotator is None or annotator in names:
-            kept.append((j, ann))
-    if len(kept) > 1:
-        coders = sorted({str(a.get("completed_by")) for _, a in kept})
-        raise FramingInputError(
-            f"the task has {len(kept)} annotations (by {', '.join(coders)})",
-            file=path,
-            field=_where(i, "annotations"),
-            fix="import one coder at a time: --annotator ID_OR_EMAIL",
-        )
-    return kept[0] if kept else None
-
-
-def _coding(ann: dict, i: int, j: int, path: Path, schema: LabelSchema) -> dict:
-    frames: list[str] = []
-    stance: list[str] = []
-    note = ""
-    result = ann.get("result")
-    if not isinstance(result, list):
-        raise FramingInputError(
-            "must be a list", file=path, field=_where(i, "annotations", j, "result")
-        )
-    for k, item in enumerate(result):
-        where = _where(i, "annotations", j, "result", k)
-        if not isinstance(item, dict) or not isinstance(item.get("value"), dict):
-            raise FramingInputError("must be an object with a value", file=path, field=where)
-        control = item.get("from_name")
-        if control == NOTE:
-            text = item["value"].get("text") or []
-            note = " ".join(str(t) for t in (text if isinstance(text, list) else [text]))
-            continue
-        if control not in (FRAMES, STANCE):
-            raise FramingInputError(
-                f"unknown control '{control}'",
-                file=path,
-                field=f"{where}.from_name",
-                fix="use the labelling config written by framing coding export",
-            )
-        choices = item["value"].get("choices")
-        if not isinstance(choices, list):
-            raise FramingInputError("must be a list", file=path, field=f"{where}.value.choices")
-        valid = schema.frame_names if control == FRAMES else schema.stance_names
-        for choice in choices:
-            if choice not in valid:
-                raise FramingInputError(
-                    f"'{choice}' is not a {'frame' if control == FRAMES else 'stance class'} "
-                    "of the schema",
-                    file=path,
-                    field=f"{where}.value.choices",
-                    fix=f"valid: {', '.join(valid)}",
-                )
-        (frames if control == FRAMES else stance).extend(choices)
-    if len(stance) != 1:
-        raise FramingInputError(
-            f"needs exactly one stance class, has {len(stance)}",
-            file=path,
-            field=_where(i, "annotations", j, "result"),
-        )
-    order = schema.frame_names
-    return {
-        "frames": sorted(set(frames), key=order.index),
-        "stance": stance[0],
-        "note": note,
-    }
-
-
-def read_export(
-    path: str | Path, schema: LabelSchema, annotator: str | None = None
-) -> tuple[list[dict], int]:
-    """Coded records ``{sentence_id, frames, stance, note}`` from a Label Studio JSON export,
-    and the number of tasks without an annotation (not coded yet, skipped)."""
-    path = Path(path)
-    try:
-        tasks_ = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise FramingInputError(f"is not valid JSON ({err})", file=path) from None
-    if not isinstance(tasks_, list):
-        raise FramingInputError(
-            "must be a JSON list of tasks (Label Studio's JSON export)", file=path
-        )
-    records, uncoded, seen = [], 0, {}
-    for i, task in enumerate(tasks_):
-        if not isinstance(task, dict):
-            raise FramingInputError("must be an object", file=path, field=_where(i))
-        if task.get("id") in (None, ""):
-            raise FramingInputError(
-                "a task without an id", file=path, field=_where(i, "id"),
-                fix="export the project as JSON from Label Studio",
-            )  # fmt: skip
-        data = task.get("data")
-        sid = data.get("sentence_id") if isinstance(data, dict) else None
-        if not isinstance(sid, str) or not sid:
-            raise FramingInputError(
-                "missing sentence_id", file=path, field=_where(i, "data", "sentence_id"),
-                fix="import tasks written by framing coding export",
-            )  # fmt: skip
-        picked = _annotation(task, i, path, annotator)
-        if picked is None:
-            uncoded += 1
-            continue
-        if sid in seen:
-            raise FramingInputError(
-                f"sentence_id '{sid}' is coded twice (also task {seen[sid]})",
-                file=path,
-                field=_where(i, "data", "sentence_id"),
-            )
-        seen[sid] = task["id"]
-        j, ann = picked
-        records.append({"sentence_id": sid} | _coding(ann, i, j, path, schema))
-    return records, uncoded

@@ -142,14 +142,141 @@ def read_sample_record(path: str | Path) -> SampleRecord:
     ids = [u.sentence_id for u in units]
     if len(set(ids)) != len(ids):
         raise FramingInputError("a sentence_id is listed twice", file=path, field="units")
+    population = dict(raw.get("population") or {})
+    params = dict(raw.get("params") or {})
+    check_design(raw["strategy"], units, population, params, path)
     return SampleRecord(
         strategy=raw["strategy"],
         random=raw["random"],
         unit=raw["unit"],
         seed=raw.get("seed"),
-        population=dict(raw.get("population") or {}),
+        population=population,
         units=units,
-        params=dict(raw.get("params") or {}),
+        params=params,
         created_at=str(raw.get("created_at") or ""),
         framing_version=str(raw.get("framing_version") or ""),
     )
+
+
+# ---------------------------------------------------------------- the design behind the numbers
+
+DAMAGED_FIX = "the record was edited or damaged: draw the sample again"
+
+
+def _count(population: dict, key: str, path: Path) -> int:
+    value = population.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise FramingInputError(
+            f"must be a positive whole number, got {value!r}", file=path, field=f"population.{key}"
+        )
+    return value
+
+
+def _expect(units, expected, design: str, path: Path) -> None:
+    """Every unit's probability must be what ``design`` gives it (``expected(unit)``)."""
+    for i, unit in enumerate(units):
+        want, how = expected(unit)
+        if not math.isclose(unit.inclusion_probability, want, rel_tol=1e-9, abs_tol=1e-12):
+            raise FramingInputError(
+                f"is {unit.inclusion_probability!r}, but {design} gives this unit {how} = "
+                f"{want:.6g}",
+                file=path,
+                field=f"units[{i}].inclusion_probability",
+                fix=DAMAGED_FIX,
+            )
+
+
+def check_design(strategy: str, units: list[SampledUnit], population: dict, params: dict, path):
+    """The inclusion probabilities must be the ones the named design gives: n/N for every unit
+    of a simple random sample, n_h/N_h in stratum (outlet) h of a stratified one (whatever the
+    allocation chose n_h to be), 1 in a census, and for an overlap sample its parent's
+    probability times k_a/N_a (checked when the parent's record is at hand). An estimate weights
+    each coded sentence by 1/probability, so one edited number moves it at will."""
+    n = len(units)
+    if strategy == "simple":
+        big_n = _count(population, "n_sentences", path)
+        if n > big_n:
+            raise FramingInputError(
+                f"lists {n} units of a population of {big_n}", file=path, field="units"
+            )
+        _expect(units, lambda u: (n / big_n, f"n/N = {n}/{big_n}"), "a simple random sample", path)
+    elif strategy == "sheet":
+        big_n = _count(population, "n_sentences", path)
+        if n != big_n:
+            raise FramingInputError(
+                f"a census lists every sentence of the population ({big_n}), not {n}",
+                file=path,
+                field="units",
+                fix=DAMAGED_FIX,
+            )
+        _expect(units, lambda u: (1.0, "1"), "a census", path)
+    elif strategy == "stratified":
+        strata = population.get("strata")
+        if not isinstance(strata, dict) or not strata:
+            raise FramingInputError(
+                "must give each stratum's size", file=path, field="population.strata"
+            )
+        drawn: dict[str, int] = {}
+        for i, unit in enumerate(units):
+            size = strata.get(unit.outlet)
+            if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+                raise FramingInputError(
+                    f"'{unit.outlet}' is not a stratum of the population (population.strata)",
+                    file=path,
+                    field=f"units[{i}].outlet",
+                    fix=DAMAGED_FIX,
+                )
+            drawn[unit.outlet] = drawn.get(unit.outlet, 0) + 1
+        for outlet, k in drawn.items():
+            if k > strata[outlet]:
+                raise FramingInputError(
+                    f"lists {k} units of stratum '{outlet}', which has {strata[outlet]}",
+                    file=path,
+                    field="units",
+                    fix=DAMAGED_FIX,
+                )
+
+        def per_stratum(u):
+            k, size = drawn[u.outlet], strata[u.outlet]
+            return k / size, f"n_h/N_h = {k}/{size} (stratum '{u.outlet}')"
+
+        _expect(units, per_stratum, "a stratified random sample", path)
+    elif strategy == "overlap":
+        _check_overlap(units, params, path)
+
+
+def _parent_record(params: dict, path: Path):
+    """The record of an overlap sample's parent, if it can be found (as named, or beside
+    this record)."""
+    parent = params.get("parent")
+    name = parent.get("file") if isinstance(parent, dict) else None
+    if not isinstance(name, str) or not name:
+        return None
+    for candidate in (Path(name), path.parent / Path(name).name):
+        if record_path(candidate).is_file() and record_path(candidate) != path:
+            return read_sample_record(candidate)
+    return None
+
+
+def _check_overlap(units: list[SampledUnit], params: dict, path: Path) -> None:
+    parent = _parent_record(params, path)
+    fraction = params.get("fraction")
+    if parent is None or not isinstance(fraction, int | float) or not 0 < fraction <= 1:
+        return  # drawn from the whole corpus, or the parent is elsewhere: nothing to compare
+    parent_p = parent.probabilities
+    per_article: dict[str, int] = {}
+    for unit in parent.units:
+        per_article[unit.article_id] = per_article.get(unit.article_id, 0) + 1
+    for i, unit in enumerate(units):
+        if unit.sentence_id not in parent_p:
+            raise FramingInputError(
+                f"'{unit.sentence_id}' is not in the parent sample", file=path,
+                field=f"units[{i}].sentence_id", fix=DAMAGED_FIX,
+            )  # fmt: skip
+
+    def within_article(u):
+        size = per_article[u.article_id]
+        k = math.ceil(size * fraction)
+        return parent_p[u.sentence_id] * k / size, f"parent x k_a/N_a = parent x {k}/{size}"
+
+    _expect(units, within_article, "an overlap of its parent sample", path)

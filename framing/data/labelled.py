@@ -93,6 +93,69 @@ def read_labelled_records(
     return records
 
 
+def same_text(text: str) -> str:
+    """What makes two sentences identical: their words, whatever the spacing."""
+    return " ".join(text.split())
+
+
+def contradictory_copies(records: list[dict]) -> list[list[int]]:
+    """Identical sentences (one duplicate group, the same words) coded differently: for each
+    such set, the indices of its records. A set whose every copy was adjudicated is a decision
+    someone took, not a contradiction."""
+    copies: dict[tuple[str, str], list[int]] = {}
+    for i, r in enumerate(records):
+        key = (r.get("dup_group") or r["sentence_id"], same_text(r["text"]))
+        copies.setdefault(key, []).append(i)
+    found = []
+    for members in copies.values():
+        labels = {(frozenset(records[i]["frames"]), records[i]["stance"]) for i in members}
+        if len(labels) > 1 and not all(records[i].get("adjudicated") for i in members):
+            found.append(members)
+    return found
+
+
+def check_resolved(records: list[dict], path) -> None:
+    """Refuse a gold set with codings nobody has resolved: a sentence the two coders coded
+    differently (``disagreement``, written by ``framing coding assemble`` until an adjudication
+    decides it) or identical sentences coded differently. A model trained on them learns both
+    answers to one question, and its cross-validated score counts one of them as an error."""
+    fix = (
+        "decide them in the adjudication template framing coding assemble writes, import it "
+        "into the study's adjudication file (codings.adjudication) and assemble again"
+    )
+
+    def line_of(i: int) -> int | None:
+        sid = records[i]["sentence_id"]
+        return next((n for n, r in read_jsonl(path) if r.get("sentence_id") == sid), None)
+
+    open_ = [i for i, r in enumerate(records) if r.get("disagreement")]
+    if open_:
+        first = records[open_[0]]["sentence_id"]
+        raise FramingInputError(
+            f"{len(open_)} sentence(s) coded differently by the two coders are not adjudicated, "
+            f"first: {first}",
+            file=path,
+            line=line_of(open_[0]),
+            field="disagreement",
+            fix=fix,
+        )
+    copies = contradictory_copies(records)
+    if copies:
+        members = copies[0]
+        shown = "; ".join(
+            f"{records[i]['sentence_id']} {records[i]['frames']} / {records[i]['stance']}"
+            for i in members
+        )
+        raise FramingInputError(
+            f"{len(copies)} set(s) of identical sentences are coded differently and not "
+            f"adjudicated, first: {shown}",
+            file=path,
+            line=line_of(members[0]),
+            field="frames/stance",
+            fix=fix,
+        )
+
+
 def features_for(schema: LabelSchema):
     from datasets import ClassLabel, Features, List, Value
 
@@ -116,11 +179,14 @@ def load_labelled_set(
     path: str | Path | None = None,
     schema: LabelSchema | None = None,
     study=None,
+    allow_unresolved: bool = False,
 ):
     """The labelled sentence set as a ``datasets.Dataset`` with typed ``Features``.
 
     ``path`` and ``schema`` default to the study's ``sentences`` and ``schema``; ``study`` (a
     ``framing.study.Study``) defaults to the study folder found from the working directory.
+    A set with unresolved codings (``check_resolved``) is refused unless ``allow_unresolved``
+    (counting them, as ``framing coding stats`` does).
     """
     if path is None or schema is None:
         from framing.study import load_study
@@ -129,6 +195,8 @@ def load_labelled_set(
         schema = schema or study.schema
         path = path or study.path("sentences")
     records = read_labelled_records(path, schema)
+    if not allow_unresolved:
+        check_resolved(records, path)
     rows = [
         {
             "sentence_id": r["sentence_id"],
