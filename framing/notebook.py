@@ -21,6 +21,7 @@ from pathlib import Path
 
 from framing.corpus import CorpusSource, Sentence
 from framing.errors import FramingInputError
+from framing.study.corpus_rules import choose_corpus_rules
 
 #: the columns of ``sentences``: the fields of ``framing corpus --out``, in its order
 SENTENCE_COLUMNS = [f.name for f in fields(Sentence)]
@@ -49,8 +50,6 @@ def sentences(
     conflicts, table ids matching no article, names differing only in case) comes as
     ``CorpusWarning``s."""
     import pandas as pd
-
-    from framing.study.corpus_rules import choose_corpus_rules
 
     if rules is None:
         choice = choose_corpus_rules(study)

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from framing.corpus.sentences import article_sentences, for_classification
 from framing.outputs import signals_held
 from framing.prediction.checkpoints import Checkpoint
 from framing.prediction.rows import sentence_row
@@ -150,8 +151,6 @@ def split_article(article, job: ChunkJob) -> tuple[list, str, int]:
     """(the sentences classified, the article's language, the units left out) under the
     corpus rules and the whole-corpus facts; units kept out of prediction (truncated tails)
     are dropped and counted."""
-    from framing.corpus import article_sentences, for_classification
-
     sentences, cleaned = article_sentences(article, job.rules, job.facts)
     kept = for_classification(sentences, job.rules)
     return kept, cleaned.language, len(sentences) - len(kept)

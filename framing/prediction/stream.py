@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from framing.corpus.source import CorpusSource
 from framing.errors import FramingInputError
 from framing.faults import fault_point
 from framing.outputs import output_folder
@@ -47,7 +48,8 @@ from framing.prediction.checkpoints import Checkpoint, load_checkpoints
 from framing.prediction.chunks import ChunkJob, available_cores, chunk_results
 from framing.prediction.rows import ROWS, check_format, finish_predictions
 from framing.prediction.tally import Tally
-from framing.study import resolve_path
+from framing.study import resolve_path, study_from_config
+from framing.study.corpus_rules import choose_corpus_rules
 
 
 def _check_output(output: Path, overwrite: bool) -> None:
@@ -194,9 +196,6 @@ def corpus_rules(cfg):
     """The cleaning rules (``framing.study.corpus_rules``): the study's when the command runs
     inside a study (its config was composed with the study's), else the package defaults with
     a note."""
-    from framing.study import study_from_config
-    from framing.study.corpus_rules import choose_corpus_rules
-
     study_cfg = cfg.get("study")
     named = study_cfg is not None and study_cfg.get("name")
     return choose_corpus_rules(study_from_config(study_cfg) if named else None, search=False)
@@ -204,8 +203,6 @@ def corpus_rules(cfg):
 
 def corpus_source(cfg, rules):
     """The input, read as every command reads articles (``framing.corpus.source``)."""
-    from framing.corpus.source import CorpusSource
-
     outlets = resolve_path(cfg.outlets) if cfg.get("outlets") else None
     return CorpusSource(
         resolve_path(str(cfg.input)),
