@@ -20,7 +20,6 @@ from dataclasses import fields
 from pathlib import Path
 
 from framing.corpus import CorpusSource, Sentence
-from framing.errors import FramingInputError
 from framing.study.corpus_rules import choose_corpus_rules
 
 #: the columns of ``sentences``: the fields of ``framing corpus --out``, in its order
@@ -72,24 +71,6 @@ def sentences(
 
 def predict_frame(model, data, text_column: str = "text"):
     """``data`` (a DataFrame with ``text_column``, or a sequence of texts) with the model's
-    ``proba:LABEL`` and ``pred:LABEL`` columns added; the input is not changed."""
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(data, pd.DataFrame):
-        if text_column not in data.columns:
-            raise FramingInputError(
-                f"has no '{text_column}' column (columns: {list(data.columns)})",
-                file="<DataFrame>",
-                field=text_column,
-            )
-        out = data.copy()
-    else:
-        out = pd.DataFrame({text_column: list(data)})
-    texts = out[text_column].astype(str).tolist()
-    proba = np.asarray(model.predict_proba(texts), dtype=float) if texts else None
-    decisions = model.predict_indicators(texts) if texts else None
-    for j, label in enumerate(model.labels_):
-        out[f"proba:{label}"] = proba[:, j] if texts else pd.Series(dtype=float)
-        out[f"pred:{label}"] = decisions[:, j] if texts else pd.Series(dtype="int64")
-    return out
+    ``proba:LABEL`` and ``pred:LABEL`` columns added; the input is not changed
+    (``model.predict_frame``)."""
+    return model.predict_frame(data, text_column)

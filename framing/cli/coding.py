@@ -11,6 +11,7 @@
     framing coding assemble [--out FILE] [--template FILE]   # first coding + adjudication
     framing coding audit RUN... [--top N] [--out FILE.csv]   # likely label errors
     framing coding stats                              # counts per frame, stance and outlet
+    framing coding cues [--out results/cues] [--top N]  # words that distinguish each label
 
 Every sample is written with its record (OUT.sample.json: strategy, seed, population,
 inclusion probabilities). Labels are written by people reading the codebook; these commands
@@ -195,6 +196,20 @@ def build_parser(prog: str = "framing coding"):
         "Counts per frame, per stance class and per outlet of the gold set, after a line on\n"
         "codings not resolved yet (coder disagreements, identical sentences coded differently).",
     )  # fmt: skip
+    p_cues = _sub(
+        sub, "cues", "words and phrases that distinguish each label (log-odds, z-scores)",
+        "For each frame and stance class of the gold set, the terms that distinguish it from\n"
+        "the rest (log-odds ratio with an informative Dirichlet prior, Monroe, Colaresi & Quinn\n"
+        "2008), each marked as a codebook cue already or new: suggestions to read, never applied.",
+    )  # fmt: skip
+    p_cues.add_argument(
+        "--gold", default=None, metavar="FILE", help="default: the study's sentences"
+    )
+    p_cues.add_argument("--out", default="results/cues", help="folder: cues.csv, cues.md")
+    p_cues.add_argument("--top", type=int, default=20, help="terms per label")
+    p_cues.add_argument("--ngrams", type=int, default=2, help="longest phrase, in words")
+    p_cues.add_argument("--min-count", type=int, default=2, help="times a term must occur")
+    p_cues.add_argument("--prior", type=float, default=1.0, help="prior strength (x corpus)")
     return p
 
 
@@ -374,6 +389,17 @@ def main(argv: list[str] | None = None, prog: str = "framing coding") -> int:
             )
         elif args.command == "audit":
             audit(study, args)
+        elif args.command == "cues":
+            from framing.coding.cues import write_cue_suggestions
+
+            gold_file = _coding_file(study, args.gold, "sentences")
+            table = write_cue_suggestions(
+                gold_file, study.schema, args.out, args.top, args.ngrams, args.min_count,
+                args.prior,
+            )  # fmt: skip
+            new = int((table.significant & (table.codebook == "new")).sum())
+            print(f"wrote {args.out}/cues.md and cues.csv: {new} significant terms not in the "
+                  "codebook (suggestions to read, never applied)")  # fmt: skip
         else:  # sheet: every sentence, a census
             from framing.coding.population import study_population
             from framing.coding.records import record_path

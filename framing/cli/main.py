@@ -18,6 +18,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("validate", "score checkpoints on a coded sample of a new corpus"),
     "estimate": ("estimate", "shares per outlet of a new corpus, corrected by a coded sample"),
     "sample-size": ("sample_size", "expected interval width for a number of coded sentences"),
+    "discover": ("discover", "cluster unframed sentences: candidate frames the codebook lacks"),
+    "report": ("report", "one self-contained HTML page of the study"),
 }
 
 
@@ -34,9 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         print(usage())
         return 0
     if argv[0] in ("-V", "--version"):
-        import framing
+        from framing.version import package_version
 
-        print(f"framing {framing.__version__}")
+        print(f"framing {package_version()}")
         return 0
     if argv[0] not in COMMANDS:
         print(f"error: unknown command '{argv[0]}'\n\n{usage()}", file=sys.stderr)

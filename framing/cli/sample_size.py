@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     def body() -> None:
-        from framing.estimate.planning import DEFAULT_SIZES, plan_table
+        from framing.estimate.planning import DEFAULT_SIZES
+        from framing.estimate.run import plan_table
         from framing.outputs import output_file
         from framing.study import load_study
 

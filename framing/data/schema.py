@@ -12,12 +12,16 @@ from typing import Any
 from framing.errors import FramingInputError
 
 TASKS = ("frames", "stance")
+#: the column of a sentence without any frame, beside the frames' own (shares, mixes, figures)
+NO_FRAME = "no_frame"
+#: the row of every outlet together, beside the outlets' own (shares, estimates, figures)
+ALL_OUTLETS = "All outlets"
 #: a label name: a letter or digit, then letters, digits, "_" or "-" (it becomes a column name,
 #: ``proba:NAME``, and part of file names, so no spaces, dots, slashes or formula characters)
 LABEL_NAME = re.compile(r"[^\W_][\w-]*")
 MAX_LABEL_NAME = 64
 #: names the toolkit itself uses beside the labels (``share:no_frame``, ``pred:no_frame``)
-RESERVED_LABEL_NAMES = frozenset({"no_frame"})
+RESERVED_LABEL_NAMES = frozenset({NO_FRAME})
 
 
 def check_label_name(name: object, source: str, where: str) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from framing.corpus.sentences import article_sentences, for_classification
+from framing.models.base import decide
 from framing.outputs import signals_held
 from framing.prediction.checkpoints import Checkpoint
 from framing.prediction.rows import sentence_row
@@ -91,8 +92,6 @@ def chunks(articles: Iterable, batch_size: int) -> Iterator[list[tuple[int, Any]
 
 def classify_chunk(job: ChunkJob, chunk: list[tuple[int, Any]]) -> ChunkResult:
     """Split, classify and count one chunk of articles (see the module docstring)."""
-    from framing.models import decide
-
     per_article: list[tuple[ArticleCounts, list]] = []
     for index, article in chunk:
         sentences, language, n_truncated = split_article(article, job)

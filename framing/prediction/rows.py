@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 
 from framing.corpus.duplicates import duplicate_groups
-from framing.errors import FramingInputError
 
 #: the staging file of the rows, inside the (temporary) output folder
 ROWS = "predictions.rows.jsonl"
@@ -46,14 +45,6 @@ SENTENCE_COLUMNS = (
     "syndicated",
 )
 FORMATS = ("csv", "parquet")
-
-
-def check_format(value) -> str:
-    if value not in FORMATS:
-        raise FramingInputError(
-            f"must be one of {', '.join(FORMATS)}, got {value!r}", field="format"
-        )
-    return value
 
 
 def sentence_row(sentence, values: list[str]) -> str:

@@ -40,23 +40,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from framing.corpus.language import UNDETERMINED
 from framing.corpus.source import CorpusSource
 from framing.errors import FramingInputError
 from framing.faults import fault_point
-from framing.outputs import output_folder
+from framing.figures.prediction_mix import plot_prediction_mix
+from framing.outputs import check_replaceable, output_folder
 from framing.prediction.checkpoints import Checkpoint, load_checkpoints
 from framing.prediction.chunks import ChunkJob, available_cores, chunk_results
-from framing.prediction.rows import ROWS, check_format, finish_predictions
+from framing.prediction.options import PredictOptions
+from framing.prediction.rows import ROWS, finish_predictions
 from framing.prediction.tally import Tally
-from framing.study import resolve_path, study_from_config
 from framing.study.corpus_rules import choose_corpus_rules
 
 
 def _check_output(output: Path, overwrite: bool) -> None:
     """An existing output folder is replaced only with overwrite=true, and only when framing
     wrote everything in it (``framing.outputs``): never the input's or a checkpoint's folder."""
-    from framing.outputs import check_replaceable
-
     if output.exists() and not overwrite:
         raise FramingInputError(
             "the output folder already exists",
@@ -66,11 +66,32 @@ def _check_output(output: Path, overwrite: bool) -> None:
     check_replaceable(output)
 
 
+def corpus_source(options: PredictOptions, rules) -> CorpusSource:
+    """The input, read as every command reads articles (``framing.corpus.source``); the
+    outlet table is read and checked here."""
+    return CorpusSource(
+        options.input,
+        rules,
+        options.outlets,
+        keep_duplicate_ids=options.keep_duplicate_ids,
+        keep_option="keep_duplicate_ids=true",
+    )
+
+
 def stream_predictions(
-    articles, checkpoints: list[Checkpoint], rules, out: Path, cfg, workers: int = 1, facts=None
+    articles,
+    checkpoints: list[Checkpoint],
+    rules,
+    out: Path,
+    *,
+    batch_size: int,
+    workers: int = 1,
+    facts=None,
+    progress: bool = False,
 ) -> dict:
     """Read, split, classify and count, chunk by chunk; returns the counts for the report.
-    ``facts``: the corpus facts of a first pass (framing.corpus.facts), for the cleaning."""
+    ``facts``: the corpus facts of a first pass (framing.corpus.facts), for the cleaning;
+    ``progress``: a progress bar on stderr when it is a terminal."""
     from tqdm import tqdm
 
     share_header = [c for ck in checkpoints for c in ck.share_columns]
@@ -85,11 +106,11 @@ def stream_predictions(
         "worker_peak_kb": 0,
         "sentences_by_language": {},
     }
-    job = ChunkJob(checkpoints, rules, int(cfg.batch_size), facts)
+    job = ChunkJob(checkpoints, rules, int(batch_size), facts)
     with (
         (out / ROWS).open("w", encoding="utf-8") as pred_fh,
         (out / "article_mix.csv").open("w", encoding="utf-8", newline="") as art_fh,
-        tqdm(unit=" sentences", desc="predict", disable=None if cfg.progress else True) as bar,
+        tqdm(unit=" sentences", desc="predict", disable=None if progress else True) as bar,
     ):
         art_writer = csv.writer(art_fh)
         art_writer.writerow(["article_id", "outlet", "n_sentences", *share_header])
@@ -158,19 +179,6 @@ def write_outlet_mix(
     return rows
 
 
-def check_predict_config(cfg) -> None:
-    from framing.study.config import check_required
-
-    check_required(cfg, ("checkpoint", "input", "output", "batch_size"))
-    if cfg.checkpoint in ("", []):
-        raise FramingInputError("missing checkpoint=...", field="checkpoint")
-    check_format(cfg.get("format", "csv"))
-    if not isinstance(cfg.batch_size, int) or cfg.batch_size < 1:
-        raise FramingInputError(
-            f"batch_size must be a positive integer, got {cfg.batch_size!r}", field="batch_size"
-        )
-
-
 def prediction_workers(setting, checkpoints: list[Checkpoint]) -> int:
     """Worker processes for ``workers=auto|N``: auto is every core this process may use for
     the scikit-learn families and 1 for a torch checkpoint, which already uses every core
@@ -192,32 +200,11 @@ def prediction_workers(setting, checkpoints: list[Checkpoint]) -> int:
     return setting
 
 
-def corpus_rules(cfg):
-    """The cleaning rules (``framing.study.corpus_rules``): the study's when the command runs
-    inside a study (its config was composed with the study's), else the package defaults with
-    a note."""
-    study_cfg = cfg.get("study")
-    named = study_cfg is not None and study_cfg.get("name")
-    return choose_corpus_rules(study_from_config(study_cfg) if named else None, search=False)
-
-
-def corpus_source(cfg, rules):
-    """The input, read as every command reads articles (``framing.corpus.source``)."""
-    outlets = resolve_path(cfg.outlets) if cfg.get("outlets") else None
-    return CorpusSource(
-        resolve_path(str(cfg.input)),
-        rules,
-        outlets,
-        keep_duplicate_ids=bool(cfg.get("keep_duplicate_ids", False)),
-        keep_option="keep_duplicate_ids=true",
-    )
-
-
 @dataclass
 class Prediction:
     """A prediction's settings, checked and loaded before anything is written."""
 
-    cfg: Any
+    options: PredictOptions
     output: Path
     input_path: Path
     checkpoints: list[Checkpoint]
@@ -226,35 +213,32 @@ class Prediction:
     started: float
     started_at: str
     load_s: float
-    source: Any = None  # framing.corpus.source.CorpusSource: the input and its outlet table
+    source: CorpusSource | None = None  # the input and its outlet table
     rules_note: str = ""  # why the package's rules apply, not a study's ("" when a study's do)
 
 
-def prepare_prediction(cfg) -> Prediction:
-    """Check the config and the output, load the checkpoints (a broken one fails here)."""
-    check_predict_config(cfg)
+def prepare_prediction(options: PredictOptions) -> Prediction:
+    """Check the output, load the checkpoints (a broken one fails here)."""
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    output = Path(str(cfg.output))
-    input_path = resolve_path(str(cfg.input))
-    _check_output(output, bool(cfg.overwrite))
-    checkpoints = load_checkpoints(cfg.checkpoint, cfg.get("device"))
-    workers = prediction_workers(cfg.get("workers", 1), checkpoints)
-    choice = corpus_rules(cfg)
-    source = corpus_source(cfg, choice.rules)  # reads and checks the outlet table
+    _check_output(options.output, options.overwrite)
+    checkpoints = load_checkpoints(options.checkpoint, options.device)
+    workers = prediction_workers(options.workers, checkpoints)
+    choice = choose_corpus_rules(options.study, search=False)
+    source = corpus_source(options, choice.rules)
     load_s = time.perf_counter() - started
     return Prediction(
-        cfg,
-        output,
-        input_path,
-        checkpoints,
-        workers,
-        choice.rules,
-        started,
-        started_at,
-        load_s,
-        source,
-        choice.note,
+        options=options,
+        output=options.output,
+        input_path=options.input,
+        checkpoints=checkpoints,
+        workers=workers,
+        rules=choice.rules,
+        started=started,
+        started_at=started_at,
+        load_s=load_s,
+        source=source,
+        rules_note=choice.note,
     )
 
 
@@ -282,11 +266,11 @@ def second_pass(run: Prediction, facts) -> Iterator:
     return run.source.articles()
 
 
-def language_report(sentences_by_language: dict[str, int], rules, cfg) -> dict:
+def language_report(
+    sentences_by_language: dict[str, int], rules, warning_share: float = 0.05
+) -> dict:
     """The share of classified sentences whose article is in another language than the
     study's (undetermined ones, too short to tell, are not counted as another language)."""
-    from framing.corpus.language import UNDETERMINED
-
     total = sum(sentences_by_language.values())
     other = sum(
         n
@@ -298,8 +282,8 @@ def language_report(sentences_by_language: dict[str, int], rules, cfg) -> dict:
         "study_languages": list(rules.languages),
         "sentences_by_language": dict(sorted(sentences_by_language.items(), key=lambda kv: -kv[1])),
         "other_language_share": round(share, 4),
-        "warning_share": float(cfg.language_warning_share),
-        "warning": share > float(cfg.language_warning_share),
+        "warning_share": float(warning_share),
+        "warning": share > float(warning_share),
     }
 
 
@@ -313,10 +297,10 @@ def first_article_or_fail(articles: Iterator, skipped: list[dict], input_path: P
     return itertools.chain([first], articles)
 
 
-def predict_corpus(cfg) -> dict:
-    """Classify every sentence of ``cfg.input`` with ``cfg.checkpoint`` and write OUT_DIR
-    (see the package docstring); returns the report."""
-    run = prepare_prediction(cfg)
+def predict_corpus(options: PredictOptions) -> dict:
+    """Classify every sentence of ``options.input`` with ``options.checkpoint`` and write the
+    output folder (see the module docstring); returns the report."""
+    run = prepare_prediction(options)
     skipped: list[dict] = []
     facts, renamed = first_pass(run, skipped)
     articles = first_article_or_fail(second_pass(run, facts), skipped, run.input_path)
@@ -324,7 +308,14 @@ def predict_corpus(cfg) -> dict:
     with output_folder(run.output) as tmp:
         stream_start = time.perf_counter()
         stats = stream_predictions(
-            articles, run.checkpoints, run.rules, tmp, cfg, run.workers, facts
+            articles,
+            run.checkpoints,
+            run.rules,
+            tmp,
+            batch_size=options.batch_size,
+            workers=run.workers,
+            facts=facts,
+            progress=options.progress,
         )
         stats["stream_s"] = time.perf_counter() - stream_start
         return write_summary(run, stats, skipped, tmp, renamed_article_ids=renamed)
@@ -332,19 +323,17 @@ def predict_corpus(cfg) -> dict:
 
 def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, **extra) -> dict:
     """outlet_mix.csv, the figure and report.json of a finished stream (or merged shards)."""
-    cfg, checkpoints = run.cfg, run.checkpoints
+    options, checkpoints = run.options, run.checkpoints
     if stats["n_sentences"] == 0:
         raise FramingInputError(
             "no sentences left after cleaning the articles", file=run.input_path
         )
-    fmt = check_format(cfg.get("format", "csv"))
     value_columns = [c for ck in checkpoints for c in ck.columns]
-    groups = bool(cfg.get("duplicate_groups", True))
-    predictions = finish_predictions(tmp, value_columns, fmt, run.rules, groups)
+    predictions = finish_predictions(
+        tmp, value_columns, options.format, run.rules, options.duplicate_groups
+    )
     rows = write_outlet_mix(stats["outlets"], checkpoints, tmp / "outlet_mix.csv")
-    if cfg.figure:
-        from framing.figures.prediction_mix import plot_prediction_mix
-
+    if options.figure:
         panels = [(ck.task, ck.labels, ck.multi_label) for ck in checkpoints]
         drawn = [r for r in rows if int(r["n_sentences"]) > 0]  # no shares to draw otherwise
         plot_prediction_mix(drawn, panels, tmp / "framing_mix")
@@ -353,7 +342,7 @@ def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, 
         "input": str(run.input_path),
         "output": str(run.output),
         "predictions": predictions.name,
-        "duplicate_groups": groups,
+        "duplicate_groups": options.duplicate_groups,
         "started_at": run.started_at,
         "n_articles": stats["n_articles"],
         "n_sentences": stats["n_sentences"],
@@ -367,21 +356,23 @@ def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, 
             {
                 "path": str(ck.path),
                 "task": ck.task,
-                "family": ck.model.checkpoint_info["family"],
+                "family": ck.info["family"],
                 "labels": ck.labels,
-                "thresholds": ck.model.checkpoint_info.get("thresholds"),
+                "thresholds": ck.info.get("thresholds"),
                 "cv_metric": ck.headline,
-                "data_sha256": ck.model.checkpoint_info.get("data_sha256"),
-                "created_at": ck.model.checkpoint_info.get("created_at"),
+                "data_sha256": ck.info.get("data_sha256"),
+                "created_at": ck.info.get("created_at"),
             }
             for ck in checkpoints
         ],
-        "batch_size": int(cfg.batch_size),
+        "batch_size": options.batch_size,
         "workers": stats.get("workers", run.workers),  # 1 if the corpus was too small for more
         "worker_peak_rss_mb": round(stats.get("worker_peak_kb", 0) / 1024, 1) or None,
         "corpus_rules": run.rules.source,
         "corpus_rules_note": run.rules_note or None,
-        "language": language_report(stats["sentences_by_language"], run.rules, cfg),
+        "language": language_report(
+            stats["sentences_by_language"], run.rules, options.language_warning_share
+        ),
         "timing_s": {
             "load": round(run.load_s, 3),
             "stream": round(stream_s, 3),
