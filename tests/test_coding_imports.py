@@ -19,6 +19,7 @@ from test_coding_loop import files, ok, one_error
 
 from framing.coding.labelstudio import labelling_config, tasks
 from framing.coding.spreadsheet import read_sheet
+from framing.distribution import install_command
 from framing.study import load_study
 
 from conftest import EXAMPLE_STUDY, codings, fill_sheet, framing, label_studio_export, write_rows
@@ -76,7 +77,7 @@ def test_every_definition_is_printed_above_its_choices(schema):
 
 def test_label_studios_own_parser_accepts_the_config_and_the_preannotations(schema):
     pytest.importorskip(
-        "label_studio_sdk", reason='needs pip install "framing[labelstudio]" (label-studio-sdk)'
+        "label_studio_sdk", reason=f"needs {install_command('labelstudio')} (label-studio-sdk)"
     )
     from label_studio_sdk.label_interface import LabelInterface
 
@@ -177,7 +178,7 @@ def test_a_json_min_export_is_imported(study):
 
 def test_label_studios_own_json_min_and_csv_exports_are_imported(study):
     pytest.importorskip(
-        "label_studio_sdk", reason='needs pip install "framing[labelstudio]" (label-studio-sdk)'
+        "label_studio_sdk", reason=f"needs {install_command('labelstudio')} (label-studio-sdk)"
     )
     from label_studio_sdk.converter import Converter
 

@@ -31,6 +31,7 @@ from framing.checkpoint.card import model_card
 from framing.checkpoint.params import decode_params, encode_params, jsonable
 from framing.checkpoint.provenance import OPTIONAL_LIBRARIES, library_versions
 from framing.data.schema import LabelSchema, task_name
+from framing.distribution import install_command
 from framing.errors import FramingInputError
 from framing.io import read_json_object, sha256_file
 from framing.models import family_class
@@ -159,7 +160,8 @@ def save_checkpoint(
         if not info["files"]:
             raise RuntimeError(f"{type(model).__name__}.save_weights wrote no files")
         (tmp / INFO_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
-        (tmp / CARD_FILE).write_text(model_card(info, shown_as or folder), encoding="utf-8")
+        card = model_card(info, shown_as or folder, root=getattr(study, "root", None))
+        (tmp / CARD_FILE).write_text(card, encoding="utf-8")
     return folder
 
 
@@ -236,7 +238,7 @@ def read_checkpoint_info(path: str | Path) -> tuple[Path, dict[str, Any]]:
             f"reads formats up to {FORMAT_VERSION}",
             file=info_path,
             field="format_version",
-            fix="upgrade framing (pip install --upgrade framing) to load it",
+            fix=f"upgrade framing ({install_command(upgrade=True)}) to load it",
         )
     missing = [k for k in REQUIRED_KEYS if k not in info]
     if missing:

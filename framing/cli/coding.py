@@ -91,8 +91,9 @@ def build_parser(prog: str = "framing coding"):
     p_sample.add_argument(
         "--allocation", default="proportional",
         help="stratified: how the sample is split across outlets: proportional (default; "
-        "each outlet's share of the corpus, at least one sentence each) or equal (the same "
-        "number per outlet)",
+        "each outlet's share of the corpus, at least one sentence each), equal (the same "
+        "number per outlet) or neyman (size times the spread the classifier predicts there, "
+        "at least one each; needs --population predictions.csv)",
     )  # fmt: skip
     p_sample.add_argument(
         "--checkpoint", action="append", default=[], metavar="CKPT",

@@ -19,6 +19,7 @@ from dataclasses import fields
 from os import PathLike
 from typing import Any
 
+from framing.checkpoint.hub import is_hub_reference
 from framing.errors import FramingInputError
 from framing.models import require_extra
 from framing.models.base import FramingClassifier
@@ -203,7 +204,9 @@ def predict_options_from(values: Mapping[str, Any]) -> PredictOptions:
     checkpoints = given.get("checkpoint")
     if isinstance(checkpoints, str | PathLike):
         checkpoints = [checkpoints]
-    given["checkpoint"] = [resolve_path(str(p)) for p in checkpoints or []]
+    given["checkpoint"] = [
+        str(p) if is_hub_reference(p) else resolve_path(str(p)) for p in checkpoints or []
+    ]
     for name in ("input", "outlets"):
         if given.get(name) not in (None, ""):
             given[name] = resolve_path(str(given[name]))

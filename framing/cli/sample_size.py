@@ -3,11 +3,14 @@
     framing sample-size predictions.csv labels/pilot_coded.jsonl --sizes 100,200,400
     framing sample-size predictions.csv pilot.jsonl --target 0.05 --out plan.csv
 
-For each outlet (and all outlets), task and label: the 95% interval half-width of the PPI++
-estimate and of the coded sample alone expected with N coded sentences in total, drawn the
-way the pilot was (``framing.estimate.planning``); with ``--target``, the number of coded
-sentences that brings the half-width down to it. The pilot needs its sample record, as for
-``framing estimate``.
+For each outlet (and all outlets), task and label: the 95% interval half-width expected with
+N coded sentences in total, drawn the way the pilot was (``framing.estimate.planning``): of
+the outlet's own PPI++, of the coded sample alone and, per outlet, of the estimate pooled
+across outlets (what ``framing estimate`` reports first). Sizes beyond the corpus are capped
+at it (a census: the corpus share is exact); a label the pilot never showed is planned with
+the Agresti-Coull variance, never +-0, and its rows say so. With ``--target``, the number of
+coded sentences that brings the outlet's own PPI++ half-width down to it. The pilot needs its
+sample record, as for ``framing estimate``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--record", type=Path, default=None, help="the pilot's sample record")
     p.add_argument("--sizes", type=sizes, default=None, metavar="N,N,...")
     p.add_argument("--target", type=float, default=None, help="wanted half-width, e.g. 0.05")
-    p.add_argument("--cluster", choices=("article", "sentence"), default="article")
+    p.add_argument(
+        "--estimand",
+        choices=("corpus", "process"),
+        default="corpus",
+        help="corpus (default): sizes capped at the corpus, a census is exact; process",
+    )
+    p.add_argument("--cluster", choices=("article", "sentence"), default="article",
+                   help="--estimand process only: unit of the variance")  # fmt: skip
     p.add_argument("--level", type=float, default=0.95)
     p.add_argument("--all-outlets-only", action="store_true", help="print only the whole corpus")
     p.add_argument("--out", type=Path, default=None, help="also write the table as CSV")
@@ -47,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             args.sizes or DEFAULT_SIZES,
             args.target,
             args.level,
+            args.estimand,
             args.cluster,
         )
         if args.out:

@@ -148,7 +148,16 @@ def draw(
     if strategy == "simple":
         drawn = sampling.simple_sample(remaining, size, seed)
     elif strategy == "stratified":
-        drawn = sampling.stratified_sample(remaining, size, seed, allocation)
+        spread = None
+        if allocation == "neyman":  # the classifier's probabilities of the population
+            if population_file is None:
+                raise FramingInputError(
+                    "Neyman allocation needs the classifier's probabilities of every sentence",
+                    field="--allocation",
+                    fix="draw from a predictions.csv of framing predict (--population)",
+                )
+            spread = sampling.predicted_spread(population_file, set(remaining.ids))
+        drawn = sampling.stratified_sample(remaining, size, seed, allocation, spread)
     else:
         drawn = _active(remaining, size, seed, checkpoints, max_per_article)
     write_sample(drawn, out, remaining, seed=seed, population_extra=exclusion)

@@ -269,7 +269,9 @@ def write_run(result: TrainResult, options: TrainOptions, run_dir: Path) -> None
             config=recorded_config(options),
             data_sha256=result.metrics["data_sha256"],
             metrics=result.metrics,
-            training_data=training_data_summary(result.task.dataset, result.task.file),
+            training_data=training_data_summary(
+                result.task.dataset, result.task.file, options.study.root
+            ),
             study=options.study,
             shown_as=published(run_dir / "checkpoint"),
         )
