@@ -167,8 +167,6 @@ def check_study_config(config: Any, file: Path | str) -> dict[str, Any]:
             )
     # The label names are checked now, not when a command first needs the schema: they become
     # column and file names, so a bad one must stop every command before it writes anything.
-    from framing.data.schema import LabelSchema
-
     LabelSchema.from_dict(config["schema"], source=str(file))
     return config
 
