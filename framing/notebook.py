@@ -20,15 +20,17 @@ from dataclasses import fields
 from pathlib import Path
 
 from framing.corpus import CorpusSource, Sentence
+from framing.errors import FramingWarning
 from framing.study.corpus_rules import choose_corpus_rules
 
 #: the columns of ``sentences``: the fields of ``framing corpus --out``, in its order
 SENTENCE_COLUMNS = [f.name for f in fields(Sentence)]
 
 
-class CorpusWarning(UserWarning):
+class CorpusWarning(FramingWarning):
     """Something the reading found that the user should know (a file skipped, an outlet the
-    table contradicts, ...): the warning lines ``framing corpus`` prints."""
+    table contradicts, ...): the warning lines ``framing corpus`` prints (a
+    ``FramingWarning``, the library's one warning channel)."""
 
 
 def sentences(

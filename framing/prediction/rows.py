@@ -19,7 +19,6 @@ syndicated`` (the sentence fields of ``framing corpus --out`` but its source ``l
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from framing.corpus.duplicates import duplicate_groups
+from framing.outputs import SpreadsheetWriter
 
 #: the staging file of the rows, inside the (temporary) output folder
 ROWS = "predictions.rows.jsonl"
@@ -132,7 +132,7 @@ def finish_predictions(
     else:
         out = folder / "predictions.csv"
         with out.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
+            writer = SpreadsheetWriter(fh)  # a text or outlet a spreadsheet would run is marked
             writer.writerow([*SENTENCE_COLUMNS, *value_columns])
             for row in rows:
                 row[8] = "" if row[8] is None else "true" if row[8] else "false"

@@ -29,11 +29,10 @@ OUT_DIR/
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
-import sys
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,10 +41,16 @@ from typing import Any
 
 from framing.corpus.language import UNDETERMINED
 from framing.corpus.source import CorpusSource
-from framing.errors import FramingInputError
+from framing.errors import FramingInputError, FramingNote, FramingWarning
 from framing.faults import fault_point
 from framing.figures.prediction_mix import plot_prediction_mix
-from framing.outputs import check_replaceable, output_folder
+from framing.outputs import (
+    Kind,
+    SpreadsheetDictWriter,
+    SpreadsheetWriter,
+    check_folder_target,
+    output_folder,
+)
 from framing.prediction.checkpoints import Checkpoint, load_checkpoints
 from framing.prediction.chunks import ChunkJob, available_cores, chunk_results
 from framing.prediction.options import PredictOptions
@@ -53,17 +58,26 @@ from framing.prediction.rows import ROWS, finish_predictions
 from framing.prediction.tally import Tally
 from framing.study.corpus_rules import choose_corpus_rules
 
+#: what to do when output= exists
+OVERWRITE_FIX = "choose a new output= or add overwrite=true"
 
-def _check_output(output: Path, overwrite: bool) -> None:
-    """An existing output folder is replaced only with overwrite=true, and only when framing
-    wrote everything in it (``framing.outputs``): never the input's or a checkpoint's folder."""
-    if output.exists() and not overwrite:
-        raise FramingInputError(
-            "the output folder already exists",
-            file=output,
-            fix="choose a new output= or add overwrite=true",
-        )
-    check_replaceable(output)
+
+def prediction_inputs(options: PredictOptions) -> list[Path]:
+    """What a prediction reads: an output folder holding any of these is never replaced."""
+    paths = [Path(c) for c in options.checkpoint if isinstance(c, Path)]  # not hf:// ones
+    paths.append(options.input)
+    if options.outlets is not None:
+        paths.append(options.outlets)
+    return paths
+
+
+def output_rule(run: Prediction) -> dict:
+    """How ``output_folder`` treats an existing output= (checked first in prepare_prediction)."""
+    return {
+        "inputs": run.inputs,
+        "overwrite": run.options.overwrite,
+        "overwrite_fix": OVERWRITE_FIX,
+    }
 
 
 def corpus_source(options: PredictOptions, rules) -> CorpusSource:
@@ -112,7 +126,7 @@ def stream_predictions(
         (out / "article_mix.csv").open("w", encoding="utf-8", newline="") as art_fh,
         tqdm(unit=" sentences", desc="predict", disable=None if progress else True) as bar,
     ):
-        art_writer = csv.writer(art_fh)
+        art_writer = SpreadsheetWriter(art_fh)
         art_writer.writerow(["article_id", "outlet", "n_sentences", *share_header])
         for result in chunk_results(job, articles, workers):
             pred_fh.write(result.rows)
@@ -173,7 +187,7 @@ def write_outlet_mix(
             )
         )
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header)
+        writer = SpreadsheetDictWriter(fh, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
     return rows
@@ -213,6 +227,7 @@ class Prediction:
     started: float
     started_at: str
     load_s: float
+    inputs: list[Path]  # checkpoints, articles, outlet table
     source: CorpusSource | None = None  # the input and its outlet table
     rules_note: str = ""  # why the package's rules apply, not a study's ("" when a study's do)
 
@@ -221,7 +236,11 @@ def prepare_prediction(options: PredictOptions) -> Prediction:
     """Check the output, load the checkpoints (a broken one fails here)."""
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    _check_output(options.output, options.overwrite)
+    inputs = prediction_inputs(options)
+    check_folder_target(
+        options.output, Kind.PREDICTIONS, inputs=inputs, overwrite=options.overwrite,
+        overwrite_fix=OVERWRITE_FIX,
+    )  # fmt: skip
     checkpoints = load_checkpoints(options.checkpoint, options.device)
     workers = prediction_workers(options.workers, checkpoints)
     choice = choose_corpus_rules(options.study, search=False)
@@ -237,6 +256,7 @@ def prepare_prediction(options: PredictOptions) -> Prediction:
         started=started,
         started_at=started_at,
         load_s=load_s,
+        inputs=inputs,
         source=source,
         rules_note=choice.note,
     )
@@ -248,12 +268,13 @@ def first_pass(run: Prediction, skipped: list[dict] | None = None, wrap=None):
     (facts, the renamed ids, one line each). It reads and hashes lines but neither splits nor
     classifies, so it costs a fraction of the second pass. ``wrap`` sees every article read
     (sharding records sizes and a hash of the corpus there). What the reading found (files
-    skipped, outlet conflicts, ...) is printed as warnings and kept in ``run.source``."""
+    skipped, outlet conflicts, ...) is warned about (``FramingWarning``, a command prints
+    each as a line) and kept in ``run.source``."""
     if run.rules_note:
-        print(f"note: {run.rules_note}", file=sys.stderr)
+        warnings.warn(run.rules_note, FramingNote, stacklevel=2)
     facts = run.source.first_pass(wrap)
     for line in run.source.notices():
-        print(f"warning: {line}", file=sys.stderr)
+        warnings.warn(line, FramingWarning, stacklevel=2)
     if skipped is not None:
         skipped.extend(run.source.skipped)
     return facts, run.source.renamed
@@ -305,7 +326,7 @@ def predict_corpus(options: PredictOptions) -> dict:
     facts, renamed = first_pass(run, skipped)
     articles = first_article_or_fail(second_pass(run, facts), skipped, run.input_path)
     fault_point("predict.start")
-    with output_folder(run.output) as tmp:
+    with output_folder(run.output, Kind.PREDICTIONS, **output_rule(run)) as tmp:
         stream_start = time.perf_counter()
         stats = stream_predictions(
             articles,
