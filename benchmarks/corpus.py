@@ -4,6 +4,8 @@ groups, write) on large synthetic corpora, and of one huge single-line article.
     python -m benchmarks.corpus                                # 100,000 and 1,000,000 sentences
     python -m benchmarks.corpus --sentences 20000 80000        # other sizes
     python -m benchmarks.corpus --paragraph-mb 5 10 25 50      # one single-line article per size
+    python -m benchmarks.corpus --sentences --token-mb 1 10 50 \
+        --out results/benchmarks/corpus_long_token.json          # one token without spaces
 
 Run from the root of the repository. Sentences are made of English words drawn by their
 frequency rank (a Zipf law over wordfreq's 30,000 most common words), 8-35 words each, in
@@ -12,7 +14,11 @@ chrome, from 50 outlets. 10% of the sentences are near copies of an earlier sent
 another outlet (one or two words replaced) and 3% exact copies, so duplicate groups and
 syndication have work to do.
 
-Each run is ``python -m framing.corpus INPUT --out OUT`` in a child process; its peak
+A *long token* is an article holding one lowercase run without a space or a stop, as PDF
+extraction leaves it: common English words glued together (``--token-mb``), between two short
+sentences. Until issue 17 the glued-word repair was quadratic in such a run (1 MB: 204 s).
+
+Each run is ``python -m framing.cli.main corpus INPUT --out OUT`` in a child process; its peak
 resident memory is the child's own ``ru_maxrss`` (``os.wait4``). Results go to stdout
 (Markdown) and ``results/benchmarks/corpus.json``, with the machine and its load average.
 """
@@ -106,9 +112,28 @@ def write_long_article(folder: Path, megabytes: float, seed: int = 0) -> Path:
     return folder
 
 
+def write_long_token(folder: Path, megabytes: float, seed: int = 0) -> Path:
+    """One article whose middle is a single lowercase run of ``megabytes`` MB: common words
+    glued without spaces (no stop, no capital), between two ordinary sentences."""
+    rng = np.random.default_rng(seed)
+    words, p = _vocabulary(5000)
+    target = int(megabytes * 1_000_000)
+    parts, size = [], 0
+    while size < target:
+        for j in rng.choice(len(words), size=10_000, p=p):
+            parts.append(words[j])
+            size += len(words[j])
+    run = "".join(parts)[:target]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "token.txt"
+    path.write_text(f"Putin met Lam in Hanoi. {run} The talks ended.\n", encoding="utf-8")
+    return folder
+
+
 def run_corpus_command(input_path: Path, out: Path) -> dict:
-    """``python -m framing.corpus INPUT --out OUT`` in a child: wall time and peak memory."""
-    cmd = [sys.executable, "-m", "framing.corpus", str(input_path), "--out", str(out)]
+    """``python -m framing.cli.main corpus INPUT --out OUT`` in a child: wall time and peak
+    memory."""
+    cmd = [sys.executable, "-m", "framing.cli.main", "corpus", str(input_path), "--out", str(out)]
     load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.DEVNULL)
@@ -130,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.corpus", description=__doc__)
     p.add_argument("--sentences", type=int, nargs="*", default=[100_000, 1_000_000])
     p.add_argument("--paragraph-mb", type=float, nargs="*", default=[])
+    p.add_argument("--token-mb", type=float, nargs="*", default=[])
     p.add_argument("--out", default=DEFAULT_OUT, help="JSON results (empty: do not write)")
     args = p.parse_args(argv)
     results: dict = {
@@ -138,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_info(),
         "corpus": [],
         "single_line_article": [],
+        "long_token": [],
     }
     with tempfile.TemporaryDirectory(prefix="framing-corpus-bench-") as tmp:
         tmp = Path(tmp)
@@ -154,6 +181,11 @@ def main(argv: list[str] | None = None) -> int:
             folder = write_long_article(tmp / f"long_{mb}", mb)
             row = {"megabytes": mb} | run_corpus_command(folder, tmp / f"long_{mb}.jsonl")
             results["single_line_article"].append(row)
+            print(json.dumps(row), file=sys.stderr)
+        for mb in args.token_mb:
+            folder = write_long_token(tmp / f"token_{mb}", mb)
+            row = {"megabytes": mb} | run_corpus_command(folder, tmp / f"token_{mb}.jsonl")
+            results["long_token"].append(row)
             print(json.dumps(row), file=sys.stderr)
     _print(results)
     if args.out:
@@ -176,9 +208,16 @@ def _print(results: dict) -> None:
                 f"\ntime ratio {b['sentences']:,} / {a['sentences']:,}: "
                 f"{b['wall_s'] / a['wall_s']:.1f} for {b['sentences'] / a['sentences']:.0f}x"
             )
-    long_rows = results["single_line_article"]
+    for key, title in (
+        ("single_line_article", "single-line article"),
+        ("long_token", "long token"),
+    ):
+        _print_sizes(results.get(key) or [], title)
+
+
+def _print_sizes(long_rows: list[dict], title: str) -> None:
     if long_rows:
-        print("\n| single-line article MB | wall s | s per MB | peak RSS MB | sentences | load |")
+        print(f"\n| {title} MB | wall s | s per MB | peak RSS MB | sentences | load |")
         print("|---:|---:|---:|---:|---:|---:|")
         for r in long_rows:
             print(

@@ -66,13 +66,21 @@ def load(path: str | Path, expected_schema: LabelSchema | None = None) -> Loaded
     return load_checkpoint(local_checkpoint(path), expected_schema=expected_schema)
 
 
-def sentences(articles, outlets: str | Path | None = None, rules=None):
-    """Cleaned, split sentences with duplicate groups as a pandas DataFrame, from a DataFrame of
-    articles (a ``text`` column) or a folder / .jsonl / .csv / .parquet of articles (see
-    ``framing.notebook``)."""
+def sentences(
+    articles,
+    outlets: str | Path | None = None,
+    rules=None,
+    study: str | Path | None = None,
+    keep_duplicate_ids: bool = False,
+):
+    """Cleaned, split sentences with duplicate groups as a pandas DataFrame (the columns of
+    ``framing corpus --out``), from a DataFrame or ``datasets.Dataset`` of articles (a ``text``
+    column) or a folder / .jsonl / .csv / .parquet of articles; ``study``: the study folder
+    whose cleaning rules apply (default: the one found from the working directory). See
+    ``framing.notebook``."""
     from framing.notebook import sentences as _sentences
 
-    return _sentences(articles, outlets, rules)
+    return _sentences(articles, outlets, rules, study, keep_duplicate_ids)
 
 
 def __getattr__(name: str):

@@ -12,6 +12,11 @@ class FramingWarning(UserWarning):
     ``warning: ...`` line."""
 
 
+class FramingNote(FramingWarning):
+    """A fact about how the work was done that is not a problem but changes the result (the
+    package's cleaning rules used outside a study folder); printed as a ``note: ...`` line."""
+
+
 class FramingInputError(ValueError):
     """Bad input: names the file, the line and/or field, and what to do about it.
 

@@ -5,37 +5,69 @@
     >>> frames = framing.load(FRAMES_CKPT).predict_frame(sents)
     >>> both = framing.load(STANCE_CKPT).predict_frame(frames)
 
-``sentences`` cleans and splits articles exactly as ``framing corpus`` does (the study's rules
-when run inside a study folder, else the package's) and finds duplicate groups.
+``sentences`` reads and cleans articles exactly as ``framing corpus`` does (the same corpus
+source, ``framing.corpus.source``: the same outlet precedence, the same rules choice) and finds
+duplicate groups; its columns are those of ``framing corpus --out``.
 ``predict_frame`` adds ``proba:LABEL`` and ``pred:LABEL`` columns (0/1 decisions with the
 checkpoint's thresholds), the layout of ``framing predict``'s ``predictions.csv``.
 """
 
 from __future__ import annotations
 
+import os
+import warnings
+from dataclasses import fields
 from pathlib import Path
 
-from framing.corpus import CorpusRules, build_sentences, read_articles
-from framing.study import find_study_root, load_study
+from framing.corpus import CorpusSource, Sentence
+from framing.errors import FramingWarning
+from framing.study.corpus_rules import choose_corpus_rules
 
-SENTENCE_COLUMNS = ["sentence_id", "article_id", "outlet", "position", "kind", "text", "dup_group"]
-
-
-def _rules(rules):
-    if rules is not None:
-        return rules
-    if find_study_root() is not None:
-        return load_study().corpus_rules()
-    return CorpusRules.with_overrides({})
+#: the columns of ``sentences``: the fields of ``framing corpus --out``, in its order
+SENTENCE_COLUMNS = [f.name for f in fields(Sentence)]
 
 
-def sentences(articles, outlets: str | Path | None = None, rules=None):
-    """A DataFrame of sentences (one row each: ``SENTENCE_COLUMNS``) from ``articles``: a pandas
-    DataFrame with a ``text`` column (one row per article), a Parquet, CSV or JSONL file, or a
-    folder of .txt files. ``outlets`` is an outlet table (CSV keyed by article_id)."""
+class CorpusWarning(FramingWarning):
+    """Something the reading found that the user should know (a file skipped, an outlet the
+    table contradicts, ...): the warning lines ``framing corpus`` prints (a
+    ``FramingWarning``, the library's one warning channel)."""
+
+
+def sentences(
+    articles,
+    outlets: str | Path | None = None,
+    rules=None,
+    study: str | os.PathLike | None = None,
+    keep_duplicate_ids: bool = False,
+):
+    """A DataFrame of sentences (one row each, the columns of ``framing corpus --out``) from
+    ``articles``: a pandas DataFrame or a ``datasets.Dataset`` with a ``text`` column (one row
+    per article), a Parquet, CSV or JSONL file, or a folder of .txt / .html files.
+
+    ``outlets``: an outlet table (CSV keyed by article_id; it wins over an article's own
+    outlet). Cleaning rules: ``rules`` (a ``CorpusRules``) if given, else those of the study
+    folder ``study``, else of the study found from the working directory, else the package's
+    (with a ``CorpusWarning`` saying so). What the reading found (files skipped, outlet
+    conflicts, table ids matching no article, names differing only in case) comes as
+    ``CorpusWarning``s."""
     import pandas as pd
 
-    found, _ = build_sentences(read_articles(articles, outlets), _rules(rules))
+    if rules is None:
+        choice = choose_corpus_rules(study)
+        rules = choice.rules
+        if choice.note:
+            warnings.warn(choice.note, CorpusWarning, stacklevel=2)
+    source = CorpusSource(
+        articles,
+        rules,
+        outlets,
+        keep_duplicate_ids=keep_duplicate_ids,
+        keep_option="keep_duplicate_ids=True",
+    )
+    source.first_pass()
+    for line in source.notices():
+        warnings.warn(line, CorpusWarning, stacklevel=2)
+    found, _ = source.sentences()
     return pd.DataFrame([s.to_dict() for s in found], columns=SENTENCE_COLUMNS)
 
 

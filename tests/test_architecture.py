@@ -212,12 +212,6 @@ def test_the_library_imports_framing_modules_at_module_level():
 
 
 # ---------------------------------------------------------------------------- one message channel
-#: the corpus reading of ``framing corpus`` / ``framing predict`` still prints its skipped
-#: files itself; the one corpus source that replaces both (issue 19, helper ``inputs``) reports
-#: them to the command instead
-PRINTS_PENDING = {"corpus/pipeline.py", "prediction/stream.py"}
-
-
 def test_the_library_prints_nothing_the_commands_print():
     """Below framing.cli the library warns (``warnings``, ``FramingWarning``), logs
     (``logging``) or hands lines to a callback the command gives; it never prints."""
@@ -230,7 +224,7 @@ def test_the_library_prints_nothing_the_commands_print():
             call = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             if call and node.func.id == "print":
                 printing.add(relative)
-    assert printing <= PRINTS_PENDING, sorted(printing - PRINTS_PENDING)
+    assert printing == set(), sorted(printing)
 
 
 def test_a_command_prints_each_library_warning_as_one_line(capsys):

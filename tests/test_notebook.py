@@ -11,6 +11,7 @@ import framing
 from framing.checkpoint import save_checkpoint
 from framing.errors import FramingInputError
 from framing.models import family_class
+from framing.notebook import CorpusWarning
 
 from conftest import PROJECT_ROOT, fit
 
@@ -41,9 +42,56 @@ def test_sentences_from_a_dataframe_parquet_or_folder_are_the_same(tmp_path, mon
     pd.testing.assert_frame_equal(from_parquet, from_folder)
     assert set(from_frame["outlet"]) == {"Harbour Gazette", "Aldwin Business Daily",
                                          "Coastline Radio"}  # fmt: skip
-    assert list(from_frame.columns) == [
-        "sentence_id", "article_id", "outlet", "position", "kind", "text", "dup_group",
+    assert list(from_frame.columns) == [  # the fields of framing corpus --out
+        "sentence_id", "article_id", "outlet", "position", "text", "kind", "dup_group",
+        "language", "syndicated", "line",
     ]  # fmt: skip
+
+
+def test_sentences_from_a_dataset_match_the_corpus_command(tmp_path, monkeypatch):
+    """Before: a datasets.Dataset was a raw TypeError, and the columns lacked language and
+    syndicated."""
+    import json
+
+    from datasets import Dataset
+
+    from conftest import framing as run_framing
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FRAMING_STUDY", raising=False)
+    table = article_table()
+    dataset = Dataset.from_pandas(table.drop(columns="outlet"), preserve_index=False)
+    outlets = EXAMPLE / "outlets.csv"
+    got = framing.sentences(dataset, outlets=outlets, study=EXAMPLE)  # from outside the study
+    jsonl = tmp_path / "articles.jsonl"
+    jsonl.write_text(
+        "".join(
+            json.dumps({"article_id": r.article_id, "text": r.text}) + "\n"
+            for r in table.itertuples()
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "s.jsonl"
+    done = run_framing(
+        "corpus", str(jsonl), "--outlets", str(outlets), "--out", str(out), cwd=EXAMPLE
+    )
+    assert done.returncode == 0, done.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    expected = pd.DataFrame([json.loads(x) for x in lines])
+    assert list(got.columns) == list(expected.columns)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+def test_sentences_take_the_study_whose_rules_apply(tmp_path, monkeypatch):
+    """Before: the study was chosen by the working directory only."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FRAMING_STUDY", raising=False)
+    articles = PROJECT_ROOT / "seeds" / "articles"
+    with pytest.warns(CorpusWarning, match="package's default rules"):
+        package = framing.sentences(articles)
+    seeds = framing.sentences(articles, study=PROJECT_ROOT)  # the seed study's overrides
+    kept = "AP David Rising in Bangkok contributed to this report."
+    assert kept in set(seeds["text"]) and kept not in set(package["text"])
 
 
 def test_a_table_without_text_or_with_an_empty_article_is_named():

@@ -111,9 +111,17 @@ def test_folder_gives_predictions_mixes_figure_and_report(
     assert (out / "framing_mix.png").stat().st_size > 0
 
     preds = read_csv(out / "predictions.csv")
-    expected = ["sentence_id", "article_id", "outlet", "position", "text"] + [
-        f"{kind}:{label}" for label in frames + stances for kind in ("proba", "pred")
-    ]
+    expected = [
+        "sentence_id",
+        "article_id",
+        "outlet",
+        "position",
+        "text",
+        "kind",
+        "dup_group",
+        "language",
+        "syndicated",
+    ] + [f"{kind}:{label}" for label in frames + stances for kind in ("proba", "pred")]
     assert list(preds[0]) == expected
     assert {p["article_id"] for p in preds} == set(ARTICLES)
     for p in preds:

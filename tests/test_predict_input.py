@@ -166,3 +166,176 @@ def test_a_csv_row_cut_by_unquoted_commas_is_an_error_naming_the_line(frames_che
     errors = [x for x in result.stderr.splitlines() if x.startswith("error:")]
     assert len(errors) == 1 and "news.csv, line 3" in errors[0] and "fields" in errors[0]
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- one corpus source (issue 19)
+WIRE = (
+    "Moscow and Hanoi signed a dozen agreements on energy, education and nuclear research "
+    "during the visit on Thursday."
+)
+TRUNCATED = (
+    "Vietnam hosts Putin\n\n"
+    "Officials in Hanoi welcomed the Russian president with a ceremony at the palace. "
+    f"{WIRE}\n\n"
+    "The two leaders later walked along the lake, where they spoke about the history of..."
+)
+
+
+def _agreement_corpus(tmp_path: Path) -> tuple[Path, Path]:
+    src = _jsonl(
+        tmp_path / "articles.jsonl",
+        [
+            {"article_id": "a1", "outlet": "Own Outlet", "text": TRUNCATED},
+            {"article_id": "a2", "outlet": "Wire Copy", "text": f"Deals in Hanoi\n\n{WIRE}"},
+            {"article_id": "a3", "outlet": " Daily A", "text": ARTICLES["alpha"]},
+        ],
+    )
+    table = tmp_path / "outlets.csv"
+    table.write_text("article_id,outlet\na1,Table Outlet\na9,Nobody\n", encoding="utf-8")
+    return src, table
+
+
+def test_corpus_predict_and_sentences_read_one_corpus_alike(frames_checkpoint, tmp_path):
+    """Before: the same articles.jsonl + outlets.csv gave "Table Outlet" from framing corpus
+    and "Own Outlet" from framing predict; predictions.csv had no kind, duplicate group,
+    language or syndication, and its report did not count the truncated units left out."""
+    import pandas as pd
+
+    import framing
+    from framing.coding.population import read_population
+    from framing.notebook import CorpusWarning
+
+    from conftest import framing as run_framing
+
+    src, table = _agreement_corpus(tmp_path)
+    corpus = run_framing(
+        "corpus",
+        str(src),
+        "--outlets",
+        str(table),
+        "--out",
+        "s.jsonl",
+        "--report",
+        "r.json",
+        cwd=tmp_path,
+    )
+    assert corpus.returncode == 0, corpus.stderr
+    out = tmp_path / "out"
+    predicted = run_predict(
+        f"checkpoint={frames_checkpoint}",
+        f"input={src}",
+        f"outlets={table}",
+        f"output={out}",
+        "figure=false",
+        cwd=tmp_path,
+    )
+    assert predicted.returncode == 0, predicted.stderr
+    with pytest.warns(CorpusWarning):
+        notebook = framing.sentences(src, outlets=table)
+
+    units = [json.loads(x) for x in (tmp_path / "s.jsonl").read_text().splitlines()]
+    preds = read_csv(out / "predictions.csv")
+    columns = [
+        "sentence_id",
+        "article_id",
+        "outlet",
+        "position",
+        "text",
+        "kind",
+        "dup_group",
+        "language",
+        "syndicated",
+    ]
+    assert list(preds[0])[: len(columns)] == columns
+    classified = [u for u in units if u["kind"] != "truncated"]
+    assert [
+        {k: str(u[k]).lower() if k == "syndicated" else str(u[k]) for k in columns}
+        for u in classified
+    ] == [{k: p[k] for k in columns} for p in preds]
+    expected = pd.DataFrame(units)
+    pd.testing.assert_frame_equal(notebook, expected, check_dtype=False)
+
+    outlets = {u["article_id"]: u["outlet"] for u in units}
+    assert outlets == {"a1": "Table Outlet", "a2": "Wire Copy", "a3": "Daily A"}
+    assert {p["kind"] for p in preds} == {"headline", "sentence"}
+    wire = [p for p in preds if p["text"] == WIRE]
+    assert len(wire) == 2 and wire[0]["dup_group"] == wire[1]["dup_group"]
+    assert all(p["syndicated"] == "true" for p in wire) and preds[0]["language"] == "en"
+
+    report = json.loads((out / "report.json").read_text())
+    n_truncated = sum(u["kind"] == "truncated" for u in units)
+    assert n_truncated == 1 and report["n_truncated_left_out"] == n_truncated
+    assert report["n_sentences"] + n_truncated == len(units)
+    cleaning = json.loads((tmp_path / "r.json").read_text())
+    for outlet_report in (report["outlets"], cleaning["outlets"]):
+        assert outlet_report["n_conflicts"] == 1
+        assert outlet_report["table_ids_without_article"] == ["a9"]
+    for stderr in (corpus.stderr, predicted.stderr):
+        assert "another outlet than the outlet table" in stderr and "match no article" in stderr
+
+    # a sample drawn from predictions.csv keeps each unit's kind and duplicate group
+    population = {s.sentence_id: s for s in read_population(out / "predictions.csv").sentences}
+    for u in classified:
+        assert population[u["sentence_id"]].kind == u["kind"]
+        assert population[u["sentence_id"]].dup_group == u["dup_group"]
+
+
+def test_predict_says_which_cleaning_rules_it_used(frames_checkpoint, tmp_path):
+    """Before: outside a study folder the package's rules were used without a word."""
+    from conftest import PROJECT_ROOT
+
+    src, _ = _agreement_corpus(tmp_path)
+    outside = run_predict(
+        f"checkpoint={frames_checkpoint}",
+        f"input={src}",
+        f"output={tmp_path / 'o1'}",
+        "figure=false",
+        cwd=tmp_path,
+    )
+    assert outside.returncode == 0, outside.stderr
+    notes = [x for x in outside.stderr.splitlines() if x.startswith("note:")]
+    assert len(notes) == 1 and "package's default rules" in notes[0]
+    report = json.loads((tmp_path / "o1" / "report.json").read_text())
+    assert "package's default rules" in report["corpus_rules_note"]
+    inside = run_predict(
+        f"checkpoint={frames_checkpoint}",
+        f"input={src}",
+        f"output={tmp_path / 'o2'}",
+        "figure=false",
+        cwd=PROJECT_ROOT,
+    )
+    assert inside.returncode == 0, inside.stderr
+    assert "note:" not in inside.stderr
+    report = json.loads((tmp_path / "o2" / "report.json").read_text())
+    assert report["corpus_rules_note"] is None and "conf/study.yaml" in report["corpus_rules"]
+
+
+def test_predictions_as_parquet_hold_what_the_csv_holds(frames_checkpoint, tmp_path):
+    import pandas as pd
+
+    src, table = _agreement_corpus(tmp_path)
+    for fmt in ("csv", "parquet"):
+        done = run_predict(
+            f"checkpoint={frames_checkpoint}",
+            f"input={src}",
+            f"format={fmt}",
+            f"output={tmp_path / fmt}",
+            "figure=false",
+            cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "parquet" / "predictions.csv").exists()
+    from_csv = pd.read_csv(tmp_path / "csv" / "predictions.csv", keep_default_na=False)
+    from_parquet = pd.read_parquet(tmp_path / "parquet" / "predictions.parquet")
+    assert from_parquet["syndicated"].dtype == bool and from_parquet["position"].dtype == "int32"
+    assert str(from_parquet["pred:neutrality"].dtype) == "int8"
+    pd.testing.assert_frame_equal(from_parquet, from_csv, check_dtype=False)
+    refused = run_predict(
+        f"checkpoint={frames_checkpoint}",
+        f"input={src}",
+        "format=xlsx",
+        f"output={tmp_path / 'x'}",
+        cwd=tmp_path,
+    )
+    assert refused.returncode == 2 and "field 'format'" in refused.stderr
+    assert not (tmp_path / "x").exists()

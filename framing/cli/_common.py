@@ -3,7 +3,8 @@
 Every command's ``main(argv) -> int`` runs its body through ``run_command``:
 
 - bad input (``FramingInputError``) prints one ``error: ...`` line and returns 2;
-- the library's warnings (``FramingWarning``) print as ``warning: ...`` lines, every one;
+- the library's warnings (``FramingWarning``) print as ``warning: ...`` lines, every one
+  (a ``FramingNote`` as ``note: ...``);
 - Ctrl-C (SIGINT) and SIGTERM (``timeout``, a SLURM pre-emption) unwind the body like an
   exception, so its clean-up (temporary folders, partial outputs) runs, then print one line
   and return 130 / 143.
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
-from framing.errors import FramingInputError, FramingWarning
+from framing.errors import FramingInputError, FramingNote, FramingWarning
 
 
 class Terminated(BaseException):
@@ -43,7 +44,8 @@ def warning_lines() -> Iterator[None]:
 
         def show(message, category, filename, lineno, file=None, line=None):
             if issubclass(category, FramingWarning):
-                print(f"warning: {message}", file=sys.stderr)
+                kind = "note" if issubclass(category, FramingNote) else "warning"
+                print(f"{kind}: {message}", file=sys.stderr)
             else:
                 python_style(message, category, filename, lineno, file, line)
 

@@ -4,7 +4,10 @@
     framing corpus new.jsonl --out sentences.jsonl --report cleaning.json
 
 Inside a study folder the study's cleaning rules apply (the package defaults with its
-``corpus:`` overrides); ``--rules FILE`` merges a YAML file of overrides instead.
+``corpus:`` overrides); ``--rules FILE`` merges a YAML file of overrides instead; elsewhere
+the package's rules, with a note. The articles are read as ``framing predict`` and
+``framing.sentences`` read them (``framing.corpus.source``): the outlet table wins over an
+article's own outlet, and conflicts, unmatched table ids and case variants are warned about.
 """
 
 from __future__ import annotations
@@ -17,25 +20,19 @@ from framing.cli._common import run_command
 
 
 def load_rules(rules_file: str | None):
-    from omegaconf import OmegaConf
+    """The cleaning rules (``framing.study.corpus_rules``: --rules, else the study's, else the
+    package's with a note)."""
+    from framing.study.corpus_rules import choose_corpus_rules
 
-    from framing.corpus import CorpusRules
-    from framing.errors import FramingInputError
-    from framing.study import find_study_root, load_study, resolve_path
-
-    if rules_file:
-        path = resolve_path(rules_file)
-        if not path.is_file():
-            raise FramingInputError("no such rules file", file=path, field="--rules")
-        return CorpusRules.with_overrides(OmegaConf.to_container(OmegaConf.load(path)), str(path))
-    if find_study_root() is not None:
-        return load_study().corpus_rules()
-    return CorpusRules.with_overrides({})
+    return choose_corpus_rules(rules_file=rules_file)
 
 
 def main(argv: list[str] | None = None) -> int:
     p = parser("framing corpus", __doc__)
-    p.add_argument("input", help="folder of .txt / .html articles, a .jsonl or a .csv file")
+    p.add_argument(
+        "input",
+        help="folder of .txt / .html articles (subfolders too), a .jsonl, .csv or .parquet file",
+    )
     p.add_argument("--outlets", default=None, help="outlet table (CSV with article_id)")
     p.add_argument("--rules", default=None, help="YAML file of cleaning-rule overrides")
     p.add_argument("--out", default=None, help="write sentences as JSONL here")
@@ -56,8 +53,13 @@ def main(argv: list[str] | None = None) -> int:
             check_file_target(args.out, Kind.SENTENCES, inputs=inputs)
         if args.report:
             check_file_target(args.report, Kind.CLEANING_REPORT, inputs=inputs)
-        rules = load_rules(args.rules)
+        choice = load_rules(args.rules)
+        if choice.note:
+            print(f"note: {choice.note}", file=sys.stderr)
+        rules = choice.rules
         run = clean_corpus(args.input, rules, args.outlets, args.keep_duplicate_ids)
+        for line in run.source.notices():
+            print(f"warning: {line}", file=sys.stderr)
         print("| article | language | sentences | lines removed | by rule |")
         print("|---|---|---:|---:|---|")
         for article_id, rep in run.reports.items():
@@ -79,7 +81,11 @@ def main(argv: list[str] | None = None) -> int:
                 args.out, (s.to_dict() for s in run.sentences), Kind.SENTENCES, inputs=inputs
             )
         if args.report:
-            report = summary | {"corpus_rules": rules.source, "articles": run.reports}
+            report = summary | {
+                "corpus_rules": rules.source,
+                "corpus_rules_note": choice.note or None,
+                "articles": run.reports,
+            }
             text = json.dumps(report, indent=2, ensure_ascii=False)
             write_text(args.report, text, Kind.CLEANING_REPORT, inputs=inputs)
 

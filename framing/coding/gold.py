@@ -15,7 +15,8 @@ from pathlib import Path
 
 from framing.coding.files import read_coding
 from framing.coding.spreadsheet import read_csv_rows, write_sheet
-from framing.corpus import Sentence, build_sentences, for_classification, read_articles
+from framing.corpus import Sentence, for_classification
+from framing.corpus.source import CorpusSource
 from framing.data import load_labelled_set
 from framing.data.labelled import contradictory_copies, read_labelled_records
 from framing.errors import FramingInputError
@@ -25,9 +26,10 @@ from framing.outputs import Kind, check_file_target, write_jsonl
 def study_sentences(study) -> tuple[list[Sentence], dict[str, dict]]:
     """Clean and split the study's articles exactly as its labelled set was built."""
     outlets = study.path("outlets") if study.value("outlets") else None
-    articles = read_articles(study.path("articles"), outlets)
     rules = study.corpus_rules()
-    sentences, reports = build_sentences(articles, rules)
+    # strict: an unreadable article stops the build (a gold set never silently loses one)
+    source = CorpusSource(study.path("articles"), rules, outlets, strict=True)
+    sentences, reports = source.sentences()
     return for_classification(sentences, rules), reports
 
 

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from framing.corpus.debris import PageContext, debris_reason
+from framing.corpus.facts import CorpusFacts
+from framing.corpus.lines import line_key, normalise_line
 from framing.corpus.rules import CorpusRules
-
-if TYPE_CHECKING:
-    from framing.corpus.facts import CorpusFacts
 
 END_PUNCTUATION = tuple(".!?:;\"”’')")
 #: features that make a whole line debris even when it holds several sentences (a caption with
@@ -68,15 +66,6 @@ class CleanedArticle:
                 for r in self.removed
             ],
         }
-
-
-def normalise_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-
-
-def line_key(text: str) -> str:
-    """A line's words in lowercase: what "the same line" means for repeats."""
-    return re.sub(r"[^\w]+", " ", text.lower()).strip()
 
 
 def _removal(

@@ -11,19 +11,14 @@ every worker.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from framing.corpus.cleaning import line_key, normalise_line
-from framing.corpus.reading import Article, ArticleIds, check_duplicate_ids
+from framing.corpus.article_ids import ArticleIds, check_duplicate_ids
+from framing.corpus.articles import Article
+from framing.corpus.lines import line_hash, line_key, normalise_line
 from framing.corpus.rules import CorpusRules
-
-
-def line_hash(key: str) -> int:
-    """A stable 64-bit hash of a line key (Python's own hash() changes between processes)."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
 
 
 @dataclass
@@ -50,10 +45,6 @@ class CorpusFacts:
     def from_dict(cls, record: dict) -> CorpusFacts:
         chrome = {k: set(v) for k, v in (record.get("chrome_lines") or {}).items()}
         return cls(**(record | {"chrome_lines": chrome}))
-
-    def article_id_counts(self) -> Counter:
-        """Article ids used more than once, with how often."""
-        return Counter({k: len(v) for k, v in self.duplicate_ids.items()})
 
 
 def _story_signature(lines: list[str]) -> int:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from framing.corpus.articles import Article
+from framing.corpus.articles import Article, normalise_outlet
 from framing.distribution import install_command
 from framing.errors import FramingInputError
 
@@ -85,7 +85,7 @@ def read_html_page(path: Path) -> Article:
     return Article(
         article_id=path.stem,
         text=body,
-        outlet=outlet_from_url(url) or "unknown",
+        outlet=normalise_outlet(outlet_from_url(url)),
         title=getattr(document, "title", None) or "",
         date=getattr(document, "date", None) or "",
         url=url,

@@ -9,6 +9,7 @@ the full stop (or after a stray space), stray full stops, and headings without p
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from framing.corpus.rules import CorpusRules
 from framing.corpus.words import word_ranks
@@ -24,16 +25,31 @@ CLOSE_QUOTES = "”’\"')]"
 
 # Both halves of a glued pair must be common words: rank in the frequency list below this.
 COMMON_WORD_RANK = 40_000
+_STOP_BEFORE_CAPITAL = re.compile(r"(?<=[a-z]{2})([.!?])(?=[A-Z][a-z])")
+
+
+@lru_cache(maxsize=1)
+def longest_common_word() -> int:
+    """Characters in the longest word common enough to be half of a glued pair."""
+    return max(
+        (len(w) for w, rank in word_ranks().items() if rank < COMMON_WORD_RANK),
+        default=0,
+    )
 
 
 def unglue_word(word: str, rules: CorpusRules) -> str:
     """Split a lowercase token glued from two words ("greatdespite"), or return it unchanged.
 
     Only a token that is not itself a word is split, and only into two common words; among
-    several such splits the most balanced wins (long halves are stronger evidence).
+    several such splits the most balanced wins (long halves are stronger evidence). A token
+    longer than two of the longest common words cannot be such a pair and is returned at once:
+    trying every cut of a long run (a PDF's text without spaces) took time quadratic in it.
     """
     ranks = word_ranks()
     if len(word) < rules.min_glued_length or word in ranks or word in rules.extra_words:
+        return word
+    longest = longest_common_word()
+    if len(word) > 2 * longest:
         return word
 
     def common(part: str) -> bool:
@@ -42,7 +58,8 @@ def unglue_word(word: str, rules: CorpusRules) -> str:
         )
 
     best = None
-    for cut in range(2, len(word) - 1):
+    # a cut leaving a half longer than the longest common word cannot give two common words
+    for cut in range(max(2, len(word) - longest), min(len(word) - 1, longest + 1)):
         left, right = word[:cut], word[cut:]
         if common(left) and common(right):
             score = min(len(left), len(right))
@@ -68,7 +85,9 @@ def repair_text(text: str, rules: CorpusRules) -> str:
     # Space before a comma: "principled , history" -> "principled, history"
     t = re.sub(r"\s+([,;])", r"\1", t)
     # A full stop with no space after it before a capitalised word: "Ukraine.The" -> "Ukraine. The"
-    t = re.sub(r"([a-z]{2,}[.!?])([A-Z][a-z])", r"\1 \2", t)
+    # (the two letters before the stop are looked behind: matching a run of letters forward
+    # from every start took time quadratic in a long run without spaces)
+    t = _STOP_BEFORE_CAPITAL.sub(r"\1 ", t)
     # Words glued without a space.
     t = re.sub(
         rf"\b[a-z]{{{rules.min_glued_length},}}\b", lambda m: unglue_word(m.group(0), rules), t

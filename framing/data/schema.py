@@ -4,6 +4,7 @@ so every study brings its own."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,38 @@ TASKS = ("frames", "stance")
 NO_FRAME = "no_frame"
 #: the row of every outlet together, beside the outlets' own (shares, estimates, figures)
 ALL_OUTLETS = "All outlets"
+#: a label name: a letter or digit, then letters, digits, "_" or "-" (it becomes a column name,
+#: ``proba:NAME``, and part of file names, so no spaces, dots, slashes or formula characters)
+LABEL_NAME = re.compile(r"[^\W_][\w-]*")
+MAX_LABEL_NAME = 64
+#: names the toolkit itself uses beside the labels (``share:no_frame``, ``pred:no_frame``)
+RESERVED_LABEL_NAMES = frozenset({NO_FRAME})
+
+
+def check_label_name(name: object, source: str, where: str) -> str:
+    """``name`` if it is a valid label name, else one error naming the field ``where``."""
+    if not isinstance(name, str) or not name:
+        raise FramingInputError("every label needs a name", file=source, field=where)
+    fix = "letters, digits, '_' and '-', starting with a letter or digit, e.g. economic_cost"
+    if len(name) > MAX_LABEL_NAME:
+        raise FramingInputError(
+            f"label name '{name[:20]}...' has {len(name)} characters, at most "
+            f"{MAX_LABEL_NAME} are allowed",
+            file=source,
+            field=where,
+        )
+    if not LABEL_NAME.fullmatch(name):
+        raise FramingInputError(
+            f"label name {name!r} is not an identifier", file=source, field=where, fix=fix
+        )
+    if name.lower() in RESERVED_LABEL_NAMES:
+        raise FramingInputError(
+            f"label name '{name}' is reserved (the toolkit's column for sentences with no frame)",
+            file=source,
+            field=where,
+            fix="rename the label",
+        )
+    return name
 
 
 @dataclass(frozen=True)
@@ -98,10 +131,7 @@ class LabelSchema:
                 if isinstance(item, str):
                     item = {"name": item}
                 name = item.get("name") if isinstance(item, Mapping) else None
-                if not name or not isinstance(name, str):
-                    raise FramingInputError(
-                        "every label needs a name", file=source, field=f"schema.{key}[{i}].name"
-                    )
+                check_label_name(name, source, f"schema.{key}[{i}].name")
                 defs.append(
                     LabelDefinition(
                         name=name,
@@ -118,6 +148,7 @@ class LabelSchema:
 
         frames = parse("frames")
         stance = parse("stance")
+        check_no_clash(frames, stance, source)
         if len(stance) < 2:
             raise FramingInputError(
                 "stance needs at least two classes", file=source, field="schema.stance"
@@ -147,6 +178,26 @@ class LabelSchema:
                     )
                 book[name] = entry
         return book
+
+
+def check_no_clash(
+    frames: tuple[LabelDefinition, ...], stance: tuple[LabelDefinition, ...], source: str
+) -> None:
+    """No two labels of a schema share a name, even in another case: a frame and a stance class
+    of one name would share their ``proba:``/``pred:`` columns, and names differing only in
+    case their files on a case-insensitive disk."""
+    seen: dict[str, str] = {}
+    for key, defs in (("frames", frames), ("stance", stance)):
+        for i, d in enumerate(defs):
+            folded = d.name.casefold()
+            if folded in seen:
+                raise FramingInputError(
+                    f"label name '{d.name}' is also {seen[folded]}",
+                    file=source,
+                    field=f"schema.{key}[{i}].name",
+                    fix="give every frame and stance class its own name",
+                )
+            seen[folded] = f"the {key[:-1] if key == 'frames' else key} label '{d.name}'"
 
 
 def task_name(task: str) -> str:

@@ -27,10 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from framing.corpus import article_sentences, for_classification
+from framing.corpus.sentences import article_sentences, for_classification
 from framing.models.base import decide
-from framing.outputs import SpreadsheetWriter, signals_held
+from framing.outputs import signals_held
 from framing.prediction.checkpoints import Checkpoint
+from framing.prediction.rows import sentence_row
 
 #: characters of article text per chunk, per sentence of ``batch_size``: a news sentence is
 #: about 120-150 characters, so a chunk is about one batch
@@ -49,13 +50,14 @@ class ArticleCounts:
     source: str | None
     n_sentences: int
     language: str = ""  # the article's detected language (framing.corpus.language)
+    n_truncated: int = 0  # units cut off at the end of a paragraph, left out of prediction
     counts: dict[str, np.ndarray] = field(default_factory=dict)  # task -> per-label counts
     no_label: dict[str, int] = field(default_factory=dict)  # task -> sentences with no label
 
 
 @dataclass
 class ChunkResult:
-    rows: str  # predictions.csv rows, CSV-formatted
+    rows: str  # the rows of predictions (``framing.prediction.rows``), one JSON list a line
     articles: list[ArticleCounts]
     n_sentences: int
     classify_s: float
@@ -92,15 +94,20 @@ def classify_chunk(job: ChunkJob, chunk: list[tuple[int, Any]]) -> ChunkResult:
     """Split, classify and count one chunk of articles (see the module docstring)."""
     per_article: list[tuple[ArticleCounts, list]] = []
     for index, article in chunk:
-        sentences, language = split_article(article, job)
+        sentences, language, n_truncated = split_article(article, job)
         counts = ArticleCounts(
-            index, article.article_id, article.outlet, article.source, len(sentences), language
+            index,
+            article.article_id,
+            article.outlet,
+            article.source,
+            len(sentences),
+            language,
+            n_truncated,
         )
         per_article.append((counts, sentences))
     sentences = [s for _, own in per_article for s in own]
 
     out = io.StringIO()
-    writer = SpreadsheetWriter(out)  # a text or outlet that a spreadsheet would run is marked
     decisions: dict[str, list[np.ndarray]] = {ck.task: [] for ck in job.checkpoints}
     classify_s = 0.0
     for start in range(0, len(sentences), job.batch_size):
@@ -120,7 +127,7 @@ def classify_chunk(job: ChunkJob, chunk: list[tuple[int, Any]]) -> ChunkResult:
         forget_embeddings()
         classify_s += time.perf_counter() - began
         for s, extra in zip(batch, columns, strict=True):
-            writer.writerow([s.sentence_id, s.article_id, s.outlet, s.position, s.text, *extra])
+            out.write(sentence_row(s, extra))
 
     stacked = {
         task: np.concatenate(parts) if parts else np.zeros((0, 0), dtype=int)
@@ -139,11 +146,13 @@ def classify_chunk(job: ChunkJob, chunk: list[tuple[int, Any]]) -> ChunkResult:
     return ChunkResult(out.getvalue(), [c for c, _ in per_article], len(sentences), classify_s)
 
 
-def split_article(article, job: ChunkJob) -> tuple[list, str]:
-    """(the sentences classified, the article's language) under the corpus rules and the
-    whole-corpus facts; units kept out of prediction (truncated tails) are dropped."""
+def split_article(article, job: ChunkJob) -> tuple[list, str, int]:
+    """(the sentences classified, the article's language, the units left out) under the
+    corpus rules and the whole-corpus facts; units kept out of prediction (truncated tails)
+    are dropped and counted."""
     sentences, cleaned = article_sentences(article, job.rules, job.facts)
-    return for_classification(sentences, job.rules), cleaned.language
+    kept = for_classification(sentences, job.rules)
+    return kept, cleaned.language, len(sentences) - len(kept)
 
 
 def forget_embeddings() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from framing.checkpoint.hub import is_hub_reference
 from framing.corpus.rules import CorpusRules
 from framing.errors import FramingInputError
+from framing.prediction.rows import FORMATS
 from framing.study import Study
 
 
@@ -37,6 +38,8 @@ class PredictOptions:
     language_warning_share: float = 0.05
     shards: int = 1
     shard_retries: int = 1
+    format: str = "csv"  # predictions.csv, or predictions.parquet
+    duplicate_groups: bool = True  # the duplicate join at the end (dup_group, syndicated)
 
     def __post_init__(self) -> None:
         given = self.checkpoint
@@ -61,6 +64,10 @@ class PredictOptions:
             _whole_number(self.workers, "workers", 1)
         _whole_number(self.shards, "shards", 1)
         _whole_number(self.shard_retries, "shard_retries", 0)
+        if self.format not in FORMATS:
+            raise FramingInputError(
+                f"must be one of {', '.join(FORMATS)}, got {self.format!r}", field="format"
+            )
         if not 0 <= float(self.language_warning_share) <= 1:
             raise FramingInputError(
                 f"must be a share in [0, 1], got {self.language_warning_share!r}",

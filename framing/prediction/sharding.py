@@ -10,7 +10,7 @@ exactly (``framing predict … shards=N hydra/launcher=submitit_local|slurm``).
    runs them: ``submitit_local`` (separate processes on this machine), ``slurm`` (a SLURM
    array via submitit), or Hydra's default (one after another in this process). Each shard
    classifies its articles exactly as a single process would (``chunks.classify_chunk``)
-   and writes ``predictions.csv``, ``article_mix.csv`` and its outlet counts into its own
+   and writes its staged prediction rows, ``article_mix.csv`` and its outlet counts into its own
    folder of the workspace, atomically.
 3. **Merge**: predictions and article rows are concatenated in shard order, outlet counts
    summed; the mixes, figure and report are written as by a single process, so the output
@@ -44,6 +44,7 @@ from framing.faults import fault_point
 from framing.outputs import Kind, check_folder_target, output_folder, record_entries
 from framing.outputs.markers import Entry
 from framing.prediction.options import PredictOptions
+from framing.prediction.rows import ROWS
 from framing.prediction.stream import (
     Prediction,
     first_article_or_fail,
@@ -60,7 +61,8 @@ log = logging.getLogger(__name__)
 
 PLAN = "plan.json"
 TALLIES = "tallies.json"
-FILES = ("predictions.csv", "article_mix.csv")
+#: what each shard writes and the merge concatenates (the staged rows have no header)
+FILES = (ROWS, "article_mix.csv")
 
 
 @dataclass
@@ -251,6 +253,7 @@ def merge_shards(run: Prediction, plan: ShardPlan, workspace: Path, wall_s: floa
         "classify_s": 0.0,
         "stream_s": wall_s,
         "n_without_sentences": 0,
+        "n_truncated": 0,
         "without_sentences": [],
         "sentences_by_language": {},
     }
@@ -261,15 +264,17 @@ def merge_shards(run: Prediction, plan: ShardPlan, workspace: Path, wall_s: floa
             with (tmp / name).open("wb") as out:
                 for k in range(len(plan.ranges)):
                     with (shard_folder(workspace, k) / name).open("rb") as part:
-                        header = part.readline()
-                        if k == 0:
-                            out.write(header)
+                        if name != ROWS:
+                            header = part.readline()
+                            if k == 0:
+                                out.write(header)
                         shutil.copyfileobj(part, out)
         for k in range(len(plan.ranges)):
             shard = json.loads((shard_folder(workspace, k) / TALLIES).read_text(encoding="utf-8"))
             for key in ("n_articles", "n_sentences", "classify_s"):
                 stats[key] += shard[key]
             stats["n_without_sentences"] += shard["n_without_sentences"]
+            stats["n_truncated"] += shard.get("n_truncated", 0)
             stats["without_sentences"] += shard["without_sentences"]
             for language, n in shard["sentences_by_language"].items():
                 by_language = stats["sentences_by_language"]

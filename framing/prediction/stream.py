@@ -1,22 +1,27 @@
 """Frame and stance mix of new articles with trained checkpoints (``framing predict``).
 
-ARTICLES is a folder of .txt files, a .jsonl or a .csv (a ``text`` column; ``outlet`` and
-``article_id`` optional). Outlet: the article's own ``outlet`` field, else the ``outlets=``
-table (CSV keyed by article_id), else "unknown". Inside a study folder the study's cleaning
-rules apply (the labelled set was split with them); elsewhere the package's.
+ARTICLES is read as every command reads articles (``framing.corpus.source``): a folder of
+.txt / .html files (subfolders too), a .jsonl, a .csv (a ``text`` column; ``outlet`` and
+``article_id`` optional) or a .parquet file. Outlet: the ``outlets=`` table (CSV keyed by
+article_id), else the article's own outlet, else "unknown"; conflicts are reported. Inside a
+study folder the study's cleaning rules apply (the labelled set was split with them);
+elsewhere the package's, with a note (``framing.study.corpus_rules``).
 
 The input is read twice: a first pass gathers the corpus facts (lines an outlet repeats on
 its stories, article ids used twice; framing.corpus.facts) before anything is written, then
 the corpus is streamed: articles are read one at a time and handed on in chunks of about
 ``batch_size`` sentences; each chunk is split and classified (in ``workers`` processes for the
-scikit-learn families, ``framing.prediction.chunks``), its rows are appended to
-predictions.csv in corpus order, and the article / outlet mixes are running sums, so memory
-stays bounded whatever the corpus size. Everything is written into a temporary folder
-renamed to OUT_DIR at the end: a failed run leaves nothing. In a folder of .txt files a bad
-article is skipped and listed in report.json.
+scikit-learn families, ``framing.prediction.chunks``), its rows are staged in corpus order,
+and the article / outlet mixes are running sums. At the end the duplicate groups are found
+over the staged sentences and the predictions file written (``framing.prediction.rows``).
+Everything is written into a temporary folder renamed to OUT_DIR at the end: a failed run
+leaves nothing. In a folder a bad article is skipped and listed in report.json, as is every
+file that is not an article.
 
 OUT_DIR/
-  predictions.csv   sentence_id, article_id, outlet, position, text, proba:L, pred:L per label
+  predictions.csv   sentence_id, article_id, outlet, position, text, kind, dup_group,
+                    language, syndicated, proba:L, pred:L per label (format=parquet:
+                    predictions.parquet, the same columns)
   article_mix.csv   article_id, outlet, n_sentences, share:L (+ share:no_frame for frames)
   outlet_mix.csv    outlet, n_articles, n_sentences, share:L (+ share:no_frame)
   framing_mix.pdf / .png / .csv (framing.figures.prediction_mix), report.json
@@ -26,18 +31,17 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from framing.corpus import gather_corpus_facts, iter_articles, read_outlets
-from framing.corpus.facts import check_article_ids, with_unique_ids
 from framing.corpus.language import UNDETERMINED
-from framing.errors import FramingInputError
+from framing.corpus.source import CorpusSource
+from framing.errors import FramingInputError, FramingNote, FramingWarning
 from framing.faults import fault_point
 from framing.figures.prediction_mix import plot_prediction_mix
 from framing.outputs import (
@@ -50,7 +54,9 @@ from framing.outputs import (
 from framing.prediction.checkpoints import Checkpoint, load_checkpoints
 from framing.prediction.chunks import ChunkJob, available_cores, chunk_results
 from framing.prediction.options import PredictOptions
+from framing.prediction.rows import ROWS, finish_predictions
 from framing.prediction.tally import Tally
+from framing.study.corpus_rules import choose_corpus_rules
 
 #: what to do when output= exists
 OVERWRITE_FIX = "choose a new output= or add overwrite=true"
@@ -74,21 +80,16 @@ def output_rule(run: Prediction) -> dict:
     }
 
 
-def _article_stream(options: PredictOptions, skipped: list[dict], warn: bool = True):
-    """Articles one at a time (outlet filled in from the table); errors surface on the first.
-    ``warn=False``: a second read, whose bad files the first already reported."""
-    table = read_outlets(options.outlets) if options.outlets else {}
-    input_path = options.input
-
-    def on_bad_file(path: Path, err: FramingInputError) -> None:
-        skipped.append({"file": str(path), "reason": err.message, "line": err.line})
-        if warn:
-            print(f"warning: skipped {err}", file=sys.stderr)
-
-    for article in iter_articles(input_path, on_bad_file=on_bad_file):
-        if article.outlet in ("", "unknown") and article.article_id in table:
-            article.outlet = table[article.article_id].get("outlet") or "unknown"
-        yield article
+def corpus_source(options: PredictOptions, rules) -> CorpusSource:
+    """The input, read as every command reads articles (``framing.corpus.source``); the
+    outlet table is read and checked here."""
+    return CorpusSource(
+        options.input,
+        rules,
+        options.outlets,
+        keep_duplicate_ids=options.keep_duplicate_ids,
+        keep_option="keep_duplicate_ids=true",
+    )
 
 
 def stream_predictions(
@@ -114,26 +115,24 @@ def stream_predictions(
         "n_sentences": 0,
         "classify_s": 0.0,
         "n_without_sentences": 0,
+        "n_truncated": 0,
         "without_sentences": [],  # the first 1000 only: the list must not grow with the corpus
         "worker_peak_kb": 0,
         "sentences_by_language": {},
     }
     job = ChunkJob(checkpoints, rules, int(batch_size), facts)
     with (
-        (out / "predictions.csv").open("w", encoding="utf-8", newline="") as pred_fh,
+        (out / ROWS).open("w", encoding="utf-8") as pred_fh,
         (out / "article_mix.csv").open("w", encoding="utf-8", newline="") as art_fh,
         tqdm(unit=" sentences", desc="predict", disable=None if progress else True) as bar,
     ):
-        SpreadsheetWriter(pred_fh).writerow(
-            ["sentence_id", "article_id", "outlet", "position", "text"]
-            + [c for ck in checkpoints for c in ck.columns]
-        )
         art_writer = SpreadsheetWriter(art_fh)
         art_writer.writerow(["article_id", "outlet", "n_sentences", *share_header])
         for result in chunk_results(job, articles, workers):
             pred_fh.write(result.rows)
             for counts in result.articles:
                 stats["n_articles"] += 1
+                stats["n_truncated"] += counts.n_truncated
                 outlet = outlets.setdefault(counts.outlet, Tally(counts.outlet, counts.outlet))
                 outlet.n_articles += 1
                 by_language = stats["sentences_by_language"]
@@ -229,6 +228,8 @@ class Prediction:
     started_at: str
     load_s: float
     inputs: list[Path]  # checkpoints, articles, outlet table
+    source: CorpusSource | None = None  # the input and its outlet table
+    rules_note: str = ""  # why the package's rules apply, not a study's ("" when a study's do)
 
 
 def prepare_prediction(options: PredictOptions) -> Prediction:
@@ -242,6 +243,8 @@ def prepare_prediction(options: PredictOptions) -> Prediction:
     )  # fmt: skip
     checkpoints = load_checkpoints(options.checkpoint, options.device)
     workers = prediction_workers(options.workers, checkpoints)
+    choice = choose_corpus_rules(options.study, search=False)
+    source = corpus_source(options, choice.rules)
     load_s = time.perf_counter() - started
     return Prediction(
         options=options,
@@ -249,31 +252,39 @@ def prepare_prediction(options: PredictOptions) -> Prediction:
         input_path=options.input,
         checkpoints=checkpoints,
         workers=workers,
-        rules=options.rules,
+        rules=choice.rules,
         started=started,
         started_at=started_at,
         load_s=load_s,
         inputs=inputs,
+        source=source,
+        rules_note=choice.note,
     )
 
 
-def first_pass(run: Prediction, skipped: list[dict], wrap=None):
+def first_pass(run: Prediction, skipped: list[dict] | None = None, wrap=None):
     """The corpus facts (lines an outlet repeats, article ids used twice), gathered before
     anything is written; a duplicate id stops here unless keep_duplicate_ids=true. Returns
     (facts, the renamed ids, one line each). It reads and hashes lines but neither splits nor
     classifies, so it costs a fraction of the second pass. ``wrap`` sees every article read
-    (sharding records sizes and a hash of the corpus there)."""
-    articles = _article_stream(run.options, skipped)
-    facts = gather_corpus_facts(wrap(articles) if wrap else articles, run.rules)
-    renamed = check_article_ids(facts, run.options.keep_duplicate_ids, "keep_duplicate_ids=true")
-    for line in renamed:
-        print(f"warning: article id used twice, both kept: {line}", file=sys.stderr)
-    return facts, renamed
+    (sharding records sizes and a hash of the corpus there). What the reading found (files
+    skipped, outlet conflicts, ...) is warned about (``FramingWarning``, a command prints
+    each as a line) and kept in ``run.source``."""
+    if run.rules_note:
+        warnings.warn(run.rules_note, FramingNote, stacklevel=2)
+    facts = run.source.first_pass(wrap)
+    for line in run.source.notices():
+        warnings.warn(line, FramingWarning, stacklevel=2)
+    if skipped is not None:
+        skipped.extend(run.source.skipped)
+    return facts, run.source.renamed
 
 
 def second_pass(run: Prediction, facts) -> Iterator:
     """The articles again, with the ids a first pass renamed made unique."""
-    return with_unique_ids(_article_stream(run.options, [], warn=False), facts)
+    if run.source.facts is None:
+        run.source.facts = facts  # a shard: the facts come from the plan
+    return run.source.articles()
 
 
 def language_report(
@@ -338,6 +349,10 @@ def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, 
         raise FramingInputError(
             "no sentences left after cleaning the articles", file=run.input_path
         )
+    value_columns = [c for ck in checkpoints for c in ck.columns]
+    predictions = finish_predictions(
+        tmp, value_columns, options.format, run.rules, options.duplicate_groups
+    )
     rows = write_outlet_mix(stats["outlets"], checkpoints, tmp / "outlet_mix.csv")
     if options.figure:
         panels = [(ck.task, ck.labels, ck.multi_label) for ck in checkpoints]
@@ -347,11 +362,15 @@ def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, 
     report = {
         "input": str(run.input_path),
         "output": str(run.output),
+        "predictions": predictions.name,
+        "duplicate_groups": options.duplicate_groups,
         "started_at": run.started_at,
         "n_articles": stats["n_articles"],
         "n_sentences": stats["n_sentences"],
         "n_outlets": len(rows),
         "skipped": skipped,
+        "outlets": run.source.outlets.to_dict() if run.source is not None else None,
+        "n_truncated_left_out": stats.get("n_truncated", 0),
         "n_articles_without_sentences": stats["n_without_sentences"],
         "articles_without_sentences": stats["without_sentences"],
         "checkpoints": [
@@ -371,6 +390,7 @@ def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, 
         "workers": stats.get("workers", run.workers),  # 1 if the corpus was too small for more
         "worker_peak_rss_mb": round(stats.get("worker_peak_kb", 0) / 1024, 1) or None,
         "corpus_rules": run.rules.source,
+        "corpus_rules_note": run.rules_note or None,
         "language": language_report(
             stats["sentences_by_language"], run.rules, options.language_warning_share
         ),

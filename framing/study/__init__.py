@@ -165,6 +165,9 @@ def check_study_config(config: Any, file: Path | str) -> dict[str, Any]:
                 field=key,
                 fix="see the template written by: framing study init DIR",
             )
+    # The label names are checked now, not when a command first needs the schema: they become
+    # column and file names, so a bad one must stop every command before it writes anything.
+    LabelSchema.from_dict(config["schema"], source=str(file))
     return config
 
 
