@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pandas as pd
-from test_estimate import framing
+from test_estimate import assert_bad_input, framing
 
 from framing.coding.records import SampledUnit, SampleRecord, write_sample_record
 
@@ -91,25 +91,42 @@ def test_a_left_out_outlet_as_the_new_corpus(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "cross-validation" in done.stdout and "macro-F1" in done.stdout
-    for cluster in ("article", "sentence"):
-        out = tmp_path / f"est_{cluster}"
+    runs = {
+        "corpus": [],  # the default: the corpus in hand, sentences as drawn
+        "process_article": ["--estimand", "process", "--cluster", "article"],
+        "process_sentence": ["--estimand", "process", "--cluster", "sentence"],
+    }
+    found = {}
+    for name, extra in runs.items():
+        out = tmp_path / f"est_{name}"
         done = framing(
-            "estimate",
-            str(tmp_path / "pred" / "predictions.csv"),
-            str(coded),
-            "--out",
-            str(out),
-            "--cluster",
-            cluster,
-        )
+            "estimate", str(tmp_path / "pred" / "predictions.csv"), str(coded),
+            "--out", str(out), "--no-figure", *extra,
+        )  # fmt: skip
         assert done.returncode == 0, done.stderr[-2000:]
         estimates = pd.read_csv(out / "estimates.csv")
         overall = estimates[(estimates.outlet == "All outlets") & (estimates.level == "sentences")]
         assert overall.estimate.notna().all()
         assert (overall.low <= overall.estimate).all() and (overall.estimate <= overall.high).all()
-    # one article: clustered by article there is no between-article variance to estimate, and
-    # the output says so; by sentence the intervals are the simple-random-sample ones
-    assert estimates["note"].isna().all() or not estimates["note"].str.contains("1 article").any()
-    clustered = pd.read_csv(tmp_path / "est_article" / "estimates.csv")
-    sentences = clustered[clustered.level == "sentences"]
-    assert sentences["note"].str.contains("wide interval").all()
+        found[name] = overall.set_index("label")
+    # one article: clustered by article (process estimand) there is no between-article
+    # variance to estimate, and the output says so; the corpus estimand's units are the coded
+    # sentences of the corpus in hand, narrower than the process estimand's by sentence (the
+    # finite-population correction: 24 of the outlet's sentences were coded)
+    assert found["process_article"]["note"].str.contains("wide interval").all()
+    assert not found["corpus"]["note"].fillna("").str.contains("wide interval").any()
+    width = {k: (v.high - v.low) for k, v in found.items()}
+    assert (width["corpus"] < width["process_sentence"]).all()
+    # one outlet: nothing to pool across, and said so
+    report = json.loads((tmp_path / "est_corpus" / "report.json").read_text())
+    assert report["pooling"]["frames"]["pooled"] is False
+    assert "pooling needs at least 3" in report["pooling"]["frames"]["why"]
+    # cross-prediction needs articles to fold: one article is too few, and the error says how
+    # many are needed
+    out = tmp_path / "est_crossfit"
+    done = framing(
+        "estimate", str(tmp_path / "pred" / "predictions.csv"), str(coded), "--out", str(out),
+        "--checkpoint", checkpoints[0], "--checkpoint", checkpoints[1],
+        "--gold", str(tmp_path / "train.jsonl"),
+    )  # fmt: skip
+    assert_bad_input(done, "too few articles to cross-fit", "at least 5", out=out)

@@ -86,7 +86,7 @@ def refittable_model(path: str | Path, schema, tasks: dict[str, TaskLabels]):
             file=folder,
             field="task",
         )
-    return load_checkpoint(folder, expected_schema=schema), info
+    return load_checkpoint(folder, expected_schema=schema).model, info
 
 
 def assign_folds(
@@ -160,7 +160,7 @@ def fold_models(model, texts, targets, fold_of_row: np.ndarray, folds: int, thre
 def predictor_outputs(models, texts: list[str], which: np.ndarray, task: TaskLabels) -> dict:
     """``f:`` and ``p:`` series of ``texts``: each text by the model ``which`` names (fold
     index), or the average of every model (-1)."""
-    from framing.models import decide
+    from framing.models.base import decide
 
     k = len(task.labels)
     proba = np.zeros((len(texts), k))

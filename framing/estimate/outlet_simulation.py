@@ -531,6 +531,10 @@ def run_population(
     H, k = prep.outlet_truth.shape
     hits: dict = {}
     width: dict = {}
+    # per replicate, the share of outlets covered (k,): its spread over replicates gives the
+    # Monte Carlo standard error of the coverage averaged over outlets (outlets of one sample
+    # are not independent)
+    spread: dict = {}
     for _ in range(replicates):
         result = replicate(prep, n, rng, level, draws, lam_max, cross)
         for method, parts in result.items():
@@ -540,8 +544,12 @@ def run_population(
                 low, high = (np.clip(b, 0, 1) for b in bounds)
                 truth = prep.truth if scope == "all" else prep.outlet_truth
                 key = (method, scope)
-                hits[key] = hits.get(key, 0) + ((low <= truth + 1e-12) & (truth <= high + 1e-12))
+                hit = (low <= truth + 1e-12) & (truth <= high + 1e-12)
+                hits[key] = hits.get(key, 0) + hit
                 width[key] = width.get(key, 0) + (high - low) / 2
+                if scope == "outlets":
+                    share = hit.mean(axis=0)
+                    spread[key] = spread.get(key, 0) + np.stack([share, share**2])
     overall, outlets = [], []
     for (method, scope), h in hits.items():
         cov, half = h / replicates, width[(method, scope)] / replicates
@@ -555,6 +563,8 @@ def run_population(
                     }
                 )  # fmt: skip
         else:
+            first, second = spread[(method, scope)] / replicates
+            mc_se = np.sqrt(np.maximum(second - first**2, 0) / max(replicates - 1, 1))
             for o in range(H):
                 for j, label in enumerate(pop.series):
                     outlets.append(
@@ -562,18 +572,19 @@ def run_population(
                             "population": pop.name, "n": n, "method": method, "label": label,
                             "outlet": o, "true_share": prep.outlet_truth[o, j],
                             "coverage": cov[o, j], "half_width": half[o, j],
-                            "replicates": replicates,
+                            "replicates": replicates, "mean_coverage_mc_se": mc_se[j],
                         }
                     )  # fmt: skip
     return pd.DataFrame(overall), pd.DataFrame(outlets)
 
 
 def summarise_outlets(outlets: pd.DataFrame) -> pd.DataFrame:
-    """Per population, n, method and label: mean coverage over outlets, the worst outlet's
-    coverage, median half-width."""
+    """Per population, n, method and label: mean coverage over outlets (and its Monte Carlo
+    standard error), the worst outlet's coverage, median half-width."""
     g = outlets.groupby(["population", "n", "method", "label"], sort=False)
     return g.agg(
         coverage=("coverage", "mean"),
+        coverage_mc_se=("mean_coverage_mc_se", "first"),
         worst_outlet_coverage=("coverage", "min"),
         median_half_width=("half_width", "median"),
         replicates=("replicates", "first"),
