@@ -106,6 +106,7 @@ def outlet_study(
     seed: int,
     chunks: Path | None = None,
     resume: bool = False,
+    only: list[str] | None = None,
 ):
     """(per-outlet rows, all-outlet rows, population descriptions) of the per-outlet study.
 
@@ -114,7 +115,8 @@ def outlet_study(
     before it. With ``chunks``, every finished chunk is saved there as it completes; with
     ``resume`` too, chunks already saved under the same settings are read back, not rerun
     (a run stopped half-way finishes where it stopped; delete the folder after changing the
-    code)."""
+    code). ``only``: run (and save) the chunks of these populations only, return nothing -
+    a second process can run them beside the first, which then reads them back."""
     import numpy as np
     import pandas as pd
 
@@ -136,6 +138,8 @@ def outlet_study(
         chunks.mkdir(parents=True, exist_ok=True)
     outlets, overall, described = [], [], {}
     for position, (population, cross, reps) in enumerate(populations):
+        if only and population.name not in only:
+            continue
         prepared = sim.prepare(population)
         described[population.name] = population.describe() | {"replicates": reps}
         for n in OUTLET_SIZES:
@@ -158,6 +162,8 @@ def outlet_study(
                 )
             overall.append(all_rows)
             outlets.append(outlet_rows)
+    if only:
+        return None
     return pd.concat(outlets, ignore_index=True), pd.concat(overall, ignore_index=True), described
 
 
@@ -310,6 +316,14 @@ def main(argv: list[str] | None = None) -> int:
         help="where each finished (population, n) chunk of the per-outlet study is saved",
     )
     p.add_argument("--resume", action="store_true", help="read back chunks saved by an earlier run")
+    p.add_argument(
+        "--only",
+        nargs="+",
+        default=None,
+        metavar="POPULATION",
+        help="only run and save these populations' per-outlet chunks (nothing written to --out; "
+        "a later --resume run reads them back)",
+    )
     args = p.parse_args(argv)
 
     def body() -> None:
@@ -319,6 +333,13 @@ def main(argv: list[str] | None = None) -> int:
         from framing.outputs import output_file
 
         frames, stance = pick_runs(args.runs, args.model)
+        if args.only:
+            outlet_study(
+                frames.oof, stance.oof, args.outlet_replicates, args.cross_replicates,
+                args.seed, args.chunks, args.resume, args.only,
+            )  # fmt: skip
+            print(f"saved the chunks of {', '.join(args.only)} in {args.chunks}/")
+            return
         args.out.mkdir(parents=True, exist_ok=True)
         described = {}
         if not args.skip_overall:

@@ -270,11 +270,15 @@ def check_validation_and_estimates(study: Path) -> None:
         overall["coded_only"].to_dict(), abs=1e-9
     )
 
-    # the plan: capped at the 60 sentences of the corpus, never +-0 short of the census
+    # the plan: capped at the 60 sentences of the corpus (and each outlet at its own), never
+    # +-0 short of a census, which its rows name
     plan = pd.read_csv(study / "results" / "plan.csv")
     assert plan["n_coded_total"].max() == 60
-    short = plan[plan["n_coded_total"] < 60]
-    assert (short["half_width"] > 0).all()
+    census = plan["note"].fillna("").str.contains("census")
+    assert census[plan["n_coded_total"] == 60].all()
+    assert (plan[census]["half_width"] == 0).all() and (plan[~census]["half_width"] > 0).all()
+    size = predictions["outlet"].value_counts().to_dict() | {"All outlets": 60}
+    assert (plan["n_coded_outlet"] <= plan["outlet"].map(size) + 1e-9).all()
     assert "n_for_half_width_0.1" in plan
 
 

@@ -72,3 +72,37 @@ def test_ignoring_article_clusters_undercovers_when_whole_articles_are_coded(tab
     articles = table[(table.design == "articles") & (table.population == "seed")]
     by = articles.groupby("estimator").coverage.mean()
     assert by["ppi++ (no clusters)"] < by["ppi++ (article clusters)"] - 0.03
+
+
+def test_per_outlet_simulation_pools_narrower_and_own_ppi_covers_the_outlet_with_3x_bias():
+    """The per-outlet study on its synthetic population (20 outlets, the classifier's bias 3x as
+    large in outlet 0): pooled intervals hold the outlets' shares on average and are much
+    narrower than each outlet's own PPI++, which holds outlet 0's share; the intervals that
+    ignore the uncertainty of the between-outlet variance (plug-in bootstrap) are narrower
+    still."""
+    from framing.estimate import outlet_simulation as sim
+
+    population = sim.build_synthetic_3x(np.random.default_rng(3))
+    # classify-and-count's error in outlet 0 is well above the others' typical error (here
+    # 1.9x for the rare label, 3.5x and 3.2x for the others)
+    _, truth = population.truth()
+    counted = np.vstack([population.f[population.outlet == h].mean(axis=0) for h in range(20)])
+    error = np.abs(counted - truth)
+    assert (error[0] > 1.5 * np.median(error[1:], axis=0)).all()
+    prepared = sim.prepare(population)
+    overall, outlets = sim.run_population(prepared, 200, 30, np.random.default_rng(4), draws=1000)
+    summary = sim.summarise_outlets(outlets).set_index(["method", "label"])
+    pooled, own = summary.loc["pooled"], summary.loc["unpooled"]
+    # 30 samples x 20 outlets: the coverage averaged over outlets has an MC SE near 0.02
+    assert (pooled.coverage > 0.88).all() and (own.coverage > 0.88).all()
+    assert (pooled.median_half_width < 0.75 * own.median_half_width).all()
+    assert (summary.loc["pooled_bootstrap"].median_half_width < pooled.median_half_width).all()
+    assert (pooled.coverage_mc_se > 0).all() and (pooled.coverage_mc_se < 0.05).all()
+    # outlet 0's own PPI++ holds its share; the pooled interval, shrunk towards the other
+    # outlets, holds it less often (a known cost of pooling, in results/estimate_coverage)
+    outlier = outlets[outlets.outlet == 0].set_index(["method", "label"]).coverage
+    assert (outlier.loc["unpooled"] >= 0.85).all(), outlier
+    assert (outlier.loc["pooled"] <= outlier.loc["unpooled"] + 1e-9).all(), outlier
+    # all outlets together: PPI++ with probabilities narrower than the coded sample alone
+    by = overall.set_index(["method", "label"]).half_width
+    assert (by.loc["ppi_probabilities"] < by.loc["coded_only"]).all()
