@@ -2,7 +2,7 @@
 
     bash experiments/estimate_coverage.sh          # trains the two runs, then this
     python -m experiments.estimate_coverage RUNS --out results/estimate_coverage \
-        [--replicates 2000] [--outlet-replicates 250] [--cross-replicates 100]
+        [--replicates 2000] [--outlet-replicates 250] [--cross-replicates 200]
 
 RUNS holds the out-of-fold predictions of one family on both tasks (run folders of
 ``framing train``; the committed result uses MiniLM + LR, seed 0).
@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--articles", type=int, default=200, help="pseudo-articles per population")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--outlet-replicates", type=int, default=250)
-    p.add_argument("--cross-replicates", type=int, default=100)
+    p.add_argument("--cross-replicates", type=int, default=200)
     p.add_argument("--skip-overall", action="store_true", help="only the per-outlet study")
     p.add_argument(
         "--chunks",

@@ -30,7 +30,8 @@ on it (``framing.estimate.ppi``, ``outlets.estimate_scope``, ``pooled.pool_outle
   article clusters, no finite-population correction: the process estimand) - the baseline;
 - ``unpooled``: the outlet's own PPI++ (corpus estimand, probabilities);
 - ``pooled``: the Fay-Herriot pooled estimate of the command (probabilities, arcsine scale,
-  between-outlet variance integrated out: posterior interval);
+  between-outlet variance integrated out: posterior interval; reaching the outlet's own
+  interval's end where its coded rows never or always show the label, as the command does);
 - ``pooled_bootstrap``, ``pooled_pr``: the model on the share scale with the between-outlet
   variance plugged in (adjusted REML), parametric-bootstrap and Prasad-Rao intervals;
 - ``pooled_decisions``: pooled with the 0/1 decisions;
@@ -56,7 +57,7 @@ from scipy.special import expit
 
 from framing.estimate.crossfit import assign_folds
 from framing.estimate.outlets import MIN_CODED, estimate_scope, stabilised
-from framing.estimate.pooled import OutletData, pool_outlets
+from framing.estimate.pooled import OutletData, pool_outlets, reach_own_bounds
 from framing.estimate.pooling import prasad_rao_interval
 from framing.estimate.ppi import corpus_mean, ppi_mean
 from framing.models.linear_head import LinearHead
@@ -297,6 +298,16 @@ def build_synthetic_3x(rng, per_outlet: int = 10, factor: float = 3.0) -> Popula
 
 
 # ---------------------------------------------------------------------------- one replicate
+def corpus_by_outlet_rows(pop: Population, idx: np.ndarray) -> np.ndarray:
+    """(H, k) the coded rows' mean of y in each outlet (nan where none was coded)."""
+    H = pop.n_outlets
+    sums = np.zeros((H, pop.y.shape[1]))
+    np.add.at(sums, pop.outlet[idx], pop.y[idx])
+    counts = np.bincount(pop.outlet[idx], minlength=H)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
 def corpus_by_outlet(pop: Population, values: np.ndarray) -> np.ndarray:
     H = pop.n_outlets
     sums = np.zeros((H, values.shape[1]))
@@ -434,25 +445,28 @@ def replicate(
             lam_f = est.lam
         else:
             lam_p = est.lam
-    # per outlet
+    # per outlet: the pooled intervals reach the outlet's own where its coded units never (or
+    # always) show a label, as the command does (``pooled.reach_own_bounds``)
     out["today"].append(unpooled_today(prep, idx, level))
-    out["unpooled"] = [None, unpooled_corpus(prep, idx, pop.p[idx], prep.mean_p, level, lam_max)]
+    own = unpooled_corpus(prep, idx, pop.p[idx], prep.mean_p, level, lam_max)
+    own_f = unpooled_corpus(prep, idx, pop.f[idx], prep.mean_f, level, 1.0)
+    out["unpooled"] = [None, own]
+    shown = corpus_by_outlet_rows(pop, idx)
     seed = int(rng.integers(2**31))
-    for name, values, mean, lam in (
-        ("pooled", pop.p, prep.mean_p, lam_p),
-        ("pooled_decisions", pop.f, prep.mean_f, lam_f),
+    for name, values, mean, lam, mine in (
+        ("pooled", pop.p, prep.mean_p, lam_p, own),
+        ("pooled_decisions", pop.f, prep.mean_f, lam_f, own_f),
     ):
         data = outlet_inputs(prep, idx, values[idx], mean)
         pooled = pool_outlets(data, lam, level, "bayes", draws=draws, seed=seed)
-        out[name] = [None, (pooled.low, pooled.high)]
+        out[name] = [None, reach_own_bounds(pooled.low, pooled.high, shown, *mine)[:2]]
         if name == "pooled":
             flat = pool_outlets(data, lam, level, "bootstrap", draws=200, seed=seed,
                                 transform="none")  # fmt: skip
-            out["pooled_bootstrap"] = [None, (flat.low, flat.high)]
+            out["pooled_bootstrap"] = [None, reach_own_bounds(flat.low, flat.high, shown, *own)[:2]]
             pr = [prasad_rao_interval(m, np.eye(pop.n_outlets), level) for m in flat.models]
-            out["pooled_pr"] = [
-                None, (np.column_stack([r[2] for r in pr]), np.column_stack([r[3] for r in pr]))
-            ]  # fmt: skip
+            pr_low, pr_high = (np.column_stack([r[i] for r in pr]) for i in (2, 3))
+            out["pooled_pr"] = [None, reach_own_bounds(pr_low, pr_high, shown, *own)[:2]]
     if cross is not None:
         out |= cross.replicate(prep, idx, level, draws, seed, lam_max)
     return out
@@ -506,11 +520,13 @@ class CrossFitter:
         )  # fmt: skip
         data = outlet_inputs(prep, idx, p[idx], mean_p)
         pooled = pool_outlets(data, est.lam, level, "bayes", draws=draws, seed=seed)
+        own = unpooled_corpus(prep, idx, p[idx], mean_p, level, lam_max)
+        shown = corpus_by_outlet_rows(pop, idx)
         return {
             "cross_ppi": [(est.low, est.high)],
             "cross_ppi_decisions": [(est_f.low, est_f.high)],
-            "cross_unpooled": [None, unpooled_corpus(prep, idx, p[idx], mean_p, level, lam_max)],
-            "cross_pooled": [None, (pooled.low, pooled.high)],
+            "cross_unpooled": [None, own],
+            "cross_pooled": [None, reach_own_bounds(pooled.low, pooled.high, shown, *own)[:2]],
         }
 
 
