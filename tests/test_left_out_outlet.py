@@ -205,6 +205,19 @@ def test_three_left_out_outlets_pooled_cross_predicted_and_planned(tmp_path):
     assert np.isfinite(outlets[["low", "high", "unpooled_low", "unpooled_high"]]).all().all()
     assert ((outlets.low <= outlets.estimate) & (outlets.estimate <= outlets.high)).all()
     assert outlets.note.str.contains("own coded units").all()  # how much each outlet pooled
+    # where an outlet's coded sentences never show a label, its pooled interval reaches down to
+    # the lower end of its own (the pooled model cannot rule out a share of 0 there)
+    coded_rows = [json.loads(x) for x in coded.read_text().splitlines()]
+    outlet_of = predictions.set_index("sentence_id").outlet
+    shown = {
+        (outlet_of[r["sentence_id"]], label)
+        for r in coded_rows
+        for label in [*r["frames"], r["stance"]] + ([] if r["frames"] else ["no_frame"])
+    }
+    pairs = zip(outlets.outlet, outlets.label, strict=True)
+    never = outlets[[(o, lab) not in shown for o, lab in pairs]]
+    assert len(never) > 0
+    assert (never.low <= never.unpooled_low + 1e-9).all()
     differences = pd.read_csv(out / "differences.csv")
     assert differences.pooled_difference.notna().any()
 
