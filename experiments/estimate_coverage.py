@@ -329,8 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     def body() -> None:
         from framing.estimate.outlet_simulation import summarise_outlets
         from framing.estimate.simulation import run_simulation
-        from framing.io import atomic_write_text
-        from framing.outputs import output_file
+        from framing.outputs import Kind, output_file, write_text
 
         frames, stance = pick_runs(args.runs, args.model)
         if args.only:
@@ -346,9 +345,13 @@ def main(argv: list[str] | None = None) -> int:
             table, described = run_simulation(
                 frames.oof, stance.oof, args.replicates, args.articles, args.seed
             )
-            with output_file(args.out / "coverage.csv") as tmp:
+            with output_file(args.out / "coverage.csv", Kind.EXPERIMENT) as tmp:
                 table.to_csv(tmp, index=False, float_format="%.4f")
-            atomic_write_text(args.out / "coverage.md", markdown(table, described, args.replicates))
+            write_text(
+                args.out / "coverage.md",
+                markdown(table, described, args.replicates),
+                Kind.EXPERIMENT,
+            )
         outlets, overall, outlet_pops = outlet_study(
             frames.oof, stance.oof, args.outlet_replicates, args.cross_replicates, args.seed,
             args.chunks, args.resume,
@@ -359,9 +362,11 @@ def main(argv: list[str] | None = None) -> int:
             ("outlets_summary.csv", summary),
             ("outlets_overall.csv", overall),
         ):
-            with output_file(args.out / name) as tmp:
+            with output_file(args.out / name, Kind.EXPERIMENT) as tmp:
                 frame.to_csv(tmp, index=False, float_format="%.4f")
-        atomic_write_text(args.out / "outlets.md", outlet_markdown(summary, overall, outlet_pops))
+        write_text(
+            args.out / "outlets.md", outlet_markdown(summary, overall, outlet_pops), Kind.EXPERIMENT
+        )
         described["per_outlet"] = outlet_pops
         described["source"] = {
             "model": args.model,
@@ -372,7 +377,9 @@ def main(argv: list[str] | None = None) -> int:
             "outlet_replicates": args.outlet_replicates,
             "cross_replicates": args.cross_replicates,
         }
-        atomic_write_text(args.out / "populations.json", json.dumps(described, indent=2) + "\n")
+        write_text(
+            args.out / "populations.json", json.dumps(described, indent=2) + "\n", Kind.EXPERIMENT
+        )
         print(f"wrote {args.out}/: coverage, outlets and populations tables")
 
     return run_command(body)

@@ -53,9 +53,7 @@ def family_params(family: str, schema: LabelSchema) -> dict:
     accepted = inspect.signature(cls.__init__).parameters
     params = {k: v for k, v in TINY.items() if k in accepted and family in ENCODER_FAMILIES}
     if "codebook" in accepted:
-        from framing.models.lexicon import codebook_from_schema
-
-        params["codebook"] = codebook_from_schema(schema)
+        params["codebook"] = schema.codebook()
     if "min_df" in accepted:
         params["min_df"] = 1  # 60 toy sentences
     if "cv" in accepted:

@@ -355,7 +355,7 @@ def test_coded_sentence_outside_the_sample_record_and_existing_output(tmp_path):
         "--out",
         str(tmp_path / "mine"),
     )
-    assert_bad_input(done, "mine", "already exists")
+    assert_bad_input(done, "mine", "framing did not write (keep.txt)")
     assert (tmp_path / "mine" / "keep.txt").read_text() == "not ours"
 
 

@@ -194,59 +194,11 @@ def model_card(
 
     ``folder`` is what the card tells users to load (a path, or ``hf://OWNER/REPO``); an
     absolute path is shown relative to ``root`` (the study folder), or by its name."""
-    schema = info["schema"]
-    task, labels, multi = info["task"], info["labels"], info["multi_label"]
+    schema, task, multi = info["schema"], info["task"], info["multi_label"]
     metrics = info.get("metrics") or None
-    config = info.get("config") or {}
     study = info.get("study") or {}
-    data = dict(info.get("training_data") or {})
-    study_cfg = config.get("study") if isinstance(config.get("study"), Mapping) else {}
-    data.setdefault("file", study_cfg.get("sentences"))
-    if data.get("n_sentences") is None and metrics:
-        data["n_sentences"] = metrics.get("n_sentences")
     model_label = (metrics or {}).get("model_label") or info["family"]
-    definitions = {d["name"]: d for d in schema[task]}
-    headline = headline_metric(info)
     title = f"{model_label}: {task} classifier ({schema['name']})"
-    languages = study.get("language") or []
-    language = ", ".join(languages) if isinstance(languages, list) else str(languages)
-
-    summary = (
-        f"Classifies {'news sentences' + (f' ({language})' if language else '')} for "
-        f"**{task}** "
-        + (
-            "(multi-label: zero or more frames per sentence)."
-            if multi
-            else "(single-label: exactly one class per sentence)."
-        )
-        + f"\nStudy: {study.get('name') or 'not recorded'}"
-        + (f" ({study['description']})" if study.get("description") else "")
-        + f". Family `{info['family']}`, checkpoint format {info['format_version']}, "
-        f"created {info.get('created_at', 'n/a')}."
-        + (f" Cross-validated {headline}." if headline else "")
-    )
-    training = [
-        f"- Data file: `{shareable_path(data['file']) if data.get('file') else 'not recorded'}`"
-        + (f" (sha256 `{info['data_sha256']}`)" if info.get("data_sha256") else ""),
-        f"- Sentences: {data.get('n_sentences') or 'not recorded'}; "
-        f"articles: {data.get('n_articles') or 'not recorded'}",
-    ]
-    outlets = data.get("outlets")
-    training.append(
-        "- Outlets: " + "; ".join(f"{o} ({n})" for o, n in outlets.items())
-        if outlets
-        else "- Outlets: not recorded"
-    )
-    training.append(
-        f"- Label schema: {schema['name']} v{schema.get('version', 1)} "
-        f"(sha256 `{info.get('schema_sha256', 'n/a')}`)"
-    )
-    thresholds = info.get("thresholds") or {}
-    label_rows = []
-    for i, label in enumerate(labels):
-        desc = " ".join(str(definitions.get(label, {}).get("description", "")).split())
-        thr = _fmt(thresholds.get(label), 2) if multi else "arg-max"
-        label_rows.append(f"| {i} | `{label}` | {desc} | {thr} |")
     limitations = study.get("limitations") or list(GENERIC_LIMITATIONS)
     template = Template(
         resources.files("framing.checkpoint").joinpath("model_card.md").read_text("utf-8")
@@ -254,10 +206,10 @@ def model_card(
     return template.substitute(
         metadata=card_metadata(info, title, root).rstrip(),
         title=title,
-        summary=summary,
-        training_data="\n".join(training),
+        summary=_summary(info),
+        training_data="\n".join(_training_lines(info)),
         task=task,
-        label_rows="\n".join(label_rows),
+        label_rows="\n".join(_label_rows(info)),
         threshold_note=(
             "a frame is predicted when its probability reaches its threshold in the table "
             "above, as set by training (0.50 is the default)."
@@ -276,3 +228,67 @@ def model_card(
         base_model=_base_model_line(info, root),
         files="\n".join(f"- `{name}`: `{sha}`" for name, sha in info["files"].items()),
     )
+
+
+def _summary(info: Mapping[str, Any]) -> str:
+    """What the classifier does, for which study, and its cross-validated score."""
+    study = info.get("study") or {}
+    languages = study.get("language") or []
+    language = ", ".join(languages) if isinstance(languages, list) else str(languages)
+    headline = headline_metric(info)
+    return (
+        f"Classifies {'news sentences' + (f' ({language})' if language else '')} for "
+        f"**{info['task']}** "
+        + (
+            "(multi-label: zero or more frames per sentence)."
+            if info["multi_label"]
+            else "(single-label: exactly one class per sentence)."
+        )
+        + f"\nStudy: {study.get('name') or 'not recorded'}"
+        + (f" ({study['description']})" if study.get("description") else "")
+        + f". Family `{info['family']}`, checkpoint format {info['format_version']}, "
+        f"created {info.get('created_at', 'n/a')}."
+        + (f" Cross-validated {headline}." if headline else "")
+    )
+
+
+def _training_lines(info: Mapping[str, Any]) -> list[str]:
+    """The training data: file and hash, counts, outlets, label schema (what the record
+    holds; the config and metrics fill what ``training_data`` lacks)."""
+    schema = info["schema"]
+    metrics = info.get("metrics") or None
+    config = info.get("config") or {}
+    data = dict(info.get("training_data") or {})
+    study_cfg = config.get("study") if isinstance(config.get("study"), Mapping) else {}
+    data.setdefault("file", study_cfg.get("sentences"))
+    if data.get("n_sentences") is None and metrics:
+        data["n_sentences"] = metrics.get("n_sentences")
+    lines = [
+        f"- Data file: `{shareable_path(data['file']) if data.get('file') else 'not recorded'}`"
+        + (f" (sha256 `{info['data_sha256']}`)" if info.get("data_sha256") else ""),
+        f"- Sentences: {data.get('n_sentences') or 'not recorded'}; "
+        f"articles: {data.get('n_articles') or 'not recorded'}",
+    ]
+    outlets = data.get("outlets")
+    lines.append(
+        "- Outlets: " + "; ".join(f"{o} ({n})" for o, n in outlets.items())
+        if outlets
+        else "- Outlets: not recorded"
+    )
+    lines.append(
+        f"- Label schema: {schema['name']} v{schema.get('version', 1)} "
+        f"(sha256 `{info.get('schema_sha256', 'n/a')}`)"
+    )
+    return lines
+
+
+def _label_rows(info: Mapping[str, Any]) -> list[str]:
+    """One table row per label: index, name, codebook description, threshold."""
+    definitions = {d["name"]: d for d in info["schema"][info["task"]]}
+    thresholds = info.get("thresholds") or {}
+    rows = []
+    for i, label in enumerate(info["labels"]):
+        desc = " ".join(str(definitions.get(label, {}).get("description", "")).split())
+        thr = _fmt(thresholds.get(label), 2) if info["multi_label"] else "arg-max"
+        rows.append(f"| {i} | `{label}` | {desc} | {thr} |")
+    return rows

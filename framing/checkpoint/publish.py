@@ -34,7 +34,7 @@ from framing.checkpoint.store import (
 )
 from framing.distribution import DISTRIBUTION
 from framing.errors import FramingInputError
-from framing.outputs import output_folder
+from framing.outputs import Kind, output_folder
 from framing.version import package_version
 
 OFFLINE = "cannot push while HF_HUB_OFFLINE is set: the Hub is not contacted"
@@ -113,7 +113,7 @@ def stage_for_hub(
     verify_files(folder, info)
     reference = HF_SCHEME + repo_id + (f"@{revision}" if revision else "")
     target = Path(target)
-    with output_folder(target) as tmp:
+    with output_folder(target, Kind.HUB_UPLOAD, inputs=[folder]) as tmp:
         shutil.copy2(folder / INFO_FILE, tmp / INFO_FILE)
         for rel in info["files"]:
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -38,10 +38,23 @@ from framing.study.config import input_error_message, missing_value
 
 #: config values a training run needs (checked before any work, one error line each)
 TRAIN_REQUIRED = (
-    "seed", "study.name", "study.sentences", "study.schema", "task.name", "model.name",
-    "model.label", "model.is_baseline", "model.estimator", "eval.protocol", "eval.thresholds",
-    "eval.inner_folds", "eval.fixed", "eval.bootstrap", "eval.level", "paths.cache_dir",
-)  # fmt: skip
+    "seed",
+    "study.name",
+    "study.sentences",
+    "study.schema",
+    "task.name",
+    "model.name",
+    "model.label",
+    "model.is_baseline",
+    "model.estimator",
+    "eval.protocol",
+    "eval.thresholds",
+    "eval.inner_folds",
+    "eval.fixed",
+    "eval.bootstrap",
+    "eval.level",
+    "paths.cache_dir",
+)
 PREDICT_REQUIRED = ("checkpoint", "input", "output", "batch_size")
 #: estimator parameters that may name a local folder (relative to the study in a config)
 PATH_PARAMS = ("encoder", "cache_dir")

@@ -66,13 +66,20 @@ def sharded(argv: list[str]) -> int:
         def launch(shards: list[int]) -> None:
             jobs = workspace_for(Path(str(cfg.output))) / "jobs"
             run_hydra(
-                predict_task, "predict",
-                ["-m", *argv, f"shard={','.join(map(str, shards))}",
-                 quoted_override("hydra.sweep.dir", str(jobs))],
+                predict_task,
+                "predict",
+                [
+                    "-m",
+                    *argv,
+                    f"shard={','.join(map(str, shards))}",
+                    quoted_override("hydra.sweep.dir", str(jobs)),
+                ],
                 "framing predict",
-            )  # fmt: skip
+            )
 
-        report = predict_sharded(predict_options(cfg), launch)
+        report = predict_sharded(
+            predict_options(cfg), launch, progress=lambda line: print(line, file=sys.stderr)
+        )
         print(
             f"{report['n_sentences']} sentences from {report['n_articles']} articles in "
             f"{len(report['shards'])} shards -> {report['output']}"

@@ -46,9 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     def body() -> None:
         from framing.estimate.planning import DEFAULT_SIZES
         from framing.estimate.run import plan_table
-        from framing.outputs import output_file
+        from framing.outputs import Kind, check_file_target, output_file, spreadsheet_frame
         from framing.study import load_study
 
+        inputs = [args.predictions, args.pilot, args.record]
+        if args.out:
+            check_file_target(args.out, Kind.PLAN, inputs=inputs)
         table = plan_table(
             args.predictions,
             args.pilot,
@@ -61,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             args.cluster,
         )
         if args.out:
-            with output_file(args.out) as tmp:
-                table.to_csv(tmp, index=False, float_format="%.4g")
+            with output_file(args.out, Kind.PLAN, inputs=inputs) as tmp:
+                spreadsheet_frame(table).to_csv(tmp, index=False, float_format="%.4g")
         shown = table[table.outlet == "All outlets"] if args.all_outlets_only else table
         print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 

@@ -23,7 +23,8 @@ from framing.coding.records import (
     write_sample_record,
 )
 from framing.errors import FramingInputError
-from framing.io import atomic_write_jsonl, read_jsonl
+from framing.io import read_jsonl
+from framing.outputs import Kind, write_jsonl
 from framing.study import resolve_path
 
 STRATEGIES = ("simple", "stratified", "overlap", "active")
@@ -88,7 +89,7 @@ def write_sample(
     )
     written = write_sample_record(record, out)
     try:
-        atomic_write_jsonl(out, sample_rows(drawn.sentences))
+        write_jsonl(out, sample_rows(drawn.sentences), Kind.SAMPLE)
     except BaseException:
         written.unlink(missing_ok=True)
         raise

@@ -129,15 +129,13 @@ def predicted_spread(path, sentence_ids: set[str] | None = None) -> dict[str, fl
     around the classifier's probability, were the probabilities calibrated (Neyman's S_h)."""
     import pandas as pd
 
-    from framing.errors import FramingInputError as Error
-
     try:
         header = list(pd.read_csv(path, nrows=0).columns)
     except (OSError, ValueError, UnicodeDecodeError):
         header = []
     columns = [c for c in header if c.startswith("proba:")]
     if not columns or "outlet" not in header:
-        raise Error(
+        raise FramingInputError(
             "has no proba: columns: Neyman allocation needs the classifier's probabilities",
             file=path,
             field="--allocation",

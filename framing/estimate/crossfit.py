@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing.checkpoint import load_checkpoint, read_checkpoint_info
+from framing.data import load_labelled_set, task_data
 from framing.errors import FramingInputError
 from framing.estimate.inputs import (
     CHUNK_ROWS,
@@ -38,6 +40,9 @@ from framing.estimate.inputs import (
     TaskLabels,
     series_columns,
 )
+from framing.io import sha256_file
+from framing.models.base import decide
+from framing.study import load_study, resolve_path
 
 REFITTABLE = (
     "majority",
@@ -66,9 +71,6 @@ class CrossPrediction:
 def refittable_model(path: str | Path, schema, tasks: dict[str, TaskLabels]):
     """The checkpoint's classifier, refused when its family cannot be refitted cheaply or its
     task is not among the predictions'."""
-    from framing.checkpoint import load_checkpoint, read_checkpoint_info
-    from framing.study import resolve_path
-
     folder, info = read_checkpoint_info(resolve_path(path))
     family = str(info.get("family"))
     if family not in REFITTABLE:
@@ -160,8 +162,6 @@ def fold_models(model, texts, targets, fold_of_row: np.ndarray, folds: int, thre
 def predictor_outputs(models, texts: list[str], which: np.ndarray, task: TaskLabels) -> dict:
     """``f:`` and ``p:`` series of ``texts``: each text by the model ``which`` names (fold
     index), or the average of every model (-1)."""
-    from framing.models.base import decide
-
     k = len(task.labels)
     proba = np.zeros((len(texts), k))
     decisions = np.zeros((len(texts), k))
@@ -196,10 +196,6 @@ def cross_predict(
     seed: int = 0,
 ) -> tuple[CodedSample, CrossPrediction]:
     """The coded sample with the checkpoints' predictions replaced by cross-predictions."""
-    from framing.data import load_labelled_set, task_data
-    from framing.io import sha256_file
-    from framing.study import load_study
-
     tasks = {t.task: t for t in sample.tasks}
     loaded = {}
     for path in checkpoints:

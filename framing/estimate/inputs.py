@@ -30,6 +30,7 @@ from framing.coding.records import SampleRecord, read_sample_record, record_path
 from framing.data.schema import NO_FRAME, TASKS, LabelSchema
 from framing.errors import FramingInputError
 from framing.io import read_jsonl
+from framing.outputs import read_frame
 
 KEYS = ("sentence_id", "article_id", "outlet")
 CHUNK_ROWS = 200_000
@@ -160,6 +161,7 @@ def read_predictions(path: Path, schema: LabelSchema, wanted: set[str]) -> Predi
             chunksize=CHUNK_ROWS,
         )
         for chunk in chunks:
+            read_frame(chunk, [*KEYS, "text"])  # undo the marks against spreadsheet formulas
             if not chunk.filter(like="pred:").isin([0, 1]).all().all():
                 raise FramingInputError("pred: columns must hold 0 or 1", file=path)
             decisions = decision_columns(chunk, tasks, "f")

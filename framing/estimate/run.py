@@ -32,6 +32,7 @@ import pandas as pd
 
 from framing.data.schema import ALL_OUTLETS
 from framing.errors import FramingInputError
+from framing.estimate.crossfit import cross_predict
 from framing.estimate.inputs import CodedSample, read_coded_sample
 from framing.estimate.outlets import (
     LEVELS,
@@ -48,7 +49,12 @@ from framing.estimate.outlets import (
 from framing.estimate.planning import DEFAULT_SIZES, plan_rows
 from framing.estimate.ppi import ESTIMAND_TEXT
 from framing.figures.outlet_estimates import plot_outlet_estimates
-from framing.io import atomic_dir
+from framing.outputs import (
+    Kind,
+    check_folder_target,
+    output_folder,
+    spreadsheet_frame,
+)
 
 METHOD = (
     "PPI++ (Angelopoulos et al. 2023, power-tuned, lambda per label) with the classifier's "
@@ -78,15 +84,8 @@ INTERVAL_TEXT = {
 }
 
 
-def check_output(out: Path, overwrite: bool) -> None:
-    if out.exists() and not overwrite:
-        raise FramingInputError(
-            "the output folder already exists",
-            file=out,
-            fix="choose a new --out or add --overwrite",
-        )
-    if out.exists() and not out.is_dir():
-        raise FramingInputError("the output exists and is not a folder", file=out)
+#: what to do when --out exists (estimate and validate)
+OVERWRITE_FIX = "choose a new --out or add --overwrite"
 
 
 def rest_name(scope: str) -> str:
@@ -236,7 +235,12 @@ def summary_markdown(
             ]
         else:
             lines += ["", f"Per outlet: {pooling.get('why', 'not pooled')}."]
-        chosen = predictors[(predictors.task == task) & (predictors.outlet == ALL_OUTLETS)]
+        # predictions without proba: columns (decisions only) give no comparison of predictors
+        chosen = (
+            predictors[(predictors.task == task) & (predictors.outlet == ALL_OUTLETS)]
+            if len(predictors)
+            else predictors
+        )
         if len(chosen):
             lines += [
                 "",
@@ -284,12 +288,15 @@ def estimate_corpus(
     study's gold set) and folds of the coded sample."""
     options = options or Options()
     out = Path(out)
-    check_output(out, overwrite)
+    rule = {
+        "inputs": [predictions, coded, record],
+        "overwrite": overwrite,
+        "overwrite_fix": OVERWRITE_FIX,
+    }
+    check_folder_target(out, Kind.ESTIMATES, **rule)
     sample = read_coded_sample(Path(predictions), Path(coded), schema, record, allow_nonrandom)
     cross = None
     if checkpoints:
-        from framing.estimate.crossfit import cross_predict
-
         sample, cross = cross_predict(sample, checkpoints, gold, schema, folds, options.seed)
     estimates, table, diffs, predictors, pooling = estimate_all(sample, pairs, options)
     pilots = [(e.scope, e.task.task, e.series, e.ppi) for e in estimates if e.level == "sentences"]
@@ -337,11 +344,13 @@ def estimate_corpus(
     if not sample.record.random:
         for frame in (table, diffs, predictors, plan):
             mark_invalid(frame)
-    with atomic_dir(out) as tmp:
-        table.to_csv(tmp / "estimates.csv", index=False, float_format="%.6g")
-        diffs.to_csv(tmp / "differences.csv", index=False, float_format="%.6g")
-        predictors.to_csv(tmp / "predictors.csv", index=False, float_format="%.6g")
-        plan.to_csv(tmp / "plan.csv", index=False, float_format="%.6g")
+    with output_folder(out, Kind.ESTIMATES, **rule) as tmp:
+        spreadsheet_frame(table).to_csv(tmp / "estimates.csv", index=False, float_format="%.6g")
+        spreadsheet_frame(diffs).to_csv(tmp / "differences.csv", index=False, float_format="%.6g")
+        spreadsheet_frame(predictors).to_csv(
+            tmp / "predictors.csv", index=False, float_format="%.6g"
+        )
+        spreadsheet_frame(plan).to_csv(tmp / "plan.csv", index=False, float_format="%.6g")
         (tmp / "summary.md").write_text(
             summary_markdown(table, predictors, notes, report), encoding="utf-8"
         )

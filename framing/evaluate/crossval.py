@@ -206,9 +206,15 @@ def cross_validate(
     for f, (train, test) in enumerate(folds):
         start = time.perf_counter()
         proba[test], pred[test], cut = fit_predict_fold(
-            estimator, data, train, test,
-            thresholds=thresholds, inner_folds=inner_folds, fixed=fixed, inner_seed=seed + 1 + f,
-        )  # fmt: skip
+            estimator,
+            data,
+            train,
+            test,
+            thresholds=thresholds,
+            inner_folds=inner_folds,
+            fixed=fixed,
+            inner_seed=seed + 1 + f,
+        )
         fold_of_row[test] = f
         fold_thresholds.append(None if cut is None else [float(t) for t in cut])
         fold_info.append(
@@ -222,8 +228,12 @@ def cross_validate(
         )
         log.info(
             "fold %d/%d: train %d, test %d, thresholds %s",
-            f + 1, len(folds), len(train), len(test), fold_thresholds[-1],
-        )  # fmt: skip
+            f + 1,
+            len(folds),
+            len(train),
+            len(test),
+            fold_thresholds[-1],
+        )
     return CrossValResult(proba, pred, fold_of_row, fold_thresholds, fold_info)
 
 

@@ -57,6 +57,7 @@ EXTRA_PROBES: dict[str, str] = {
     # the dev tools: tests checking our code against a reference implementation (ppi-python)
     "dev": "ppi_py",
     "html": "trafilatura",
+    "labelstudio": "label_studio_sdk",
 }
 
 
