@@ -162,12 +162,14 @@ def outlet_study(
                 )
             overall.append(all_rows)
             outlets.append(outlet_rows)
+            outlets.append(sim.classify_and_count(population, n))
     if only:
         return None
     return pd.concat(outlets, ignore_index=True), pd.concat(overall, ignore_index=True), described
 
 
 OUTLET_COLUMNS = [
+    ("classify_and_count", "classify-and-count"),
     ("today", "today (unpooled PPI++, decisions, process)"),
     ("unpooled", "own PPI++ (corpus)"),
     ("pooled", "pooled (Bayes, arcsine)"),
@@ -187,6 +189,12 @@ OVERALL_COLUMNS = [
 ]
 
 
+def counted_error(rows) -> str:
+    """Classify-and-count's absolute error: the mean over labels of its mean over outlets, and
+    the largest of any outlet and label."""
+    return f"{rows['mean_abs_error'].mean():.3f} (max {rows['max_abs_error'].max():.3f})"
+
+
 def headline_table(summary) -> list[str]:
     """One row per population and n: per method, the lowest coverage over labels (each label's
     coverage averaged over outlets) and the median half-width over labels."""
@@ -202,6 +210,9 @@ def headline_table(summary) -> list[str]:
             if rows.empty:
                 cells.append("")
                 continue
+            if m == "classify_and_count":  # no interval: its error instead of a width
+                cells.append(f"{rows['coverage'].min():.3f} / ±0, error {counted_error(rows)}")
+                continue
             cells.append(
                 f"{rows['coverage'].min():.3f} / ±{rows['median_half_width'].median():.3f}"
             )
@@ -215,7 +226,10 @@ def outlet_markdown(summary, overall, described) -> str:
         "",
         "Lowest coverage over labels (a label's coverage averaged over the 20 outlets) / median "
         "over labels of the median per-outlet 95% half-width. Target: coverage >= 0.93 for "
-        "every label; half-width <= 0.10 at n = 200.",
+        "every label; half-width <= 0.10 at n = 200. Classify-and-count (`framing predict`'s "
+        "outlet mix) has no interval: it covers an outlet only where it is exactly right; its "
+        "absolute error is the mean over labels and outlets (largest outlet and label in "
+        "brackets).",
         "",
         *headline_table(summary),
         "",
@@ -223,7 +237,9 @@ def outlet_markdown(summary, overall, described) -> str:
         "",
         "Coverage: the share of replicates whose 95% interval held the outlet's true share, "
         "averaged over the 20 outlets (worst outlet in brackets); half-width: the median over "
-        "outlets and replicates. Corpus estimand. `today` is the command before issue 18.",
+        "outlets and replicates. Corpus estimand. `today` is the command before issue 18. "
+        "Classify-and-count: share of outlets it gets exactly right (worst), ±0, its absolute "
+        "error averaged over outlets (largest outlet).",
     ]
     for (population, n), part in summary.groupby(["population", "n"], sort=False):
         methods = [(m, t) for m, t in OUTLET_COLUMNS if m in set(part["method"])]
@@ -239,7 +255,12 @@ def outlet_markdown(summary, overall, described) -> str:
             by = rows.set_index("method")
             cells = [
                 f"{by.loc[m, 'coverage']:.3f} ({by.loc[m, 'worst_outlet_coverage']:.2f}) "
-                f"±{by.loc[m, 'median_half_width']:.3f}"
+                + (
+                    f"±0, error {by.loc[m, 'mean_abs_error']:.3f} "
+                    f"(max {by.loc[m, 'max_abs_error']:.3f})"
+                    if m == "classify_and_count"
+                    else f"±{by.loc[m, 'median_half_width']:.3f}"
+                )
                 for m, _ in methods
             ]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
@@ -280,7 +301,7 @@ def outlet_markdown(summary, overall, described) -> str:
         v["replicates"] for v in described.values() if isinstance(v, dict) and "replicates" in v
     ]
     worst = max((0.95 * 0.05 / r) ** 0.5 for r in reps)
-    mc = summary["coverage_mc_se"]
+    mc = summary.loc[summary["method"] != "classify_and_count", "coverage_mc_se"]
     lines += [
         "",
         f"Monte Carlo standard error of one outlet's coverage near 0.95: at most {worst:.3f}; "

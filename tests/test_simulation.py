@@ -89,6 +89,13 @@ def test_per_outlet_simulation_pools_narrower_and_own_ppi_covers_the_outlet_with
     counted = np.vstack([population.f[population.outlet == h].mean(axis=0) for h in range(20)])
     error = np.abs(counted - truth)
     assert (error[0] > 1.5 * np.median(error[1:], axis=0)).all()
+    # the simulation's classify-and-count rows say the same; with no interval it covers only
+    # where its count is exactly right (here 6 of 60 outlet-labels, by chance)
+    rows = sim.classify_and_count(population, 200)
+    table = rows.pivot(index="outlet", columns="label", values="abs_error")[population.series]
+    assert np.allclose(table.to_numpy(), error)
+    assert (rows.half_width == 0).all()
+    assert (rows.coverage == (rows.abs_error < 1e-12)).all() and rows.coverage.mean() < 0.2
     prepared = sim.prepare(population)
     overall, outlets = sim.run_population(prepared, 200, 30, np.random.default_rng(4), draws=1000)
     summary = sim.summarise_outlets(outlets).set_index(["method", "label"])

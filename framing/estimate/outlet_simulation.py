@@ -35,7 +35,9 @@ on it (``framing.estimate.ppi``, ``outlets.estimate_scope``, ``pooled.pool_outle
 - ``pooled_bootstrap``, ``pooled_pr``: the model on the share scale with the between-outlet
   variance plugged in (adjusted REML), parametric-bootstrap and Prasad-Rao intervals;
 - ``pooled_decisions``: pooled with the 0/1 decisions;
-- ``cross_pooled`` / ``cross_unpooled`` (heldout only): the same on cross-predictions.
+- ``cross_pooled`` / ``cross_unpooled`` (heldout only): the same on cross-predictions;
+- ``classify_and_count``: the classifier's decisions counted per outlet (no coded sample, no
+  interval), with its error against the truth.
 
 For all outlets together: ``today`` (PPI++ on decisions, process estimand), ``ppi_decisions``
 and ``ppi_probabilities`` (corpus estimand), ``coded_only`` (the coded sample alone, corpus
@@ -594,14 +596,41 @@ def run_population(
     return pd.DataFrame(overall), pd.DataFrame(outlets)
 
 
+def classify_and_count(pop: Population, n: int) -> pd.DataFrame:
+    """Per outlet and label, classify-and-count (the share of the outlet's sentences the
+    classifier decides for the label, ``framing predict``'s ``outlet_mix.csv``) against the
+    truth, in the rows of ``run_population``'s per-outlet table. It reads no coded sample, so
+    it is the same in every replicate and at every n, and it has no interval: its width is 0
+    and it covers an outlet only where it is exactly right."""
+    _, per = pop.truth()
+    counted = np.vstack([pop.f[pop.outlet == h].mean(axis=0) for h in range(pop.n_outlets)])
+    error = counted - per
+    rows = [
+        {
+            "population": pop.name, "n": n, "method": "classify_and_count", "label": label,
+            "outlet": o, "true_share": per[o, j], "coverage": float(abs(error[o, j]) < 1e-12),
+            "half_width": 0.0, "replicates": 1, "mean_coverage_mc_se": 0.0,
+            "estimate": counted[o, j], "abs_error": abs(error[o, j]),
+        }
+        for o in range(pop.n_outlets)
+        for j, label in enumerate(pop.series)
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 def summarise_outlets(outlets: pd.DataFrame) -> pd.DataFrame:
     """Per population, n, method and label: mean coverage over outlets (and its Monte Carlo
-    standard error), the worst outlet's coverage, median half-width."""
+    standard error), the worst outlet's coverage, median half-width; for classify-and-count
+    also its mean and largest absolute error over outlets."""
+    if "abs_error" not in outlets:
+        outlets = outlets.assign(abs_error=np.nan)
     g = outlets.groupby(["population", "n", "method", "label"], sort=False)
     return g.agg(
         coverage=("coverage", "mean"),
         coverage_mc_se=("mean_coverage_mc_se", "first"),
         worst_outlet_coverage=("coverage", "min"),
         median_half_width=("half_width", "median"),
+        mean_abs_error=("abs_error", "mean"),
+        max_abs_error=("abs_error", "max"),
         replicates=("replicates", "first"),
     ).reset_index()
