@@ -220,10 +220,9 @@ def test_estimate_writes_every_table_and_a_figure_per_label(tmp_path):
     # estimand, and said so on its rows only
     assert big.index.max() == n_sentences and 1600 not in big.index
     assert big.half_width.is_monotonic_decreasing and big.loc[n_sentences, "half_width"] == 0
-    assert (
-        plan.note.fillna("").str.contains("census").sum()
-        == (plan.n_coded_total == n_sentences).sum()
-    )
+    census = plan.note.fillna("").str.contains("census")
+    assert census[plan.n_coded_total == n_sentences].all()
+    assert (plan[census].half_width == 0).all() and (plan[~census].half_width > 0).all()
     outlet_rows = plan[plan.outlet != "All outlets"]
     assert outlet_rows.pooled_half_width.notna().all()
     for task in ("frames", "stance"):

@@ -22,6 +22,9 @@ from conftest import PROJECT_ROOT, framing
 
 
 def write_coded(folder: Path, predictions: Path, ids: list[str], labels: dict) -> Path:
+    """A coded file and its sample record in ``folder`` (made here: a sample record is never
+    replaced, so each test writes its own)."""
+    folder.mkdir()
     table = pd.read_csv(predictions, dtype=str).set_index("sentence_id")
     coded = folder / "coded.jsonl"
     coded.write_text("".join(json.dumps(labels[i]) + "\n" for i in ids))
@@ -60,7 +63,7 @@ def seed_corpus(tmp_path_factory):
 
 def test_a_coded_sentence_is_predicted_by_a_refit_blind_to_its_article(seed_corpus, schema):
     folder, predictions, checkpoints, gold, ids = seed_corpus
-    coded = write_coded(folder, predictions, ids, gold)
+    coded = write_coded(folder / "blind", predictions, ids, gold)
     sample = read_coded_sample(predictions, coded, schema)
     crossed, info = cross_predict(sample, checkpoints, None, schema, folds=5, seed=0)
     assert info.report["folds"] == 5 and info.report["gold_articles_in_the_corpus"] == 5
@@ -78,9 +81,7 @@ def test_a_coded_sentence_is_predicted_by_a_refit_blind_to_its_article(seed_corp
         else gold[i]
         for i in ids
     }
-    other = folder / "changed"
-    other.mkdir(exist_ok=True)
-    coded2 = write_coded(other, predictions, ids, changed)
+    coded2 = write_coded(folder / "changed", predictions, ids, changed)
     crossed2, _ = cross_predict(
         read_coded_sample(predictions, coded2, schema), checkpoints, None, schema, 5, 0
     )
@@ -93,7 +94,7 @@ def test_a_coded_sentence_is_predicted_by_a_refit_blind_to_its_article(seed_corp
 
 def test_estimate_with_cross_prediction_end_to_end(seed_corpus):
     folder, predictions, checkpoints, gold, ids = seed_corpus
-    coded = write_coded(folder, predictions, ids, gold)
+    coded = write_coded(folder / "end_to_end", predictions, ids, gold)
     out = folder / "est"
     args = ["--checkpoint", str(checkpoints[0]), "--checkpoint", str(checkpoints[1])]
     done = framing("estimate", str(predictions), str(coded), "--out", str(out), *args)
@@ -112,7 +113,6 @@ def test_too_few_articles_to_cross_fit_says_how_many(seed_corpus):
     table = pd.read_csv(predictions, dtype=str)
     one = table.sentence_id[table.article_id == table.article_id.iloc[0]].tolist()[:12]
     small = folder / "small"
-    small.mkdir(exist_ok=True)
     coded = write_coded(small, predictions, one, gold)
     out = small / "est"
     done = framing(
@@ -124,7 +124,7 @@ def test_too_few_articles_to_cross_fit_says_how_many(seed_corpus):
 
 def test_a_family_that_cannot_be_refitted_is_named(seed_corpus):
     folder, predictions, checkpoints, gold, ids = seed_corpus
-    coded = write_coded(folder, predictions, ids, gold)
+    coded = write_coded(folder / "setfit", predictions, ids, gold)
     fake = folder / "setfit_checkpoint"
     shutil.copytree(checkpoints[0], fake, dirs_exist_ok=True)
     info = json.loads((fake / "framing_checkpoint.json").read_text())

@@ -244,7 +244,42 @@ def check_validation_and_estimates(study: Path) -> None:
         assert row["coded_only"] == pytest.approx(sum(coded_labels) / 20, abs=1e-6), label
         assert row["classify_and_count"] == pytest.approx(counted[label], abs=1e-6), label
         assert row["low"] <= row["estimate"] <= row["high"], label
-    assert (study / "results" / "estimates" / "outlet_estimates_economic_cost.png").is_file()
+    for task in ("frames", "stance"):  # one faceted figure per task
+        assert (study / "results" / "estimates" / f"outlet_estimates_{task}.png").is_file()
+    assert report["estimand"] == "corpus"
+    # three outlets with coded sentences: pooled across them, each outlet's own PPI++ beside
+    outlets = shares[shares["outlet"] != "All outlets"]
+    assert outlets["method"].str.startswith("pooled").all()
+    assert (outlets["low"] <= outlets["estimate"]).all()
+    assert (outlets["estimate"] <= outlets["high"]).all()
+    assert outlets["unpooled_low"].notna().all()
+
+    # cross-prediction: the study's TF-IDF checkpoints refitted on the gold set and 2 of 3
+    # folds of the coded articles; the corpus is the study's own, so every article is in a fold
+    crossed = json.loads((study / "results" / "estimates_crossfit" / "report.json").read_text())
+    cross = crossed["cross_prediction"]
+    assert cross["folds"] == 3 and cross["tasks"]["frames"]["family"] == "tfidf_lr"
+    assert cross["gold_articles_in_the_corpus"] == cross["coded_articles"] or (
+        cross["gold_articles_in_the_corpus"] >= 3
+    )
+    again = pd.read_csv(study / "results" / "estimates_crossfit" / "estimates.csv")
+    again = again[(again["level"] == "sentences") & (again["outlet"] == "All outlets")]
+    assert (again["low"] <= again["estimate"]).all() and (again["estimate"] <= again["high"]).all()
+    # the coded sample alone does not depend on the predictions
+    assert again.set_index("label")["coded_only"].to_dict() == pytest.approx(
+        overall["coded_only"].to_dict(), abs=1e-9
+    )
+
+    # the plan: capped at the 60 sentences of the corpus (and each outlet at its own), never
+    # +-0 short of a census, which its rows name
+    plan = pd.read_csv(study / "results" / "plan.csv")
+    assert plan["n_coded_total"].max() == 60
+    census = plan["note"].fillna("").str.contains("census")
+    assert census[plan["n_coded_total"] == 60].all()
+    assert (plan[census]["half_width"] == 0).all() and (plan[~census]["half_width"] > 0).all()
+    size = predictions["outlet"].value_counts().to_dict() | {"All outlets": 60}
+    assert (plan["n_coded_outlet"] <= plan["outlet"].map(size) + 1e-9).all()
+    assert "n_for_half_width_0.1" in plan
 
 
 def check_the_card_is_shareable(checkpoint: Path, machine_path: Path) -> None:

@@ -30,11 +30,14 @@ on it (``framing.estimate.ppi``, ``outlets.estimate_scope``, ``pooled.pool_outle
   article clusters, no finite-population correction: the process estimand) - the baseline;
 - ``unpooled``: the outlet's own PPI++ (corpus estimand, probabilities);
 - ``pooled``: the Fay-Herriot pooled estimate of the command (probabilities, arcsine scale,
-  between-outlet variance integrated out: posterior interval);
+  between-outlet variance integrated out: posterior interval; reaching the outlet's own
+  interval's end where its coded rows never or always show the label, as the command does);
 - ``pooled_bootstrap``, ``pooled_pr``: the model on the share scale with the between-outlet
   variance plugged in (adjusted REML), parametric-bootstrap and Prasad-Rao intervals;
 - ``pooled_decisions``: pooled with the 0/1 decisions;
-- ``cross_pooled`` / ``cross_unpooled`` (heldout only): the same on cross-predictions.
+- ``cross_pooled`` / ``cross_unpooled`` (heldout only): the same on cross-predictions;
+- ``classify_and_count``: the classifier's decisions counted per outlet (no coded sample, no
+  interval), with its error against the truth.
 
 For all outlets together: ``today`` (PPI++ on decisions, process estimand), ``ppi_decisions``
 and ``ppi_probabilities`` (corpus estimand), ``coded_only`` (the coded sample alone, corpus
@@ -56,7 +59,7 @@ from scipy.special import expit
 
 from framing.estimate.crossfit import assign_folds
 from framing.estimate.outlets import MIN_CODED, estimate_scope, stabilised
-from framing.estimate.pooled import OutletData, pool_outlets
+from framing.estimate.pooled import OutletData, pool_outlets, reach_own_bounds
 from framing.estimate.pooling import prasad_rao_interval
 from framing.estimate.ppi import corpus_mean, ppi_mean
 from framing.models.linear_head import LinearHead
@@ -297,6 +300,16 @@ def build_synthetic_3x(rng, per_outlet: int = 10, factor: float = 3.0) -> Popula
 
 
 # ---------------------------------------------------------------------------- one replicate
+def corpus_by_outlet_rows(pop: Population, idx: np.ndarray) -> np.ndarray:
+    """(H, k) the coded rows' mean of y in each outlet (nan where none was coded)."""
+    H = pop.n_outlets
+    sums = np.zeros((H, pop.y.shape[1]))
+    np.add.at(sums, pop.outlet[idx], pop.y[idx])
+    counts = np.bincount(pop.outlet[idx], minlength=H)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
 def corpus_by_outlet(pop: Population, values: np.ndarray) -> np.ndarray:
     H = pop.n_outlets
     sums = np.zeros((H, values.shape[1]))
@@ -434,25 +447,28 @@ def replicate(
             lam_f = est.lam
         else:
             lam_p = est.lam
-    # per outlet
+    # per outlet: the pooled intervals reach the outlet's own where its coded units never (or
+    # always) show a label, as the command does (``pooled.reach_own_bounds``)
     out["today"].append(unpooled_today(prep, idx, level))
-    out["unpooled"] = [None, unpooled_corpus(prep, idx, pop.p[idx], prep.mean_p, level, lam_max)]
+    own = unpooled_corpus(prep, idx, pop.p[idx], prep.mean_p, level, lam_max)
+    own_f = unpooled_corpus(prep, idx, pop.f[idx], prep.mean_f, level, 1.0)
+    out["unpooled"] = [None, own]
+    shown = corpus_by_outlet_rows(pop, idx)
     seed = int(rng.integers(2**31))
-    for name, values, mean, lam in (
-        ("pooled", pop.p, prep.mean_p, lam_p),
-        ("pooled_decisions", pop.f, prep.mean_f, lam_f),
+    for name, values, mean, lam, mine in (
+        ("pooled", pop.p, prep.mean_p, lam_p, own),
+        ("pooled_decisions", pop.f, prep.mean_f, lam_f, own_f),
     ):
         data = outlet_inputs(prep, idx, values[idx], mean)
         pooled = pool_outlets(data, lam, level, "bayes", draws=draws, seed=seed)
-        out[name] = [None, (pooled.low, pooled.high)]
+        out[name] = [None, reach_own_bounds(pooled.low, pooled.high, shown, *mine)[:2]]
         if name == "pooled":
             flat = pool_outlets(data, lam, level, "bootstrap", draws=200, seed=seed,
                                 transform="none")  # fmt: skip
-            out["pooled_bootstrap"] = [None, (flat.low, flat.high)]
+            out["pooled_bootstrap"] = [None, reach_own_bounds(flat.low, flat.high, shown, *own)[:2]]
             pr = [prasad_rao_interval(m, np.eye(pop.n_outlets), level) for m in flat.models]
-            out["pooled_pr"] = [
-                None, (np.column_stack([r[2] for r in pr]), np.column_stack([r[3] for r in pr]))
-            ]  # fmt: skip
+            pr_low, pr_high = (np.column_stack([r[i] for r in pr]) for i in (2, 3))
+            out["pooled_pr"] = [None, reach_own_bounds(pr_low, pr_high, shown, *own)[:2]]
     if cross is not None:
         out |= cross.replicate(prep, idx, level, draws, seed, lam_max)
     return out
@@ -506,11 +522,13 @@ class CrossFitter:
         )  # fmt: skip
         data = outlet_inputs(prep, idx, p[idx], mean_p)
         pooled = pool_outlets(data, est.lam, level, "bayes", draws=draws, seed=seed)
+        own = unpooled_corpus(prep, idx, p[idx], mean_p, level, lam_max)
+        shown = corpus_by_outlet_rows(pop, idx)
         return {
             "cross_ppi": [(est.low, est.high)],
             "cross_ppi_decisions": [(est_f.low, est_f.high)],
-            "cross_unpooled": [None, unpooled_corpus(prep, idx, p[idx], mean_p, level, lam_max)],
-            "cross_pooled": [None, (pooled.low, pooled.high)],
+            "cross_unpooled": [None, own],
+            "cross_pooled": [None, reach_own_bounds(pooled.low, pooled.high, shown, *own)[:2]],
         }
 
 
@@ -531,6 +549,10 @@ def run_population(
     H, k = prep.outlet_truth.shape
     hits: dict = {}
     width: dict = {}
+    # per replicate, the share of outlets covered (k,): its spread over replicates gives the
+    # Monte Carlo standard error of the coverage averaged over outlets (outlets of one sample
+    # are not independent)
+    spread: dict = {}
     for _ in range(replicates):
         result = replicate(prep, n, rng, level, draws, lam_max, cross)
         for method, parts in result.items():
@@ -540,8 +562,12 @@ def run_population(
                 low, high = (np.clip(b, 0, 1) for b in bounds)
                 truth = prep.truth if scope == "all" else prep.outlet_truth
                 key = (method, scope)
-                hits[key] = hits.get(key, 0) + ((low <= truth + 1e-12) & (truth <= high + 1e-12))
+                hit = (low <= truth + 1e-12) & (truth <= high + 1e-12)
+                hits[key] = hits.get(key, 0) + hit
                 width[key] = width.get(key, 0) + (high - low) / 2
+                if scope == "outlets":
+                    share = hit.mean(axis=0)
+                    spread[key] = spread.get(key, 0) + np.stack([share, share**2])
     overall, outlets = [], []
     for (method, scope), h in hits.items():
         cov, half = h / replicates, width[(method, scope)] / replicates
@@ -555,6 +581,8 @@ def run_population(
                     }
                 )  # fmt: skip
         else:
+            first, second = spread[(method, scope)] / replicates
+            mc_se = np.sqrt(np.maximum(second - first**2, 0) / max(replicates - 1, 1))
             for o in range(H):
                 for j, label in enumerate(pop.series):
                     outlets.append(
@@ -562,19 +590,47 @@ def run_population(
                             "population": pop.name, "n": n, "method": method, "label": label,
                             "outlet": o, "true_share": prep.outlet_truth[o, j],
                             "coverage": cov[o, j], "half_width": half[o, j],
-                            "replicates": replicates,
+                            "replicates": replicates, "mean_coverage_mc_se": mc_se[j],
                         }
                     )  # fmt: skip
     return pd.DataFrame(overall), pd.DataFrame(outlets)
 
 
+def classify_and_count(pop: Population, n: int) -> pd.DataFrame:
+    """Per outlet and label, classify-and-count (the share of the outlet's sentences the
+    classifier decides for the label, ``framing predict``'s ``outlet_mix.csv``) against the
+    truth, in the rows of ``run_population``'s per-outlet table. It reads no coded sample, so
+    it is the same in every replicate and at every n, and it has no interval: its width is 0
+    and it covers an outlet only where it is exactly right."""
+    _, per = pop.truth()
+    counted = np.vstack([pop.f[pop.outlet == h].mean(axis=0) for h in range(pop.n_outlets)])
+    error = counted - per
+    rows = [
+        {
+            "population": pop.name, "n": n, "method": "classify_and_count", "label": label,
+            "outlet": o, "true_share": per[o, j], "coverage": float(abs(error[o, j]) < 1e-12),
+            "half_width": 0.0, "replicates": 1, "mean_coverage_mc_se": 0.0,
+            "estimate": counted[o, j], "abs_error": abs(error[o, j]),
+        }
+        for o in range(pop.n_outlets)
+        for j, label in enumerate(pop.series)
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 def summarise_outlets(outlets: pd.DataFrame) -> pd.DataFrame:
-    """Per population, n, method and label: mean coverage over outlets, the worst outlet's
-    coverage, median half-width."""
+    """Per population, n, method and label: mean coverage over outlets (and its Monte Carlo
+    standard error), the worst outlet's coverage, median half-width; for classify-and-count
+    also its mean and largest absolute error over outlets."""
+    if "abs_error" not in outlets:
+        outlets = outlets.assign(abs_error=np.nan)
     g = outlets.groupby(["population", "n", "method", "label"], sort=False)
     return g.agg(
         coverage=("coverage", "mean"),
+        coverage_mc_se=("mean_coverage_mc_se", "first"),
         worst_outlet_coverage=("coverage", "min"),
         median_half_width=("half_width", "median"),
+        mean_abs_error=("abs_error", "mean"),
+        max_abs_error=("abs_error", "max"),
         replicates=("replicates", "first"),
     ).reset_index()

@@ -35,7 +35,14 @@ import pandas as pd
 
 from framing.data.schema import ALL_OUTLETS
 from framing.estimate.inputs import CodedSample, TaskLabels, indicator_arrays
-from framing.estimate.pooled import OutletData, PooledOutlets, pool_outlets, rest_weights
+from framing.estimate.pooled import (
+    BOUNDARY_NOTE,
+    OutletData,
+    PooledOutlets,
+    pool_outlets,
+    reach_own_bounds,
+    rest_weights,
+)
 from framing.estimate.ppi import (
     CorpusMean,
     MeanEstimate,
@@ -408,7 +415,12 @@ def pool_level(
     for h, o in enumerate(outlets):
         e = by_scope[o]
         e.pooled_fit = (pooled, outlets)
-        e.pooled = (pooled.estimate[h], pooled.se[h], pooled.low[h], pooled.high[h])
+        low, high, widened = pooled.low[h], pooled.high[h], np.zeros(len(e.series), bool)
+        if e.ppi is not None:
+            low, high, widened = reach_own_bounds(
+                low, high, e.ppi.sample_mean, e.ppi.low, e.ppi.high
+            )
+        e.pooled = (pooled.estimate[h], pooled.se[h], low, high)
         if e.ppi is None:
             e.pooled_notes = [
                 "no coded unit: pooled estimate predicted from the other outlets (flagged)"
@@ -416,8 +428,8 @@ def pool_level(
         else:
             e.pooled_notes = [
                 f"pooled: {100 * g:.0f}% own coded units, {100 * (1 - g):.0f}% the other "
-                "outlets' model"
-                for g in gamma[h]
+                "outlets' model" + (f"; {BOUNDARY_NOTE}" if w else "")
+                for g, w in zip(gamma[h], widened, strict=True)
             ]
     return pooled
 

@@ -22,8 +22,10 @@ model's between-outlet variance is g1 + g2, turned into a share half-width at th
 pooled share (delta method, the share held at least at the Agresti-Coull value so a share of 0
 does not read +-0).
 
-Sizes are capped at the corpus: a size at or above the number of sentences is a census, whose
-corpus-estimand interval has width 0 (said in the note). The projection is as good as the
+Sizes are capped at the corpus, and an outlet's share of them at the outlet's own sentences: a
+scope whose planned sentences reach all of its sentences is a census, whose corpus-estimand
+interval has width 0 (said in the note on its rows; an outlet can be a census before the
+corpus is). The projection is as good as the
 pilot's variance estimates: a pilot of a few dozen sentences gives a rough plan, not a
 promise. It uses the normal quantile.
 """
@@ -43,7 +45,7 @@ from framing.estimate.ppi import MeanEstimate
 DEFAULT_SIZES = (25, 50, 100, 200, 400, 800, 1600)
 MAX_SIZE = 1_000_000
 FLOOR_NOTE = "the pilot never (or always) shows this label: planned with the Agresti-Coull variance"
-CENSUS_NOTE = "census: every sentence coded, the corpus share is exact"
+CENSUS_NOTE = "census: every sentence of this scope coded, its share is exact"
 
 
 def per_unit(pilot: MeanEstimate) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -68,7 +70,12 @@ def projected_half_width(
     finite-population correction; None for the process estimand)."""
     s_yy, s_yf, s_ff, floored = per_unit(pilot)
     n = np.asarray(sizes, dtype=float)[:, None]
-    factor = (1 - np.minimum(n / population, 1.0)) / n if population else 1.0 / n
+    if population:
+        covered = np.minimum(n / population, 1.0)
+        covered = np.where(covered > 1 - 1e-9, 1.0, covered)  # a census, not 1e-9 short
+        factor = (1 - covered) / n
+    else:
+        factor = 1.0 / n
     v_yy, v_yf, v_ff = s_yy * factor, s_yf * factor, s_ff * factor
     denominator = v_ff + pilot.v_pop
     lam = np.clip(
@@ -158,15 +165,23 @@ def plan_rows(
         if pilot is None or pilot.n_clusters < 2:
             continue
         share = pilot.n / n_pilot  # this scope's share of the coded sentences
-        outlet_sizes = np.array([n * share for n in planned])
         population = scope_population(pilot)
+        # never more coded sentences in a scope than it has; all of them under a census
+        outlet_sizes = np.array(
+            [
+                population
+                if total is not None and n >= total and population
+                else min(n * share, population or np.inf)
+                for n in planned
+            ]
+        )
         half, alone, lam, floored = projected_half_width(pilot, outlet_sizes, population, level)
         needed = sentences_for(pilot, share, target, level, total) if target else None
         model = None
         if pooled and task in pooled and scope in pooled[task][1]:
             model = (pooled[task][0], pooled[task][1].index(scope))
         for i, n in enumerate(planned):
-            census = total is not None and n >= total
+            census = population is not None and outlet_sizes[i] >= population - 1e-9
             for j, label in enumerate(series):
                 notes = [CENSUS_NOTE] if census else []
                 if floored[j] and not census:

@@ -271,6 +271,37 @@ def pool_outlets(
     )  # fmt: skip
 
 
+BOUNDARY_NOTE = (
+    "the outlet's coded units never (or always) show this label: the pooled interval reaches "
+    "the end of the outlet's own interval on that side"
+)
+
+
+def reach_own_bounds(
+    low: np.ndarray,
+    high: np.ndarray,
+    shown: np.ndarray,
+    own_low: np.ndarray,
+    own_high: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(low, high, widened), each (H, k): where an outlet's coded units never show a label
+    (``shown``, their mean of y, is 0) the pooled interval is extended down to the outlet's
+    own lower end, where they always do (1) up to its own upper end.
+
+    Why: the model's sampling errors are normal on the arcsine scale, which an outlet at a
+    share of 0 with a dozen coded units is not; pooled towards outlets that use the label,
+    its interval then excludes 0 although its own coded units cannot rule 0 out. Measured in
+    the per-outlet simulation (``framing.estimate.outlet_simulation``, population seed_loo,
+    200 coded sentences): 'western criticism', absent from 8 of the 20 outlets, whose
+    classifier counted it in 5-20% of their sentences, was held in 0.62-0.81 of samples by
+    those outlets' pooled intervals without this rule."""
+    never = np.isfinite(shown) & (shown <= 0)
+    always = np.isfinite(shown) & (shown >= 1)
+    new_low = np.where(never, np.minimum(low, own_low), low)
+    new_high = np.where(always, np.maximum(high, own_high), high)
+    return new_low, new_high, (new_low < low) | (new_high > high)
+
+
 def rest_weights(population: np.ndarray, h: int) -> np.ndarray:
     """The combination 'outlet h minus the other outlets' (weighted by their sizes)."""
     c = -population / max(population.sum() - population[h], 1e-12)

@@ -96,8 +96,8 @@ def _add_images(section: Section, folder: Path, skip: set[str] | None = None) ->
             continue
         caption = FIGURE_CAPTIONS.get(path.stem, "")
         if not caption and path.stem.startswith("outlet_estimates_"):
-            label = path.stem.removeprefix("outlet_estimates_").replace("_", " ")
-            caption = f"Corrected share of '{label}' per outlet (framing estimate)"
+            task = path.stem.removeprefix("outlet_estimates_").replace("_", " ")
+            caption = f"Corrected shares per outlet, {task} (framing estimate)"
         section.figures.append(Figure(path.stem, caption, image_data_uri(path), path))
 
 
