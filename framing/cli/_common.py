@@ -99,6 +99,7 @@ def hydra_app(
     folder Hydra would write into, and yields the folder Hydra writes into instead (see
     ``framing.runs.job.staged_runs``).
     """
+    from framing.cli._hydra import check_override_keys
     from framing.study.config import compose
 
     argv = list(argv)
@@ -108,9 +109,15 @@ def hydra_app(
 
     def body() -> int:
         if not flags:
-            cfg = compose(config_name, argv)
+            try:
+                cfg = compose(config_name, argv)
+            except FramingInputError:
+                check_override_keys(config_name, argv)  # an unknown key: say which one
+                raise
             if check is not None:
                 check(cfg)
+        elif multirun:  # every job would fail the same way: say so once, before the sweep
+            check_override_keys(config_name, argv)
 
         stage = nullcontext(None)
         if staged is not None and writes_runs:

@@ -16,60 +16,66 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
 
 
 def sizes(text: str) -> list[int]:
-    return [int(v) for v in text.split(",") if v.strip()]
+    """``100,200,400`` as numbers; anything else is a usage error naming the option."""
+    try:
+        return [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise click.BadParameter(f"whole numbers separated by commas, got {text!r}") from None
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = parser("framing estimate", __doc__)
-    p.add_argument("predictions", type=Path, help="predictions.csv of framing predict")
-    p.add_argument("coded", type=Path, help="coder file (JSONL) of the random sample")
-    p.add_argument("--out", type=Path, required=True, help="output folder (must not exist)")
-    p.add_argument(
-        "--record", type=Path, default=None, help="the sample record (default: beside CODED)"
-    )
-    p.add_argument(
-        "--difference",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("A", "B"),
-        help="also estimate outlet A minus outlet B (repeatable)",
-    )
-    p.add_argument(
-        "--cluster",
-        choices=("article", "sentence"),
-        default="article",
-        help="unit of the variance: article (default) or sentence (a simple random "
-        "sample of sentences, articles not a source of variation)",
-    )
-    p.add_argument(
-        "--min-coded",
-        type=int,
-        default=10,
-        help="below this many coded units an outlet gets at least the coded sample's width",
-    )
-    p.add_argument(
-        "--plan",
-        type=sizes,
-        default=None,
-        metavar="N,N,...",
-        help="numbers of coded sentences for plan.csv",
-    )
-    p.add_argument("--level", type=float, default=0.95)
-    p.add_argument(
-        "--allow-nonrandom",
-        action="store_true",
-        help="estimate from a non-random sample anyway, flagged invalid",
-    )
-    p.add_argument("--no-figure", action="store_true")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
-    args = p.parse_args(argv)
+@command(__doc__)
+@click.argument("predictions", type=Path, help="predictions.csv of framing predict")
+@click.argument("coded", type=Path, help="coder file (JSONL) of the random sample")
+@click.option(
+    "--out", type=Path, required=True, metavar="DIR",
+    help="output folder (must not exist, unless --overwrite)",
+)  # fmt: skip
+@click.option(
+    "--record", type=Path, default=None, metavar="FILE",
+    help="the sample record (default: beside CODED)",
+)  # fmt: skip
+@click.option(
+    "--difference", nargs=2, multiple=True, metavar="A B",
+    help="also estimate outlet A minus outlet B (repeatable)",
+)  # fmt: skip
+@click.option(
+    "--cluster", type=click.Choice(["article", "sentence"]), default="article",
+    help="unit of the variance: article (default) or sentence (a simple random "
+    "sample of sentences, articles not a source of variation)",
+)  # fmt: skip
+@click.option(
+    "--min-coded", type=int, default=10, show_default=True, metavar="N",
+    help="below this many coded units an outlet gets at least the coded sample's width",
+)  # fmt: skip
+@click.option(
+    "--plan", callback=lambda ctx, param, value: sizes(value) if value else None,
+    default=None, metavar="N,N,...",
+    help="numbers of coded sentences for plan.csv (default: 25,50,100,200,400,800,1600)",
+)  # fmt: skip
+@click.option(
+    "--level", type=float, default=0.95, show_default=True, help="confidence level of the intervals"
+)
+@click.option(
+    "--allow-nonrandom", is_flag=True,
+    help="estimate from a non-random sample anyway, flagged invalid",
+)  # fmt: skip
+@click.option(
+    "--no-figure", is_flag=True,
+    help="draw no figures (each figure adds several seconds per label)",
+)  # fmt: skip
+@click.option("--overwrite", is_flag=True, help="replace an existing --out folder")
+def estimate(**options) -> int:
+    args = SimpleNamespace(**options)
+    args.difference = [list(pair) for pair in args.difference]
 
     def body() -> None:
         from framing.estimate.planning import DEFAULT_SIZES
@@ -100,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         print((args.out / "summary.md").read_text(encoding="utf-8"))
 
     return run_command(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(estimate, argv, "framing estimate")
 
 
 if __name__ == "__main__":

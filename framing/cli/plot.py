@@ -26,9 +26,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
 from framing.errors import FramingInputError
 from framing.figures.style import FigureFiles, layout_problems
 from framing.outputs import check_file_replaceable
@@ -246,22 +249,40 @@ def draw_all(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = parser("framing plot", __doc__)
-    p.add_argument("--comparison", default="results/comparison/comparison.csv")
-    p.add_argument(
-        "--runs", nargs="+", default=["results/multirun/full_comparison"], metavar="DIR",
-        help="run folders or folders above them (default: %(default)s)",
-    )  # fmt: skip
-    p.add_argument(
-        "--model", default="embedding_lr", help="family whose out-of-fold predictions are shown"
-    )
-    p.add_argument("--learning-curve", default="results/learning_curve/learning_curve.csv")
-    p.add_argument("--out", default="results/figures")
-    p.add_argument("--bootstrap", type=int, default=1000, help="replicates for the mixes")
-    p.add_argument("--only", nargs="+", metavar="STEM", help="draw only these figures")
-    args = p.parse_args(argv)
+@command(__doc__)
+@click.option(
+    "--comparison", default="results/comparison/comparison.csv", show_default=True,
+    metavar="FILE", help="comparison.csv of framing compare",
+)  # fmt: skip
+@click.option(
+    "--runs", multiple=True, default=["results/multirun/full_comparison"], show_default=True,
+    metavar="DIR", help="run folders or folders above them (repeatable)",
+)  # fmt: skip
+@click.option(
+    "--model", default="embedding_lr", show_default=True,
+    help="family whose out-of-fold predictions are shown",
+)  # fmt: skip
+@click.option(
+    "--learning-curve", default="results/learning_curve/learning_curve.csv", show_default=True,
+    metavar="FILE", help="learning_curve.csv of framing learning-curve",
+)  # fmt: skip
+@click.option(
+    "--out", default="results/figures", show_default=True, metavar="DIR",
+    help="the folder the figures are written into",
+)  # fmt: skip
+@click.option(
+    "--bootstrap", type=int, default=1000, show_default=True, metavar="N",
+    help="bootstrap replicates for the mixes",
+)  # fmt: skip
+@click.option("--only", multiple=True, metavar="STEM", help="draw only this figure (repeatable)")
+def plot(**options) -> int:
+    args = SimpleNamespace(**options)
+    args.only = list(args.only) or None
     return run_command(lambda: draw_all(args))
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(plot, argv, "framing plot")
 
 
 if __name__ == "__main__":

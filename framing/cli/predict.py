@@ -14,7 +14,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from framing.cli import _config_help as config_help
 from framing.cli._common import hydra_app, is_hydra_flag, quoted_override, run_command, run_hydra
+from framing.cli._framework import invoke
+from framing.cli._hydra import hydra_command, key_rows, option_rows
 
 
 def predict_task(cfg) -> None:
@@ -79,15 +82,32 @@ def sharded(argv: list[str]) -> int:
     return run_command(body)
 
 
-def main(argv: list[str] | None = None) -> int:
+def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The keys ``framing predict --help`` lists, with the comments of conf/predict.yaml."""
+    keys = config_help.documented_keys(config_help.config_text("predict"))
+    return [
+        ("Settings (KEY=VALUE; conf/predict.yaml)", key_rows(keys, skip=["shard"])),
+        ("Launchers for shards=N", option_rows("hydra/launcher")),
+    ]
+
+
+@hydra_command(__doc__, "predict", help_sections)
+def predict(overrides: tuple[str, ...]) -> int:
+    return run_predict(list(overrides))
+
+
+def run_predict(argv: list[str]) -> int:
     from framing.prediction.stream import check_predict_config
 
-    argv = sys.argv[1:] if argv is None else argv
     values = [a for a in argv if not is_hydra_flag(a)]
     wants_shards = any(a.startswith("shards=") and a != "shards=1" for a in values)
     if wants_shards and len(values) == len(argv):
         return sharded(argv)
     return hydra_app(predict_task, "predict", argv, "framing predict", check=check_predict_config)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(predict, argv, "framing predict")
 
 
 if __name__ == "__main__":
