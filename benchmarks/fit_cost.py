@@ -46,11 +46,18 @@ import cProfile, json, os, pstats, sys, time
 import numpy as np
 from sklearn.base import clone
 from framing.study.config import compose
-from framing.runs.job import build_estimator, load_task
 family, out, profile = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 cfg = compose("train", [f"model={family}"])
-study, schema, dataset, data, data_file = load_task(cfg)
-estimator = build_estimator(cfg.model, data.labels)
+try:  # the typed options (issue 19)
+    from framing.cli.options import train_options
+    from framing.runs.job import load_task
+    options = train_options(cfg)
+    data = load_task(options.study, options.task).data
+    estimator = options.model.estimator.set_params(labels=data.labels)
+except ImportError:  # the code before them
+    from framing.runs.job import build_estimator, load_task
+    study, schema, dataset, data, data_file = load_task(cfg)
+    estimator = build_estimator(cfg.model, data.labels)
 texts, y = list(data.texts), data.targets()
 train, test = texts[:134], texts[134:]
 record = {}

@@ -80,15 +80,17 @@ def simulate_fold(estimator, data, sentences, pool, test, steps, seed):
 
 def run(task: str, model_name: str, repeats: int, initial: int, batch: int):
     """Per-repeat macro-F1 at each number of coded sentences, per strategy."""
+    from framing.cli.options import train_options
     from framing.corpus import Sentence
     from framing.evaluate import DuplicateGroupKFold, indicator_matrix
     from framing.evaluate.metrics import confusion_counts, macro_micro_f1
-    from framing.runs.job import build_estimator, load_task
+    from framing.runs.job import load_task
     from framing.study.config import compose
 
-    cfg = compose("train", [f"task={task}", f"model={model_name}"])
-    _, _, dataset, data, _ = load_task(cfg)
-    estimator = build_estimator(cfg.model, data.labels)
+    options = train_options(compose("train", [f"task={task}", f"model={model_name}"]))
+    labelled = load_task(options.study, options.task)
+    dataset, data = labelled.dataset, labelled.data
+    estimator = options.model.estimator.set_params(labels=data.labels)
     sentences = [
         Sentence(sid, art, out, 0, "", "sentence", grp)
         for sid, art, out, grp in zip(

@@ -23,15 +23,16 @@ from framing.cli._common import run_command
 
 def training_fit(overrides: list[str]) -> dict:
     """Fit on the whole labelled set and score the training-set decisions."""
+    from framing.cli.options import train_options
     from framing.evaluate import indicator_matrix, scores
-    from framing.runs.job import build_estimator, check_train_config, load_task
+    from framing.runs.job import load_task
     from framing.study.config import compose
 
     cfg = compose("train", overrides)
-    check_train_config(cfg)
-    _, _, _, data, _ = load_task(cfg)
+    options = train_options(cfg)
+    data = load_task(options.study, options.task).data
     start = time.perf_counter()
-    model = build_estimator(cfg.model, data.labels).fit(data.texts, data.targets())
+    model = options.model.estimator.set_params(labels=data.labels).fit(data.texts, data.targets())
     fit_s = time.perf_counter() - start
     truth = indicator_matrix(data.y, data.multi_label, len(data.labels))
     result = scores(truth, model.predict_indicators(data.texts), data.labels)

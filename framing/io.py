@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from framing.errors import FramingInputError
+from framing.outputs import output_file, output_folder
 
 
 def _umask() -> int:
@@ -43,23 +44,17 @@ def atomic_path(target: str | Path):
 
 def atomic_dir(target: str | Path):
     """A whole output folder by the output rule: ``framing.outputs.output_folder``."""
-    from framing.outputs import output_folder
-
     return output_folder(target)
 
 
 def atomic_write_text(target: str | Path, text: str) -> None:
     """Write an output file by the output rule (``framing.outputs.output_file``)."""
-    from framing.outputs import output_file
-
     with output_file(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 
 def atomic_write_jsonl(target: str | Path, rows: Iterable[dict]) -> None:
     """Write an output JSONL file by the output rule (``framing.outputs.output_file``)."""
-    from framing.outputs import output_file
-
     with output_file(target) as tmp, tmp.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")

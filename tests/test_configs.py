@@ -13,7 +13,8 @@ from omegaconf import OmegaConf
 
 from framing.data import TASKS, LabelSchema
 from framing.evaluate import PROTOCOLS, THRESHOLD_MODES
-from framing.models import FAMILIES, FramingClassifier
+from framing.models import FAMILIES
+from framing.models.base import FramingClassifier
 
 from conftest import PROJECT_ROOT
 

@@ -9,7 +9,7 @@ import pytest
 from framing.coding.gold import assemble, label_counts_markdown, study_sentences
 from framing.data import LabelSchema, load_labelled_set, task_data
 from framing.errors import FramingInputError
-from framing.study import Study
+from framing.study import Study, load_study
 
 from conftest import PROJECT_ROOT
 
@@ -34,7 +34,7 @@ def write(tmp_path, records, name="set.jsonl"):
 def test_seed_set_loads_in_one_line_with_typed_features(labelled_set, schema):
     from datasets import ClassLabel, List
 
-    ds = load_labelled_set()  # the study found from the working directory (the repository)
+    ds = load_study().labelled_set()  # the study found from the working directory (the repository)
     assert len(ds) == len(labelled_set) > 150
     assert isinstance(ds.features["frames"], List)
     assert isinstance(ds.features["frames"].feature, ClassLabel)

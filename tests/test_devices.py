@@ -90,7 +90,7 @@ def test_auto_is_the_cpu_here_and_cuda_is_refused_in_one_line(tmp_path):
 def test_every_torch_family_takes_the_device_of_the_command(family):
     # a family whose config forgets `device: ${device}` would run on the CPU whatever the
     # user asked for, silently
-    from framing.runs.job import build_estimator
+    from framing.cli.options import build_estimator
     from framing.study.config import compose
 
     cfg = compose("train", [f"model={family}", "device=cuda:1"])

@@ -95,7 +95,7 @@ def test_the_splits_are_the_ones_the_runs_trained_on(tiny_run, labelled_set):
 
 def test_the_full_fraction_reproduces_the_training_cross_validation(tiny_run, labelled_set, schema):
     """At fraction 1.0 a curve point is framing train's CV: same folds, thresholds and models."""
-    from framing.runs.job import build_estimator
+    from framing.cli.options import build_estimator
     from framing.study.config import compose
 
     out, _ = tiny_run

@@ -59,7 +59,10 @@ def test_without_cue_weight_it_is_embedding_lr(task, toy_data, schema):
     y = frames if task == "frames" else stance
     plain = fit(family_class("embedding_lr")(), texts[:N_TRAIN], y[:N_TRAIN], schema.labels(task))
     silent = fitted("cues_embedding_lr", task, toy_data, schema, cue_weight=0.0)
-    np.testing.assert_array_equal(silent.predict_proba(texts), plain.predict_proba(texts))
+    # the same fit up to floating-point order: a zero column can change the solver's sums
+    np.testing.assert_allclose(
+        silent.predict_proba(texts), plain.predict_proba(texts), rtol=0, atol=1e-9
+    )
     with_cues = fitted("cues_embedding_lr", task, toy_data, schema)
     assert not np.allclose(with_cues.predict_proba(texts), plain.predict_proba(texts))
 

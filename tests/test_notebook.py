@@ -67,7 +67,7 @@ def test_predict_frame_adds_probabilities_and_decisions(tmp_path, toy_data, sche
     proba = loaded.predict_proba(texts[:3])
     for j, label in enumerate(schema.frame_names):
         np.testing.assert_allclose(out[f"proba:{label}"], proba[:, j])
-        np.testing.assert_array_equal(out[f"pred:{label}"], proba[:, j] >= loaded.thresholds_[j])
+        np.testing.assert_array_equal(out[f"pred:{label}"], proba[:, j] >= loaded.thresholds[j])
     assert list(loaded.predict_frame(texts[:2])["text"]) == texts[:2]  # plain texts work too
     with pytest.raises(FramingInputError, match="has no 'sentence' column"):
         loaded.predict_frame(sents, text_column="sentence")

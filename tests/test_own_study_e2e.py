@@ -251,6 +251,8 @@ def test_your_own_study_word_for_word_from_the_wheel(core_install, tmp_path):
     assert not coded_ids & {u["sentence_id"] for u in active["units"]}
     assert (study / "results" / "runs" / "frames" / "checkpoint" / "README.md").is_file()
     check_validation_and_estimates(study)
+    report = (study / "results" / "report.html").read_text(encoding="utf-8")
+    assert "What was counted" in report and "data:image/png;base64," in report
 
     # the README's notebook block, on a Parquet of the same articles
     table = (

@@ -1,17 +1,21 @@
 """Paper figures on the real gold set and small synthetic results files (formats of CONTRACTS).
 
-Every figure function must write PDF + PNG (300 dpi, 3.5 in wide) + the CSV of the plotted
-numbers, keep one colour and order per frame / stance class, keep its texts >= 7 pt, inside
-the canvas and apart, and ``python -m framing.plot`` must name what is missing.
+Every figure function must write PDF + PNG (300 dpi, one column = 3.5 in wide by default, two
+columns = 7.2 in on request) + the CSV of the plotted numbers, keep one colour and order per
+frame / stance class, keep its texts >= 7 pt, inside the canvas and apart at both widths, stay
+readable in greyscale (checked on the PNG converted to grey), and ``python -m framing.plot``
+must name what is missing with commands that work in any study folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import subprocess
 import sys
 from collections import defaultdict
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -26,6 +30,7 @@ from framing.figures import (
     label_f1,
     model_comparison,
     outlet_mix,
+    prediction_mix,
     style,
 )
 from framing.figures import learning_curve as learning_curve_figure
@@ -131,6 +136,28 @@ def curve():
     return pd.DataFrame(rows)
 
 
+def made_up_intervals(comparison, schema, without=("majority",)):
+    """f1_low / f1_high rows around comparison.csv's per-label F1 for every family but
+    ``without`` (the figure must say which families have none)."""
+    rows = []
+    for row in comparison.to_dict("records"):
+        if row["model"] in without:
+            continue
+        for label in schema.labels(row["task"]):
+            f1 = row[f"f1:{label}"]
+            rows.append(
+                {
+                    "task": row["task"],
+                    "model": row["model"],
+                    "label": label,
+                    "f1": f1,
+                    "f1_low": max(0.0, f1 - 0.12),
+                    "f1_high": min(1.0, f1 + 0.09),
+                }
+            )
+    return pd.DataFrame(rows)  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory, labelled_set, schema, records, comparison, curve):
     """Every figure function once, into one folder: {name: FigureFiles}."""
@@ -149,8 +176,12 @@ def figures(tmp_path_factory, labelled_set, schema, records, comparison, curve):
             "TF-IDF + LR", n_boot=300,
         ),
         "comparison": model_comparison.plot_model_comparison(comparison, out / "comparison"),
-        "f1_frames": label_f1.plot_label_f1_heatmap(comparison, "frames", f, out / "f1_frames"),
-        "f1_stance": label_f1.plot_label_f1_heatmap(comparison, "stance", s, out / "f1_stance"),
+        "f1_frames": label_f1.plot_label_f1_heatmap(
+            comparison, "frames", f, out / "f1_frames", made_up_intervals(comparison, schema)
+        ),
+        "f1_stance": label_f1.plot_label_f1_heatmap(
+            comparison, "stance", s, out / "f1_stance", made_up_intervals(comparison, schema)
+        ),
         "cooccurrence": cooccurrence.plot_frame_cooccurrence(
             gold["frames"], f, out / "cooccurrence"
         ),
@@ -158,30 +189,56 @@ def figures(tmp_path_factory, labelled_set, schema, records, comparison, curve):
             stance_oof, s, out / "confusion", "TF-IDF + LR"
         ),
         "learning_curve": learning_curve_figure.plot_learning_curve(curve, out / "learning_curve"),
+        "prediction_mix": prediction_mix.plot_prediction_mix(
+            prediction_rows(records, schema), [("frames", f, True), ("stance", s, False)],
+            out / "prediction_mix",
+        ),
         "_oof": {"frames": frames_oof, "stance": stance_oof},
     }  # fmt: skip
 
 
+def prediction_rows(records, schema) -> list[dict]:
+    """outlet_mix.csv rows of ``framing predict`` (gold labels standing in for predictions),
+    with one outlet that no sentence gives a frame, so zero shares are drawn."""
+    rows = []
+    for outlet in sorted({r["outlet"] for r in records}):
+        part = [r for r in records if r["outlet"] == outlet]
+        row = {"outlet": outlet, "n_articles": 1, "n_sentences": len(part)}
+        for label in schema.labels("frames"):
+            row[f"share:{label}"] = sum(label in r["frames"] for r in part) / len(part)
+        row["share:no_frame"] = sum(not r["frames"] for r in part) / len(part)
+        for label in schema.labels("stance"):
+            row[f"share:{label}"] = sum(label == r["stance"] for r in part) / len(part)
+        rows.append(row)
+    empty = {"outlet": "Outlet without frames", "n_articles": 1, "n_sentences": 12}
+    empty |= {f"share:{x}": 0.0 for x in schema.labels("frames")} | {"share:no_frame": 1.0}
+    empty |= {f"share:{x}": float(x == "neutral") for x in schema.labels("stance")}
+    return rows + [empty]
+
+
 FIGURE_NAMES = [
     "mix_frames", "mix_stance", "comparison", "f1_frames", "f1_stance", "cooccurrence",
-    "confusion", "learning_curve",
+    "confusion", "learning_curve", "prediction_mix",
 ]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- files and size
-@pytest.mark.parametrize("name", FIGURE_NAMES)
-def test_each_figure_writes_pdf_png_and_csv_at_column_width(figures, name):
+def png_width_in(path) -> float:
     from PIL import Image
 
+    with Image.open(path) as png:
+        dpi = png.info["dpi"]
+        assert dpi == pytest.approx((300, 300), abs=0.5)
+        return png.size[0] / dpi[0]
+
+
+@pytest.mark.parametrize("name", FIGURE_NAMES)
+def test_each_figure_writes_pdf_png_and_csv_at_column_width(figures, name):
     result = figures[name]
     assert result.pdf.read_bytes().startswith(b"%PDF")
     table = pd.read_csv(result.csv)
     assert len(table) > 0
-    with Image.open(result.png) as png:
-        dpi = png.info["dpi"]
-        width_in = png.size[0] / dpi[0]
-    assert dpi == pytest.approx((300, 300), abs=0.5)
-    assert width_in == pytest.approx(3.5, abs=0.05)
+    assert png_width_in(result.png) == pytest.approx(3.5, abs=0.05)
     leftovers = {p.name for p in result.png.parent.glob(".*")} - {".framing-output.json"}
     assert not list(result.png.parent.glob("*.tmp")) and not leftovers
 
@@ -189,6 +246,61 @@ def test_each_figure_writes_pdf_png_and_csv_at_column_width(figures, name):
 @pytest.mark.parametrize("name", FIGURE_NAMES)
 def test_texts_are_readable_unclipped_and_apart(figures, name):
     assert style.layout_problems(figures[name].figure) == []
+
+
+@pytest.fixture(scope="module")
+def double_column(tmp_path_factory, labelled_set, schema, records, comparison, curve, figures):
+    """Every figure again at two columns (7.2 in)."""
+    out = tmp_path_factory.mktemp("double")
+    f, s = schema.labels("frames"), schema.labels("stance")
+    gold = outlet_mix.gold_indicators(labelled_set, "frames", schema)
+    oof = outlet_mix.oof_indicators(figures["_oof"]["frames"], f)
+    w = "double"
+    return {
+        "mix_frames": outlet_mix.plot_outlet_mix(
+            gold, oof, f, True, out / "mix", "TF-IDF + LR", n_boot=50, width=w
+        ),
+        "comparison": model_comparison.plot_model_comparison(comparison, out / "cmp", width=w),
+        "f1_frames": label_f1.plot_label_f1_heatmap(
+            comparison, "frames", f, out / "f1", made_up_intervals(comparison, schema), width=w
+        ),
+        "cooccurrence": cooccurrence.plot_frame_cooccurrence(gold, f, out / "co", width=w),
+        "confusion": confusion.plot_confusion_matrix(
+            figures["_oof"]["stance"], s, out / "conf", "TF-IDF + LR", width=w
+        ),
+        "learning_curve": learning_curve_figure.plot_learning_curve(curve, out / "lc", width=w),
+        "prediction_mix": prediction_mix.plot_prediction_mix(
+            prediction_rows(records, schema), [("frames", f, True)], out / "pm", width=w
+        ),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["mix_frames", "comparison", "f1_frames", "cooccurrence", "confusion", "learning_curve",
+     "prediction_mix"],
+)  # fmt: skip
+def test_each_figure_also_comes_two_columns_wide_and_still_fits(double_column, name):
+    result = double_column[name]
+    assert png_width_in(result.png) == pytest.approx(7.2, abs=0.05)
+    assert style.layout_problems(result.figure) == []
+
+
+def test_a_width_is_single_double_or_inches():
+    assert style.figure_width(None) == 3.5
+    assert style.figure_width(None, "double") == 7.2
+    assert style.figure_width("single") == 3.5
+    assert style.figure_width("5.5") == 5.5
+    for bad in ("wide", "0.5", 40):
+        with pytest.raises(ValueError):
+            style.figure_width(bad)
+
+
+def test_a_long_title_is_wrapped_to_the_figure_width():
+    title = "Stance, a family with a long name (3 seeds × 167 sentences = 501 predictions)"
+    wrapped = style.fit_text(title, 3.3)
+    assert wrapped.replace("\n", " ") == title and "\n" in wrapped
+    assert all(style.text_width_in(line, 8) <= 3.3 for line in wrapped.splitlines())
 
 
 def test_layout_check_finds_a_clipped_and_a_tiny_label():
@@ -243,17 +355,46 @@ def test_outlet_mix_csv_holds_the_gold_and_model_shares(figures, records, schema
         assert table.groupby(["source", "outlet"])["share"].sum().to_numpy() == pytest.approx(1)
 
 
+def mix_marks(result) -> dict[tuple[str, str], object]:
+    """{(source, label): the errorbar's data line} of an outlet-mix figure."""
+    (ax,) = result.figure.axes
+    return {
+        tuple(bars.lines[0].get_gid().split(":", 1)): bars.lines[0]
+        for bars in ax.containers
+        if bars.lines[0].get_gid()
+    }
+
+
 @pytest.mark.parametrize("task", ["frames", "stance"])
-def test_outlet_mix_intervals_contain_the_estimate_and_bars_show_the_csv(figures, task):
+def test_outlet_mix_pairs_gold_and_model_in_one_panel_and_marks_show_the_csv(figures, task):
     result = figures[f"mix_{task}"]
     table = pd.read_csv(result.csv)
     assert (table["ci_low"] <= table["share"] + 1e-12).all()
     assert (table["share"] <= table["ci_high"] + 1e-12).all()
     assert (table["ci_high"] - table["ci_low"] > 0.01).mean() > 0.5  # real resampling
-    for ax, source in zip(result.figure.axes[:2], ["gold", "oof:TF-IDF + LR"], strict=True):
-        widths = sorted(p.get_width() for p in ax.patches if p.get_height() > 0)
-        shares = sorted(table.loc[table["source"] == source, "share"])
-        assert widths == pytest.approx(shares, abs=1e-9)
+    assert len(result.figure.axes) == 1  # gold and the model share one panel
+    marks = mix_marks(result)
+    outlets = list(dict.fromkeys(table["outlet"]))
+    for (source, label), line in marks.items():
+        source = "gold" if source == "gold" else "oof:TF-IDF + LR"
+        part = table[(table["source"] == source) & (table["label"] == label)]
+        expected = part.set_index("outlet").loc[outlets, "share"].to_numpy()
+        assert line.get_xdata() == pytest.approx(expected, abs=1e-9)  # one mark per outlet
+    # paired: for every outlet and label the model's mark sits right under the gold mark
+    for (source, label), gold_line in marks.items():
+        if source != "gold":
+            continue
+        gap = gold_line.get_ydata() - marks[("model", label)].get_ydata()
+        assert gap == pytest.approx(np.full(len(outlets), 0.4))
+    # zero shares are drawn: a mark at 0% that the axis does not cover
+    (ax,) = result.figure.axes
+    assert ax.get_xlim()[0] < 0
+    zero = table[table["share"] == 0]
+    if len(zero):
+        row = zero.iloc[0]
+        source = "gold" if row["source"] == "gold" else "model"
+        assert 0.0 in list(marks[(source, row["label"])].get_xdata())
+    assert ax.xaxis.get_major_formatter()(0.5, 0) == "50%"
 
 
 def test_outlet_mix_bootstrap_draws_duplicate_groups_together():
@@ -291,13 +432,54 @@ def test_comparison_csv_is_sorted_and_marks_baselines(figures, comparison):
         assert hollow == (round(float(line.get_xdata()[0]), 9) in baseline_scores)
 
 
-def test_label_f1_heatmap_csv_holds_the_comparison_columns(figures, comparison, schema):
+def test_label_f1_heatmap_csv_holds_the_comparison_columns_and_intervals(
+    figures, comparison, schema
+):
     for task in ("frames", "stance"):
-        table = pd.read_csv(figures[f"f1_{task}"].csv)
+        result = figures[f"f1_{task}"]
+        table = pd.read_csv(result.csv)
         assert list(dict.fromkeys(table["label"])) == schema.labels(task)
         for row in table.itertuples():
             source = comparison[(comparison["task"] == task) & (comparison["model"] == row.model)]
             assert row.f1 == pytest.approx(source[f"f1:{row.label}"].iloc[0])
+        with_ci = table[table["model"] != "majority"]
+        assert (with_ci["f1_low"] <= with_ci["f1"]).all()
+        assert (with_ci["f1"] <= with_ci["f1_high"]).all()
+        assert table.loc[table["model"] == "majority", "f1_low"].isna().all()
+        cells = [t.get_text() for t in result.figure.axes[0].texts]
+        first = with_ci.iloc[0]
+        assert f"{first.f1:.2f}\n{first.f1_low:.2f}–{first.f1_high:.2f}" in cells
+        note = result.figure.axes[1].get_xlabel().replace("\n", " ")
+        assert "no interval" in note and "Majority (prior)" in note
+
+
+def test_per_label_f1_intervals_come_from_the_runs_bootstrap(schema):
+    """The per-label point is each seed's F1 averaged (as comparison.csv's f1:LABEL), the
+    intervals hold it, a label predicted perfectly has [1, 1], and the labels' replicates
+    average to the macro-F1 replicates of the comparison's own bootstrap."""
+    from framing.evaluate.bootstrap import hierarchical_bootstrap, hierarchical_label_f1
+    from framing.evaluate.metrics import scores
+
+    rng = np.random.default_rng(5)
+    n, labels = 120, ["a", "b", "c"]
+    groups = np.repeat(np.arange(60), 2)
+    truth = (rng.random((n, 3)) < 0.4).astype(int)
+    truth[groups % 2 == 0, 2] = 1
+    runs = []
+    for _ in range(3):
+        pred = np.where(rng.random((n, 3)) < 0.25, 1 - truth, truth)
+        pred[:, 0] = truth[:, 0]  # label a: always right
+        runs.append((truth, pred, groups))
+    result = hierarchical_label_f1(runs, n_boot=400, seed=3)
+    per_seed = [scores(t, p, labels)["per_label"] for t, p, _ in runs]
+    expected = [np.mean([s[x]["f1"] for s in per_seed]) for x in labels]
+    assert result["mean"] == pytest.approx(expected)
+    assert (result["ci_low"] <= result["mean"] + 1e-12).all()
+    assert (result["mean"] <= result["ci_high"] + 1e-12).all()
+    assert (result["ci_low"][0], result["ci_high"][0]) == (1.0, 1.0)
+    assert (result["ci_high"][1:] - result["ci_low"][1:] > 0.05).all()
+    macro = hierarchical_bootstrap(runs, n_boot=400, seed=3)["macro_f1"]
+    assert result["mean"].mean() == pytest.approx(macro["mean"])
 
 
 def test_cooccurrence_counts_match_the_gold_set(figures, records, schema):
@@ -316,11 +498,16 @@ def test_confusion_matrix_counts_and_row_shares(figures, schema):
     table = pd.read_csv(figures["confusion"].csv)
     truth = oof[[f"true:{x}" for x in labels]].to_numpy().argmax(axis=1)
     pred = oof[[f"pred:{x}" for x in labels]].to_numpy().argmax(axis=1)
-    n_seeds = oof["seed"].nunique()
-    for row in table.itertuples():
+    for row in table.itertuples():  # whole predictions, summed over the seeds
         i, j = labels.index(row.true), labels.index(row.pred)
-        assert row.n_sentences == pytest.approx(((truth == i) & (pred == j)).sum() / n_seeds)
+        assert row.n_predictions == ((truth == i) & (pred == j)).sum()
+    assert table["n_predictions"].dtype.kind == "i"
+    assert table["n_predictions"].sum() == len(oof) == 2 * oof["sentence_id"].nunique()
     assert table.groupby("true")["share_of_true"].sum().to_numpy() == pytest.approx(1)
+    texts = [t.get_text() for t in figures["confusion"].figure.axes[0].texts]
+    assert all(t.split("\n")[0].endswith("%") and "." not in t for t in texts), texts
+    title = figures["confusion"].figure.get_suptitle().replace("\n", " ")
+    assert "2 seeds × 167 sentences = 334 predictions" in title
 
 
 def test_learning_curve_csv_holds_the_input(figures, curve):
@@ -333,12 +520,13 @@ def test_learning_curve_csv_holds_the_input(figures, curve):
 
 
 # ---------------------------------------------------------------------------- one style
-def legend_key(figure):
+def legend_key(legend):
+    def colour(handle):
+        return handle.get_color() if hasattr(handle, "get_marker") else handle.get_facecolor()
+
     return [
-        (t.get_text(), to_hex(h.get_facecolor()))
-        for t, h in zip(
-            figure.legends[0].get_texts(), figure.legends[0].legend_handles, strict=True
-        )
+        (t.get_text(), to_hex(colour(h)))
+        for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
     ]
 
 
@@ -357,8 +545,11 @@ def test_frame_and_stance_colours_and_order_are_the_same_in_every_figure(figures
     assert [name for name, _ in frames[:-1]] == [style.nice_label(x) for x in schema.frame_names]
     assert frames[-1] == ("no frame", to_hex(style.NO_FRAME_COLOUR))
     assert len({c for _, c in frames + stance}) == len(frames + stance)  # no colour used twice
-    assert legend_key(figures["mix_frames"].figure) == frames
-    assert legend_key(figures["mix_stance"].figure) == stance
+    assert legend_key(figures["mix_frames"].figure.legends[0]) == frames
+    assert legend_key(figures["mix_stance"].figure.legends[0]) == stance
+    frames_panel, stance_panel = figures["prediction_mix"].figure.axes
+    assert legend_key(frames_panel.get_legend()) == frames
+    assert legend_key(stance_panel.get_legend()) == stance
     assert tick_key(figures["f1_frames"].figure.axes[0].xaxis) == frames[:-1]
     assert tick_key(figures["f1_stance"].figure.axes[0].xaxis) == stance
     cooccurrence = figures["cooccurrence"].figure.axes[0]
@@ -370,6 +561,131 @@ def test_frame_and_stance_colours_and_order_are_the_same_in_every_figure(figures
         if "colour" in table:
             pairs = dict(zip(table["label"], table["colour"], strict=True))
             assert all(pairs[x] == c for x, c in frame_colours.items() if x in pairs)
+
+
+# ---------------------------------------------------------------------------- greyscale
+def grey_png(result) -> np.ndarray:
+    """The figure's PNG as a greyscale printer sees it (Pillow's "L": ITU-R 601 luma)."""
+    from PIL import Image
+
+    with Image.open(result.png) as png:
+        return np.asarray(png.convert("L"), dtype=float)
+
+
+@contextmanager
+def drawn_as_saved(result):
+    """The figure laid out at the PNG's 300 dpi in the house style (exactly the pixels of the
+    PNG), so display coordinates are PNG pixels; the figure's own dpi is restored after."""
+    fig = result.figure
+    dpi = fig.dpi
+    with style.house_style():
+        fig.set_dpi(style.DPI)
+        fig.canvas.draw()
+    try:
+        yield
+    finally:
+        with style.house_style():
+            fig.set_dpi(dpi)
+            fig.canvas.draw()
+
+
+def to_png_pixels(result, display_xy) -> tuple[int, int]:
+    """(row, column) in the PNG of a point in display coordinates (``drawn_as_saved``)."""
+    x, y = display_xy
+    return int(round(result.figure.bbox.height - y)), int(round(x))
+
+
+def grey_patch(grey, row, col, half=1) -> float:
+    return float(grey[row - half : row + half + 1, col - half : col + half + 1].mean())
+
+
+@pytest.mark.parametrize("task", ["frames", "stance"])
+def test_outlet_mix_gold_and_model_marks_stay_apart_in_greyscale(figures, task):
+    """In the grey PNG the centre of a gold mark prints at its label's grey, the model's
+    hollow mark stays white; labels whose colours print alike have different markers."""
+    result = figures[f"mix_{task}"]
+    grey = grey_png(result)
+    (ax,) = result.figure.axes
+    marks = mix_marks(result)
+    centres = {}
+    with drawn_as_saved(result):
+        for key, line in marks.items():
+            x, y = line.get_xdata()[-1], line.get_ydata()[-1]  # the "All outlets" block
+            centres[key] = to_png_pixels(result, ax.transData.transform((x, y)))
+    for (source, label), line in marks.items():
+        centre = grey_patch(grey, *centres[(source, label)])
+        if source == "gold":
+            assert abs(centre - style.grey_level(line.get_markerfacecolor())) < 25
+            assert centre < 215
+        else:
+            assert centre > 235
+    gold = {label: line for (source, label), line in marks.items() if source == "gold"}
+    for a, b in itertools.combinations(gold, 2):
+        same_grey = (
+            abs(style.grey_level(gold[a].get_color()) - style.grey_level(gold[b].get_color())) < 40
+        )
+        if same_grey:
+            assert gold[a].get_marker() != gold[b].get_marker(), (a, b)
+    assert len({line.get_marker() for line in gold.values()}) == len(gold)
+
+
+def legend_crops(result, legend) -> dict[str, np.ndarray]:
+    """{label: the grey PNG's pixels inside its legend patch} (edges trimmed)."""
+    grey = grey_png(result)
+    renderer = result.figure.canvas.get_renderer()
+    crops = {}
+    for text, handle in zip(legend.get_texts(), legend.legend_handles, strict=True):
+        box = handle.get_window_extent(renderer)
+        top, left = to_png_pixels(result, (box.x0, box.y1))
+        bottom, right = to_png_pixels(result, (box.x1, box.y0))
+        crops[text.get_text()] = grey[top + 4 : bottom - 4, left + 4 : right - 4]
+    return crops
+
+
+def test_prediction_mix_bars_stay_apart_in_greyscale(figures):
+    """Every pair of labels' legend patches differs in the grey PNG: by grey level or by
+    hatch (mean absolute difference of the pixels), though orange, pink and the grey of "no
+    frame" print at almost one grey."""
+    result = figures["prediction_mix"]
+    with drawn_as_saved(result):
+        panels = [legend_crops(result, ax.get_legend()) for ax in result.figure.axes]
+    for crops in panels:
+        shape = min(c.shape[0] for c in crops.values()), min(c.shape[1] for c in crops.values())
+        crops = {k: c[: shape[0], : shape[1]] for k, c in crops.items()}
+        assert min(shape) >= 8
+        for a, b in itertools.combinations(crops, 2):
+            assert np.abs(crops[a] - crops[b]).mean() > 12, (a, b)
+    colours = style.label_colours(["a", "b", "c", "d"], True)
+    hatches = style.label_hatches(["a", "b", "c", "d"], True)
+    alike = [
+        (x, y)
+        for x, y in itertools.combinations(colours, 2)
+        if abs(style.grey_level(colours[x]) - style.grey_level(colours[y])) < 15
+    ]
+    assert alike  # the palette alone does not survive greyscale ...
+    assert all(hatches[x] != hatches[y] for x, y in alike)  # ... the hatches do
+
+
+def test_prediction_mix_draws_percent_and_zero_shares(figures):
+    frames_panel, stance_panel = figures["prediction_mix"].figure.axes
+    for ax in (frames_panel, stance_panel):
+        assert ax.xaxis.get_major_formatter()(0.25, 0) == "25%"
+    zero_marks = [line for line in frames_panel.lines if line.get_marker() == "|"]
+    n_zero = sum(
+        row["share"] == 0
+        for row in figures["prediction_mix"].data.to_dict("records")
+        if row["task"] == "frames"
+    )
+    assert n_zero >= 4 and sum(len(line.get_xdata()) for line in zero_marks) == n_zero
+
+
+@pytest.mark.parametrize("cmap", [style.HEATMAP_CMAP, style.COUNT_CMAP])
+def test_heatmap_scales_print_as_a_grey_ramp(cmap):
+    import matplotlib as mpl
+
+    greys = [style.grey_level(mpl.colormaps[cmap](v)) for v in np.linspace(0, 1, 11)]
+    steps = np.diff(greys)
+    assert (steps > 0).all() or (steps < 0).all()
 
 
 def test_importing_the_figure_modules_stays_light():
@@ -408,9 +724,13 @@ def write_run(folder, oof, task, model, label, seed, labels, sha):
     (folder / "config.yaml").write_text(f"task:\n  name: {task}\nmodel:\n  name: {model}\n")
 
 
-def test_plot_command_draws_every_figure_from_the_results(
-    tmp_path, figures, schema, comparison, curve
-):
+@pytest.fixture
+def results(tmp_path, figures, schema, curve):
+    """Run folders of one family (two seeds, both tasks), comparison.csv made from them by the
+    comparison's own code, and a learning curve: what a finished sweep leaves."""
+    from framing.runs.comparison import comparison_table
+    from framing.runs.discover import find_runs
+
     sha = hashlib.sha256(SENTENCES.read_bytes()).hexdigest()
     runs = tmp_path / "multirun"
     for task in ("frames", "stance"):
@@ -419,23 +739,88 @@ def test_plot_command_draws_every_figure_from_the_results(
                 runs / f"{task}_tfidf_lr_s{seed}", figures["_oof"][task], task, "tfidf_lr",
                 "TF-IDF + LR", seed, schema.labels(task), sha,
             )  # fmt: skip
-    comparison.to_csv(tmp_path / "comparison.csv", index=False)
+    comparison = comparison_table(find_runs([runs]), n_boot=100)
+    comparison.to_csv(tmp_path / "comparison.csv", index=False, float_format="%.4f")
     curve.to_csv(tmp_path / "learning_curve.csv", index=False)
-    out = tmp_path / "figures"
     argv = ["--runs", str(runs), "--comparison", str(tmp_path / "comparison.csv")]
-    argv += ["--learning-curve", str(tmp_path / "learning_curve.csv"), "--out", str(out)]
-    assert plot.main([*argv, "--model", "tfidf_lr", "--bootstrap", "100"]) == 0
+    argv += ["--learning-curve", str(tmp_path / "learning_curve.csv")]
+    return {"argv": argv, "runs": runs, "comparison": comparison, "folder": tmp_path}
+
+
+ALL_STEMS = {
+    "framing_mix_frames", "framing_mix_stance", "model_comparison", "f1_per_frame",
+    "f1_per_stance_class", "frame_cooccurrence", "stance_confusion", "learning_curve",
+}  # fmt: skip
+
+
+def test_plot_command_draws_every_figure_from_the_results_without_a_warning(results, capsys):
+    out = results["folder"] / "figures"
+    argv = [*results["argv"], "--out", str(out), "--model", "tfidf_lr", "--bootstrap", "100"]
+    assert plot.main(argv) == 0
+    err = capsys.readouterr().err
+    assert "warning" not in err, err  # every title and label fits: nothing to warn about
     written = [p for p in out.iterdir() if p.name != ".framing-output.json"]
-    stems = {p.stem for p in written}
-    assert stems == {
-        "framing_mix_frames", "framing_mix_stance", "model_comparison", "f1_per_frame",
-        "f1_per_stance_class", "frame_cooccurrence", "stance_confusion", "learning_curve",
-    }  # fmt: skip
-    assert len(written) == 3 * len(stems)
+    assert {p.stem for p in written} == ALL_STEMS
+    assert len(written) == 3 * len(ALL_STEMS)
     # the mix figure shows the chosen run's predictions, both seeds pooled
     mix = pd.read_csv(out / "framing_mix_frames.csv")
     assert set(mix["source"]) == {"gold", "oof:TF-IDF + LR"}
     assert mix["n_seeds"].max() == 2
+    # per-label F1 with intervals from the runs' bootstrap, the point as in comparison.csv
+    f1 = pd.read_csv(out / "f1_per_frame.csv")
+    listed = results["comparison"].set_index(["task", "model"])
+    for row in f1.itertuples():
+        listed_f1 = listed.loc[("frames", row.model), f"f1:{row.label}"]
+        assert row.f1 == pytest.approx(listed_f1, abs=1e-4)  # comparison.csv has 4 decimals
+        assert row.f1_low <= row.f1 + 1e-4 and row.f1 - 1e-4 <= row.f1_high
+    assert (f1["f1_high"] - f1["f1_low"] > 0.02).all()
+    # the stance confusion counts every prediction once: two seeds x every sentence
+    confusion_table = pd.read_csv(out / "stance_confusion.csv")
+    assert confusion_table["n_predictions"].sum() == 2 * 167
+    for stem in ALL_STEMS:
+        assert png_width_in(out / f"{stem}.png") == pytest.approx(3.5, abs=0.05)
+
+
+def test_plot_command_draws_two_columns_wide_on_request(results, capsys):
+    out = results["folder"] / "wide"
+    argv = [*results["argv"], "--out", str(out), "--model", "tfidf_lr", "--bootstrap", "50"]
+    assert plot.main([*argv, "--width", "double", "--only", "f1_per_frame", "learning_curve"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    for stem in ("f1_per_frame", "learning_curve"):
+        assert png_width_in(out / f"{stem}.png") == pytest.approx(7.2, abs=0.05)
+    assert plot.main([*argv, "--width", "huge"]) == 2
+    assert "--width" in capsys.readouterr().err
+
+
+def test_plot_command_shows_f1_without_interval_for_a_family_without_runs(
+    results, comparison, capsys
+):
+    """A family in comparison.csv whose run folders are not under --runs keeps its F1, gets
+    no interval, and both the figure and a warning say so."""
+    table = pd.concat(
+        [results["comparison"], comparison[comparison["model"] == "lexicon"]], ignore_index=True
+    )
+    table.to_csv(results["folder"] / "comparison.csv", index=False)
+    out = results["folder"] / "figures"
+    argv = [*results["argv"], "--out", str(out), "--model", "tfidf_lr", "--bootstrap", "50"]
+    assert plot.main([*argv, "--only", "f1_per_frame"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: f1_per_frame: no run folders of lexicon on frames" in err
+    f1 = pd.read_csv(out / "f1_per_frame.csv")
+    assert f1.loc[f1["model"] == "lexicon", "f1_low"].isna().all()
+    assert f1.loc[f1["model"] == "tfidf_lr", "f1_low"].notna().all()
+
+
+def test_plot_command_refuses_runs_that_are_not_the_ones_compared(results, capsys):
+    table = results["comparison"].copy()
+    table.loc[table["task"] == "frames", "f1:neutrality"] += 0.05
+    table.to_csv(results["folder"] / "comparison.csv", index=False)
+    out = results["folder"] / "figures"
+    argv = [*results["argv"], "--out", str(out), "--model", "tfidf_lr", "--bootstrap", "50"]
+    assert plot.main([*argv, "--only", "f1_per_frame"]) == 2
+    err = capsys.readouterr().err
+    assert "not the runs compared" in err
+    assert not (out / "f1_per_frame.png").exists()
 
 
 def test_plot_command_with_missing_inputs_exits_2_and_names_them(tmp_path):
@@ -453,7 +838,9 @@ def test_plot_command_with_missing_inputs_exits_2_and_names_them(tmp_path):
     assert proc.returncode == 2, proc.stderr
     for path in missing.values():
         assert str(path) in proc.stderr
-    assert "bash experiments/full_comparison.sh" in proc.stderr
+    assert f"framing compare {missing['--runs']} --out {missing['--comparison'].parent}" in (
+        proc.stderr
+    )
     assert "framing learning-curve" in proc.stderr
     assert proc.stderr.strip().splitlines()[-1].startswith("error: ")
     # only the figure whose inputs exist (the gold set) is written, and completely
@@ -461,7 +848,35 @@ def test_plot_command_with_missing_inputs_exits_2_and_names_them(tmp_path):
     assert files == [f"frame_cooccurrence.{ext}" for ext in ("csv", "pdf", "png")]
 
 
-def test_plot_command_refuses_runs_of_another_labelled_set(tmp_path, figures, schema):
+def test_plot_advice_in_a_study_folder_names_only_framing_commands(tmp_path):
+    """In a study outside this repository the advice must name commands the user has: every
+    command it quotes is a `framing` command that exists, no script of this repository."""
+    import re
+    import shutil
+
+    from framing.cli.main import COMMANDS
+
+    from conftest import EXAMPLE_STUDY, framing
+
+    study = tmp_path / "study"
+    shutil.copytree(EXAMPLE_STUDY, study)
+    (study / "labels").mkdir(exist_ok=True)
+    shutil.copy(study / "codings" / "coder_a.jsonl", study / "labels" / "coder_a.jsonl")
+    assert framing("coding", "assemble", cwd=study).returncode == 0
+    done = framing("plot", cwd=study)
+    assert done.returncode == 2, done.stderr
+    quoted = re.findall(r"`([^`]+)`", done.stderr)
+    assert quoted, done.stderr
+    for command in quoted:
+        words = command.split()
+        assert words[0] == "framing" and words[1] in COMMANDS, command
+    assert "experiments/" not in done.stderr and "bash" not in done.stderr
+    assert "warning" not in done.stderr  # the figure it could draw fits its canvas
+    written = sorted(p.name for p in (study / "results" / "figures").iterdir())
+    assert "frame_cooccurrence.png" in written
+
+
+def test_plot_command_refuses_runs_of_another_labelled_set(tmp_path, figures, schema, capsys):
     runs = tmp_path / "multirun"
     write_run(
         runs / "stance_tfidf_lr_s0", figures["_oof"]["stance"], "stance", "tfidf_lr",
@@ -469,5 +884,7 @@ def test_plot_command_refuses_runs_of_another_labelled_set(tmp_path, figures, sc
     )  # fmt: skip
     out = tmp_path / "figures"
     argv = ["--runs", str(runs), "--out", str(out), "--only", "stance_confusion"]
+    argv += ["--model", "tfidf_lr"]
     assert plot.main(argv) == 2
+    assert "rerun the sweep on the current labelled set" in capsys.readouterr().err
     assert not out.exists() or not list(out.iterdir())

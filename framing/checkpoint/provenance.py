@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from framing.version import package_version
+
 # Libraries recorded only when the run already imported them: asking torch its version
 # would import it, and a TF-IDF checkpoint must not need torch.
 OPTIONAL_LIBRARIES = ("torch", "transformers", "sentence_transformers", "setfit")
@@ -22,10 +24,8 @@ def library_versions() -> dict[str, str]:
 
     import numpy
 
-    import framing
-
     versions = {
-        "framing": framing.__version__,
+        "framing": package_version(),
         "python": platform.python_version(),
         "numpy": numpy.__version__,
     }

@@ -20,9 +20,12 @@ import hashlib
 import json
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+import numpy as np
 
 from framing.checkpoint.card import model_card
 from framing.checkpoint.params import decode_params, encode_params, jsonable
@@ -30,7 +33,10 @@ from framing.checkpoint.provenance import OPTIONAL_LIBRARIES, library_versions
 from framing.data.schema import LabelSchema, task_name
 from framing.errors import FramingInputError
 from framing.io import read_json_object, sha256_file
+from framing.models import family_class
+from framing.models.base import FramingClassifier
 from framing.outputs import output_folder
+from framing.version import package_version
 
 FORMAT_VERSION = 1
 INFO_FILE = "framing_checkpoint.json"
@@ -56,6 +62,16 @@ def study_record(study) -> dict[str, Any] | None:
 
 
 # ---------------------------------------------------------------------------- saving
+#: constructor parameters about the machine that trained, not the model: a checkpoint records
+#: them empty, so a loaded model never writes into (or looks for) the trainer's embedding cache
+MACHINE_PARAMS = ("cache_dir",)
+
+
+def recorded_params(model) -> dict[str, Any]:
+    params = model.get_params(deep=False)
+    return params | {name: None for name in MACHINE_PARAMS if name in params}
+
+
 def _weight_files(folder: Path) -> dict[str, str]:
     """{path relative to the checkpoint: sha256} for every file under weights/."""
     weights = folder / WEIGHTS_DIR
@@ -90,8 +106,6 @@ def save_checkpoint(
     config and metrics say. ``study`` (a ``framing.study.Study``) gives it the study's name,
     language and limitations.
     """
-    from framing.models import family_class
-
     task = task_name(task)
     if not hasattr(model, "labels_"):
         raise ValueError(f"{type(model).__name__} is not fitted; call fit() before saving")
@@ -119,7 +133,7 @@ def save_checkpoint(
         "format_version": FORMAT_VERSION,
         "family": model.family,
         "model_class": f"{type(model).__module__}:{type(model).__qualname__}",
-        "params": encode_params(model.get_params()),
+        "params": encode_params(recorded_params(model)),
         "task": task,
         "labels": labels,
         "multi_label": bool(model.multi_label_),
@@ -150,6 +164,52 @@ def save_checkpoint(
 
 
 # ---------------------------------------------------------------------------- loading
+@dataclass(frozen=True)
+class LoadedCheckpoint:
+    """A verified checkpoint: the fitted classifier (``model``, a scikit-learn estimator as
+    it was saved) and the checkpoint's JSON record (``info``), side by side rather than
+    attributes added to the estimator. The predictions are the model's own."""
+
+    model: FramingClassifier
+    info: Mapping[str, Any]
+    path: Path
+
+    @property
+    def task(self) -> str:
+        return str(self.info["task"])
+
+    @property
+    def family(self) -> str:
+        return str(self.info["family"])
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.model.labels_)
+
+    @property
+    def multi_label(self) -> bool:
+        return bool(self.model.multi_label_)
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        return np.asarray(self.model.thresholds_, dtype=float)
+
+    def predict_proba(self, X) -> np.ndarray:
+        return self.model.predict_proba(X)
+
+    def predict(self, X):
+        return self.model.predict(X)
+
+    def predict_indicators(self, X) -> np.ndarray:
+        return self.model.predict_indicators(X)
+
+    def predict_labels(self, X) -> list:
+        return self.model.predict_labels(X)
+
+    def predict_frame(self, data, text_column: str = "text"):
+        return self.model.predict_frame(data, text_column)
+
+
 def read_checkpoint_info(path: str | Path) -> tuple[Path, dict[str, Any]]:
     """The checkpoint folder and its JSON record, with the format version checked."""
     folder = Path(path)
@@ -171,10 +231,8 @@ def read_checkpoint_info(path: str | Path) -> tuple[Path, dict[str, Any]]:
             f"has no valid format_version (got {version!r})", file=info_path, field="format_version"
         )
     if version > FORMAT_VERSION:
-        import framing
-
         raise FramingInputError(
-            f"was written in checkpoint format {version}, but framing {framing.__version__} "
+            f"was written in checkpoint format {version}, but framing {package_version()} "
             f"reads formats up to {FORMAT_VERSION}",
             file=info_path,
             field="format_version",
@@ -272,16 +330,10 @@ def load_checkpoint(
     expected_labels: list[str] | None = None,
     device: str | None = None,
 ):
-    """Load and verify a checkpoint; returns the fitted ``FramingClassifier``.
-
-    The classifier carries ``checkpoint_info`` (the JSON record) and ``task_``. ``device``
-    (``auto|cpu|cuda|mps``) replaces the training run's choice for a torch family; the other
-    families ignore it.
+    """Load and verify a checkpoint: the fitted classifier with its record
+    (``LoadedCheckpoint``). ``device`` (``auto|cpu|cuda|mps``) replaces the training run's
+    choice for a torch family; the other families ignore it.
     """
-    import numpy as np
-
-    from framing.models import family_class
-
     folder, info = read_checkpoint_info(path)
     info_path = folder / INFO_FILE
     try:
@@ -296,7 +348,9 @@ def load_checkpoint(
         raise FramingInputError(
             "params must be a JSON object", file=info_path, field="params"
         ) from None
-    if device is not None and "device" in cls._get_param_names():
+    # (checkpoints written before MACHINE_PARAMS were recorded empty may still hold them)
+    params |= {name: None for name in MACHINE_PARAMS if name in params}
+    if device is not None and "device" in cls().get_params(deep=False):
         params["device"] = device
     model = cls.load_weights(folder / WEIGHTS_DIR, params)
 
@@ -319,6 +373,4 @@ def load_checkpoint(
                 field="thresholds",
             )
     _warn_on_version_drift(info)
-    model.checkpoint_info = info
-    model.task_ = info["task"]
-    return model
+    return LoadedCheckpoint(model, info, folder)

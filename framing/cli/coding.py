@@ -11,6 +11,7 @@
     framing coding assemble [--out FILE] [--template FILE]   # first coding + adjudication
     framing coding audit RUN... [--top N] [--out FILE.csv]   # likely label errors
     framing coding stats                              # counts per frame, stance and outlet
+    framing coding cues [--out results/cues] [--top N]  # words that distinguish each label
 
 Every sample is written with its record (OUT.sample.json: strategy, seed, population,
 inclusion probabilities). Labels are written by people reading the codebook; these commands
@@ -392,6 +393,42 @@ def stats() -> int:
     from framing.coding import gold
 
     return in_study(lambda study: print(gold.label_counts_markdown(study)))
+
+
+@subcommand(
+    coding, "words and phrases that distinguish each label (log-odds, z-scores)",
+    "For each frame and stance class of the gold set, the terms that distinguish it from\n"
+    "the rest (log-odds ratio with an informative Dirichlet prior, Monroe, Colaresi & Quinn\n"
+    "2008), each marked as a codebook cue already or new: suggestions to read, never applied.",
+)  # fmt: skip
+@click.option("--gold", default=None, metavar="FILE", help="default: the study's sentences")
+@click.option(
+    "--out", default="results/cues", show_default=True, metavar="DIR",
+    help="the folder to write cues.csv and cues.md into",
+)  # fmt: skip
+@click.option("--top", type=int, default=20, show_default=True, help="terms per label")
+@click.option("--ngrams", type=int, default=2, show_default=True, help="longest phrase, in words")
+@click.option("--min-count", type=int, default=2, show_default=True, help="times a term must occur")
+@click.option(
+    "--prior", type=float, default=1.0, show_default=True,
+    help="strength of the prior (times the corpus counts)",
+)  # fmt: skip
+def cues(**options) -> int:
+    args = SimpleNamespace(**options)
+
+    def body(study) -> None:
+        from framing.coding.cues import write_cue_suggestions
+
+        gold_file = _coding_file(study, args.gold, "sentences")
+        table = write_cue_suggestions(
+            gold_file, study.schema, args.out, args.top, args.ngrams, args.min_count,
+            args.prior,
+        )  # fmt: skip
+        new = int((table.significant & (table.codebook == "new")).sum())
+        print(f"wrote {args.out}/cues.md and cues.csv: {new} significant terms not in the "
+              "codebook (suggestions to read, never applied)")  # fmt: skip
+
+    return in_study(body)
 
 
 def in_study(body: Callable[[object], None]) -> int:

@@ -3,7 +3,7 @@
     framing learning-curve                                   # run the sweep, then aggregate
     framing learning-curve results/multirun/learning_curve --out results/learning_curve
 
-With run folders, it only aggregates them (``framing.evaluate.learning_curve``). Without, it
+With run folders, it only aggregates them (``framing.runs.learning_curve``). Without, it
 first runs ``framing train -m +experiment=learning_curve`` (4 families x 2 tasks x 3 seeds x
 5 training fractions, two jobs at a time) and aggregates that sweep. Trailing KEY=VALUE
 arguments are passed to the sweep (e.g. ``eval.n_folds=3`` or ``hydra/launcher=slurm``).
@@ -45,8 +45,8 @@ def learning_curve(**options) -> int:
 
     def body() -> None:
         from framing.errors import FramingInputError
-        from framing.evaluate.learning_curve import write_learning_curve
         from framing.runs.discover import find_runs
+        from framing.runs.learning_curve import write_learning_curve
         from framing.study import load_study
 
         study = load_study()

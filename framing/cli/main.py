@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("validate", "score checkpoints on a coded sample of a new corpus"),
     "estimate": ("estimate", "shares per outlet of a new corpus, corrected by a coded sample"),
     "sample-size": ("sample_size", "expected interval width for a number of coded sentences"),
+    "discover": ("discover", "cluster unframed sentences: candidate frames the codebook lacks"),
+    "report": ("report", "one self-contained HTML page of the study"),
 }
 
 
@@ -53,9 +55,9 @@ class Framing(Group):
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    import framing
+    from framing.version import package_version
 
-    click.echo(f"framing {framing.__version__}")
+    click.echo(f"framing {package_version()}")
     ctx.exit()
 
 

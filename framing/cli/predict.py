@@ -21,17 +21,18 @@ from framing.cli._hydra import hydra_command, key_rows, option_rows
 
 
 def predict_task(cfg) -> None:
+    from framing.cli.options import predict_options
     from framing.errors import FramingInputError
     from framing.prediction import predict_corpus
+    from framing.prediction.sharding import predict_shard
 
     try:
+        options = predict_options(cfg)
         if cfg.get("shard") is not None:  # one job of a sharded run
-            from framing.prediction.sharding import predict_shard
-
-            stats = predict_shard(cfg)
+            stats = predict_shard(options, int(cfg.shard))
             print(f"shard {cfg.shard}: {stats['n_sentences']} sentences")
             return
-        report = predict_corpus(cfg)
+        report = predict_corpus(options)
     except FramingInputError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
@@ -58,6 +59,7 @@ def predict_task(cfg) -> None:
 
 def sharded(argv: list[str]) -> int:
     """First pass here, the shards as jobs of a Hydra multirun, then the merge."""
+    from framing.cli.options import predict_options
     from framing.prediction.sharding import predict_sharded, workspace_for
     from framing.study.config import compose
 
@@ -73,7 +75,7 @@ def sharded(argv: list[str]) -> int:
                 "framing predict",
             )  # fmt: skip
 
-        report = predict_sharded(cfg, launch)
+        report = predict_sharded(predict_options(cfg), launch)
         print(
             f"{report['n_sentences']} sentences from {report['n_articles']} articles in "
             f"{len(report['shards'])} shards -> {report['output']}"
@@ -97,7 +99,7 @@ def predict(overrides: tuple[str, ...]) -> int:
 
 
 def run_predict(argv: list[str]) -> int:
-    from framing.prediction.stream import check_predict_config
+    from framing.cli.options import check_predict_config
 
     values = [a for a in argv if not is_hydra_flag(a)]
     wants_shards = any(a.startswith("shards=") and a != "shards=1" for a in values)

@@ -52,7 +52,8 @@ def sample_size(**options) -> int:
     args = SimpleNamespace(**options)
 
     def body() -> None:
-        from framing.estimate.planning import DEFAULT_SIZES, plan_table
+        from framing.estimate.planning import DEFAULT_SIZES
+        from framing.estimate.run import plan_table
         from framing.outputs import output_file
         from framing.study import load_study
 

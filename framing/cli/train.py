@@ -33,18 +33,22 @@ def train_task(cfg) -> float:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
+    from framing.cli.options import in_config_terms, train_keys, train_options
+    from framing.errors import FramingInputError
     from framing.runs.job import discard_run, publish_run, train_run
     from framing.study.config import input_error_message
 
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
     try:
-        score = train_run(cfg, run_dir)
+        score = train_run(train_options(cfg), run_dir)
         if hydra_cfg.mode == RunMode.MULTIRUN:
             publish_run(run_dir)
         return score
     except BaseException as err:
         discard_run(run_dir)
+        if isinstance(err, FramingInputError):  # an error naming a parameter names its key
+            err = in_config_terms(err, train_keys(cfg))
         message = input_error_message(err)
         if message is None:
             raise
@@ -81,7 +85,8 @@ def train(overrides: tuple[str, ...]) -> int:
 
 
 def run_train(argv: list[str]) -> int:
-    from framing.runs.job import check_train_config, staged_runs
+    from framing.cli.options import check_train_config
+    from framing.runs.job import staged_runs
 
     return hydra_app(
         train_task, "train", argv, "framing train", check=check_train_config, staged=staged_runs

@@ -19,6 +19,7 @@ import numpy as np
 
 from framing.data.schema import LabelSchema
 from framing.errors import FramingInputError
+from framing.evaluate.bootstrap import bootstrap_weights, percentile_interval
 
 #: bootstrap replicates and seed of the agreement interval
 N_BOOT = 1000
@@ -68,8 +69,6 @@ def alpha_with_interval(
 ) -> dict[str, float]:
     """Alpha and a percentile bootstrap interval, resampling ``groups`` (one per unit; default:
     each unit on its own) with replacement."""
-    from framing.evaluate.bootstrap import bootstrap_weights, percentile_interval
-
     counts, _ = _value_counts(units)
     point = _alpha_from_counts(counts)
     groups = np.asarray(groups if groups is not None else np.arange(len(units)))

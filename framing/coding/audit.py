@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from framing.errors import FramingInputError
+from framing.runs.discover import find_runs
 
 
 def _mean_probabilities(runs):
@@ -52,8 +53,6 @@ def label_issues(run_paths: list[str | Path], texts: dict[str, str] | None = Non
     by majority over runs; stance: the most probable class), text, and ``proba:LABEL`` per label."""
     import pandas as pd
     from cleanlab.filter import find_label_issues
-
-    from framing.runs.discover import find_runs
 
     runs = find_runs(list(run_paths))
     ids, labels, task, truth, proba, decided = _mean_probabilities(runs)

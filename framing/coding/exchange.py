@@ -18,6 +18,7 @@ import json
 import os
 from pathlib import Path
 
+from framing.checkpoint import load_checkpoint
 from framing.coding import labelstudio, lsexport, spreadsheet
 from framing.coding.files import append_codings, check_coder_file_target
 from framing.coding.gold import study_sentences
@@ -26,6 +27,7 @@ from framing.coding.records import SUFFIX, read_sample_record
 from framing.coding.samples import refuse_existing, sample_rows
 from framing.errors import FramingInputError
 from framing.io import atomic_write_text
+from framing.study import resolve_path
 
 FORMATS = ("label-studio", "csv")
 
@@ -38,16 +40,11 @@ def config_path(out: str | Path) -> Path:
 def model_decisions(checkpoints, texts: list[str], sentence_ids: list[str]):
     """{sentence_id: {"frames": [...], "stance": str | None}} from one checkpoint per task, and
     a model-version string naming them."""
-    from framing.checkpoint import load_checkpoint
-    from framing.study import resolve_path
-
     decisions = {sid: {"frames": [], "stance": None} for sid in sentence_ids}
     versions = []
     for path in checkpoints:
-        model = load_checkpoint(resolve_path(path))
-        if getattr(model, "cache_dir", None) is not None:
-            model.cache_dir = None
-        info = model.checkpoint_info
+        model = load_checkpoint(resolve_path(path))  # it writes into no cache folder
+        info = model.info
         key = "frames" if info["task"] == "frames" else "stance"
         for sid, labels in zip(sentence_ids, model.predict_labels(texts), strict=True):
             decisions[sid][key] = labels

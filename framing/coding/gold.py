@@ -16,6 +16,7 @@ from pathlib import Path
 from framing.coding.files import read_coding
 from framing.coding.spreadsheet import read_csv_rows, write_sheet
 from framing.corpus import Sentence, build_sentences, for_classification, read_articles
+from framing.data import load_labelled_set
 from framing.data.labelled import contradictory_copies, read_labelled_records
 from framing.errors import FramingInputError
 from framing.io import atomic_write_jsonl
@@ -237,8 +238,6 @@ def label_counts_markdown(study) -> str:
     """Counts per frame, per stance and per outlet of the gold set, as Markdown tables, after
     a line on codings not resolved yet, if any."""
     from collections import Counter
-
-    from framing.data import load_labelled_set
 
     schema = study.schema
     ds = load_labelled_set(study=study, allow_unresolved=True)

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from framing.coding.gold import study_sentences
 from framing.corpus import Sentence
 from framing.errors import FramingInputError
 from framing.io import read_jsonl
@@ -128,8 +129,6 @@ def read_population(path: str | Path) -> Population:
 
 def study_population(study) -> Population:
     """The study's articles, cleaned and split as its labelled set is."""
-    from framing.coding.gold import study_sentences
-
     sentences, _ = study_sentences(study)
     if not sentences:
         raise FramingInputError("no sentences left after cleaning", file=study.path("articles"))

@@ -32,6 +32,7 @@ from typing import Any
 
 from framing.errors import FramingInputError
 from framing.io import atomic_write_text, read_json_object
+from framing.version import package_version
 
 FORMAT = 1
 SUFFIX = ".sample.json"
@@ -77,10 +78,8 @@ def record_path(sample_file: str | Path) -> Path:
 
 
 def write_sample_record(record: SampleRecord, sample_file: str | Path) -> Path:
-    import framing
-
     record.created_at = record.created_at or datetime.now(UTC).isoformat(timespec="seconds")
-    record.framing_version = record.framing_version or framing.__version__
+    record.framing_version = record.framing_version or package_version()
     target = record_path(sample_file)
     atomic_write_text(target, json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n")
     return target

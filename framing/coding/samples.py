@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from framing.checkpoint import load_checkpoint
 from framing.coding import sampling
+from framing.coding.active import checkpoint_scores, default_max_per_article, select_uncertain
 from framing.coding.population import Population, read_population, study_population
 from framing.coding.records import (
     SampledUnit,
@@ -22,6 +24,7 @@ from framing.coding.records import (
 )
 from framing.errors import FramingInputError
 from framing.io import atomic_write_jsonl, read_jsonl
+from framing.study import resolve_path
 
 STRATEGIES = ("simple", "stratified", "overlap", "active")
 
@@ -185,14 +188,6 @@ def _draw_overlap(study, out: Path, parent, fraction: float | None, seed: int) -
 
 
 def _active(population: Population, size, seed, checkpoints, max_per_article) -> sampling.Drawn:
-    from framing.checkpoint import load_checkpoint
-    from framing.coding.active import (
-        checkpoint_scores,
-        default_max_per_article,
-        select_uncertain,
-    )
-    from framing.study import resolve_path
-
     if not checkpoints:
         raise FramingInputError(
             "an active sample needs the probabilities of a trained model",
@@ -202,11 +197,8 @@ def _active(population: Population, size, seed, checkpoints, max_per_article) ->
     sampling.check_size(size, len(population.sentences))
     models = []
     for path in checkpoints:
-        model = load_checkpoint(resolve_path(path))
-        if getattr(model, "cache_dir", None) is not None:
-            model.cache_dir = None  # sampling writes nothing beside the sample
-        models.append(model)
-    scores = checkpoint_scores(models, [s.text for s in population.sentences])
+        models.append(load_checkpoint(resolve_path(path)))  # it writes into no cache folder
+    scores = checkpoint_scores([m.model for m in models], [s.text for s in population.sentences])
     n_articles = len({s.article_id for s in population.sentences})
     cap = max_per_article or default_max_per_article(size, n_articles)
     picked = select_uncertain(scores, population.sentences, size, seed, cap)
@@ -222,9 +214,9 @@ def _active(population: Population, size, seed, checkpoints, max_per_article) ->
             "checkpoints": [
                 {
                     "path": str(p),
-                    "task": m.checkpoint_info["task"],
-                    "family": m.checkpoint_info["family"],
-                    "created_at": m.checkpoint_info.get("created_at"),
+                    "task": m.task,
+                    "family": m.family,
+                    "created_at": m.info.get("created_at"),
                 }
                 for p, m in zip(checkpoints, models, strict=True)
             ],  # fmt: skip

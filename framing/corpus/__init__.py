@@ -13,11 +13,11 @@ from dataclasses import dataclass, fields
 
 from framing.corpus.cleaning import CleanedArticle, RemovedLine, clean_article
 from framing.corpus.debris import PageContext, debris_reason
-from framing.corpus.duplicates import duplicate_groups, normalise_for_matching
+from framing.corpus.duplicates import duplicate_groups
 from framing.corpus.facts import CorpusFacts, gather_corpus_facts
 from framing.corpus.language import UNDETERMINED, detect_language
 from framing.corpus.reading import Article, iter_articles, read_articles, read_outlets
-from framing.corpus.rules import CorpusRules
+from framing.corpus.rules import CorpusRules, normalise_for_matching
 from framing.corpus.splitting import split_sentences
 from framing.corpus.units import unit_kind
 

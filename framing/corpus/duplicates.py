@@ -34,22 +34,11 @@ is exact, so the seed groups cannot drift with a random seed.
 from __future__ import annotations
 
 import math
-import re
 from array import array
 
 import numpy as np
 
 from framing.corpus.rules import CorpusRules
-
-
-def normalise_for_matching(text: str, equivalents=()) -> str:
-    """Lowercase words without punctuation; ``equivalents`` ((pattern, replacement) pairs from
-    the rules' ``equivalent_phrases``) make spellings of one name match."""
-    t = text.lower().replace("’", "'").replace("‘", "'")
-    for pattern, replacement in equivalents:
-        t = pattern.sub(replacement, t)
-    t = re.sub(r"[^\w\s]", " ", t)
-    return re.sub(r"\s+", " ", t).strip()
 
 
 class _UnionFind:

@@ -10,28 +10,17 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from framing.corpus.articles import ARTICLE_FIELDS, Article, article_from_record
+from framing.corpus.html import read_html_page
+from framing.corpus.tables import DATAFRAME, is_table, iter_parquet, iter_table
 from framing.errors import FramingInputError
 from framing.io import read_jsonl
 
-ARTICLE_FIELDS = ("article_id", "outlet", "title", "date", "url")
 #: file names a folder of articles may hold: plain text, and HTML pages (the [html] extra)
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
-
-
-@dataclass
-class Article:
-    article_id: str
-    text: str
-    outlet: str = "unknown"
-    title: str = ""
-    date: str = ""
-    url: str = ""
-    source: str = ""
-    meta: dict = field(default_factory=dict)
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -56,37 +45,13 @@ def _read_text_file(path: Path) -> Article:
 
 def _read_file(path: Path) -> Article:
     if path.suffix.lower() in HTML_SUFFIXES:
-        from framing.corpus.html import read_html_page
-
         return read_html_page(path)
     return _read_text_file(path)
 
 
-def _article_from_record(record: dict, path: Path, line: int, index: int) -> Article:
-    text = record.get("text")
-    if text is None:
-        raise FramingInputError(
-            "missing the text of the article", file=path, line=line, field="text"
-        )
-    if not isinstance(text, str) or not text.strip():
-        raise FramingInputError("the article text is empty", file=path, line=line, field="text")
-    article_id = str(record.get("article_id") or f"{path.stem}-{index:06d}")
-    extra = {k: v for k, v in record.items() if k not in ARTICLE_FIELDS and k != "text"}
-    return Article(
-        article_id=article_id,
-        text=text,
-        outlet=str(record.get("outlet") or "unknown"),
-        title=str(record.get("title") or ""),
-        date=str(record.get("date") or ""),
-        url=str(record.get("url") or ""),
-        source=f"{path}:{line}",
-        meta=extra,
-    )
-
-
 def _iter_jsonl(path: Path) -> Iterator[Article]:
     for line_no, record in read_jsonl(path):
-        yield _article_from_record(record, path, line_no, line_no)
+        yield article_from_record(record, path, line_no, line_no)
 
 
 def _iter_csv(path: Path) -> Iterator[Article]:
@@ -115,7 +80,7 @@ def _iter_csv(path: Path) -> Iterator[Article]:
                         line=reader.line_num,
                         fix="quote every field that holds a comma or a line break",
                     )
-                yield _article_from_record(row, path, reader.line_num, index)
+                yield article_from_record(row, path, reader.line_num, index)
     except UnicodeDecodeError:
         raise FramingInputError(
             "is not valid UTF-8", file=path, line=last_line + 1, fix="re-save the file as UTF-8"
@@ -133,8 +98,6 @@ def iter_articles(
     In a folder one bad file is passed to ``on_bad_file`` and skipped when a handler is
     given (prediction reports and skips it); without one it stops the read.
     """
-    from framing.corpus.tables import is_table, iter_parquet, iter_table
-
     if is_table(path):  # a pandas DataFrame, one row per article
         yield from iter_table(path)
         return
@@ -177,8 +140,6 @@ def iter_articles(
 
 def read_articles(path: str | Path, outlets: str | Path | None = None) -> list[Article]:
     """Read every article and attach outlet metadata from an outlet table when given."""
-    from framing.corpus.tables import DATAFRAME, is_table
-
     articles = list(iter_articles_with_outlets(path, outlets))
     if not articles:
         raise FramingInputError("holds no articles", file=DATAFRAME if is_table(path) else path)

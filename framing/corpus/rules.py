@@ -139,11 +139,19 @@ class CorpusRules:
         return cls.from_dict(raw, where, tuple(str(x).lower() for x in languages or ["en"]))
 
     def normalise(self, text: str) -> str:
-        """Lowercase words for matching duplicates (see ``duplicates.normalise_for_matching``)."""
-        from framing.corpus.duplicates import normalise_for_matching
-
+        """Lowercase words for matching duplicates (``normalise_for_matching``)."""
         return normalise_for_matching(text, self.equivalent_phrases)
 
     def protected(self, line: str) -> bool:
         """A line the study's ``keep_lines`` protects from every removal rule."""
         return any(rx.search(line) for rx in self.keep_lines)
+
+
+def normalise_for_matching(text: str, equivalents=()) -> str:
+    """Lowercase words without punctuation; ``equivalents`` ((pattern, replacement) pairs from
+    the rules' ``equivalent_phrases``) make spellings of one name match."""
+    t = text.lower().replace("’", "'").replace("‘", "'")
+    for pattern, replacement in equivalents:
+        t = pattern.sub(replacement, t)
+    t = re.sub(r"[^\w\s]", " ", t)
+    return re.sub(r"\s+", " ", t).strip()

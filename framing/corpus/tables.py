@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from framing.corpus.articles import article_from_record
 from framing.errors import FramingInputError
 
 DATAFRAME = "<DataFrame>"
@@ -21,8 +22,6 @@ def is_table(obj) -> bool:
 
 
 def iter_table(frame, source: str | Path = DATAFRAME) -> Iterator:
-    from framing.corpus.reading import _article_from_record
-
     if "text" not in frame.columns:
         raise FramingInputError(
             f"has no 'text' column (columns: {list(frame.columns)})",
@@ -34,7 +33,7 @@ def iter_table(frame, source: str | Path = DATAFRAME) -> Iterator:
     clean = frame.astype(object).where(frame.notna(), None)
     for index, record in enumerate(clean.to_dict(orient="records"), start=1):
         record = {str(k): v for k, v in record.items()}
-        yield _article_from_record(record, Path(str(source)), index, index)
+        yield article_from_record(record, Path(str(source)), index, index)
 
 
 def iter_parquet(path: Path) -> Iterator:

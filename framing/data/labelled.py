@@ -2,7 +2,8 @@
 and task targets (a binary matrix for frames, class indices for stance).
 
     >>> from framing.data import load_labelled_set
-    >>> ds = load_labelled_set()   # the study's gold set and schema (conf/study.yaml)
+    >>> ds = load_labelled_set("labels/gold.jsonl", schema)
+    >>> ds = load_study().labelled_set()   # the study's own (framing.study)
 """
 
 from __future__ import annotations
@@ -183,15 +184,14 @@ def load_labelled_set(
 ):
     """The labelled sentence set as a ``datasets.Dataset`` with typed ``Features``.
 
-    ``path`` and ``schema`` default to the study's ``sentences`` and ``schema``; ``study`` (a
-    ``framing.study.Study``) defaults to the study folder found from the working directory.
+    ``path`` and ``schema`` default to the ``sentences`` file and the ``schema`` of ``study``
+    (a ``framing.study.Study``; ``Study.labelled_set()`` is the short way to say that).
     A set with unresolved codings (``check_resolved``) is refused unless ``allow_unresolved``
     (counting them, as ``framing coding stats`` does).
     """
     if path is None or schema is None:
-        from framing.study import load_study
-
-        study = study or load_study()
+        if study is None:
+            raise TypeError("load_labelled_set needs path and schema, or a study")
         schema = schema or study.schema
         path = path or study.path("sentences")
     records = read_labelled_records(path, schema)

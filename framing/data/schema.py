@@ -11,6 +11,10 @@ from typing import Any
 from framing.errors import FramingInputError
 
 TASKS = ("frames", "stance")
+#: the column of a sentence without any frame, beside the frames' own (shares, mixes, figures)
+NO_FRAME = "no_frame"
+#: the row of every outlet together, beside the outlets' own (shares, estimates, figures)
+ALL_OUTLETS = "All outlets"
 
 
 @dataclass(frozen=True)

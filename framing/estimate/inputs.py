@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framing.coding.records import SampleRecord, read_sample_record
-from framing.data.schema import TASKS, LabelSchema
+from framing.coding.files import read_coding
+from framing.coding.records import SampleRecord, read_sample_record, record_path
+from framing.data.schema import NO_FRAME, TASKS, LabelSchema
 from framing.errors import FramingInputError
-from framing.evaluate.shares import NO_FRAME
 from framing.io import read_jsonl
 
 KEYS = ("sentence_id", "article_id", "outlet")
@@ -232,9 +232,6 @@ def read_coded_sample(
     """Read and join everything ``framing estimate`` needs; refuse what would make the
     estimate wrong: a non-random sample (unless ``allow_nonrandom``, then flagged), coded
     sentences missing from the predictions or from the sample record."""
-    from framing.coding.files import read_coding
-    from framing.coding.records import record_path
-
     record_file = Path(record_file) if record_file else record_path(coded)
     record = read_sample_record(record_file)
     notes = []

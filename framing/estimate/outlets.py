@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from framing.data.schema import ALL_OUTLETS
 from framing.estimate.inputs import CodedSample, TaskLabels, indicator_arrays
 from framing.estimate.ppi import (
     CorpusMean,
@@ -33,7 +34,6 @@ from framing.estimate.ppi import (
     ppi_mean,
     t_quantile,
 )
-from framing.evaluate.shares import ALL_OUTLETS
 
 REST = "the other outlets"
 MIN_CODED = 10

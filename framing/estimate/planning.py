@@ -91,25 +91,3 @@ def plan_rows(
                     row[f"n_for_half_width_{target:g}"] = needed[j]
                 rows.append(row)
     return pd.DataFrame(rows)
-
-
-def plan_table(
-    predictions,
-    pilot,
-    schema,
-    record=None,
-    sizes: Sequence[int] = DEFAULT_SIZES,
-    target: float | None = None,
-    level: float = 0.95,
-    cluster: str = "article",
-) -> pd.DataFrame:
-    """``plan_rows`` for a pilot coded sample of the corpus in ``predictions``."""
-    from pathlib import Path
-
-    from framing.estimate.inputs import read_coded_sample
-    from framing.estimate.run import estimate_all
-
-    sample = read_coded_sample(Path(predictions), Path(pilot), schema, record)
-    estimates, _, _ = estimate_all(sample, (), level, cluster=cluster)
-    pilots = [(e.scope, e.task.task, e.series, e.ppi) for e in estimates if e.level == "sentences"]
-    return plan_rows(pilots, len(sample.table), sizes, target, level)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from framing.data.schema import ALL_OUTLETS
 from framing.errors import FramingInputError
 from framing.estimate.inputs import CodedSample, read_coded_sample
 from framing.estimate.outlets import (
@@ -35,7 +36,7 @@ from framing.estimate.outlets import (
     scopes,
 )
 from framing.estimate.planning import DEFAULT_SIZES, plan_rows
-from framing.evaluate.shares import ALL_OUTLETS
+from framing.figures.outlet_estimates import plot_outlet_estimates
 from framing.io import atomic_dir
 
 METHOD = (
@@ -185,8 +186,6 @@ def estimate_corpus(
         plan.to_csv(tmp / "plan.csv", index=False, float_format="%.6g")
         (tmp / "summary.md").write_text(summary_markdown(table, notes, level), encoding="utf-8")
         if figure:
-            from framing.figures.outlet_estimates import plot_outlet_estimates
-
             sentences = table[table.level == "sentences"]
             for t in sample.tasks:
                 for label in t.series:
@@ -200,3 +199,20 @@ def estimate_corpus(
                     )
         (tmp / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return report
+
+
+def plan_table(
+    predictions,
+    pilot,
+    schema,
+    record=None,
+    sizes: Sequence[int] = DEFAULT_SIZES,
+    target: float | None = None,
+    level: float = 0.95,
+    cluster: str = "article",
+) -> pd.DataFrame:
+    """``plan_rows`` for a pilot coded sample of the corpus in ``predictions``."""
+    sample = read_coded_sample(Path(predictions), Path(pilot), schema, record)
+    estimates, _, _ = estimate_all(sample, (), level, cluster=cluster)
+    pilots = [(e.scope, e.task.task, e.series, e.ppi) for e in estimates if e.level == "sentences"]
+    return plan_rows(pilots, len(sample.table), sizes, target, level)

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from framing.data.schema import NO_FRAME
 from framing.estimate.outlets import MIN_CODED, estimate_scope
 from framing.estimate.ppi import corpus_mean
-from framing.evaluate.shares import NO_FRAME
 
 SIZES = {"sentences": (25, 50, 100, 200), "articles": (5, 10, 20, 40)}
 ESTIMATORS = ("ppi++ (article clusters)", "ppi++ (no clusters)", "coded sample only")

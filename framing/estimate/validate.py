@@ -20,9 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing.checkpoint import check_labels, load_checkpoint
+from framing.coding.files import read_coding
+from framing.coding.records import read_sample_record, record_path
 from framing.data.labelled import same_text
 from framing.errors import FramingInputError
 from framing.estimate.inputs import KEYS, check_coded_in, csv_header
+from framing.estimate.run import check_output
 from framing.evaluate.bootstrap import (
     bootstrap_weights,
     group_counts,
@@ -60,8 +64,6 @@ def read_sentences(path: Path, wanted: set[str]) -> pd.DataFrame:
 
 def sample_weights(coded: Path, record: Path | None, ids: list[str]) -> tuple[np.ndarray, str]:
     """1 / inclusion probability from the sample record, if there is one; else equal."""
-    from framing.coding.records import read_sample_record, record_path
-
     path = Path(record) if record else record_path(coded)
     if not path.is_file():
         return np.ones(len(ids)), (
@@ -201,17 +203,13 @@ def validate_checkpoints(
     overwrite: bool = False,
     training_sets=(),
 ) -> dict:
-    from framing.checkpoint import check_labels, load_checkpoint
-    from framing.coding.files import read_coding
-    from framing.estimate.run import check_output
-
     coded, sentences = Path(coded), Path(sentences)
     if out is not None:
         check_output(Path(out), overwrite)
     models = []
     for path in checkpoints:
-        model = load_checkpoint(path)
-        info = model.checkpoint_info
+        loaded = load_checkpoint(path)
+        model, info = loaded.model, loaded.info
         check_labels(info, Path(path), expected_schema=schema)
         models.append((Path(path), model, info))
     records = read_coding(coded, schema)

@@ -1,13 +1,11 @@
-"""Evaluation: splitters, cross-validation, metrics, the bootstrap, the learning curve.
+"""Evaluation: splitters, cross-validation, thresholds, metrics, the bootstrap, shares.
 
-    splitters.py       DuplicateGroupKFold, LeaveOneOutletOut (scikit-learn splitters)
-    crossval.py        cross_validate, fit_predict_fold, folds, the out-of-fold table
-    metrics.py         scores from 0/1 indicators, F1-optimal thresholds
-    bootstrap.py       the one bootstrap: intervals, paired replicates, clustered shares
-    learning_curve.py  aggregation of training-fraction runs into the learning curve
-
-Names of ``crossval`` are loaded on first use (it imports the models package, which imports
-``metrics``; loading it here would make that a cycle).
+splitters.py       DuplicateGroupKFold, LeaveOneOutletOut (scikit-learn splitters)
+crossval.py        cross_validate, fit_predict_fold, folds, the out-of-fold table
+metrics.py         scores from 0/1 indicators, F1-optimal thresholds
+bootstrap.py       the one bootstrap: intervals, paired replicates, clustered shares
+thresholds.py      InnerCVThresholdClassifier: per-label thresholds from an inner CV
+shares.py          per-outlet label shares with cluster-bootstrap intervals
 """
 
 from framing.evaluate.bootstrap import (
@@ -19,6 +17,18 @@ from framing.evaluate.bootstrap import (
     percentile_interval,
     resampled_scores,
 )
+from framing.evaluate.crossval import (
+    PROTOCOLS,
+    THRESHOLD_MODES,
+    CrossValResult,
+    check_enough_examples,
+    cross_validate,
+    cut_training_folds,
+    fit_predict_fold,
+    grouped_kfold,
+    make_folds,
+    oof_predictions,
+)
 from framing.evaluate.metrics import (
     THRESHOLD_GRID,
     best_thresholds,
@@ -28,11 +38,13 @@ from framing.evaluate.metrics import (
     scores,
 )
 from framing.evaluate.splitters import DuplicateGroupKFold, LeaveOneOutletOut
+from framing.evaluate.thresholds import InnerCVThresholdClassifier
 
-_CROSSVAL = (
+__all__ = [
     "PROTOCOLS",
     "THRESHOLD_MODES",
     "CrossValResult",
+    "InnerCVThresholdClassifier",
     "check_enough_examples",
     "cross_validate",
     "cut_training_folds",
@@ -40,19 +52,6 @@ _CROSSVAL = (
     "grouped_kfold",
     "make_folds",
     "oof_predictions",
-)
-
-
-def __getattr__(name: str):
-    if name in _CROSSVAL:
-        from framing.evaluate import crossval
-
-        return getattr(crossval, name)
-    raise AttributeError(f"module 'framing.evaluate' has no attribute {name!r}")
-
-
-__all__ = [
-    *_CROSSVAL,
     "THRESHOLD_GRID",
     "DuplicateGroupKFold",
     "LeaveOneOutletOut",

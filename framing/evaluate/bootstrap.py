@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from framing.evaluate.metrics import confusion_counts, macro_micro_f1
+from framing.evaluate.metrics import confusion_counts, f1_from_counts, macro_micro_f1, ratio
 
 
 def bootstrap_weights(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
@@ -86,6 +86,31 @@ def hierarchical_bootstrap(
     return out
 
 
+def hierarchical_label_f1(
+    runs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> dict[str, np.ndarray]:
+    """Per-label F1 averaged over seeds, with percentile intervals: (k,) arrays ``mean``,
+    ``ci_low``, ``ci_high``. The same replicates as ``hierarchical_bootstrap`` with the same
+    ``seed`` (seeds resampled, then duplicate groups), scored per label instead of averaged."""
+    from framing.evaluate.metrics import f1_from_counts
+
+    counts = group_counts(runs)
+    n_seeds, n_groups = counts.shape[:2]
+    summed = counts.sum(axis=1)  # (S, k, 3)
+    point = f1_from_counts(summed[..., 0], summed[..., 1], summed[..., 2]).mean(axis=0)
+    rng = np.random.default_rng(seed)
+    group_weights = bootstrap_weights(rng, n_groups, n_boot)
+    seed_weights = bootstrap_weights(rng, n_seeds, n_boot)
+    boot = np.einsum("bg,sgkc->bskc", group_weights, counts)
+    f1 = f1_from_counts(boot[..., 0], boot[..., 1], boot[..., 2])  # (B, S, k)
+    replicates = (f1 * seed_weights[:, :, None]).sum(axis=1) / n_seeds
+    low, high = percentile_interval(replicates, level)
+    return {"mean": point, "ci_low": low, "ci_high": high}
+
+
 def cluster_bootstrap(
     y_true: np.ndarray,
     y_pred: np.ndarray,
@@ -101,8 +126,6 @@ def cluster_bootstrap(
 def label_score_replicates(counts: np.ndarray, group_weights: np.ndarray) -> dict[str, np.ndarray]:
     """(B, k) precision, recall and F1 of each label in each replicate, from (G, k, 3) counts
     per group and (B, G) group draws."""
-    from framing.evaluate.metrics import f1_from_counts, ratio
-
     boot = np.einsum("bg,gkc->bkc", group_weights, counts)
     tp, fp, fn = boot[..., 0], boot[..., 1], boot[..., 2]
     return {

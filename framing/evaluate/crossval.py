@@ -20,8 +20,8 @@ from framing.data import TaskData
 from framing.errors import FramingInputError
 from framing.evaluate.metrics import indicator_matrix
 from framing.evaluate.splitters import DuplicateGroupKFold, LeaveOneOutletOut
+from framing.evaluate.thresholds import InnerCVThresholdClassifier
 from framing.models.base import decide
-from framing.models.thresholds import InnerCVThresholdClassifier
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +36,22 @@ def check_enough_examples(data: TaskData, n_folds: int, protocol: str = "grouped
     """Every label needs at least one example per fold, or some folds cannot score it."""
     if n_folds < 2:
         raise FramingInputError(
-            f"n_folds must be at least 2, got {n_folds}", field="eval.n_folds", fix="eval.n_folds=5"
+            f"n_folds must be at least 2, got {n_folds}", field="n_folds", fix="n_folds=5"
         )
     n_groups = len(np.unique(data.groups))
     if n_groups < n_folds:
         raise FramingInputError(
             f"only {n_groups} duplicate groups for {n_folds} folds",
-            field="eval.n_folds",
-            fix=f"use at most eval.n_folds={n_groups}",
+            field="n_folds",
+            fix=f"use at most n_folds={n_groups}",
         )
     counts = indicator_matrix(data.y, data.multi_label, len(data.labels)).sum(axis=0)
     what = "positive examples" if data.multi_label else "examples"
     fix = (
-        "use grouped k-fold with fewer folds (eval=default eval.n_folds=...) or merge it with"
+        "use grouped k-fold with fewer folds (protocol=grouped_kfold, n_folds=...) or merge it with"
         " another label in the schema"
         if protocol == "leave_one_outlet_out"
-        else "use fewer folds (eval.n_folds=...) or merge it with another label in the schema"
+        else "use fewer folds (n_folds=...) or merge it with another label in the schema"
     )
     for label, count in zip(data.labels, counts, strict=True):
         if count < n_folds:
@@ -72,14 +72,14 @@ def make_folds(data: TaskData, protocol: str, n_folds: int | None, seed: int) ->
     if protocol == "grouped_kfold":
         if n_folds is None:
             raise FramingInputError(
-                "grouped k-fold needs a number of folds", field="eval.n_folds", fix="eval.n_folds=5"
+                "grouped k-fold needs a number of folds", field="n_folds", fix="n_folds=5"
             )
         check_enough_examples(data, int(n_folds), protocol)
         folds = grouped_kfold(data, int(n_folds), seed)
         if any(len(test) == 0 for _, test in folds):
             raise FramingInputError(
                 f"the duplicate groups cannot fill {n_folds} folds",
-                field="eval.n_folds",
+                field="n_folds",
                 fix="use fewer folds",
             )
         return folds
@@ -89,7 +89,7 @@ def make_folds(data: TaskData, protocol: str, n_folds: int | None, seed: int) ->
         return list(splitter.split(data.texts, data.y, data.outlets))
     raise FramingInputError(
         f"unknown protocol '{protocol}'",
-        field="eval.protocol",
+        field="protocol",
         fix=f"valid: {', '.join(PROTOCOLS)}",
     )
 
@@ -113,7 +113,7 @@ def cut_training_folds(
     The cut of fold f depends only on (seed, f), so every family sees the same sentences."""
     if not 0 < fraction <= 1:
         raise FramingInputError(
-            f"training fraction {fraction} is not in (0, 1]", field="eval.train_fraction"
+            f"training fraction {fraction} is not in (0, 1]", field="train_fraction"
         )
     if fraction == 1:
         return folds
@@ -146,8 +146,8 @@ def fit_predict_fold(
             raise FramingInputError(
                 f"a training fold has {len(np.unique(train_data.groups))} duplicate groups, "
                 f"fewer than the {inner_folds} inner folds",
-                field="eval.inner_folds",
-                fix="use a larger training fraction or fewer inner folds (eval.inner_folds=...)",
+                field="inner_folds",
+                fix="use a larger training fraction or fewer inner folds (inner_folds=...)",
             )
         model = InnerCVThresholdClassifier(
             estimator, inner_folds=inner_folds, random_state=inner_seed
@@ -192,7 +192,7 @@ def cross_validate(
     if thresholds not in THRESHOLD_MODES:
         raise FramingInputError(
             f"unknown threshold mode '{thresholds}'",
-            field="eval.thresholds",
+            field="thresholds",
             fix=f"valid: {', '.join(THRESHOLD_MODES)}",
         )
     if folds is None:

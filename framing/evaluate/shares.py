@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from framing.data.schema import ALL_OUTLETS, NO_FRAME
 from framing.evaluate.bootstrap import clustered_share_replicates, percentile_interval
 
-NO_FRAME = "no_frame"
-ALL_OUTLETS = "All outlets"
+__all__ = ["ALL_OUTLETS", "NO_FRAME", "outlet_shares"]  # the names' home is framing.data.schema
 
 
 def outlet_shares(

@@ -10,7 +10,9 @@ import numpy as np
 from framing.figures import style
 
 
-def plot_frame_cooccurrence(gold, labels: Sequence[str], stem: str | Path) -> style.FigureFiles:
+def plot_frame_cooccurrence(
+    gold, labels: Sequence[str], stem: str | Path, width: str | float | None = None
+) -> style.FigureFiles:
     """Gold co-occurrence counts of frames (lower triangle); the diagonal is each frame's
     prevalence (sentences coded with it, and their share)."""
     import pandas as pd
@@ -33,8 +35,9 @@ def plot_frame_cooccurrence(gold, labels: Sequence[str], stem: str | Path) -> st
         ]
         for i in range(k)
     ]
+    fig_width = style.figure_width(width, "single")
     with style.house_style():
-        fig = style.new_figure(height=2.9)
+        fig = style.new_figure(height=0.15 * fig_width + 2.4, width=fig_width)
         ax = fig.subplots()
         image = ax.imshow(shown, cmap=style.COUNT_CMAP, norm=norm)
         for i in range(k):  # the diagonal: prevalence, framed in the frame's colour
@@ -46,7 +49,9 @@ def plot_frame_cooccurrence(gold, labels: Sequence[str], stem: str | Path) -> st
         style.mark_label_ticks(ax.xaxis, [colours[x] for x in labels])
         style.mark_label_ticks(ax.yaxis, [colours[x] for x in labels])
         ax.spines[:].set_visible(False)
-        fig.suptitle(f"Frame co-occurrence, gold coding (n={n} sentences)")
+        fig.suptitle(
+            style.fit_text(f"Frame co-occurrence, gold coding (n={n} sentences)", fig_width - 0.15)
+        )
         bar = fig.colorbar(
             image, ax=ax, label="Sentences with both frames", shrink=0.8, aspect=25, pad=0.02
         )

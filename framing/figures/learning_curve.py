@@ -5,28 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from framing.data.schema import TASKS
 from framing.figures import style
+from framing.models import family_order
 
 
 def plot_learning_curve(
-    curve, stem: str | Path, tasks: Sequence[str] | None = None
+    curve,
+    stem: str | Path,
+    tasks: Sequence[str] | None = None,
+    width: str | float | None = None,
 ) -> style.FigureFiles:
     """Macro-F1 (95% CI) against the number of labelled training sentences, one panel per task,
     one line per family (``learning_curve.csv`` of ``framing learning-curve``)."""
     from matplotlib.lines import Line2D
 
-    from framing.data.schema import TASKS
-    from framing.models import FAMILIES
-
     tasks = [t for t in (tasks or TASKS) if (curve["task"] == t).any()]
-    order = {name: i for i, name in enumerate(FAMILIES)}
-    models = (
-        curve.drop_duplicates("model")
-        .assign(key=lambda d: d["model"].map(order).fillna(len(order)))
-        .sort_values(["key", "model"])
-    )
+    first_rows = curve.drop_duplicates("model").set_index("model", drop=False)
+    models = first_rows.loc[family_order(first_rows.index)]
+    fig_width = style.figure_width(width)
     with style.house_style():
-        fig = style.new_figure(height=1.75 * len(tasks) + 0.75)
+        fig = style.new_figure(height=1.75 * len(tasks) + 0.75, width=fig_width)
         axes = fig.subplots(len(tasks), 1, squeeze=False)[:, 0]
         n_models = len(models)
         for ax, task in zip(axes, tasks, strict=True):
@@ -49,8 +48,11 @@ def plot_learning_curve(
             folds = int(rows["n_folds"].max())
             seeds = int(rows["n_seeds"].max())
             ax.set_title(
-                f"{task} (n={int(rows['n_sentences'].max())} sentences, "
-                f"{folds} folds x {seeds} seed{'s' if seeds > 1 else ''})"
+                style.fit_text(
+                    f"{task} (n={int(rows['n_sentences'].max())} sentences, "
+                    f"{folds} folds × {seeds} seed{'s' if seeds > 1 else ''})",
+                    fig_width - 0.6,
+                )
             )
             ax.set_ylabel("Macro-F1 (95% CI)")
             ax.set_ylim(0, 1)
@@ -74,7 +76,8 @@ def plot_learning_curve(
                 )  # fmt: skip
             )
         fig.legend(
-            handles=handles, loc="outside upper center", ncols=2, handlelength=2.2,
+            handles=handles, loc="outside upper center", ncols=2 if fig_width < 5 else 4,
+            handlelength=2.2,
             columnspacing=1.2,
         )  # fmt: skip
         columns = [

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from framing.data.schema import TASKS
 from framing.figures import style
 
 
@@ -16,19 +17,22 @@ def comparison_order(comparison, task: str):
     return rows.sort_values(["macro_f1", "model"], ascending=[False, True]).reset_index(drop=True)
 
 
-def plot_model_comparison(comparison, stem: str | Path, tasks: Sequence[str] | None = None):
+def plot_model_comparison(
+    comparison,
+    stem: str | Path,
+    tasks: Sequence[str] | None = None,
+    width: str | float | None = None,
+):
     """Macro-F1 with 95% intervals of every family, one panel per task, best at the top;
     baselines in grey with hollow markers, the best baseline as a dotted line."""
     import pandas as pd
     from matplotlib.lines import Line2D
 
-    from framing.data.schema import TASKS
-
     tasks = [t for t in (tasks or TASKS) if (comparison["task"] == t).any()]
     panels = [comparison_order(comparison, t) for t in tasks]
     heights = [0.16 * len(p) + 0.45 for p in panels]
     with style.house_style():
-        fig = style.new_figure(height=sum(heights) + 0.55)
+        fig = style.new_figure(height=sum(heights) + 0.55, width=style.figure_width(width))
         axes = fig.subplots(len(tasks), 1, sharex=True, height_ratios=heights, squeeze=False)[:, 0]
         data = []
         for ax, task, rows in zip(axes, tasks, panels, strict=True):

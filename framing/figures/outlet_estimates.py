@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.evaluate.shares import ALL_OUTLETS
+from framing.data.schema import ALL_OUTLETS
 from framing.figures import style
 
 ROW_IN = 0.125

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.evaluate.shares import ALL_OUTLETS, NO_FRAME, outlet_shares
+from framing.data import task_data
+from framing.data.schema import ALL_OUTLETS, NO_FRAME
+from framing.evaluate import indicator_matrix
+from framing.evaluate.shares import outlet_shares
 from framing.figures import style
 
 
 def gold_indicators(dataset, task: str, schema):
     """One row per gold sentence: sentence_id, outlet, dup_group, seed (0), then 0/1 per label."""
     import pandas as pd
-
-    from framing.data import task_data
-    from framing.evaluate import indicator_matrix
 
     data = task_data(dataset, task, schema)
     y = indicator_matrix(data.y, data.multi_label, len(data.labels))
@@ -42,6 +42,13 @@ def oof_indicators(oof, labels: Sequence[str], kind: str = "pred"):
     return table
 
 
+#: the two sources of every outlet x label pair: gold coding filled, the model hollow
+GOLD_MARK = {"filled": True, "offset": 0.2}
+MODEL_MARK = {"filled": False, "offset": -0.2}
+ROW_IN = 0.12  # inches per label row; outlets are blocks of rows
+MARKER_SIZE = 3.6
+
+
 def plot_outlet_mix(
     gold,
     model,
@@ -52,17 +59,22 @@ def plot_outlet_mix(
     n_boot: int = 1000,
     seed: int = 0,
     level: float = 0.95,
+    width: str | float | None = None,
 ) -> style.FigureFiles:
-    """Share of each outlet's sentences per frame (+ no frame) or stance class: gold coding and
-    a model's out-of-fold predictions in two panels with shared axes, 95% bootstrap intervals.
+    """Share of each outlet's sentences per frame (+ no frame) or stance class, gold coding and
+    a model's out-of-fold predictions in one panel: for every outlet a block of rows, one row
+    per label, the gold share (filled mark) just above the model's (hollow mark), each with its
+    95% cluster-bootstrap interval as a thin line. Dots, not bars: a zero share is a mark at 0%,
+    and no interval is drawn across a bar. Labels keep their colour and get a marker of their
+    own, so the figure reads in greyscale.
 
     ``gold`` / ``model``: indicator tables (``gold_indicators`` / ``oof_indicators``).
     """
     import pandas as pd
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
+    from matplotlib.lines import Line2D
 
     colours = style.label_colours(labels, multi_label)
+    markers = style.label_markers(labels, multi_label)
     series = list(labels) + ([NO_FRAME] if multi_label else [])
     gold_shares = outlet_shares(gold, labels, multi_label, n_boot, seed, level, ALL_OUTLETS)
     model_shares = outlet_shares(model, labels, multi_label, n_boot, seed, level, ALL_OUTLETS)
@@ -70,53 +82,82 @@ def plot_outlet_mix(
     model_shares.insert(0, "source", f"oof:{model_label}")
     data = pd.concat([gold_shares, model_shares], ignore_index=True)
     data["colour"] = data["label"].map(colours)
+    data["marker"] = data["label"].map(markers)
 
     outlets = list(dict.fromkeys(gold_shares["outlet"]))  # sorted outlets, then "All outlets"
     n_gold = gold_shares.drop_duplicates("outlet").set_index("outlet")["n_sentences"]
-    ticks = [f"{style.wrap(o, 16)}\n(n={n_gold[o]})" for o in outlets]
     n_series = len(series)
-    block = 0.095 * n_series + 0.14  # inches per outlet
+    block = n_series + 0.8  # rows per outlet, with a gap
+    top = block * len(outlets)
+
+    def row_y(outlet_index: int, label_index: int) -> float:
+        return top - outlet_index * block - label_index - 1
+
+    n_model_seeds = int(model_shares["n_seeds"].iloc[0])
+    seeds = f", mean of {n_model_seeds} seeds" if n_model_seeds > 1 else ""
+    fig_width = style.figure_width(width, "single")
     with style.house_style():
-        fig = style.new_figure(height=block * len(outlets) + 1.0)
-        fig.get_layout_engine().set(wspace=0.12)  # room between the panels' end and start ticks
-        axes = fig.subplots(1, 2, sharex=True, sharey=True)
-        bar = 0.84 / n_series
-        y = np.arange(len(outlets))[::-1]  # first outlet at the top
-        x_max = float(data["ci_high"].max())
-        n_model_seeds = int(model_shares["n_seeds"].iloc[0])
-        for ax, shares, title in (
-            (axes[0], gold_shares, f"Gold coding (n={int(n_gold.iloc[-1])})"),
-            (
-                axes[1],
-                model_shares,
-                f"{model_label}, out-of-fold"
-                + (f"\n(mean of {n_model_seeds} seeds)" if n_model_seeds > 1 else ""),
-            ),
+        fig = style.new_figure(height=ROW_IN * top + 1.35, width=fig_width)
+        ax = fig.subplots()
+        for source, shares, mark in (
+            ("gold", gold_shares, GOLD_MARK),
+            ("model", model_shares, MODEL_MARK),
         ):
             indexed = shares.set_index(["outlet", "label"])
             for j, label in enumerate(series):
                 rows = indexed.xs(label, level="label").loc[outlets]
-                offset = (j - (n_series - 1) / 2) * bar
                 share = rows["share"].to_numpy()
-                ax.barh(
-                    y - offset, share, height=bar, color=colours[label], edgecolor="none",
+                y = np.array([row_y(i, j) for i in range(len(outlets))]) + mark["offset"]
+                ax.errorbar(
+                    share, y,
                     xerr=[share - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - share],
-                    error_kw={"elinewidth": 0.5, "capsize": 0, "ecolor": "#222222"},
+                    fmt=markers[label], color=colours[label], ms=MARKER_SIZE, mew=0.7,
+                    mfc=colours[label] if mark["filled"] else "white", elinewidth=0.6,
+                    capsize=0, zorder=3, gid=f"{source}:{label}",
                 )  # fmt: skip
-            if outlets[-1] == ALL_OUTLETS:  # a rule between the outlets and the whole set
-                ax.axhline(0.5, color="#cccccc", lw=0.5)
-            ax.set_title(title, fontsize=7)
-            ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0, symbol=""))
-            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
-            ax.set_xlim(0, min(1.0, np.ceil(x_max * 10 + 0.25) / 10))
-            ax.tick_params(axis="y", length=0)
-        axes[0].set_yticks(y, ticks)
-        axes[0].set_ylim(-0.6, len(outlets) - 0.4)
+        for i in range(0, len(outlets), 2):  # every other outlet on a light band
+            ax.axhspan(row_y(i, n_series - 1) - 0.6, row_y(i, 0) + 0.6, color="#f2f2f2", lw=0)
+        if outlets[-1] == ALL_OUTLETS:  # a rule between the outlets and the whole set
+            ax.axhline(row_y(len(outlets) - 1, 0) + 0.9, color="#999999", lw=0.5)
+        centres = [row_y(i, (n_series - 1) / 2) for i in range(len(outlets))]
+        ticks = [f"{style.wrap(o, 16)}\n(n={n_gold[o]})" for o in outlets]
+        ax.set_yticks(centres, ticks)
+        ax.set_ylim(row_y(len(outlets) - 1, n_series - 1) - 0.8, top - 0.2)
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        x_max = min(1.0, np.ceil(float(data["ci_high"].max()) * 10 + 0.25) / 10)
+        ax.set_xlim(-0.025 * x_max, x_max)  # a share of 0% sits clear of the axis
+        style.percent_axis(ax.xaxis, nbins=5)
+        ax.axvline(0, color="#bbbbbb", lw=0.5, zorder=1)
+        ax.grid(axis="x", color="#e5e5e5", lw=0.5)
+        ax.set_axisbelow(True)
         what = "with the frame" if multi_label else "per stance"
-        fig.supxlabel(f"Share of the outlet's sentences {what} (%, 95% CI)", fontsize=7)
-        handles = [Patch(color=colours[s], label=style.nice_label(s)) for s in series]
+        ax.set_xlabel(
+            style.fit_text(
+                f"Share of the outlet's sentences {what}; {round(level * 100)}% CI",
+                fig_width - 0.2, 7,
+            )
+        )  # fmt: skip
+        label_handles = [
+            Line2D([], [], ls="none", marker=markers[s], color=colours[s], ms=MARKER_SIZE,
+                   label=style.nice_label(s))
+            for s in series
+        ]  # fmt: skip
+        source_handles = [
+            Line2D([], [], ls="-", lw=0.6, marker="o", color="#444444", ms=MARKER_SIZE,
+                   label=f"gold coding (n={int(n_gold.iloc[-1])})"),
+            Line2D([], [], ls="-", lw=0.6, marker="o", color="#444444", mfc="white",
+                   ms=MARKER_SIZE, label=style.fit_text(
+                       f"{model_label}, out-of-fold{seeds}", 0.5 * fig_width - 0.4, 7)),
+        ]  # fmt: skip
+        # the label key above the panel, the source key below it
         fig.legend(
-            handles=handles, loc="outside upper center", ncols=3 if n_series > 3 else n_series,
-            handlelength=1.0, columnspacing=1.0, handletextpad=0.4,
+            handles=label_handles, loc="outside upper center",
+            ncols=min(n_series, 3 if fig_width < 5 else 5), handlelength=1.0,
+            columnspacing=1.0, handletextpad=0.3,
+        )  # fmt: skip
+        fig.legend(
+            handles=source_handles, loc="outside lower center", ncols=2, handlelength=1.6,
+            columnspacing=1.2, handletextpad=0.4,
         )  # fmt: skip
         return style.save_figure(fig, stem, data)

@@ -1,18 +1,26 @@
-"""The house style of every figure: one journal column wide, 7-pt text, fixed colours, and
-PDF + 300-dpi PNG + the plotted numbers as CSV, written together or not at all.
+"""The house style of every figure: journal column widths, 7-pt text, fixed colours that
+survive greyscale printing, and PDF + 300-dpi PNG + the plotted numbers as CSV, written
+together or not at all.
 
-- sized for one journal column: 3.5 in wide, height as the content needs; constrained layout
-  (no ``bbox_inches="tight"``, which would change the width); every text >= 7 pt;
+- sized for a journal: one column (3.5 in, every figure's default) or two (7.2 in), set by
+  ``width=`` ("single", "double" or inches), height as the content needs; constrained layout
+  (no ``bbox_inches="tight"``, which would change the width); every text >= 7 pt, titles
+  wrapped to the width (``fit_text``);
 - one colour per frame, in schema order, everywhere (Okabe-Ito, colour-blind safe) and a neutral
   grey for "no frame"; stance classes in a diverging scale (favourable-like blue, neutral grey,
   critical-like vermillion); frames and stance classes are always drawn in schema order;
+- colour is never the only code: Okabe-Ito colours that merge in greyscale (orange, pink and
+  the grey of "no frame" all print near 150/255) also get a marker (``label_markers``) or a hatch
+  (``label_hatches``) of their own, and a filled mark is gold coding, a hollow one a model's;
+- shares are percentages on every axis (``percent_axis``), and a zero share is drawn, not left
+  out (a dot at 0%, or a firm mark where a bar has no width);
 - classifier families keep one colour and marker across figures (Paul Tol's muted palette, by
   registry order); baselines are grey with hollow markers.
 
 A figure joins the style with four calls::
 
     with house_style():
-        fig = new_figure(height=2.0)                      # 3.5 in wide, constrained layout
+        fig = new_figure(height=2.0, width=figure_width(width))  # constrained layout
         colours = label_colours(labels, multi_label)      # {label: colour} (+ no_frame)
         ...                                               # draw on fig.subplots()
         save_figure(fig, stem, table)                     # STEM.pdf/.png/.csv, atomically
@@ -33,10 +41,13 @@ from typing import Any
 
 import numpy as np
 
-from framing.evaluate.shares import NO_FRAME
+from framing.data.schema import NO_FRAME
+from framing.models import FAMILIES
 from framing.outputs import output_file
 
 WIDTH_IN = 3.5  # one journal column
+DOUBLE_WIDTH_IN = 7.2  # two columns (a full page width)
+COLUMN_WIDTHS = {"single": WIDTH_IN, "double": DOUBLE_WIDTH_IN}
 DPI = 300
 MIN_FONT_PT = 7
 NO_FRAME_COLOUR = "#999999"
@@ -48,6 +59,17 @@ STANCE_COLOURS = ["#56B4E9", "#BBBBBB", "#D55E00", "#F0E442", "#000000", "#009E7
 #: Paul Tol's muted scheme for trained families, in registry order
 TOL_MUTED = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255"]
 FAMILY_MARKERS = ["o", "s", "D", "^", "v", "P", "X", "h"]
+#: a marker per frame in schema order (with the colour: frames stay apart in greyscale); "no
+#: frame" has its own
+FRAME_MARKERS = ["o", "s", "D", "^", "P", "h", "*", "p"]
+NO_FRAME_MARKER = "X"
+#: stance classes by position: up for the favourable-like first class, a circle for the
+#: neutral-like middle one, down for the critical-like last one
+STANCE_MARKERS = ["^", "o", "v", "D", "s", "P"]
+#: bar fills by position (frames; "no frame" is plain grey); a stance scale's middle class is
+#: plain, its ends hatched in opposite directions
+FRAME_HATCHES = ["", "/////", "\\\\\\\\\\", "xxxx", "....", "+++", "ooo", "---"]
+STANCE_HATCHES = ["/////", "", "\\\\\\\\\\", "xxxx", "....", "+++"]
 BASELINE_COLOUR = "#555555"
 HEATMAP_CMAP = "cividis"  # perceptually uniform and readable with colour-vision deficiency
 COUNT_CMAP = "Blues"
@@ -100,10 +122,89 @@ def label_colours(labels: Sequence[str], multi_label: bool) -> dict[str, str]:
     return {label: STANCE_COLOURS[i % len(STANCE_COLOURS)] for i, label in enumerate(labels)}
 
 
+def label_markers(labels: Sequence[str], multi_label: bool) -> dict[str, str]:
+    """Marker of each label (frames also ``no_frame``): with ``label_colours``, a code that
+    holds in greyscale, where several Okabe-Ito colours print as one grey."""
+    if multi_label:
+        markers = {label: FRAME_MARKERS[i % len(FRAME_MARKERS)] for i, label in enumerate(labels)}
+        markers[NO_FRAME] = NO_FRAME_MARKER
+        return markers
+    return {label: STANCE_MARKERS[i % len(STANCE_MARKERS)] for i, label in enumerate(labels)}
+
+
+def label_hatches(labels: Sequence[str], multi_label: bool) -> dict[str, str]:
+    """Hatch of each label's bars (frames also ``no_frame``), for the same reason."""
+    if multi_label:
+        hatches = {label: FRAME_HATCHES[i % len(FRAME_HATCHES)] for i, label in enumerate(labels)}
+        hatches[NO_FRAME] = ""
+        return hatches
+    return {label: STANCE_HATCHES[i % len(STANCE_HATCHES)] for i, label in enumerate(labels)}
+
+
+def grey_level(colour) -> float:
+    """0-255 grey a colour prints as: the ITU-R 601 luma Pillow's ``convert("L")`` uses."""
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(colour)
+    return 255 * (0.299 * r + 0.587 * g + 0.114 * b)
+
+
+def figure_width(width: str | float | None, default: str = "single") -> float:
+    """Inches of a figure: "single" (3.5), "double" (7.2), a number of inches, or None (the
+    figure's ``default``)."""
+    if width is None:
+        width = default
+    if isinstance(width, str):
+        if width in COLUMN_WIDTHS:
+            return COLUMN_WIDTHS[width]
+        try:
+            width = float(width)
+        except ValueError:
+            raise ValueError(
+                f"width {width!r}: give 'single', 'double' or inches (e.g. 5.0)"
+            ) from None
+    if not 2.0 <= float(width) <= 12.0:
+        raise ValueError(f"width {width} in: give between 2 and 12 inches")
+    return float(width)
+
+
+def percent_axis(axis, decimals: int = 0, nbins: int = 5) -> None:
+    """Tick labels of a 0-1 share axis as percentages (20%, 40%, ...)."""
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    axis.set_major_formatter(PercentFormatter(xmax=1, decimals=decimals))
+    axis.set_major_locator(MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]))
+
+
+def text_width_in(text: str, size: float) -> float:
+    """Width in inches of one line of ``text`` at ``size`` points in the house font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family=STYLE["font.family"], size=size)
+    width, _, _ = TextToPath().get_text_width_height_descent(text, prop, ismath=False)
+    return width / 72
+
+
+def fit_text(text: str, width_in: float, size: float = 8) -> str:
+    """``text`` wrapped at spaces so no line is wider than ``width_in`` inches: a title that
+    fits the figure instead of running past its edge."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and text_width_in(candidate, size) > width_in:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def family_style(model: str, is_baseline: bool) -> dict[str, Any]:
     """Colour, marker and fill of a classifier family (same in every figure)."""
-    from framing.models import FAMILIES
-
     names = list(FAMILIES)
     index = names.index(model) if model in names else len(names) + sum(map(ord, model))
     marker = FAMILY_MARKERS[index % len(FAMILY_MARKERS)]

@@ -1,16 +1,22 @@
-"""Classifier families. Each is a ``model=`` choice with a config in ``framing/conf/model/``.
+"""Classifier families: the registry. Each is a ``model=`` choice with a config in
+``framing/conf/model/``; the estimator base every family shares is ``framing.models.base``.
 
 ``FAMILIES`` maps the family name to "module:Class" so that importing this package never
-imports torch; ``family_class`` imports only the family asked for.
+imports scikit-learn or torch (the figures and the run tables need only the names and their
+order); ``family_class`` imports only the family asked for.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from framing.errors import FramingInputError
-from framing.models.base import FramingClassifier, decide
+
+if TYPE_CHECKING:
+    from framing.models.base import FramingClassifier
 
 FAMILIES: dict[str, str] = {
     "majority": "framing.models.majority:MajorityClassifier",
@@ -24,6 +30,14 @@ FAMILIES: dict[str, str] = {
     "cues_embedding_lr": "framing.models.cue_embedding:CueEmbeddingLogisticClassifier",
     "definition_pairs": "framing.models.definition_pairs:DefinitionPairClassifier",
 }
+
+
+def family_order(names: Iterable[str]) -> list[str]:
+    """Family names in the one order every table and figure uses: the registry's (baselines,
+    then the scikit-learn families, then the encoder families), names it does not know last,
+    alphabetically."""
+    position = {name: i for i, name in enumerate(FAMILIES)}
+    return sorted(dict.fromkeys(names), key=lambda m: (position.get(m, len(position)), m))
 
 
 #: families that need an optional extra of the install (pip install "framing[EXTRA]")
@@ -79,9 +93,8 @@ def family_class(family: str) -> type[FramingClassifier]:
 __all__ = [
     "EXTRAS",
     "FAMILIES",
-    "FramingClassifier",
-    "decide",
     "extra_installed",
     "family_class",
+    "family_order",
     "require_extra",
 ]

@@ -12,7 +12,7 @@
   values, as scikit-learn does).
 - Fitted attributes: ``classes_`` (the labels), ``labels_`` (their names as strings),
   ``multi_label_`` and ``thresholds_`` (per-label decision thresholds, 0.5 until evaluation
-  chooses them inside training folds, see ``framing.models.thresholds``).
+  chooses them inside training folds, see ``framing.evaluate.thresholds``).
 - ``predict_proba(X)``: (n, k) probabilities in ``classes_`` order: independent per-label
   probabilities when multi-label, rows summing to 1 otherwise.
 - ``predict(X)``: what scikit-learn expects for the kind of target: an (n, k) 0/1 matrix
@@ -38,6 +38,8 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+
+from framing.errors import FramingInputError
 
 
 def as_texts(X) -> list[str]:
@@ -151,11 +153,11 @@ class FramingClassifier(ClassifierMixin, BaseEstimator, ABC):
         return [self.labels_[int(j)] for j in decisions.argmax(axis=1)]
 
     def predict_frame(self, data, text_column: str = "text"):
-        """A DataFrame: ``data`` (a DataFrame of sentences, or texts) with ``proba:LABEL`` and
-        ``pred:LABEL`` columns added (``framing.notebook``)."""
-        from framing.notebook import predict_frame
-
-        return predict_frame(self, data, text_column)
+        """``data`` (a DataFrame with ``text_column``, or a sequence of texts) with
+        ``proba:LABEL`` and ``pred:LABEL`` columns added, the layout of ``framing predict``'s
+        predictions.csv; the input is not changed. The model runs once over the texts: the
+        decisions are taken from the same probabilities."""
+        return predictions_frame(self, data, text_column)
 
     def set_thresholds(self, thresholds: np.ndarray) -> None:
         self.thresholds_ = np.asarray(thresholds, dtype=float)
@@ -192,6 +194,35 @@ class FramingClassifier(ClassifierMixin, BaseEstimator, ABC):
     @abstractmethod
     def _load(self, folder: Path) -> None:
         """Restore the family's own fitted state written by ``_save``."""
+
+
+def predictions_frame(model, data, text_column: str = "text"):
+    """``FramingClassifier.predict_frame`` for any fitted classifier with ``labels_``,
+    ``multi_label_`` and ``thresholds_``."""
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        if text_column not in data.columns:
+            raise FramingInputError(
+                f"has no '{text_column}' column (columns: {list(data.columns)})",
+                file="<DataFrame>",
+                field=text_column,
+            )
+        out = data.copy()
+    else:
+        out = pd.DataFrame({text_column: list(data)})
+    texts = out[text_column].astype(str).tolist()
+    if not texts:
+        for label in model.labels_:
+            out[f"proba:{label}"] = pd.Series(dtype=float)
+            out[f"pred:{label}"] = pd.Series(dtype="int64")
+        return out
+    proba = np.asarray(model.predict_proba(texts), dtype=float)
+    decisions = decide(proba, model.multi_label_, model.thresholds_)
+    for j, label in enumerate(model.labels_):
+        out[f"proba:{label}"] = proba[:, j]
+        out[f"pred:{label}"] = decisions[:, j]
+    return out
 
 
 def decide(

@@ -55,7 +55,7 @@ def required_entries(codebook: Any, needs: str, entry: str) -> dict[str, dict[st
     if not entries or not isinstance(entries, Mapping):
         raise FramingInputError(
             needs,
-            field="model.codebook",
+            field="codebook",
             fix="pass the study's label schema (the model configs do: codebook: "
             f"${{study.schema}}) or a mapping label -> {entry}",
         )

@@ -29,7 +29,7 @@ import numpy as np
 
 from framing.errors import FramingInputError
 from framing.io import atomic_path, sha256_file
-from framing.study import resolve_path
+from framing.models.devices import batch_size_for, resolve_device
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -56,13 +56,16 @@ def packaged_encoder_path() -> Path | None:
 
 
 def resolve_encoder(name: str | os.PathLike) -> str:
-    """The path or hub id to load for an encoder named in a config."""
+    """The path or hub id to load for an encoder: the packaged copy for its names, a local
+    folder as an absolute path, anything else unchanged (a hub id). A relative folder is taken
+    as the caller gives it; a command resolves a config's relative path against the study
+    before it builds the estimator (``framing.study.resolve_path``)."""
     text = str(name)
     if text in PACKAGED_ENCODER_NAMES:
         packaged = packaged_encoder_path()
         if packaged is not None:
             return str(packaged)
-    local = resolve_path(text)
+    local = Path(text).expanduser()
     if local.exists():
         return str(local.resolve())
     return text
@@ -183,8 +186,6 @@ def quiet_transformers() -> None:
 def new_sentence_encoder(name: str, device: str = "auto") -> SentenceTransformer:
     """A fresh SentenceTransformer on ``device`` (``framing.models.devices``); for training,
     which changes the weights."""
-    from framing.models.devices import resolve_device
-
     configure_torch_threads()
     quiet_transformers()
     from sentence_transformers import SentenceTransformer
@@ -196,7 +197,7 @@ def new_sentence_encoder(name: str, device: str = "auto") -> SentenceTransformer
     except OSError as err:
         raise FramingInputError(
             f"cannot load encoder '{name}' ({err})",
-            field="model.encoder",
+            field="encoder",
             fix="use all-MiniLM-L6-v2 (packaged, offline) or a local sentence-transformers folder",
         ) from None
 
@@ -206,8 +207,6 @@ _LOADED: dict[tuple[str, str], SentenceTransformer] = {}
 
 def sentence_encoder(name: str, device: str = "auto") -> SentenceTransformer:
     """The process-wide, read-only instance of an encoder on a device (loaded on first use)."""
-    from framing.models.devices import resolve_device
-
     key = (resolve_encoder(name), resolve_device(device))
     if key not in _LOADED:
         _LOADED[key] = new_sentence_encoder(name, key[1])
@@ -254,9 +253,7 @@ class EmbeddingCache:
     ):
         self.encoder = str(encoder)
         self.identity = encoder_identity(self.encoder)
-        self.folder = resolve_path(cache_dir) / self.identity if cache_dir else None
-        from framing.models.devices import resolve_device
-
+        self.folder = Path(cache_dir).expanduser() / self.identity if cache_dir else None
         self.batch_size = batch_size  # one number, or one per device kind
         # resolved now: a device this machine lacks is an error even when every embedding
         # is already cached
@@ -301,8 +298,6 @@ class EmbeddingCache:
         return int(model.get_sentence_embedding_dimension())
 
     def _compute(self, texts: list[str]) -> np.ndarray:
-        from framing.models.devices import batch_size_for
-
         model = sentence_encoder(self.encoder, self.device)
         vectors = model.encode(
             texts,

@@ -73,14 +73,14 @@ class LexiconClassifier(FramingClassifier):
         if missing:
             raise FramingInputError(
                 f"the codebook has no entry for {missing}",
-                field="model.codebook",
+                field="codebook",
                 fix=f"codebook labels: {', '.join(map(str, codebook))}",
             )
         cues = {label: codebook[label]["cues"] for label in self.labels_}
         if not any(cues.values()):
             raise FramingInputError(
                 f"the codebook has no cue words for any of {self.labels_}",
-                field="model.codebook",
+                field="codebook",
                 fix="add cues to the labels in the study's schema",
             )
         return cues
@@ -110,7 +110,7 @@ class LexiconClassifier(FramingClassifier):
         if not a > 0:
             # an empty bucket (e.g. no training sentence hits a cue) would divide 0 by 0
             raise FramingInputError(
-                f"smoothing must be > 0, got {self.smoothing}", field="model.smoothing"
+                f"smoothing must be > 0, got {self.smoothing}", field="smoothing"
             )
         self.cues_ = self._cues_from_codebook()
         self._compile()

@@ -86,7 +86,7 @@ class _TfidfLinearClassifier(FramingClassifier):
             # TfidfVectorizer: "empty vocabulary" / "After pruning, no terms remain"
             raise FramingInputError(
                 f"TF-IDF found no usable terms in {len(texts)} training texts ({err})",
-                field="model.min_df",
+                field="min_df",
                 fix="lower min_df or train on more sentences",
             ) from None
         if self.multi_label_:

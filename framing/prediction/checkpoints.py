@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from framing.checkpoint import headline_metric, load_checkpoint
+from framing.data.schema import NO_FRAME
 from framing.errors import FramingInputError
-from framing.evaluate.shares import NO_FRAME
-from framing.study import resolve_path
 
 
 @dataclass
@@ -19,6 +19,7 @@ class Checkpoint:
     labels: list[str]
     multi_label: bool
     headline: str | None = None  # the model card's cross-validated metric
+    info: dict = field(default_factory=dict)  # the checkpoint's record (framing_checkpoint.json)
 
     @property
     def columns(self) -> list[str]:
@@ -31,18 +32,12 @@ class Checkpoint:
 
 
 def load_checkpoints(paths, device: str | None = None) -> list[Checkpoint]:
-    from framing.checkpoint import headline_metric, load_checkpoint
-
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
     loaded: list[Checkpoint] = []
     for raw in paths:
-        path = resolve_path(str(raw))
-        model = load_checkpoint(path, device=device)
-        if getattr(model, "cache_dir", None) is not None:
-            # An embedding cache folder from training would receive one file per new
-            # sentence: prediction writes nothing outside its output folder.
-            model.cache_dir = None
-        info = model.checkpoint_info
+        path = Path(raw)  # as given: a command resolved it against the study
+        checkpoint = load_checkpoint(path, device=device)
+        model, info = checkpoint.model, checkpoint.info
         # Load lazily-loaded parts (an encoder) now: a broken one fails before any output
         # exists, and the stream's sentences/s is not charged with the loading time.
         model.predict_proba(["Warm-up sentence."])
@@ -53,6 +48,7 @@ def load_checkpoints(paths, device: str | None = None) -> list[Checkpoint]:
             list(info["labels"]),
             bool(info["multi_label"]),
             headline_metric(info),
+            info,
         )
         for other in loaded:
             if other.task == ckpt.task:

@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from framing.corpus import article_sentences, for_classification
+from framing.models.base import decide
 from framing.outputs import signals_held
 from framing.prediction.checkpoints import Checkpoint
 
@@ -89,8 +91,6 @@ def chunks(articles: Iterable, batch_size: int) -> Iterator[list[tuple[int, Any]
 
 def classify_chunk(job: ChunkJob, chunk: list[tuple[int, Any]]) -> ChunkResult:
     """Split, classify and count one chunk of articles (see the module docstring)."""
-    from framing.models import decide
-
     per_article: list[tuple[ArticleCounts, list]] = []
     for index, article in chunk:
         sentences, language = split_article(article, job)
@@ -143,8 +143,6 @@ def classify_chunk(job: ChunkJob, chunk: list[tuple[int, Any]]) -> ChunkResult:
 def split_article(article, job: ChunkJob) -> tuple[list, str]:
     """(the sentences classified, the article's language) under the corpus rules and the
     whole-corpus facts; units kept out of prediction (truncated tails) are dropped."""
-    from framing.corpus import article_sentences, for_classification
-
     sentences, cleaned = article_sentences(article, job.rules, job.facts)
     return for_classification(sentences, job.rules), cleaned.language
 

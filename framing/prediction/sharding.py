@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -33,12 +34,14 @@ import socket
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from framing.corpus.facts import CorpusFacts
 from framing.errors import FramingInputError
 from framing.faults import fault_point
 from framing.outputs import check_replaceable, output_folder, record_written
+from framing.prediction.options import PredictOptions
 from framing.prediction.stream import (
     Prediction,
     first_article_or_fail,
@@ -47,6 +50,7 @@ from framing.prediction.stream import (
     stream_predictions,
     write_summary,
 )
+from framing.prediction.stream import first_pass as corpus_first_pass
 from framing.prediction.tally import Tally
 
 PLAN = "plan.json"
@@ -67,8 +71,6 @@ class ShardPlan:
 
     @property
     def corpus_facts(self):
-        from framing.corpus.facts import CorpusFacts
-
         return CorpusFacts.from_dict(self.facts)
 
     def save(self, folder: Path) -> None:
@@ -89,22 +91,16 @@ def shard_folder(workspace: Path, shard: int) -> Path:
     return workspace / f"shard-{shard:04d}"
 
 
-def settings_key(cfg) -> hashlib._Hash:
+def settings_key(options: PredictOptions) -> hashlib._Hash:
     """A hash of the settings that change a shard's output (not of where it is written)."""
-    from omegaconf import OmegaConf
-
-    resolved = OmegaConf.to_container(cfg, resolve=True)
-    keys = ("checkpoint", "input", "outlets", "batch_size", "device", "shards", "study")
-    settings = {k: resolved.get(k) for k in keys}
+    settings = options.settings()
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
 
 
 def first_pass(run: Prediction, shards: int) -> ShardPlan:
     """Read the whole corpus once (see the module docstring): the stream's first pass
     (corpus facts, duplicate ids checked) while recording sizes and a hash of the corpus."""
-    from framing.prediction.stream import first_pass as corpus_first_pass
-
-    digest = settings_key(run.cfg)
+    digest = settings_key(run.options)
     sizes: list[int] = []
     skipped: list[dict] = []
 
@@ -149,14 +145,11 @@ def finished(workspace: Path, shard: int) -> bool:
 
 
 # ---------------------------------------------------------------------------- one shard
-def predict_shard(cfg) -> dict:
-    """Classify shard ``cfg.shard`` of the plan in the workspace (a job of the multirun)."""
-    import itertools
-
-    run = prepare_shard(cfg)
+def predict_shard(options: PredictOptions, shard: int) -> dict:
+    """Classify shard number ``shard`` of the plan in the workspace (a job of the multirun)."""
+    run = prepare_shard(options)
     workspace = workspace_for(run.output)
     plan = ShardPlan.load(workspace)
-    shard = int(cfg.shard)
     start, stop = plan.ranges[shard]
     facts = plan.corpus_facts
     articles = itertools.islice(second_pass(run, facts), start, stop)
@@ -164,7 +157,14 @@ def predict_shard(cfg) -> dict:
     began = time.perf_counter()
     with output_folder(shard_folder(workspace, shard)) as tmp:
         stats = stream_predictions(
-            articles, run.checkpoints, run.rules, tmp, cfg, run.workers, facts
+            articles,
+            run.checkpoints,
+            run.rules,
+            tmp,
+            batch_size=options.batch_size,
+            workers=run.workers,
+            facts=facts,
+            progress=options.progress,
         )
         if stats["n_articles"] != stop - start:
             raise RuntimeError(
@@ -182,20 +182,16 @@ def predict_shard(cfg) -> dict:
     return stats
 
 
-def prepare_shard(cfg) -> Prediction:
+def prepare_shard(options: PredictOptions) -> Prediction:
     """A shard writes into the workspace, not into the output folder: its check is skipped."""
-    from omegaconf import open_dict
-
-    with open_dict(cfg):
-        cfg.overwrite = True
-    return prepare_prediction(cfg)
+    return prepare_prediction(replace(options, overwrite=True))
 
 
 # ---------------------------------------------------------------------------- the whole run
-def predict_sharded(cfg, launch: Callable[[list[int]], None]) -> dict:
+def predict_sharded(options: PredictOptions, launch: Callable[[list[int]], None]) -> dict:
     """First pass, shards (``launch(shard numbers)`` runs them as jobs), retries, merge."""
-    run = prepare_prediction(cfg)
-    shards = int(cfg.shards)
+    run = prepare_prediction(options)
+    shards = options.shards
     workspace = workspace_for(run.output)
     plan = first_pass(run, shards)
     stale = workspace.exists() and (
@@ -214,7 +210,7 @@ def predict_sharded(cfg, launch: Callable[[list[int]], None]) -> dict:
     if reused:
         print(f"{reused} shard(s) finished earlier are reused from {workspace}", file=sys.stderr)
     began = time.perf_counter()
-    for attempt in range(int(cfg.get("shard_retries", 1)) + 1):
+    for attempt in range(options.shard_retries + 1):
         if not todo:
             break
         if attempt:

@@ -35,20 +35,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from framing.corpus import gather_corpus_facts, iter_articles, read_outlets
+from framing.corpus.facts import check_article_ids, with_unique_ids
+from framing.corpus.language import UNDETERMINED
 from framing.errors import FramingInputError
 from framing.faults import fault_point
-from framing.outputs import output_folder
+from framing.figures.prediction_mix import plot_prediction_mix
+from framing.outputs import check_replaceable, output_folder
 from framing.prediction.checkpoints import Checkpoint, load_checkpoints
 from framing.prediction.chunks import ChunkJob, available_cores, chunk_results
+from framing.prediction.options import PredictOptions
 from framing.prediction.tally import Tally
-from framing.study import resolve_path
 
 
 def _check_output(output: Path, overwrite: bool) -> None:
     """An existing output folder is replaced only with overwrite=true, and only when framing
     wrote everything in it (``framing.outputs``): never the input's or a checkpoint's folder."""
-    from framing.outputs import check_replaceable
-
     if output.exists() and not overwrite:
         raise FramingInputError(
             "the output folder already exists",
@@ -58,13 +60,11 @@ def _check_output(output: Path, overwrite: bool) -> None:
     check_replaceable(output)
 
 
-def _article_stream(cfg, skipped: list[dict], warn: bool = True):
+def _article_stream(options: PredictOptions, skipped: list[dict], warn: bool = True):
     """Articles one at a time (outlet filled in from the table); errors surface on the first.
     ``warn=False``: a second read, whose bad files the first already reported."""
-    from framing.corpus import iter_articles, read_outlets
-
-    table = read_outlets(resolve_path(cfg.outlets)) if cfg.outlets else {}
-    input_path = resolve_path(str(cfg.input))
+    table = read_outlets(options.outlets) if options.outlets else {}
+    input_path = options.input
 
     def on_bad_file(path: Path, err: FramingInputError) -> None:
         skipped.append({"file": str(path), "reason": err.message, "line": err.line})
@@ -78,10 +78,19 @@ def _article_stream(cfg, skipped: list[dict], warn: bool = True):
 
 
 def stream_predictions(
-    articles, checkpoints: list[Checkpoint], rules, out: Path, cfg, workers: int = 1, facts=None
+    articles,
+    checkpoints: list[Checkpoint],
+    rules,
+    out: Path,
+    *,
+    batch_size: int,
+    workers: int = 1,
+    facts=None,
+    progress: bool = False,
 ) -> dict:
     """Read, split, classify and count, chunk by chunk; returns the counts for the report.
-    ``facts``: the corpus facts of a first pass (framing.corpus.facts), for the cleaning."""
+    ``facts``: the corpus facts of a first pass (framing.corpus.facts), for the cleaning;
+    ``progress``: a progress bar on stderr when it is a terminal."""
     from tqdm import tqdm
 
     share_header = [c for ck in checkpoints for c in ck.share_columns]
@@ -95,11 +104,11 @@ def stream_predictions(
         "worker_peak_kb": 0,
         "sentences_by_language": {},
     }
-    job = ChunkJob(checkpoints, rules, int(cfg.batch_size), facts)
+    job = ChunkJob(checkpoints, rules, int(batch_size), facts)
     with (
         (out / "predictions.csv").open("w", encoding="utf-8", newline="") as pred_fh,
         (out / "article_mix.csv").open("w", encoding="utf-8", newline="") as art_fh,
-        tqdm(unit=" sentences", desc="predict", disable=None if cfg.progress else True) as bar,
+        tqdm(unit=" sentences", desc="predict", disable=None if progress else True) as bar,
     ):
         csv.writer(pred_fh).writerow(
             ["sentence_id", "article_id", "outlet", "position", "text"]
@@ -171,18 +180,6 @@ def write_outlet_mix(
     return rows
 
 
-def check_predict_config(cfg) -> None:
-    from framing.study.config import check_required
-
-    check_required(cfg, ("checkpoint", "input", "output", "batch_size"))
-    if cfg.checkpoint in ("", []):
-        raise FramingInputError("missing checkpoint=...", field="checkpoint")
-    if not isinstance(cfg.batch_size, int) or cfg.batch_size < 1:
-        raise FramingInputError(
-            f"batch_size must be a positive integer, got {cfg.batch_size!r}", field="batch_size"
-        )
-
-
 def prediction_workers(setting, checkpoints: list[Checkpoint]) -> int:
     """Worker processes for ``workers=auto|N``: auto is every core this process may use for
     the scikit-learn families and 1 for a torch checkpoint, which already uses every core
@@ -204,23 +201,11 @@ def prediction_workers(setting, checkpoints: list[Checkpoint]) -> int:
     return setting
 
 
-def corpus_rules(cfg):
-    """The study's cleaning rules when run inside a study (the labelled set was split with
-    them), else the package defaults."""
-    from framing.corpus.rules import CorpusRules
-    from framing.study import study_from_config
-
-    study_cfg = cfg.get("study")
-    if study_cfg is not None and study_cfg.get("name"):
-        return study_from_config(study_cfg).corpus_rules()
-    return CorpusRules.with_overrides({})
-
-
 @dataclass
 class Prediction:
     """A prediction's settings, checked and loaded before anything is written."""
 
-    cfg: Any
+    options: PredictOptions
     output: Path
     input_path: Path
     checkpoints: list[Checkpoint]
@@ -231,20 +216,24 @@ class Prediction:
     load_s: float
 
 
-def prepare_prediction(cfg) -> Prediction:
-    """Check the config and the output, load the checkpoints (a broken one fails here)."""
-    check_predict_config(cfg)
+def prepare_prediction(options: PredictOptions) -> Prediction:
+    """Check the output, load the checkpoints (a broken one fails here)."""
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    output = Path(str(cfg.output))
-    input_path = resolve_path(str(cfg.input))
-    _check_output(output, bool(cfg.overwrite))
-    checkpoints = load_checkpoints(cfg.checkpoint, cfg.get("device"))
-    workers = prediction_workers(cfg.get("workers", 1), checkpoints)
-    rules = corpus_rules(cfg)
+    _check_output(options.output, options.overwrite)
+    checkpoints = load_checkpoints(options.checkpoint, options.device)
+    workers = prediction_workers(options.workers, checkpoints)
     load_s = time.perf_counter() - started
     return Prediction(
-        cfg, output, input_path, checkpoints, workers, rules, started, started_at, load_s
+        options=options,
+        output=options.output,
+        input_path=options.input,
+        checkpoints=checkpoints,
+        workers=workers,
+        rules=options.rules,
+        started=started,
+        started_at=started_at,
+        load_s=load_s,
     )
 
 
@@ -254,14 +243,9 @@ def first_pass(run: Prediction, skipped: list[dict], wrap=None):
     (facts, the renamed ids, one line each). It reads and hashes lines but neither splits nor
     classifies, so it costs a fraction of the second pass. ``wrap`` sees every article read
     (sharding records sizes and a hash of the corpus there)."""
-    from framing.corpus import gather_corpus_facts
-    from framing.corpus.facts import check_article_ids
-
-    articles = _article_stream(run.cfg, skipped)
+    articles = _article_stream(run.options, skipped)
     facts = gather_corpus_facts(wrap(articles) if wrap else articles, run.rules)
-    renamed = check_article_ids(
-        facts, bool(run.cfg.get("keep_duplicate_ids", False)), "keep_duplicate_ids=true"
-    )
+    renamed = check_article_ids(facts, run.options.keep_duplicate_ids, "keep_duplicate_ids=true")
     for line in renamed:
         print(f"warning: article id used twice, both kept: {line}", file=sys.stderr)
     return facts, renamed
@@ -269,16 +253,14 @@ def first_pass(run: Prediction, skipped: list[dict], wrap=None):
 
 def second_pass(run: Prediction, facts) -> Iterator:
     """The articles again, with the ids a first pass renamed made unique."""
-    from framing.corpus.facts import with_unique_ids
-
-    return with_unique_ids(_article_stream(run.cfg, [], warn=False), facts)
+    return with_unique_ids(_article_stream(run.options, [], warn=False), facts)
 
 
-def language_report(sentences_by_language: dict[str, int], rules, cfg) -> dict:
+def language_report(
+    sentences_by_language: dict[str, int], rules, warning_share: float = 0.05
+) -> dict:
     """The share of classified sentences whose article is in another language than the
     study's (undetermined ones, too short to tell, are not counted as another language)."""
-    from framing.corpus.language import UNDETERMINED
-
     total = sum(sentences_by_language.values())
     other = sum(
         n
@@ -290,8 +272,8 @@ def language_report(sentences_by_language: dict[str, int], rules, cfg) -> dict:
         "study_languages": list(rules.languages),
         "sentences_by_language": dict(sorted(sentences_by_language.items(), key=lambda kv: -kv[1])),
         "other_language_share": round(share, 4),
-        "warning_share": float(cfg.language_warning_share),
-        "warning": share > float(cfg.language_warning_share),
+        "warning_share": float(warning_share),
+        "warning": share > float(warning_share),
     }
 
 
@@ -305,10 +287,10 @@ def first_article_or_fail(articles: Iterator, skipped: list[dict], input_path: P
     return itertools.chain([first], articles)
 
 
-def predict_corpus(cfg) -> dict:
-    """Classify every sentence of ``cfg.input`` with ``cfg.checkpoint`` and write OUT_DIR
-    (see the package docstring); returns the report."""
-    run = prepare_prediction(cfg)
+def predict_corpus(options: PredictOptions) -> dict:
+    """Classify every sentence of ``options.input`` with ``options.checkpoint`` and write the
+    output folder (see the module docstring); returns the report."""
+    run = prepare_prediction(options)
     skipped: list[dict] = []
     facts, renamed = first_pass(run, skipped)
     articles = first_article_or_fail(second_pass(run, facts), skipped, run.input_path)
@@ -316,7 +298,14 @@ def predict_corpus(cfg) -> dict:
     with output_folder(run.output) as tmp:
         stream_start = time.perf_counter()
         stats = stream_predictions(
-            articles, run.checkpoints, run.rules, tmp, cfg, run.workers, facts
+            articles,
+            run.checkpoints,
+            run.rules,
+            tmp,
+            batch_size=options.batch_size,
+            workers=run.workers,
+            facts=facts,
+            progress=options.progress,
         )
         stats["stream_s"] = time.perf_counter() - stream_start
         return write_summary(run, stats, skipped, tmp, renamed_article_ids=renamed)
@@ -324,15 +313,13 @@ def predict_corpus(cfg) -> dict:
 
 def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, **extra) -> dict:
     """outlet_mix.csv, the figure and report.json of a finished stream (or merged shards)."""
-    cfg, checkpoints = run.cfg, run.checkpoints
+    options, checkpoints = run.options, run.checkpoints
     if stats["n_sentences"] == 0:
         raise FramingInputError(
             "no sentences left after cleaning the articles", file=run.input_path
         )
     rows = write_outlet_mix(stats["outlets"], checkpoints, tmp / "outlet_mix.csv")
-    if cfg.figure:
-        from framing.figures.prediction_mix import plot_prediction_mix
-
+    if options.figure:
         panels = [(ck.task, ck.labels, ck.multi_label) for ck in checkpoints]
         drawn = [r for r in rows if int(r["n_sentences"]) > 0]  # no shares to draw otherwise
         plot_prediction_mix(drawn, panels, tmp / "framing_mix")
@@ -351,20 +338,22 @@ def write_summary(run: Prediction, stats: dict, skipped: list[dict], tmp: Path, 
             {
                 "path": str(ck.path),
                 "task": ck.task,
-                "family": ck.model.checkpoint_info["family"],
+                "family": ck.info["family"],
                 "labels": ck.labels,
-                "thresholds": ck.model.checkpoint_info.get("thresholds"),
+                "thresholds": ck.info.get("thresholds"),
                 "cv_metric": ck.headline,
-                "data_sha256": ck.model.checkpoint_info.get("data_sha256"),
-                "created_at": ck.model.checkpoint_info.get("created_at"),
+                "data_sha256": ck.info.get("data_sha256"),
+                "created_at": ck.info.get("created_at"),
             }
             for ck in checkpoints
         ],
-        "batch_size": int(cfg.batch_size),
+        "batch_size": options.batch_size,
         "workers": stats.get("workers", run.workers),  # 1 if the corpus was too small for more
         "worker_peak_rss_mb": round(stats.get("worker_peak_kb", 0) / 1024, 1) or None,
         "corpus_rules": run.rules.source,
-        "language": language_report(stats["sentences_by_language"], run.rules, cfg),
+        "language": language_report(
+            stats["sentences_by_language"], run.rules, options.language_warning_share
+        ),
         "timing_s": {
             "load": round(run.load_s, 3),
             "stream": round(stream_s, 3),

@@ -25,14 +25,17 @@ from framing.evaluate.bootstrap import (
     bootstrap_weights,
     group_counts,
     hierarchical_bootstrap,
+    hierarchical_label_f1,
     interval_description,
     percentile_interval,
     resampled_scores,
 )
 from framing.evaluate.metrics import macro_micro_f1, scores
+from framing.figures.model_comparison import plot_model_comparison
 from framing.io import atomic_write_text
 from framing.outputs import output_file
 from framing.runs.discover import Run
+from framing.runs.tables import differences_markdown, to_latex, to_markdown, transfer_markdown
 
 COLUMNS = [
     "task", "model", "model_label", "is_baseline", "n_seeds", "n_sentences",
@@ -158,6 +161,28 @@ def comparison_table(runs: list[Run], n_boot: int = 1000, seed: int = 0, level: 
     return table[COLUMNS + label_columns + ["train_s", "evaluate_s"]].reset_index(drop=True)
 
 
+def label_f1_table(
+    runs: list[Run], n_boot: int = 1000, seed: int = 0, level: float = 0.95
+) -> pd.DataFrame:
+    """Per (task, model, label): F1 averaged over seeds (comparison.csv's ``f1:LABEL``) and its
+    percentile interval from the hierarchical bootstrap over the runs (seeds, then duplicate
+    groups), for the per-label F1 figures. Runs pooled as for the comparison table."""
+    rows = []
+    for (task, model), pool in pool_runs(runs).items():
+        pool = sorted(pool, key=lambda r: r.seed)
+        labels = pool[0].metrics["labels"]
+        result = hierarchical_label_f1([r.decisions() for r in pool], n_boot, seed, level)
+        for j, label in enumerate(labels):
+            rows.append({
+                "task": task, "model": model, "label": label, "n_seeds": len(pool),
+                "f1": float(result["mean"][j]), "f1_low": float(result["ci_low"][j]),
+                "f1_high": float(result["ci_high"][j]),
+            })  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["task", "model", "label", "n_seeds", "f1", "f1_low", "f1_high"]
+    )
+
+
 PRIMARY_PROTOCOL = "grouped_kfold"
 
 
@@ -222,9 +247,6 @@ def write_comparison(
     """comparison.{csv,md,tex}, differences.csv and model_comparison.{pdf,png,csv} in ``out``;
     with leave-one-outlet-out runs beside grouped-CV runs, also transfer.csv and a side-by-side
     table in comparison.md (the main tables hold the grouped-CV runs)."""
-    from framing.figures.model_comparison import plot_model_comparison
-    from framing.runs.tables import differences_markdown, to_latex, to_markdown, transfer_markdown
-
     runs, other = split_protocols(runs)
     transfer = transfer_table(runs, other, n_boot, seed, level) if other else None
     table = comparison_table(runs, n_boot, seed, level)

@@ -1,17 +1,19 @@
 """One training run: cross-validate a family on a task, then train it on all data.
 
-``train_run(cfg, run_dir)`` takes a composed training config (``framing/conf/train.yaml``
-with the study's ``conf/`` first on the search path) and writes into ``run_dir``:
+``train_run(options, run_dir)`` takes the checked ``TrainOptions`` (``framing train`` builds
+them from its config: ``framing.cli.options``; ``framing.train`` from Python arguments) and
+writes into ``run_dir``:
 
-    config.yaml           the resolved config
+    config.yaml           the config the run was given (resolved)
     metrics.json          macro/micro-F1 with 95% cluster-bootstrap intervals, per-label scores,
                           thresholds, per-fold sizes and timings, the data hash (written last)
     oof_predictions.csv   one row per sentence: fold, then true/proba/pred per label
     checkpoint/           the model trained on all data (skipped when eval.train_fraction < 1:
                           a learning-curve point is an evaluation, not a model to reuse)
 
-The estimator is ``hydra.utils.instantiate(cfg.model.estimator)``: a scikit-learn estimator
-whose parameters come from the model config, with ``labels`` set from the study's schema.
+The estimator is any unfitted ``FramingClassifier`` (a command builds it from the model
+config); its ``labels`` are set from the study's schema. ``train_model`` computes, ``write_run``
+writes.
 """
 
 from __future__ import annotations
@@ -20,15 +22,22 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from sklearn.base import clone
 
+from framing import evaluate as ev
+from framing.checkpoint import save_checkpoint, training_data_summary
+from framing.data import TASKS, TaskData, load_labelled_set, task_data
 from framing.errors import FramingInputError
 from framing.faults import fault_point
 from framing.io import atomic_path, atomic_write_text, sha256_file
+from framing.models.base import FramingClassifier
 from framing.outputs import (
     check_file_replaceable,
     check_replaceable,
@@ -38,113 +47,201 @@ from framing.outputs import (
     staging_folder,
     swap_in,
 )
+from framing.study import Study
 
 log = logging.getLogger("framing.train")
 
-#: config values a training run needs (checked before any work, one error line each)
-REQUIRED_KEYS = (
-    "seed", "study.name", "study.sentences", "study.schema", "task.name", "model.name",
-    "model.label", "model.is_baseline", "model.estimator", "eval.protocol", "eval.thresholds",
-    "eval.inner_folds", "eval.fixed", "eval.bootstrap", "eval.level", "paths.cache_dir",
-)  # fmt: skip
+
+# ---------------------------------------------------------------------------- what a run is
+@dataclass(frozen=True)
+class Evaluation:
+    """How a run is evaluated: the ``eval`` section of the config, field for field
+    (``framing/conf/eval/default.yaml`` says what each means)."""
+
+    protocol: str = "grouped_kfold"
+    n_folds: int | None = 5
+    thresholds: str = "inner_cv"
+    inner_folds: int = 3
+    fixed: float = 0.5
+    bootstrap: int = 1000
+    level: float = 0.95
+    train_fraction: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("fixed", "level", "train_fraction"):  # a config may give 1 for 1.0
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise FramingInputError(f"must be a number, got {value!r}", field=name)
+            object.__setattr__(self, name, float(value))
+        choices = {"protocol": ev.PROTOCOLS, "thresholds": ev.THRESHOLD_MODES}
+        for name, valid in choices.items():
+            if getattr(self, name) not in valid:
+                raise FramingInputError(
+                    f"unknown {name} '{getattr(self, name)}'",
+                    field=name,
+                    fix=f"valid: {', '.join(valid)}",
+                )
+        if not 0 < self.train_fraction <= 1:
+            raise FramingInputError(
+                f"training fraction {self.train_fraction} is not in (0, 1]", field="train_fraction"
+            )
+        if not 0 < self.level < 1:
+            raise FramingInputError(f"must be in (0, 1), got {self.level}", field="level")
+        for name in ("n_folds", "inner_folds"):
+            value = getattr(self, name)
+            if value is None and name == "n_folds":  # leave-one-outlet-out: one fold per outlet
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+                raise FramingInputError(
+                    f"{name} must be a whole number of at least 2, got {value!r}",
+                    field=name,
+                    fix=f"{name}=5" if name == "n_folds" else f"{name}=3",
+                )
+        if self.bootstrap < 1:
+            raise FramingInputError(f"must be at least 1, got {self.bootstrap}", field="bootstrap")
 
 
-def check_train_config(cfg) -> None:
-    from omegaconf import OmegaConf
+@dataclass(frozen=True)
+class ModelChoice:
+    """The family a run trains: its unfitted estimator, and how tables and figures name it."""
 
-    from framing.study import NO_STUDY_FIX, find_study_root
-    from framing.study.config import check_required
+    estimator: FramingClassifier
+    name: str = ""  # the model= choice; default: the estimator's family
+    label: str = ""  # as tables and figures show it; default: the name
+    is_baseline: bool = False
 
-    if OmegaConf.select(cfg, "study.name") is None and find_study_root() is None:
-        raise FramingInputError("no study folder found", fix=NO_STUDY_FIX)
-    check_required(cfg, REQUIRED_KEYS)
-
-
-def build_estimator(model_cfg, labels: list[str]):
-    """The unfitted estimator of a model config, labels in the schema's order."""
-    import hydra.utils
-    from hydra.errors import InstantiationException
-
-    from framing.models import FramingClassifier, require_extra
-
-    require_extra(str(model_cfg.name))
-    try:
-        estimator = hydra.utils.instantiate(model_cfg.estimator, _convert_="all")
-    except InstantiationException as err:
-        cause = err.__cause__
-        if isinstance(cause, FramingInputError):
-            raise cause from None
-        raise FramingInputError(
-            f"cannot build the model ({' '.join(str(err).split())})", field="model.estimator"
-        ) from None
-    if not isinstance(estimator, FramingClassifier):
-        raise FramingInputError(
-            f"{type(estimator).__name__} is not a framing classifier",
-            field="model.estimator._target_",
-        )
-    return estimator.set_params(labels=list(labels))
+    def __post_init__(self) -> None:
+        if not isinstance(self.estimator, FramingClassifier):
+            raise FramingInputError(
+                f"{type(self.estimator).__name__} is not a framing classifier", field="estimator"
+            )
+        object.__setattr__(self, "name", self.name or self.estimator.family)
+        object.__setattr__(self, "label", self.label or self.name)
 
 
-def load_task(cfg):
-    """(study, schema, labelled Dataset, TaskData, data file) of a training config."""
-    from framing.data import load_labelled_set, task_data
-    from framing.study import study_from_config
+@dataclass(frozen=True)
+class TrainOptions:
+    """Everything a training run needs, checked: the study, the task, the model, how it is
+    evaluated and the seed. ``config`` is the composed config a command was given (plain
+    containers), recorded in the run folder and the checkpoint as it was."""
 
-    study = study_from_config(cfg.study)
-    schema = study.schema
+    study: Study
+    task: str
+    model: ModelChoice
+    evaluation: Evaluation = field(default_factory=Evaluation)
+    seed: int = 0
+    config: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.task not in TASKS:
+            raise FramingInputError(
+                f"unknown task '{self.task}'", field="task", fix=f"valid: {', '.join(TASKS)}"
+            )
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise FramingInputError(f"must be a whole number, got {self.seed!r}", field="seed")
+
+
+@dataclass
+class LabelledTask:
+    """A study's labelled set, loaded for one task."""
+
+    dataset: Any  # datasets.Dataset
+    data: TaskData
+    file: Path
+
+
+def load_task(study: Study, task: str) -> LabelledTask:
     data_file = study.path("sentences")
-    dataset = load_labelled_set(data_file, schema=schema)
-    return study, schema, dataset, task_data(dataset, cfg.task.name, schema), data_file
+    dataset = load_labelled_set(data_file, schema=study.schema)
+    return LabelledTask(dataset, task_data(dataset, task, study.schema), data_file)
 
 
-def train_run(cfg, run_dir: Path) -> float:
-    """Cross-validate, fit the final model, write the run folder; return the mean macro-F1."""
-    from omegaconf import OmegaConf
+@dataclass
+class TrainResult:
+    """A finished run: its metrics (metrics.json), out-of-fold predictions and final model
+    (None for a learning-curve point, ``train_fraction`` < 1)."""
 
-    from framing import evaluate as ev
+    metrics: dict
+    oof: Any  # pandas.DataFrame, the oof_predictions.csv table
+    model: FramingClassifier | None
+    task: LabelledTask
 
+
+# ---------------------------------------------------------------------------- computing
+def train_model(options: TrainOptions) -> TrainResult:
+    """Cross-validate the model on the task, then fit it on every sentence (see the module
+    docstring); nothing is written."""
     start = time.perf_counter()
-    check_train_config(cfg)
-    fault_point("train.start")
-    study, schema, dataset, data, data_file = load_task(cfg)
-    estimator = build_estimator(cfg.model, data.labels)
-    log.info("%s on %s: %d sentences, labels %s", cfg.model.name, data.task, len(data), data.labels)
-
-    e = cfg.eval
-    fraction = float(e.get("train_fraction", 1.0))
+    task = load_task(options.study, options.task)
+    data, e = task.data, options.evaluation
+    # a clone: the caller's estimator stays unfitted, as scikit-learn's helpers leave it
+    estimator = clone(options.model.estimator).set_params(labels=list(data.labels))
+    log.info(
+        "%s on %s: %d sentences, labels %s", options.model.name, data.task, len(data), data.labels
+    )
     result = ev.cross_validate(
-        estimator, data, protocol=e.protocol, n_folds=e.n_folds, seed=cfg.seed,
-        thresholds=e.thresholds, inner_folds=e.inner_folds, fixed=e.fixed,
-        train_fraction=fraction,
-    )  # fmt: skip
+        estimator,
+        data,
+        protocol=e.protocol,
+        n_folds=e.n_folds,
+        seed=options.seed,
+        thresholds=e.thresholds,
+        inner_folds=e.inner_folds,
+        fixed=e.fixed,
+        train_fraction=e.train_fraction,
+    )
+    evaluated = time.perf_counter()
+    final = fit_final_model(estimator, data, result, e) if e.train_fraction == 1 else None
+    trained = time.perf_counter()
+    metrics = run_metrics(options, task, result, final)
+    metrics["wall_time_s"] = {
+        "train": trained - evaluated,
+        "evaluate": evaluated - start,
+        "total": time.perf_counter() - start,
+    }
+    log.info(
+        "fold thresholds: %s; final thresholds: %s", result.fold_thresholds, metrics["thresholds"]
+    )
+    log.info("macro-F1 %s, micro-F1 %s", metrics["macro_f1"], metrics["micro_f1"])
+    oof = ev.oof_predictions(data, result, options.seed, task.dataset["article_id"])
+    return TrainResult(metrics, oof, final, task)
+
+
+def fit_final_model(estimator, data: TaskData, result, evaluation: Evaluation):
+    """The model on every sentence; multi-label thresholds from the out-of-fold probabilities
+    (inner_cv: a cross-validation over all data) or the fixed value."""
+    final = estimator.fit(data.texts, data.targets())
+    if data.multi_label:
+        truth = ev.indicator_matrix(data.y, data.multi_label, len(data.labels))
+        final.set_thresholds(
+            ev.best_thresholds(truth, result.proba)
+            if evaluation.thresholds == "inner_cv"
+            else np.full(truth.shape[1], evaluation.fixed)
+        )
+    return final
+
+
+def run_metrics(options: TrainOptions, task: LabelledTask, result, final) -> dict:
+    """metrics.json, without the wall times."""
+    data, e = task.data, options.evaluation
     truth = ev.indicator_matrix(data.y, data.multi_label, len(data.labels))
     point = ev.scores(truth, result.pred, data.labels)
-    interval = ev.cluster_bootstrap(truth, result.pred, data.groups, e.bootstrap, cfg.seed, e.level)
-    evaluated = time.perf_counter()
-
-    final, thresholds = None, None
-    if fraction == 1:
-        final = estimator.fit(data.texts, data.targets())
-        if data.multi_label:  # inner_cv: from the out-of-fold probabilities, a CV over all data
-            tuned = e.thresholds == "inner_cv"
-            final.set_thresholds(
-                ev.best_thresholds(truth, result.proba)
-                if tuned
-                else np.full(truth.shape[1], e.fixed)
-            )
-            thresholds = dict(zip(data.labels, map(float, final.thresholds_), strict=True))
-    trained = time.perf_counter()
-
-    metrics = {
+    interval = ev.cluster_bootstrap(
+        truth, result.pred, data.groups, e.bootstrap, options.seed, e.level
+    )
+    thresholds = None
+    if final is not None and data.multi_label:
+        thresholds = dict(zip(data.labels, map(float, final.thresholds_), strict=True))
+    return {
         "task": data.task,
-        "model": cfg.model.name,
-        "model_label": cfg.model.label,
-        "is_baseline": bool(cfg.model.is_baseline),
-        "seed": int(cfg.seed),
+        "model": options.model.name,
+        "model_label": options.model.label,
+        "is_baseline": bool(options.model.is_baseline),
+        "seed": int(options.seed),
         "protocol": e.protocol,
         "n_folds": len(result.fold_thresholds),
         "n_sentences": len(data),
-        "train_fraction": fraction,
+        "train_fraction": float(e.train_fraction),
         "labels": data.labels,
         "macro_f1": interval["macro_f1"],
         "micro_f1": interval["micro_f1"],
@@ -152,42 +249,72 @@ def train_run(cfg, run_dir: Path) -> float:
         "per_label": point["per_label"],
         "thresholds": thresholds,
         "folds": result.folds,
-        "wall_time_s": {
-            "train": trained - evaluated,
-            "evaluate": evaluated - start,
-            "total": time.perf_counter() - start,
-        },
-        "data_sha256": sha256_file(data_file),
+        "wall_time_s": None,
+        "data_sha256": sha256_file(task.file),
         "optimized_metric": "macro_f1",
     }
-    log.info("fold thresholds: %s; final thresholds: %s", result.fold_thresholds, thresholds)
-    log.info("macro-F1 %s, micro-F1 %s", metrics["macro_f1"], metrics["micro_f1"])
 
-    oof = ev.oof_predictions(data, result, int(cfg.seed), dataset["article_id"])
+
+# ---------------------------------------------------------------------------- writing
+def write_run(result: TrainResult, options: TrainOptions, run_dir: Path) -> None:
+    """The run folder (see the module docstring); metrics.json last."""
     with atomic_path(run_dir / "oof_predictions.csv") as tmp:
-        oof.to_csv(tmp, index=False)
-    if final is not None:
-        save_final_checkpoint(
-            final, run_dir / "checkpoint", cfg, study, dataset, data_file, metrics
+        result.oof.to_csv(tmp, index=False)
+    if result.model is not None:
+        save_checkpoint(
+            result.model,
+            run_dir / "checkpoint",
+            schema=options.study.schema,
+            task=options.task,
+            config=recorded_config(options),
+            data_sha256=result.metrics["data_sha256"],
+            metrics=result.metrics,
+            training_data=training_data_summary(result.task.dataset, result.task.file),
+            study=options.study,
+            shown_as=published(run_dir / "checkpoint"),
         )
     fault_point("train.outputs")  # some outputs written, metrics.json not yet
-    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
-    atomic_write_text(run_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")  # last
-    log.info("wrote %s", published(run_dir))
-    return metrics["macro_f1"]["mean"]
+    atomic_write_text(run_dir / "config.yaml", config_yaml(options))
+    atomic_write_text(run_dir / "metrics.json", json.dumps(result.metrics, indent=2) + "\n")
 
 
-def save_final_checkpoint(model, folder, cfg, study, dataset, data_file, metrics) -> None:
+def config_yaml(options: TrainOptions) -> str:
+    """The run's config.yaml: the config as composed (``framing train``), or for a run from
+    Python the same sections built from its options (the comparison pools runs by them)."""
     from omegaconf import OmegaConf
 
-    from framing.checkpoint import save_checkpoint, training_data_summary
+    return OmegaConf.to_yaml(OmegaConf.create(dict(recorded_config(options))))
 
-    save_checkpoint(
-        model, folder, schema=study.schema, task=cfg.task.name,
-        config=OmegaConf.to_container(cfg, resolve=True), data_sha256=metrics["data_sha256"],
-        metrics=metrics, training_data=training_data_summary(dataset, data_file),
-        study=study, shown_as=published(Path(folder)),
-    )  # fmt: skip
+
+def recorded_config(options: TrainOptions) -> Mapping[str, Any]:
+    if options.config is not None:
+        return options.config
+    estimator = options.model.estimator
+    return {
+        "study": options.study.config,
+        "task": {"name": options.task},
+        "model": {
+            "name": options.model.name,
+            "label": options.model.label,
+            "is_baseline": options.model.is_baseline,
+            "estimator": {
+                "_target_": f"{type(estimator).__module__}.{type(estimator).__qualname__}",
+                **{k: v for k, v in estimator.get_params(deep=False).items() if k != "labels"},
+            },
+        },
+        "eval": asdict(options.evaluation),
+        "seed": options.seed,
+    }
+
+
+def train_run(options: TrainOptions, run_dir: Path) -> float:
+    """Train (``train_model``), write the run folder; returns the mean macro-F1 (what a
+    Hydra sweeper optimises)."""
+    fault_point("train.start")
+    result = train_model(options)
+    write_run(result, options, run_dir)
+    log.info("wrote %s", published(run_dir))
+    return result.metrics["macro_f1"]["mean"]
 
 
 def discard_run(run_dir: Path) -> None:

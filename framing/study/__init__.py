@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from framing.corpus.rules import CorpusRules
+from framing.data import LabelSchema, load_labelled_set
 from framing.errors import FramingInputError
 
 STUDY_CONFIG = Path("conf") / "study.yaml"
@@ -81,9 +83,7 @@ class Study:
         return self.root / STUDY_CONFIG
 
     @property
-    def schema(self):
-        from framing.data.schema import LabelSchema
-
+    def schema(self) -> LabelSchema:
         if "schema" not in self.config:
             raise FramingInputError(
                 "the study config has no label schema", file=self.config_file, field="schema"
@@ -126,11 +126,14 @@ class Study:
 
     def corpus_rules(self):
         """The package's cleaning rules with the study's ``corpus:`` overrides merged in."""
-        from framing.corpus.rules import CorpusRules
-
         return CorpusRules.with_overrides(
             self.config.get("corpus") or {}, str(self.config_file), self.languages or ["en"]
         )
+
+    def labelled_set(self):
+        """The study's labelled sentence set (its ``sentences`` file, checked against its
+        schema) as a ``datasets.Dataset``."""
+        return load_labelled_set(self.path("sentences"), self.schema)
 
     def text(self, key: str, default: str = "") -> str:
         value = self.value(key)
@@ -175,21 +178,6 @@ def load_study(root: str | os.PathLike | None = None) -> Study:
     return Study(found, read_study_config(found))
 
 
-def study_from_config(study_cfg: Any) -> Study:
-    """The study of a composed Hydra config (``cfg.study``, overrides applied)."""
-    from omegaconf import OmegaConf
-
-    config = (
-        OmegaConf.to_container(study_cfg, resolve=True)
-        if OmegaConf.is_config(study_cfg)
-        else dict(study_cfg or {})
-    )
-    root = find_study_root()
-    if root is None or not config.get("name"):
-        raise FramingInputError("no study folder found", fix=NO_STUDY_FIX)
-    return Study(root, check_study_config(config, root / STUDY_CONFIG))
-
-
 __all__ = [
     "STUDY_CONFIG",
     "STUDY_ENV",
@@ -197,5 +185,4 @@ __all__ = [
     "find_study_root",
     "load_study",
     "resolve_path",
-    "study_from_config",
 ]

@@ -66,19 +66,3 @@ def compose(config_name: str, overrides: Sequence[str] = (), return_hydra_config
         if message is None:
             raise
         raise FramingInputError(message) from None
-
-
-def check_required(cfg, keys: Sequence[str]) -> None:
-    """Every value resolves and none of ``keys`` is missing (``???``) or null."""
-    from omegaconf import OmegaConf
-
-    try:
-        OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
-    except Exception as err:
-        message = input_error_message(err)
-        if message is None:
-            raise
-        raise FramingInputError(message) from None
-    for key in keys:
-        if OmegaConf.select(cfg, key) is None:
-            raise missing_value(key)

@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 
 from framing.evaluate.metrics import THRESHOLD_GRID, best_thresholds
+from framing.evaluate.splitters import DuplicateGroupKFold
 from framing.models.base import as_texts
 
 
@@ -32,8 +33,6 @@ class InnerCVThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
         return tags
 
     def fit(self, X, y, groups=None):
-        from framing.evaluate.splitters import DuplicateGroupKFold
-
         texts = as_texts(X)
         groups = np.arange(len(texts)) if groups is None else np.asarray(groups)
         probe = clone(self.estimator)

@@ -35,18 +35,16 @@ from pathlib import Path
 
 import numpy as np
 
+from framing.data import load_labelled_set, task_data
+from framing.data.schema import TASKS
 from framing.errors import FramingInputError
 from framing.evaluate.bootstrap import hierarchical_bootstrap, interval_description
+from framing.evaluate.crossval import cut_training_folds, make_folds
 from framing.evaluate.metrics import scores
+from framing.io import sha256_file
+from framing.models import family_order
 from framing.outputs import output_folder
 from framing.runs.discover import Run
-
-
-def _model_order(models: list[str]) -> list[str]:
-    from framing.models import FAMILIES
-
-    registry = list(FAMILIES)
-    return sorted(models, key=lambda m: (registry.index(m) if m in registry else len(registry), m))
 
 
 def _check_one_setting(runs: list[Run]) -> None:
@@ -84,13 +82,11 @@ def pool_curve_runs(runs: list[Run]) -> dict[tuple[str, str, float], list[Run]]:
 
 def curve_tables(runs: list[Run], n_boot: int, level: float):
     """(learning_curve rows, learning_curve_folds rows) from training-fraction runs."""
-    from framing.data.schema import TASKS
-
     pools = pool_curve_runs(runs)
     tasks = [t for t in TASKS if any(k[0] == t for k in pools)]
     summary, fold_rows = [], []
     for task in tasks:
-        models = _model_order(list(dict.fromkeys(k[1] for k in pools if k[0] == task)))
+        models = family_order(k[1] for k in pools if k[0] == task)
         for model in models:
             fractions = sorted(k[2] for k in pools if k[:2] == (task, model))
             model_folds = []
@@ -148,10 +144,6 @@ def curve_tables(runs: list[Run], n_boot: int, level: float):
 def split_rows(runs: list[Run], study) -> list[dict]:
     """Which sentences trained and tested each fold of each (task, seed, fraction), recomputed
     with the runs' own fold rules on the study's labelled set (checked against its hash)."""
-    from framing.data import load_labelled_set, task_data
-    from framing.evaluate.crossval import cut_training_folds, make_folds
-    from framing.io import sha256_file
-
     data_file = study.path("sentences")
     if sha256_file(data_file) != runs[0].metrics["data_sha256"]:
         raise FramingInputError(

