@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from framing.cli._hydra import check_override_keys, is_hydra_flag
 from framing.errors import FramingInputError
 
 
@@ -50,11 +51,6 @@ def run_command(body: Callable[[], int | None]) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-
-
-def is_hydra_flag(arg: str) -> bool:
-    """--multirun, --cfg, --help, ...: Hydra's own command-line flags."""
-    return arg.startswith("-")
 
 
 MULTIRUN_FLAGS = frozenset({"-m", "--multirun"})
@@ -99,7 +95,6 @@ def hydra_app(
     folder Hydra would write into, and yields the folder Hydra writes into instead (see
     ``framing.runs.job.staged_runs``).
     """
-    from framing.cli._hydra import check_override_keys
     from framing.study.config import compose
 
     argv = list(argv)

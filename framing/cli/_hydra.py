@@ -167,6 +167,11 @@ def hydra_completions(config_name: str, before: list[str], incomplete: str) -> l
 # ---------------------------------------------------------------------------- did you mean
 
 
+def is_hydra_flag(arg: str) -> bool:
+    """--multirun, --cfg, --help, ...: Hydra's own command-line flags."""
+    return arg.startswith("-")
+
+
 def check_override_keys(config_name: str, argv: Sequence[str]) -> None:
     """Raise one clear error for the first override naming a key or a group option that
     does not exist, with the closest ones (Hydra itself would say "Could not override
@@ -174,7 +179,6 @@ def check_override_keys(config_name: str, argv: Sequence[str]) -> None:
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from omegaconf import OmegaConf
 
-    from framing.cli._common import is_hydra_flag
     from framing.study.config import compose
 
     overrides = OverridesParser.create().parse_overrides([a for a in argv if not is_hydra_flag(a)])
