@@ -17,7 +17,6 @@ already installed with ``huggingface_hub``.
 from __future__ import annotations
 
 import difflib
-import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -109,7 +108,10 @@ def invoke(cmd: click.Command, argv: Sequence[str] | None, prog: str) -> int:
 
 
 def usage_message(err: click.UsageError) -> str:
-    """Click's message in the house style: lower case, no full stop, quotes kept."""
+    """Click's message in the house style: lower case, no full stop, the closest names."""
+    if isinstance(err, click.exceptions.NoSuchOption):
+        return f"no such option {err.option_name}" + did_you_mean(
+            err.option_name, err.possibilities or []
+        )
     message = " ".join(err.format_message().split())
-    message = re.sub(r"\.(?= Did you mean)", ";", message).replace("Did you mean", "did you mean")
     return message[:1].lower() + message[1:].rstrip(".")

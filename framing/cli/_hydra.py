@@ -16,6 +16,7 @@ command line lacks for a program with subcommands:
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 
 import click
@@ -52,15 +53,21 @@ class HydraCommand(click.Command):
             formatter.write_dl(HYDRA_NOTES, col_max=32)
 
 
-def hydra_command(doc: str | None, config_name: str, help_sections: Callable) -> Callable:
+def hydra_command(
+    doc: str | None,
+    config_name: str,
+    help_sections: Callable,
+    groups: Sequence[str] | None = None,
+) -> Callable:
     """``@hydra_command(__doc__, "train", sections)``: the decorated function receives the
-    overrides and flags exactly as typed."""
+    overrides and flags exactly as typed. ``groups``: the config groups the command uses
+    (completion offers no other; None: all of framing's)."""
 
     def decorate(function: Callable) -> click.Command:
         function = _no_hydra_completion(function)
         function = click.argument(
             "overrides", nargs=-1, type=click.UNPROCESSED, metavar="[KEY=VALUE]...",
-            shell_complete=completer(config_name),
+            shell_complete=completer(config_name, groups),
             help="config overrides and Hydra flags (the sections below)",
         )(function)  # fmt: skip
         return click.command(
@@ -112,14 +119,22 @@ def option_rows(group: str) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------- completion
 
 
-def completer(config_name: str) -> Callable:
+def completer(config_name: str, groups: Sequence[str] | None = None) -> Callable:
     """Click's completion callback for the overrides of ``config_name``'s command."""
 
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str):
         before = [str(w) for w in ctx.params.get(param.name) or ()]
-        return [CompletionItem(word) for word in hydra_completions(config_name, before, incomplete)]
+        words = hydra_completions(config_name, before, incomplete)
+        if groups is not None:  # Hydra offers every group on the search path
+            unused = set(_all_groups()) - {"hydra", *groups}
+            words = [w for w in words if re.split(r"[=/.]", w.lstrip("+~"))[0] not in unused]
+        return [CompletionItem(word) for word in words]
 
     return complete
+
+
+def _all_groups() -> list[str]:
+    return [name for folder in config_help.config_dirs() for name in _groups_in(folder)]
 
 
 def hydra_completions(config_name: str, before: list[str], incomplete: str) -> list[str]:
@@ -182,7 +197,7 @@ def check_override_keys(config_name: str, argv: Sequence[str]) -> None:
     from framing.study.config import compose
 
     overrides = OverridesParser.create().parse_overrides([a for a in argv if not is_hydra_flag(a)])
-    groups = {name for folder in config_help.config_dirs() for name in _groups_in(folder)}
+    groups = set(_all_groups())
     choices: list[str] = []  # group choices and additions: they decide which keys exist
     swept: set[str] = set()
     for o in overrides:
@@ -210,10 +225,10 @@ def check_override_keys(config_name: str, argv: Sequence[str]) -> None:
             continue
         if key not in known and not any(k.startswith(key + ".") for k in known):
             value = o.input_line.partition("=")[2]
-            raise FramingInputError(
-                f"unknown key {key}{did_you_mean_key(key, [*known, *groups])}",
-                fix=f"a key the config does not have is added with +{key}={value}",
-            )
+            closest = did_you_mean_key(key, [*known, *groups])
+            # a typo gets the key it meant; only a key like no other may be meant as new
+            fix = None if closest else f"to add a key the config lacks: +{key}={value}"
+            raise FramingInputError(f"unknown key '{key}'{closest}", fix=fix)
 
 
 def did_you_mean_key(key: str, known: list[str]) -> str:
@@ -231,8 +246,8 @@ def _check_option(group: str, choice: str) -> None:
     options = list(config_help.group_options(group))
     if options and choice not in options:
         raise FramingInputError(
-            f"unknown {group} {choice}{did_you_mean(choice, options)}",
-            fix=f"the choices: {', '.join(options)}",
+            f"unknown {group} '{choice}'{did_you_mean(choice, options)}",
+            fix=f"valid choices: {', '.join(options)}",
         )
 
 

@@ -65,13 +65,18 @@ DEFAULTS = PlotOptions()
     "--bootstrap", type=int, default=DEFAULTS.bootstrap, show_default=True, metavar="N",
     help="bootstrap replicates for the mixes and the per-label F1 intervals",
 )  # fmt: skip
+@click.argument(
+    "stems", nargs=-1, metavar="[STEM]...",
+    help="draw only these figures (as --only; the list above names them)",
+)  # fmt: skip
 @click.option("--only", multiple=True, metavar="STEM", help="draw only this figure (repeatable)")
 @click.option(
     "--width", default=None, metavar="single|double|INCHES",
     help="width of every figure (default: single, one column)",
 )  # fmt: skip
-def plot(runs: tuple[str, ...], only: tuple[str, ...], **settings) -> int:
-    options = PlotOptions(runs=list(runs), only=list(only) or None, **settings)
+def plot(runs: tuple[str, ...], stems: tuple[str, ...], only: tuple[str, ...], **settings) -> int:
+    # `--only a b` (the form before Click) reads as --only a and the figure b: both drawn
+    options = PlotOptions(runs=list(runs), only=[*only, *stems] or None, **settings)
     return run_command(lambda: _draw(options))
 
 

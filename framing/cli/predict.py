@@ -18,6 +18,7 @@ from framing.cli import _config_help as config_help
 from framing.cli._common import hydra_app, is_hydra_flag, quoted_override, run_command, run_hydra
 from framing.cli._framework import invoke
 from framing.cli._hydra import hydra_command, key_rows, option_rows
+from framing.cli._progress import duration, rate, show_progress
 
 
 def predict_task(cfg) -> None:
@@ -28,11 +29,13 @@ def predict_task(cfg) -> None:
 
     try:
         options = predict_options(cfg)
-        if cfg.get("shard") is not None:  # one job of a sharded run
-            stats = predict_shard(options, int(cfg.shard))
-            print(f"shard {cfg.shard}: {stats['n_sentences']} sentences")
-            return
-        report = predict_corpus(options)
+        one_shard = cfg.get("shard") is not None  # one job of a sharded run: lines, no bar
+        with show_progress(options.progress, interactive=False if one_shard else None):
+            if one_shard:
+                stats = predict_shard(options, int(cfg.shard))
+                print(f"shard {cfg.shard}: {stats['n_sentences']:,} sentences")
+                return
+            report = predict_corpus(options)
     except FramingInputError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
@@ -51,9 +54,11 @@ def predict_task(cfg) -> None:
             f"checkpoints were not trained on them (report.json: language)",
             file=sys.stderr,
         )
+    total_s = report["timing_s"]["total"]
     print(
-        f"{report['n_sentences']} sentences from {report['n_articles']} articles{empty}{skipped}"
-        f"{other} -> {report['output']} ({report['sentences_per_s']} sentences/s)"
+        f"{report['n_sentences']:,} sentences from {report['n_articles']:,} articles{empty}"
+        f"{skipped}{other} -> {report['output']} in {duration(total_s)} "
+        f"({rate(report['n_sentences'], total_s, 'sentences')}, loading and reading included)"
     )
 
 
@@ -75,9 +80,11 @@ def sharded(argv: list[str]) -> int:
                 "framing predict",
             )  # fmt: skip
 
-        report = predict_sharded(predict_options(cfg), launch)
+        options = predict_options(cfg)
+        with show_progress(options.progress):
+            report = predict_sharded(options, launch)
         print(
-            f"{report['n_sentences']} sentences from {report['n_articles']} articles in "
+            f"{report['n_sentences']:,} sentences from {report['n_articles']:,} articles in "
             f"{len(report['shards'])} shards -> {report['output']}"
         )
 
@@ -93,7 +100,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-@hydra_command(__doc__, "predict", help_sections)
+@hydra_command(__doc__, "predict", help_sections, groups=[])
 def predict(overrides: tuple[str, ...]) -> int:
     return run_predict(list(overrides))
 

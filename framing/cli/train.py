@@ -23,6 +23,8 @@ from framing.cli import _config_help as config_help
 from framing.cli._common import hydra_app
 from framing.cli._framework import invoke
 from framing.cli._hydra import hydra_command, key_rows, option_rows
+from framing.cli._logs import third_party_output_to_log
+from framing.cli._progress import show_progress
 
 
 class JobFailed(hydra.errors.CompactHydraException):
@@ -40,8 +42,15 @@ def train_task(cfg) -> float:
 
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
+    multirun = hydra_cfg.mode == RunMode.MULTIRUN
     try:
-        score = train_run(train_options(cfg), run_dir)
+        # the progress goes to the terminal's stderr, taken before third-party output is
+        # sent to the log file; a sweep's jobs may run side by side: lines, not bars
+        with (
+            show_progress(stream=sys.stderr, interactive=False if multirun else None),
+            third_party_output_to_log(),
+        ):
+            score = train_run(train_options(cfg), run_dir)
         if hydra_cfg.mode == RunMode.MULTIRUN:
             publish_run(run_dir)
         return score

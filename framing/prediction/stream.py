@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from framing import progress
 from framing.corpus import gather_corpus_facts, iter_articles, read_outlets
 from framing.corpus.facts import check_article_ids, with_unique_ids
 from framing.corpus.language import UNDETERMINED
@@ -86,13 +87,12 @@ def stream_predictions(
     batch_size: int,
     workers: int = 1,
     facts=None,
-    progress: bool = False,
+    total_articles: int | None = None,
 ) -> dict:
     """Read, split, classify and count, chunk by chunk; returns the counts for the report.
     ``facts``: the corpus facts of a first pass (framing.corpus.facts), for the cleaning;
-    ``progress``: a progress bar on stderr when it is a terminal."""
-    from tqdm import tqdm
-
+    ``total_articles``: how many articles will come (the first pass counted them), for the
+    progress (``framing.progress`` task "classify")."""
     share_header = [c for ck in checkpoints for c in ck.share_columns]
     outlets: dict[str, Tally] = {}
     stats = {
@@ -108,7 +108,7 @@ def stream_predictions(
     with (
         (out / "predictions.csv").open("w", encoding="utf-8", newline="") as pred_fh,
         (out / "article_mix.csv").open("w", encoding="utf-8", newline="") as art_fh,
-        tqdm(unit=" sentences", desc="predict", disable=None if progress else True) as bar,
+        progress.task("classify", total=total_articles, unit="articles") as classifying,
     ):
         csv.writer(pred_fh).writerow(
             ["sentence_id", "article_id", "outlet", "position", "text"]
@@ -145,7 +145,7 @@ def stream_predictions(
             stats["n_sentences"] += result.n_sentences
             stats["classify_s"] += result.classify_s
             stats["worker_peak_kb"] = max(stats["worker_peak_kb"], result.worker_peak_kb)
-            bar.update(result.n_sentences)
+            classifying.advance(len(result.articles), sentences=result.n_sentences)
             fault_point("predict.batch")
     stats["outlets"] = outlets
     stats["workers"] = job.workers_used
@@ -221,7 +221,9 @@ def prepare_prediction(options: PredictOptions) -> Prediction:
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     _check_output(options.output, options.overwrite)
-    checkpoints = load_checkpoints(options.checkpoint, options.device)
+    with progress.task("load checkpoints", unit="checkpoints") as loading:
+        checkpoints = load_checkpoints(options.checkpoint, options.device)
+        loading.advance(len(checkpoints))
     workers = prediction_workers(options.workers, checkpoints)
     load_s = time.perf_counter() - started
     return Prediction(
@@ -243,7 +245,7 @@ def first_pass(run: Prediction, skipped: list[dict], wrap=None):
     (facts, the renamed ids, one line each). It reads and hashes lines but neither splits nor
     classifies, so it costs a fraction of the second pass. ``wrap`` sees every article read
     (sharding records sizes and a hash of the corpus there)."""
-    articles = _article_stream(run.options, skipped)
+    articles = progress.counted(_article_stream(run.options, skipped), "read", unit="articles")
     facts = gather_corpus_facts(wrap(articles) if wrap else articles, run.rules)
     renamed = check_article_ids(facts, run.options.keep_duplicate_ids, "keep_duplicate_ids=true")
     for line in renamed:
@@ -305,7 +307,7 @@ def predict_corpus(options: PredictOptions) -> dict:
             batch_size=options.batch_size,
             workers=run.workers,
             facts=facts,
-            progress=options.progress,
+            total_articles=facts.n_articles,
         )
         stats["stream_s"] = time.perf_counter() - stream_start
         return write_summary(run, stats, skipped, tmp, renamed_article_ids=renamed)
