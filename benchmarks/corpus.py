@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._machine import REPO_ROOT, machine_info
-from framing.io import atomic_write_text
+from framing.outputs import Kind, write_text
 
 DEFAULT_OUT = "results/benchmarks/corpus.json"
 SENTENCES_PER_ARTICLE = 20
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(row), file=sys.stderr)
     _print(results)
     if args.out:
-        atomic_write_text(REPO_ROOT / args.out, json.dumps(results, indent=2) + "\n")
+        write_text(REPO_ROOT / args.out, json.dumps(results, indent=2) + "\n", Kind.BENCHMARK)
     return 0
 
 

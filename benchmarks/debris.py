@@ -167,9 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, s in [("all", result), *result["by_style"].items()]:
         print(f"| {name} | {s['precision']} | {s['recall']} | {s['debris_units']} |")
     if args.json:
-        from framing.io import atomic_write_text
+        from framing.outputs import Kind, write_text
 
-        atomic_write_text(args.json, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        write_text(
+            args.json, json.dumps(result, indent=2, ensure_ascii=False) + "\n", Kind.BENCHMARK
+        )
     return 0
 
 

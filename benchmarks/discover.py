@@ -30,7 +30,7 @@ from pathlib import Path
 
 from benchmarks._machine import REPO_ROOT, machine_info
 from benchmarks.predict import OUTLETS, perturb, seed_pool
-from framing.io import atomic_write_text
+from framing.outputs import Kind, write_text
 
 DEFAULT_OUT = "results/benchmarks/discover.json"
 
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             "after": round(os.getloadavg()[0], 2),
         },
     }
-    atomic_write_text(args.out, json.dumps(result, indent=2) + "\n")
+    write_text(args.out, json.dumps(result, indent=2) + "\n", Kind.BENCHMARK)
     print(json.dumps(result, indent=2))
     return 0
 

@@ -160,9 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     if args.out == DEFAULT_OUT:
         out = REPO_ROOT / DEFAULT_OUT
-    from framing.io import atomic_write_text
+    from framing.outputs import Kind, write_text
 
-    atomic_write_text(out, json.dumps(result, indent=2) + "\n")
+    write_text(out, json.dumps(result, indent=2) + "\n", Kind.BENCHMARK)
     print(f"written: {out}", file=sys.stderr)
     return 0
 

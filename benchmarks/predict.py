@@ -50,7 +50,7 @@ import numpy as np
 
 from benchmarks._machine import REPO_ROOT, machine_info
 from framing.errors import FramingInputError
-from framing.io import atomic_write_text
+from framing.outputs import Kind, write_text
 
 DEFAULT_FAMILIES = ("tfidf_lr", "embedding_lr")
 DEFAULT_OUT = "results/benchmarks/predict.json"
@@ -475,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         out_path = Path(args.out)
         if args.out == DEFAULT_OUT:
             out_path = REPO_ROOT / DEFAULT_OUT
-        atomic_write_text(out_path, json.dumps(result, indent=2) + "\n")
+        write_text(out_path, json.dumps(result, indent=2) + "\n", Kind.BENCHMARK)
         print(markdown(result))
         print(f"written: {out_path}", file=sys.stderr)
     except FramingInputError as err:

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks._machine import REPO_ROOT, machine_info
-from framing.io import atomic_write_text
+from framing.outputs import Kind, write_text
 
 OUT = Path("results/benchmarks/train.json")
 
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                 machine,
             )
         )
-    atomic_write_text(out, json.dumps(record, indent=2) + "\n")
+    write_text(out, json.dumps(record, indent=2) + "\n", Kind.BENCHMARK)
     print("| what | wall time | CPU time | peak RSS | machine | command |")
     print("|---|---|---|---|---|---|")
     print("\n".join(lines))

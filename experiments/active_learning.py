@@ -186,13 +186,15 @@ def main(argv: list[str] | None = None) -> int:
     ]
     curve, reach = summarise(rows)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     import pandas as pd
 
     from benchmarks._machine import machine_info
+    from framing.outputs import Kind, output_file, write_text
 
-    pd.DataFrame(rows).to_csv(out / "repeats.csv", index=False)
-    curve.to_csv(out / "curve.csv", index=False)
+    with output_file(out / "repeats.csv", Kind.EXPERIMENT) as tmp:
+        pd.DataFrame(rows).to_csv(tmp, index=False)
+    with output_file(out / "curve.csv", Kind.EXPERIMENT) as tmp:
+        curve.to_csv(tmp, index=False)
     summary = {
         "command": "python -m experiments.active_learning " + " ".join(argv or sys.argv[1:]),
         "settings": vars(args) | {"folds": 5, "frame_threshold": 0.5, "bootstrap": 2000},
@@ -202,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine_info(),
     }
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    write_text(out / "summary.json", json.dumps(summary, indent=2) + "\n", Kind.EXPERIMENT)
     print(json.dumps(reach, indent=2))
     return 0
 

@@ -25,7 +25,7 @@ from framing.discover.ablation import (
 from framing.discover.clustering import ClusterSettings
 from framing.discover.run import library_versions
 from framing.io import read_jsonl
-from framing.outputs import output_folder
+from framing.outputs import Kind, output_folder
 
 OUT = Path("results/discover")
 ENCODER = "all-MiniLM-L6-v2"
@@ -90,7 +90,7 @@ def main() -> int:
         "stability_target_met": bool((stab.min_ari >= 0.8).all()),
         "library_versions": library_versions(),
     }
-    with output_folder(OUT) as tmp:
+    with output_folder(OUT, Kind.EXPERIMENT) as tmp:
         table.to_csv(tmp / "ablation.csv", index=False, float_format="%.4f")
         (tmp / "ablation.md").write_text(ablation_markdown(table), encoding="utf-8")
         stab.to_csv(tmp / "stability.csv", index=False, float_format="%.4f")

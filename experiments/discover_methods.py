@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from framing.io import read_jsonl
-from framing.outputs import output_folder
+from framing.outputs import Kind, output_folder
 
 
 def umap_hdbscan(x, seed):
@@ -100,7 +100,7 @@ def main() -> int:
             })  # fmt: skip
             print(rows[-1], flush=True)
     table = pd.DataFrame(rows)
-    with output_folder("results/discover_methods") as tmp:
+    with output_folder("results/discover_methods", Kind.EXPERIMENT) as tmp:
         table.to_csv(tmp / "methods.csv", index=False, float_format="%.3f")
     print(table.drop(columns="seconds").to_string(index=False))
     return 0

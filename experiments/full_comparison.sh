@@ -16,3 +16,5 @@ framing train -m +experiment=full_comparison_loo hydra.sweep.dir="$LOO_DIR" "$@"
 framing train -m +experiment=full_comparison_loo model=setfit,finetune seed=0 \
     hydra.sweep.dir="$LOO_DIR" hydra.sweep.subdir='heavy_${hydra.job.num}_${task.name}_${model.name}_s${seed}' "$@"
 framing compare "$SWEEP_DIR" "$LOO_DIR" --out results/comparison
+# the releases that made these results (results/requirements.lock)
+python -m experiments.lock_versions

@@ -20,3 +20,4 @@ framing learning-curve --out results/learning_curve
 framing plot --runs "$SWEEP_DIR" --model "$FIGURE_MODEL" \
     --comparison results/comparison/comparison.csv \
     --learning-curve results/learning_curve/learning_curve.csv --out results/figures
+python -m experiments.lock_versions

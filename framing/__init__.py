@@ -50,7 +50,9 @@ def predict(*args, **kwargs) -> dict:
 
 def load(path: str | Path, expected_schema: LabelSchema | None = None) -> LoadedCheckpoint:
     """Load a classifier checkpoint written by ``framing train`` (or
-    ``framing.checkpoint.save_checkpoint``).
+    ``framing.checkpoint.save_checkpoint``): a local folder, or ``hf://OWNER/REPO[@REVISION]``
+    on the Hugging Face Hub (downloaded into the Hugging Face cache; with ``HF_HUB_OFFLINE=1``
+    read from it).
 
     The weights are checked against the hashes recorded at save time and, when
     ``expected_schema`` is given, the labels against that schema. The result has
@@ -59,8 +61,9 @@ def load(path: str | Path, expected_schema: LabelSchema | None = None) -> Loaded
     ``.info`` the checkpoint's JSON record.
     """
     from framing.checkpoint import load_checkpoint
+    from framing.checkpoint.hub import local_checkpoint
 
-    return load_checkpoint(path, expected_schema=expected_schema)
+    return load_checkpoint(local_checkpoint(path), expected_schema=expected_schema)
 
 
 def sentences(articles, outlets: str | Path | None = None, rules=None):

@@ -21,7 +21,7 @@ from framing.cli.options import (
     predict_options_from,
     train_options_of,
 )
-from framing.outputs import output_folder
+from framing.outputs import Kind, output_folder
 from framing.prediction import PredictOptions, predict_corpus
 from framing.runs.job import (
     Evaluation,
@@ -87,7 +87,7 @@ def train(
         options = TrainOptions(found, task, ModelChoice(model), Evaluation(**evaluation), seed)
     result = train_model(options)
     if out is not None:
-        with output_folder(Path(out)) as tmp:
+        with output_folder(Path(out), Kind.RUN) as tmp:
             write_run(result, options, tmp)
     return result
 

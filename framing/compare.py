@@ -1,4 +1,6 @@
-"""Alias: ``python -m framing.compare`` runs ``framing compare`` (framing/cli/compare.py)."""
+"""Alias: ``python -m framing.compare`` runs ``framing compare`` (framing/cli/aliases.py)."""
 
 if __name__ == "__main__":
-    __import__("runpy").run_module("framing.cli.compare", run_name="__main__", alter_sys=True)
+    from framing.cli.aliases import run_alias
+
+    run_alias(__spec__.name)

@@ -5,6 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 
+class FramingWarning(UserWarning):
+    """Something the user should know about their input or results that does not stop the
+    work (a skipped file, a renamed article id, duplicate groups not given). The library
+    warns with ``warnings.warn(message, FramingWarning)``; the commands print each one as a
+    ``warning: ...`` line."""
+
+
 class FramingInputError(ValueError):
     """Bad input: names the file, the line and/or field, and what to do about it.
 

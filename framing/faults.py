@@ -1,20 +1,26 @@
-"""Named fault points: a signal delivered at a chosen place, for the fault-injection tests.
+"""Named fault points: a signal or a disk error at a chosen place, for the fault-injection tests.
 
 ``fault_point(name)`` does nothing unless the environment variable ``FRAMING_FAULT`` names
-it, as ``NAME:SIGNAL`` or ``NAME@N:SIGNAL`` (the N-th time the point is reached), e.g.
-``FRAMING_FAULT=predict.batch@3:SIGTERM``. Then the process sends itself that signal there,
-exactly as ``timeout`` or a SLURM pre-emption would, so a test can stop a command at a
-precise place instead of racing a timer.
+it, as ``NAME:ACTION`` or ``NAME@N:ACTION`` (the N-th time the point is reached), e.g.
+``FRAMING_FAULT=predict.batch@3:SIGTERM``. ACTION is a signal name — the process sends
+itself that signal there, exactly as ``timeout`` or a SLURM pre-emption would — or an errno
+name (``ENOSPC``, ``EDQUOT``, ``EROFS``): the point raises that ``OSError``, as a write on a
+full disk would. So a test can stop a command at a precise place instead of racing a timer
+or filling a disk.
 
 Points: ``predict.start`` (checkpoints loaded, nothing written yet), ``predict.batch`` (after
 each batch of predictions is written), ``train.start`` (before the first write of a run),
 ``train.outputs`` (out-of-fold predictions and checkpoint written, metrics.json not yet),
-``swap`` (inside the final rename of an output folder; a training run renames its checkpoint
-folder first, then the run folder).
+``write`` (an output's content written in its staging folder, before the final rename:
+``framing.outputs``; for ``framing coding import``, the coder file read under its lock,
+nothing appended yet), ``swap`` (inside the final rename of an output folder, between moving
+the old one aside and moving the new one in; a training run renames its checkpoint folder
+first, then the run folder).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 
@@ -25,10 +31,14 @@ def fault_point(name: str) -> None:
     spec = os.environ.get("FRAMING_FAULT")
     if not spec:
         return
-    where, _, sig = spec.rpartition(":")
+    where, _, action = spec.rpartition(":")
     point, _, nth = where.partition("@")
     if point != name:
         return
     _reached[name] = _reached.get(name, 0) + 1
-    if _reached[name] == int(nth or 1):
-        os.kill(os.getpid(), getattr(signal, sig))
+    if _reached[name] != int(nth or 1):
+        return
+    if action.startswith("E") and hasattr(errno, action):
+        code = getattr(errno, action)
+        raise OSError(code, os.strerror(code))
+    os.kill(os.getpid(), getattr(signal, action))

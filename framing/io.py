@@ -1,63 +1,14 @@
-"""File helpers shared by every layer: atomic writes (a failed run leaves no half-written file),
-the one JSONL reader, and the one file-hash helper. Whole output folders, and which files a
-command may replace, are ``framing.outputs``."""
+"""Reading files, for every layer: the one JSONL reader, the JSON-object reader and the one
+file-hash helper. Every write goes through ``framing.outputs``."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from pathlib import Path
 
 from framing.errors import FramingInputError
-from framing.outputs import output_file, output_folder
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-@contextmanager
-def atomic_path(target: str | Path):
-    """Yield a temporary path beside ``target``; rename it into place only on success.
-
-    The bare mechanism, for files no person writes (the embedding cache); command outputs go
-    through ``framing.outputs.output_file``, which also keeps to the output rule."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        # mkstemp makes the file private (0600); outputs get the usual permissions instead.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def atomic_dir(target: str | Path):
-    """A whole output folder by the output rule: ``framing.outputs.output_folder``."""
-    return output_folder(target)
-
-
-def atomic_write_text(target: str | Path, text: str) -> None:
-    """Write an output file by the output rule (``framing.outputs.output_file``)."""
-    with output_file(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-
-
-def atomic_write_jsonl(target: str | Path, rows: Iterable[dict]) -> None:
-    """Write an output JSONL file by the output rule (``framing.outputs.output_file``)."""
-    with output_file(target) as tmp, tmp.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict]]:

@@ -1,7 +1,7 @@
 """Alias: ``python -m framing.learning_curve`` runs ``framing learning-curve``
-(framing/cli/learning_curve.py)."""
+(framing/cli/aliases.py)."""
 
 if __name__ == "__main__":
-    __import__("runpy").run_module(
-        "framing.cli.learning_curve", run_name="__main__", alter_sys=True
-    )
+    from framing.cli.aliases import run_alias
+
+    run_alias(__spec__.name)

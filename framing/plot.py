@@ -1,4 +1,6 @@
-"""Alias: ``python -m framing.plot`` runs ``framing plot`` (framing/cli/plot.py)."""
+"""Alias: ``python -m framing.plot`` runs ``framing plot`` (framing/cli/aliases.py)."""
 
 if __name__ == "__main__":
-    __import__("runpy").run_module("framing.cli.plot", run_name="__main__", alter_sys=True)
+    from framing.cli.aliases import run_alias
+
+    run_alias(__spec__.name)

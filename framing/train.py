@@ -1,4 +1,6 @@
-"""Alias: ``python -m framing.train`` runs ``framing train`` (framing/cli/train.py)."""
+"""Alias: ``python -m framing.train`` runs ``framing train`` (framing/cli/aliases.py)."""
 
 if __name__ == "__main__":
-    __import__("runpy").run_module("framing.cli.train", run_name="__main__", alter_sys=True)
+    from framing.cli.aliases import run_alias
+
+    run_alias(__spec__.name)

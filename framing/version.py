@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from functools import cache
 
+from framing.distribution import DISTRIBUTION
+
 
 @cache
 def package_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("framing")
+        return version(DISTRIBUTION)
     except PackageNotFoundError:  # imported from a source tree that was never installed
         return "0+unknown"

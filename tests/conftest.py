@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from framing.data.schema import LabelSchema
+from framing.distribution import install_command
 from framing.study import load_study
 
 #: the repository: the seed study's folder (conf/study.yaml)
@@ -45,7 +46,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         for mark in item.iter_markers("extra"):
             if not extra_installed(mark.args[0]):
-                reason = f'needs pip install "framing[{mark.args[0]}]"'
+                reason = f"needs {install_command(mark.args[0])}"
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 

@@ -20,8 +20,11 @@ from framing.checkpoint import (
     INFO_FILE,
     decode_params,
     encode_params,
+    model_card,
     save_checkpoint,
+    training_data_summary,
 )
+from framing.checkpoint.card import PACKAGED_ENCODER_ID, base_model
 from framing.data import LabelSchema
 from framing.errors import FramingInputError
 from framing.io import sha256_file
@@ -50,9 +53,7 @@ def family_params(family: str, schema: LabelSchema) -> dict:
     accepted = inspect.signature(cls.__init__).parameters
     params = {k: v for k, v in TINY.items() if k in accepted and family in ENCODER_FAMILIES}
     if "codebook" in accepted:
-        from framing.models.lexicon import codebook_from_schema
-
-        params["codebook"] = codebook_from_schema(schema)
+        params["codebook"] = schema.codebook()
     if "min_df" in accepted:
         params["min_df"] = 1  # 60 toy sentences
     if "cv" in accepted:
@@ -150,6 +151,9 @@ def test_round_trip_predicts_identically(family, task, schema, toy_data, tmp_pat
     assert hf.data.library_name == "framing" and family in hf.data.tags
     (result,) = hf.data.eval_results
     assert result.metric_value == pytest.approx(metrics["macro_f1"]["mean"], abs=1e-4)
+    # the encoder families name the encoder they were trained on
+    expected_base = PACKAGED_ENCODER_ID if family in ENCODER_FAMILIES else None
+    assert hf.data.base_model == expected_base
 
 
 @pytest.fixture(scope="module")
@@ -290,3 +294,83 @@ def test_the_card_takes_study_text_from_the_study_only(schema, toy_data, tmp_pat
     card = (with_study / "README.md").read_text()
     assert "Putin's state visit to Vietnam" in card.split("## Limitations")[1]
     assert "language:\n- en\n" in card  # Hugging Face metadata from the study config
+
+
+def test_the_card_shows_no_absolute_local_path(schema, toy_data, tmp_path, study, labelled_set):
+    """A card is for sharing: the training file relative to the study folder, the checkpoint
+    by where it sits in the study; nothing of this machine's folders."""
+    texts, _, stance = toy_data
+    model = fit(family_class("majority")(), texts, stance, schema.labels("stance"))
+    data_file = PROJECT_ROOT / "seeds" / "sentences.jsonl"
+    summary = training_data_summary(labelled_set, data_file, study.root)
+    assert summary["file"] == "seeds/sentences.jsonl"
+    inside = study.root / "results" / "runs" / "stance" / "checkpoint"  # where it is shown
+    folder = save_checkpoint(
+        model,
+        tmp_path / "ckpt",
+        schema=schema,
+        task="stance",
+        study=study,
+        training_data=summary,
+        data_sha256="0" * 64,
+        shown_as=inside,
+    )
+    card = (folder / "README.md").read_text()
+    assert "- Data file: `seeds/sentences.jsonl` (sha256 `" + "0" * 64 in card
+    assert 'framing.load("results/runs/stance/checkpoint")' in card
+    assert str(PROJECT_ROOT) not in card and str(tmp_path) not in card
+    # outside the study (and in a record written before this rule): the name only
+    elsewhere = training_data_summary(
+        labelled_set, tmp_path / "elsewhere" / "gold.jsonl", study.root
+    )
+    assert elsewhere["file"] == "gold.jsonl"
+    info = json.loads((folder / INFO_FILE).read_text())
+    info["training_data"]["file"] = str(tmp_path / "old" / "sentences.jsonl")
+    info["params"]["encoder"] = str(tmp_path / "encoders" / "my-encoder")  # a local folder
+    old_card = model_card(info, tmp_path / "ckpt")
+    assert "`sentences.jsonl`" in old_card and str(tmp_path) not in old_card
+    assert '"encoder": "my-encoder"' in old_card
+
+
+def test_license_comes_from_the_study_config(schema, toy_data, tmp_path, study):
+    from huggingface_hub import ModelCard
+
+    from framing.study import load_study
+    from framing.study.init import create_study
+
+    texts, _, stance = toy_data
+    model = fit(family_class("majority")(), texts, stance, schema.labels("stance"))
+    seed = save_checkpoint(model, tmp_path / "seed", schema=schema, task="stance", study=study)
+    assert study.config["license"] == "other"
+    assert ModelCard.load(seed / "README.md").data.license == "other"
+    assert "## License\n\n`other` (the study's `license:`)" in (seed / "README.md").read_text()
+    # a new study says it has not decided, and its card says so too
+    create_study(tmp_path / "mine")
+    mine = load_study(tmp_path / "mine")
+    assert mine.config["license"] == "unknown"
+    card = save_checkpoint(model, tmp_path / "m", schema=schema, task="stance", study=mine)
+    assert ModelCard.load(card / "README.md").data.license == "unknown"
+    assert "Not decided yet" in (card / "README.md").read_text()
+    # a study without the key
+    plain = save_checkpoint(model, tmp_path / "plain", schema=schema, task="stance")
+    assert ModelCard.load(plain / "README.md").data.license is None
+    assert "No license stated" in (plain / "README.md").read_text()
+
+
+def test_base_model_is_the_encoders_hub_id(tmp_path):
+    from framing.models.encoders import PACKAGED_ENCODER_NAMES
+
+    assert PACKAGED_ENCODER_ID in PACKAGED_ENCODER_NAMES
+
+    def record(encoder, files=("weights/head.safetensors",)):
+        return {"params": {"encoder": encoder}, "files": dict.fromkeys(files, "0")}
+
+    for name in PACKAGED_ENCODER_NAMES:
+        assert base_model(record(name)) == PACKAGED_ENCODER_ID
+    assert base_model(record("intfloat/multilingual-e5-small")) == "intfloat/multilingual-e5-small"
+    # a local encoder: copied into the weights, or a folder that exists here; no Hub id
+    assert base_model(record("my/encoder", ["weights/encoder/model.safetensors"])) is None
+    (tmp_path / "enc" / "oder").mkdir(parents=True)
+    assert base_model(record("enc/oder"), root=tmp_path) is None
+    assert base_model(record(str(tmp_path / "enc"))) is None
+    assert base_model({"params": {"C": 1.0}, "files": {}}) is None

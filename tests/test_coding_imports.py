@@ -74,10 +74,8 @@ def test_every_definition_is_printed_above_its_choices(schema):
     assert all(hints)  # still there for projects that enable hints
 
 
+@pytest.mark.extra("labelstudio")
 def test_label_studios_own_parser_accepts_the_config_and_the_preannotations(schema):
-    pytest.importorskip(
-        "label_studio_sdk", reason='needs pip install "framing[labelstudio]" (label-studio-sdk)'
-    )
     from label_studio_sdk.label_interface import LabelInterface
 
     config = labelling_config(schema)
@@ -175,10 +173,8 @@ def test_a_json_min_export_is_imported(study):
     check_imported(study, "labels/coder_a.jsonl", tasks_)
 
 
+@pytest.mark.extra("labelstudio")
 def test_label_studios_own_json_min_and_csv_exports_are_imported(study):
-    pytest.importorskip(
-        "label_studio_sdk", reason='needs pip install "framing[labelstudio]" (label-studio-sdk)'
-    )
     from label_studio_sdk.converter import Converter
 
     _, tasks_ = export_with_provenance(study)
@@ -295,7 +291,7 @@ def test_a_quote_never_closed_is_refused_with_its_line(study):
     [
         ("labels/gold.jsonl", "the study's gold set"),
         ("labels/all.jsonl", "is a sample"),
-        ("sentences.jsonl", "holds sentences with their text"),
+        ("sentences.jsonl", "is a corpus sentences file (made by framing corpus --out)"),
         ("labels/coder_a.csv", "a coder file is a .jsonl file"),
     ],
 )

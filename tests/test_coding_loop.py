@@ -9,7 +9,6 @@ import csv
 import json
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -148,13 +147,11 @@ def test_a_population_file_and_exclusions(study, tmp_path):
     assert set(second.probabilities.values()) == {1.0}
 
 
-def test_the_old_blind_sample_command_draws_the_seed_studys_second_coding(tmp_path):
+def test_the_overlap_sample_draws_the_seed_studys_blind_second_coding(tmp_path):
+    """(``python -m framing.annotate sample`` drew it before; the alias is gone.)"""
     out = tmp_path / "blind.jsonl"
-    done = subprocess.run(
-        [sys.executable, "-m", "framing.annotate", "sample", str(out), "--fraction", "0.5",
-         "--seed", "2024"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True,
-    )  # fmt: skip
+    done = framing("coding", "sample", str(out), "--strategy", "overlap", "--fraction", "0.5",
+                   "--seed", "2024")  # fmt: skip
     assert done.returncode == 0, done.stderr
     drawn = {json.loads(x)["sentence_id"] for x in out.read_text().splitlines()}
     blind = PROJECT_ROOT / "seeds/labels/coder_b_blind.jsonl"

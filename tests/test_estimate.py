@@ -215,15 +215,32 @@ def test_estimate_writes_every_table_and_a_figure_per_label(tmp_path):
     big = plan[(plan.outlet == "All outlets") & (plan.label == "neutrality")].set_index(
         "n_coded_total"
     )
+    n_sentences = len(table)
+    # never more than the corpus: the largest size is the census, exact under the corpus
+    # estimand, and said so on its rows only
+    assert big.index.max() == n_sentences and 1600 not in big.index
+    assert big.half_width.is_monotonic_decreasing and big.loc[n_sentences, "half_width"] == 0
     assert (
-        big.half_width.is_monotonic_decreasing
-        and big.loc[1600, "half_width"] < big.loc[25, "half_width"]
+        plan.note.fillna("").str.contains("census").sum()
+        == (plan.n_coded_total == n_sentences).sum()
     )
-    for label in [*FRAMES, "no_frame", *STANCE]:
-        assert (out / f"outlet_estimates_{label}.png").is_file()
+    outlet_rows = plan[plan.outlet != "All outlets"]
+    assert outlet_rows.pooled_half_width.notna().all()
+    for task in ("frames", "stance"):
+        assert (out / f"outlet_estimates_{task}.png").is_file()
+    assert not list(out.glob("outlet_estimates_neutrality*"))  # one figure per task
     report = json.loads((out / "report.json").read_text())
     assert report["valid"] and report["sample"]["n_coded"] == 160
-    assert "PPI++" in done.stdout
+    assert report["estimand"] == "corpus" and report["pooling"]["frames"]["pooled"]
+    assert (sentences.estimand == "corpus").all()
+    pooled = sentences[sentences.outlet != "All outlets"]
+    assert pooled.method.str.startswith("pooled").all()
+    assert ((pooled.low <= pooled.estimate) & (pooled.estimate <= pooled.high)).all()
+    assert {"unpooled", "unpooled_low", "unpooled_high", "predictor"} <= set(estimates)
+    assert (overall.method == "PPI++").all()
+    predictors = pd.read_csv(out / "predictors.csv")
+    assert set(predictors.narrower) <= {"probability", "decision"} and len(predictors) > 0
+    assert "PPI++" in done.stdout and "Estimand: corpus" in done.stdout
 
 
 def test_sample_size_projects_from_a_pilot(tmp_path):
@@ -264,6 +281,9 @@ def test_a_sample_the_record_calls_not_random_is_refused_then_flagged(tmp_path):
     assert "warning: NOT A RANDOM SAMPLE" in done.stderr
     assert "NOT A RANDOM SAMPLE" in (out / "summary.md").read_text()
     assert json.loads((out / "report.json").read_text())["valid"] is False
+    for name in ("estimates.csv", "differences.csv", "predictors.csv", "plan.csv"):
+        notes = pd.read_csv(out / name).note
+        assert notes.str.startswith("NOT A RANDOM SAMPLE").all(), name
 
 
 def test_coded_sentence_missing_from_the_predictions(tmp_path):
@@ -336,11 +356,11 @@ def test_coded_sentence_outside_the_sample_record_and_existing_output(tmp_path):
         "--out",
         str(tmp_path / "mine"),
     )
-    assert_bad_input(done, "mine", "already exists")
+    assert_bad_input(done, "mine", "framing did not write (keep.txt)")
     assert (tmp_path / "mine" / "keep.txt").read_text() == "not ours"
 
 
-def test_no_coded_sentence_in_an_outlet_gives_the_whole_range(tmp_path):
+def test_no_coded_sentence_in_an_outlet_pooled_estimate_still_flagged(tmp_path):
     make_corpus(tmp_path)
     coded = [json.loads(x) for x in (tmp_path / "coded.jsonl").read_text().splitlines()]
     kept = [c for c in coded if not c["sentence_id"].startswith("s5_")]  # drop the tiny outlet
@@ -356,36 +376,57 @@ def test_no_coded_sentence_in_an_outlet_gives_the_whole_range(tmp_path):
     assert done.returncode == 0, done.stderr
     estimates = pd.read_csv(tmp_path / "est" / "estimates.csv")
     tiny = estimates[(estimates.outlet == "Tiny outlet") & (estimates.level == "sentences")]
-    assert tiny.estimate.isna().all() and (tiny.low == 0).all() and (tiny.high == 1).all()
+    # its own PPI++ knows nothing: [0, 1]; the pooled model still predicts it, flagged
+    assert tiny.unpooled.isna().all()
+    assert (tiny.unpooled_low == 0).all() and (tiny.unpooled_high == 1).all()
+    assert tiny.estimate.notna().all() and ((tiny.high - tiny.low) < 1).all()
     assert tiny.note.str.contains("no coded unit").all()
+    assert tiny.note.str.contains("predicted from the other outlets").all()
 
 
 @pytest.mark.parametrize("n_outlets", [20, 50])
 def test_outlet_estimate_figure_reads_with_many_outlets(tmp_path, n_outlets):
+    """One faceted figure per task: a panel per label, a row per outlet; every mark drawn has
+    a legend entry; shares in percent with 0 % inside the axis."""
     from framing.figures.outlet_estimates import plot_outlet_estimates
     from framing.figures.style import layout_problems
 
     rng = np.random.default_rng(n_outlets)
-    share = rng.random(n_outlets) * 0.5
     names = [f"Outlet with a rather long name number {i}" for i in range(n_outlets)]
-    rows = pd.DataFrame(
-        {
-            "outlet": [*names, "All outlets"],
-            "label": "neutrality",
-            "n_coded": [*rng.integers(0, 30, n_outlets), 400],
-            "estimate": [*share, share.mean()],
-            "low": [*share - 0.1, share.mean() - 0.02],
-            "high": [*share + 0.1, share.mean() + 0.02],
-            "classify_and_count": [*share + 0.05, share.mean() + 0.05],
-            "note": "",
-        }
-    )
-    rows.loc[0, ["estimate", "low", "high"]] = [np.nan, 0.0, 1.0]
-    files = plot_outlet_estimates(rows, tmp_path / "fig", FRAMES, True)
-    assert layout_problems(files.figure) == []
-    width, height = files.figure.get_size_inches()
-    assert width == 3.5 and height < 8  # fits a page at one column
-    assert len(files.data) == n_outlets + 1
+    rows = []
+    for label in [*FRAMES, "no_frame"]:
+        share = rng.random(n_outlets) * 0.5
+        share[1] = 0.0  # a zero share must stay visible
+        for i, name in enumerate([*names, "All outlets"]):
+            est = share.mean() if name == "All outlets" else share[i]
+            rows.append(
+                {
+                    "outlet": name, "label": label, "n_coded": 0 if i == 0 else 10,
+                    "method": "PPI++" if name == "All outlets" else "pooled (Fay-Herriot)",
+                    "estimate": est, "low": max(est - 0.08, 0), "high": est + 0.08,
+                    "unpooled_low": max(est - 0.2, 0), "unpooled_high": est + 0.2,
+                    "classify_and_count": est + 0.05,
+                }
+            )  # fmt: skip
+    files = plot_outlet_estimates(pd.DataFrame(rows), tmp_path / "fig", FRAMES, True)
+    fig = files.figure
+    assert layout_problems(fig) == []
+    width, height = fig.get_size_inches()
+    assert width <= 7.2 and height < 9.5  # fits a page at double-column width
+    panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in panels] == [
+        "isolation breaking", "neutrality", "historical friendship", "western criticism",
+        "no frame",
+    ]  # fmt: skip
+    legend = {t.get_text() for t in fig.legends[0].get_texts()}
+    assert legend == {
+        "pooled across outlets", "no coded sentence (predicted)", "outlet's own PPI++",
+        "classify and count",
+    }  # fmt: skip
+    for ax in panels:
+        assert ax.get_xlim()[0] < 0 < ax.get_xlim()[1]
+        assert "%" in ax.xaxis.get_major_formatter()(0.5, 0)
+    assert len(files.data) == (n_outlets + 1) * 5
 
 
 def test_a_label_the_coded_sample_never_shows_still_gets_a_real_interval():
@@ -400,10 +441,119 @@ def test_a_label_the_coded_sample_never_shows_still_gets_a_real_interval():
     corpus = corpus_mean(f_all, articles)
     coded = rng.choice(400, 40, replace=False)
     y = np.zeros((40, 1))  # none of the coded sentences carries the label
-    ppi, alone, note = estimate_scope(
+    ppi, alone, notes = estimate_scope(
         y, f_all[coded], articles[coded], np.ones(40), corpus, 0.95, MIN_CODED
     )
     for est in (ppi, alone):
         assert est.high[0] - est.low[0] > 0.05
         assert est.low[0] <= 0 < est.high[0]
-    assert "never (or always) shows" in note
+    assert "never (or always) shows" in notes[0]
+
+
+def test_a_census_gives_the_exact_share_under_the_corpus_estimand(tmp_path):
+    """Every sentence coded (framing coding sheet's record): each share is known, and the
+    interval has width 0; the process estimand still gives an interval for the wider
+    population of articles."""
+    table, truth = make_corpus(tmp_path)
+    all_ids = table.sentence_id.tolist()
+    by_id = {t["sentence_id"]: t for t in truth}
+    (tmp_path / "all.jsonl").write_text("".join(json.dumps(by_id[i]) + "\n" for i in all_ids))
+    units = [SampledUnit(r.sentence_id, r.article_id, r.outlet, 1.0) for r in table.itertuples()]
+    write_sample_record(
+        SampleRecord("sheet", True, "sentence", None, {"n_sentences": len(table)}, units),
+        tmp_path / "all.jsonl",
+    )
+    for estimand in ("corpus", "process"):
+        done = framing(
+            "estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "all.jsonl"),
+            "--out", str(tmp_path / estimand), "--no-figure", "--estimand", estimand,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    exact = pd.read_csv(tmp_path / "corpus" / "estimates.csv").query(
+        "level == 'sentences' and outlet == 'All outlets'"
+    )
+    true_share = np.mean([[lab in t["frames"] for lab in FRAMES] for t in truth], axis=0)
+    assert exact.set_index("label").loc[FRAMES, "estimate"].to_numpy() == pytest.approx(
+        true_share,
+        abs=1e-6,  # the CSV's 6 significant digits
+    )
+    assert (exact.high - exact.low).max() == pytest.approx(0, abs=1e-6)
+    wider = pd.read_csv(tmp_path / "process" / "estimates.csv").query(
+        "level == 'sentences' and outlet == 'All outlets'"
+    )
+    assert (wider.high - wider.low).min() > 0.01 and (wider.estimand == "process").all()
+
+
+def test_cluster_applies_only_to_the_process_estimand(tmp_path):
+    make_corpus(tmp_path)
+    out = tmp_path / "est"
+    done = framing(
+        "estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
+        "--out", str(out), "--cluster", "sentence",
+    )  # fmt: skip
+    assert_bad_input(done, "--cluster", "--estimand process", out=out)
+
+
+def test_sample_size_never_plans_zero_for_a_label_the_pilot_never_showed(tmp_path):
+    """issue 21: a label the pilot never showed was planned at +-0.000 ('code 1 sentence').
+    Now: the Agresti-Coull variance, a note on those rows only, sizes capped at the corpus."""
+    table, truth = make_corpus(tmp_path, n_coded=60)
+    coded = [json.loads(x) for x in (tmp_path / "coded.jsonl").read_text().splitlines()]
+    for c in coded:
+        c["frames"] = [f for f in c["frames"] if f != "western_criticism"]
+    (tmp_path / "coded.jsonl").write_text("".join(json.dumps(c) + "\n" for c in coded))
+    done = framing(
+        "sample-size", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
+        "--sizes", "50,400,100000", "--out", str(tmp_path / "plan.csv"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    plan = pd.read_csv(tmp_path / "plan.csv")
+    assert plan.n_coded_total.max() == len(table)  # 100000 capped at the corpus
+    below = plan[plan.n_coded_total < len(table)]
+    assert (below.half_width > 0.005).all() and (below.coded_only_half_width > 0.005).all()
+    outlets = below[below.outlet != "All outlets"]
+    assert (outlets.pooled_half_width > 0.005).all()
+    never = below.label == "western_criticism"
+    assert below.note[never].str.contains("never").all()
+    overall = below[below.outlet == "All outlets"]
+    flagged = overall.note.fillna("").str.contains("never")
+    assert (flagged == (overall.label == "western_criticism")).all()
+
+
+def test_neyman_allocation_follows_the_predicted_spread(tmp_path):
+    """An outlet whose probabilities sit near 0.5 (uncertain) gets more of the sample than an
+    outlet of the same size the classifier is sure about; inclusion probabilities n_h / N_h."""
+    from framing.coding.population import read_population
+    from framing.coding.sampling import predicted_spread, stratified_sample
+
+    rows = []
+    for outlet, proba in (("Sure", 0.02), ("Unsure", 0.5)):
+        for i in range(200):
+            rows.append(
+                {"sentence_id": f"{outlet}{i}", "article_id": f"{outlet}{i // 20}",
+                 "outlet": outlet, "text": f"Sentence {i} of {outlet}.",
+                 "proba:neutral": proba, "pred:neutral": int(proba > 0.5)}
+            )  # fmt: skip
+    path = tmp_path / "predictions.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    spread = predicted_spread(path)
+    assert spread["Unsure"] == pytest.approx(0.5) and spread["Sure"] == pytest.approx(
+        0.14, abs=0.01
+    )
+    drawn = stratified_sample(read_population(path), 60, 0, "neyman", spread)
+    sizes = drawn.params["strata_sizes"]
+    assert sizes["Unsure"] > 2.5 * sizes["Sure"] and sum(sizes.values()) == 60
+    assert drawn.probabilities[next(iter(drawn.probabilities))] in (
+        sizes["Sure"] / 200, sizes["Unsure"] / 200,
+    )  # fmt: skip
+    # without probabilities: one error naming the field
+    plain = tmp_path / "plain.csv"
+    pd.DataFrame(rows).drop(columns=["proba:neutral"]).to_csv(plain, index=False)
+    study = tmp_path / "study"
+    done = framing("study", "init", str(study))
+    assert done.returncode == 0, done.stderr
+    done = framing(
+        "coding", "sample", str(study / "labels" / "n.jsonl"), "--strategy", "stratified",
+        "--allocation", "neyman", "--size", "20", "--population", str(plain), cwd=study,
+    )  # fmt: skip
+    assert_bad_input(done, "proba:", "--allocation", out=study / "labels" / "n.jsonl")

@@ -189,3 +189,92 @@ def test_sigterm_from_outside_during_training_leaves_no_stub_run_folder(tmp_path
     assert proc.returncode == 143, stderr[-2000:]
     assert "Traceback" not in stderr
     assert not runs.exists()
+
+
+# ---------------------------------------------------------------- disks, modes, edited records
+def test_a_full_disk_mid_prediction_is_one_error_line_and_leaves_nothing(workspace):  # noqa: F811
+    """ENOSPC raised while a batch is written (the fault point raises it, as a full disk's
+    write would): one ``error:`` line naming the output, no traceback, nothing left."""
+    big_article_folder(workspace / "many", n=10)
+    result = subprocess.run(
+        [sys.executable, "-m", "framing.cli.main", "predict", "checkpoint=ckpt", "input=many",
+         "output=new/out", "batch_size=8", "figure=false"],
+        cwd=workspace, env=with_fault("predict.batch@2", "ENOSPC"), capture_output=True,
+        text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "new/out" in errors[0] and "no space left" in errors[0]
+    assert not (workspace / "new").exists() and leftovers(workspace) == []
+
+
+def test_a_full_disk_writing_a_file_keeps_the_earlier_file(tmp_path):
+    out = tmp_path / "sentences.jsonl"
+    args = ["corpus", str(PROJECT_ROOT / "examples/congestion_charge/articles"), "--out", str(out)]
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    env.pop("FRAMING_STUDY", None)
+    first = subprocess.run([sys.executable, "-m", "framing.cli.main", *args], cwd=tmp_path,
+                           env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    before = out.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "framing.cli.main", *args], cwd=tmp_path,
+        env=dict(env, FRAMING_FAULT="write:ENOSPC"), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "sentences.jsonl" in errors[0], result.stderr
+    assert out.read_bytes() == before and leftovers(tmp_path) == []
+
+
+@pytest.mark.extra("transformers")
+def test_checkpoint_files_are_readable_by_others_under_the_umask(tmp_path, schema, toy_data):
+    """safetensors writes its files 0600: a colleague on a shared machine could not load a
+    checkpoint. Every file of an output gets the umask's modes (here 022: 0644 / 0755)."""
+    import stat
+
+    from framing.checkpoint import save_checkpoint
+    from framing.models import family_class
+
+    from conftest import fit
+
+    texts, frames, _ = toy_data
+    model = fit(family_class("embedding_lr")(), texts, frames, schema.labels("frames"))
+    previous = os.umask(0o022)
+    try:
+        folder = save_checkpoint(model, tmp_path / "ckpt", schema=schema, task="frames")
+    finally:
+        os.umask(previous)
+    modes = {str(p.relative_to(folder)): stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*")}
+    assert "weights/head.safetensors" in modes
+    assert modes == {name: 0o755 if (folder / name).is_dir() else 0o644 for name in modes}
+
+
+EDITS = {
+    "family changed": ("family", lambda info: info.__setitem__("family", "tfidf_lr")),
+    "unknown param": ("params.no_such", lambda info: info["params"].__setitem__("no_such", 1)),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_an_edited_checkpoint_record_is_one_error_naming_the_field(tmp_path, schema, edit):
+    from framing.checkpoint import save_checkpoint
+    from framing.models import family_class
+
+    from conftest import fit
+
+    field, change = edit
+    texts = ["a", "b", "c", "d"]
+    model = fit(family_class("majority")(), texts, [0, 1, 2, 0], schema.labels("stance"))
+    folder = save_checkpoint(model, tmp_path / "ckpt", schema=schema, task="stance")
+    record = folder / "framing_checkpoint.json"
+    info = json.loads(record.read_text())
+    change(info)
+    record.write_text(json.dumps(info))
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.txt").write_text(ARTICLE)
+    result = framing("predict", "checkpoint=ckpt", "input=articles", "output=out", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and f"field '{field.split('.')[0]}" in errors[0], result.stderr

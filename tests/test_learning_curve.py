@@ -154,3 +154,24 @@ def test_aggregation_refuses_runs_of_different_settings(tiny_run, tmp_path):
     done = framing("learning-curve", str(mixed), "--out", str(out))
     assert done.returncode == 2 and "differ in their eval settings" in done.stderr
     assert not out.exists()
+
+
+def test_aggregation_refuses_two_settings_of_one_family(tiny_run, tmp_path):
+    """As framing compare does (framing.runs.pooling): a family's runs at two fractions with
+    two model settings are two classifiers, not one curve."""
+    import shutil
+
+    import yaml
+
+    _, runs = tiny_run
+    mixed = tmp_path / "mixed"
+    shutil.copytree(runs, mixed)
+    (run,) = mixed.glob("*_tfidf_lr_s0_f0.5")
+    config = yaml.safe_load((run / "config.yaml").read_text())
+    config["model"]["estimator"]["C"] = 0.5
+    (run / "config.yaml").write_text(yaml.safe_dump(config))
+    out = tmp_path / "out"
+    done = framing("learning-curve", str(mixed), "--out", str(out))
+    assert done.returncode == 2 and "different model settings" in done.stderr
+    assert run.name in done.stderr
+    assert not out.exists()

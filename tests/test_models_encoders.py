@@ -267,7 +267,7 @@ def test_embedding_cache_is_shared_across_models_in_a_process(toy_data, schema):
     fit(family_class("embedding_lr")(), texts, frames, labels)
     again = fit(family_class("embedding_lr")(), texts[:30], frames[:30], labels)
     again.predict_proba(texts)
-    assert again.cache_.misses == 0
+    assert again.embedding_cache_.misses == 0
 
 
 def test_encoder_names_resolve_offline(tmp_path):

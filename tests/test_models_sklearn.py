@@ -17,7 +17,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from framing.errors import FramingInputError
 from framing.models import family_class
-from framing.models.lexicon import LexiconClassifier, codebook_from_schema
+from framing.models.lexicon import LexiconClassifier
 from framing.models.sklearn_io import dump_sklearn, load_sklearn
 from framing.models.tfidf import WEIGHTS_FILE, TfidfLogisticClassifier, TfidfSVMClassifier
 
@@ -42,7 +42,7 @@ TOY_CODEBOOK = {
 
 def make_model(family: str, schema, codebook: dict | None = None):
     if family == "lexicon":
-        return LexiconClassifier(codebook=codebook or codebook_from_schema(schema))
+        return LexiconClassifier(codebook=codebook or schema.codebook())
     if family in ("tfidf_lr", "tfidf_svm"):
         return family_class(family)(random_state=0)
     return family_class(family)()
@@ -169,7 +169,7 @@ def test_svm_calibration_falls_back_for_rare_frames(toy_data):
 
 
 def test_lexicon_matches_cue_prefixes_at_word_starts(schema):
-    model = LexiconClassifier(codebook=codebook_from_schema(schema))
+    model = LexiconClassifier(codebook=schema.codebook())
     texts = [
         "Vietnam pursues the diversification of its partnerships.",  # cue "diversif"
         "Hanoi's bamboo diplomacy keeps it neutral between great   powers.",
@@ -200,7 +200,7 @@ def test_lexicon_fit_only_calibrates_the_rule(schema):
 
 
 def test_lexicon_stance_without_cues_is_the_default(schema):
-    model = LexiconClassifier(codebook=codebook_from_schema(schema))
+    model = LexiconClassifier(codebook=schema.codebook())
     texts = ["They praised the success.", "The talks took place.", "A new agreement on oil."]
     fit(model, texts, np.array([0, 1, 1]), schema.labels("stance"))
     assert list(model.predict(["Leaders signed documents on energy."])) == ["neutral"]
@@ -220,8 +220,8 @@ def test_lexicon_needs_a_codebook_with_the_task_labels(schema, toy_data):
         )
 
 
-def test_codebook_from_schema_covers_frames_and_stance(schema):
-    book = codebook_from_schema(schema)
+def test_the_schemas_codebook_covers_frames_and_stance(schema):
+    book = schema.codebook()
     assert set(book) == set(schema.labels("frames")) | set(schema.labels("stance"))
     assert "diversif" in book["neutrality"]["cues"]
     assert book["neutral"]["cues"] == []

@@ -104,7 +104,11 @@ def test_rerun_into_a_finished_run_folder_replaces_it_when_it_succeeds(tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads((run_dir / "metrics.json").read_text())["seed"] == 7
     card = (run_dir / "checkpoint" / "README.md").read_text()
-    assert f'framing.load("{run_dir}/checkpoint")' in card  # the final path, not the staging one
+    # the final path, not the staging one; outside the study folder the card (meant to be
+    # shared) names the checkpoint only: no folder of this machine (inside a study it shows
+    # results/runs/RUN/checkpoint, checked by test_own_study_e2e)
+    assert 'framing.load("checkpoint")' in card and ".tmp" not in card
+    assert str(tmp_path) not in card
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
 
 
@@ -161,3 +165,95 @@ def test_corrupt_metrics_json_is_one_error_naming_the_file(tmp_path, command, co
         assert not (tmp_path / "out").exists()
     else:  # plot draws what it can; the figures it skipped are listed with the reason
         assert f"{broken / 'metrics.json'}: " in result.stderr and "not drawn" in error
+
+
+# ---------------------------------------------------------------- hostile names and cells
+def test_label_names_never_become_paths_or_share_a_file(tmp_path):
+    """A frame named ``../../../../ESCAPED`` used to write its figure above the output folder;
+    frames ``x.a`` and ``x.b`` shared one figure file. Every file stays inside the output
+    folder, and every label is drawn."""
+    import numpy as np
+    import pandas as pd
+
+    from framing.coding.records import SampledUnit, SampleRecord, write_sample_record
+    from framing.data.schema import LabelDefinition, LabelSchema
+    from framing.estimate.run import estimate_corpus
+
+    frames = ["x.a", "x.b", "../../../../ESCAPED"]
+    stance = ["pos", "neg"]
+    schema = LabelSchema(
+        "hostile", 1, tuple(LabelDefinition(n) for n in frames),
+        tuple(LabelDefinition(n) for n in stance),
+    )  # fmt: skip
+    rng = np.random.default_rng(0)
+    rows, coded = [], []
+    for outlet in ("Outlet A", "Outlet B"):
+        for a in range(12):
+            for s in range(4):
+                sid = f"{outlet[-1]}{a}-{s}"
+                labels = [f for f in frames if rng.random() < 0.4]
+                row = {"sentence_id": sid, "article_id": f"{outlet[-1]}{a}", "outlet": outlet,
+                       "position": s, "text": f"Sentence {sid}."}  # fmt: skip
+                row |= {f"pred:{f}": int(f in labels) for f in frames}
+                row |= {f"pred:{c}": int(c == "pos") for c in stance}
+                rows.append(row)
+                coded.append({"sentence_id": sid, "frames": labels, "stance": "pos"})
+    pd.DataFrame(rows).to_csv(tmp_path / "predictions.csv", index=False)
+    (tmp_path / "coded.jsonl").write_text("".join(json.dumps(c) + "\n" for c in coded))
+    units = [SampledUnit(r["sentence_id"], r["article_id"], r["outlet"], 1.0) for r in rows]
+    record = SampleRecord("simple", True, "sentence", 0, {"n_sentences": len(rows)}, units)
+    write_sample_record(record, tmp_path / "coded.jsonl")
+    out = tmp_path / "deep" / "er" / "est"
+    estimate_corpus(tmp_path / "predictions.csv", tmp_path / "coded.jsonl", out, schema)
+    everything = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()}
+    outside = {p for p in everything if not p.startswith("deep/er/est/")}
+    assert outside == {"predictions.csv", "coded.jsonl", "coded.sample.json", MARKER}
+    # one faceted figure per task (issue 18): every label is a panel of it, none a file name
+    figures = sorted(p.name for p in out.glob("outlet_estimates_*.csv"))
+    assert figures == ["outlet_estimates_frames.csv", "outlet_estimates_stance.csv"]
+    drawn = set().union(*(set(pd.read_csv(out / f)["label"]) for f in figures))
+    assert set(frames) | set(stance) <= drawn
+
+
+def test_formula_cells_are_marked_in_csvs_and_read_back_unchanged(tmp_path, workspace):
+    """An outlet or a sentence beginning with = + - @ is written with a leading apostrophe
+    (a spreadsheet shows it as text instead of running it); numbers stay numbers; framing's
+    readers give back the exact text."""
+    import csv
+
+    from framing.coding.population import read_population
+
+    evil = '=HYPERLINK("http://x.example","click")'
+    article = {"article_id": "-a1", "outlet": evil, "text": ARTICLE.replace("Putin", "=Putin")}
+    (workspace / "news.jsonl").write_text(json.dumps(article) + "\n")
+    done = framing("predict", "checkpoint=ckpt", "input=news.jsonl", "output=out",
+                   "figure=false", cwd=workspace)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with (workspace / "out" / "predictions.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and all(r["outlet"] == "'" + evil for r in rows)
+    assert all(r["article_id"] == "'-a1" for r in rows)
+    assert all(not r[k].startswith(("=", "+", "@")) for r in rows for k in r)
+    assert all(0 <= float(r[k]) <= 1 for r in rows for k in r if k.startswith("proba:"))
+    with (workspace / "out" / "outlet_mix.csv").open(newline="") as fh:
+        assert [r["outlet"] for r in csv.DictReader(fh)] == ["'" + evil]
+    back = read_population(workspace / "out" / "predictions.csv").sentences
+    assert {s.outlet for s in back} == {evil} and {s.article_id for s in back} == {"-a1"}
+    assert any(s.text.startswith("=Putin") for s in back)
+
+
+def test_a_coding_sheet_marks_formulas_and_imports_back_the_same_ids(tmp_path, schema):
+    from framing.coding.spreadsheet import read_sheet, write_sheet
+
+    rows = [
+        {"sentence_id": "=1+1", "article_id": "@a", "position": 0, "text": "-5 is not a number"},
+        {"sentence_id": "-0.5", "article_id": "b", "position": 1, "text": "'=quoted"},
+    ]
+    write_sheet(tmp_path / "sheet.csv", rows, schema)
+    raw = (tmp_path / "sheet.csv").read_text().splitlines()
+    assert raw[1].startswith("'=1+1,'@a,0,'-5 is not a number,")
+    assert raw[2].startswith("-0.5,b,1,''=quoted,")  # a number is left alone
+    text = (tmp_path / "sheet.csv").read_text().replace(",,\n", f",{schema.stance_names[0]},\n")
+    (tmp_path / "sheet.csv").write_text(text)
+    records, uncoded = read_sheet(tmp_path / "sheet.csv", schema)
+    assert [r["sentence_id"] for r in records] == ["=1+1", "-0.5"] and uncoded == 0

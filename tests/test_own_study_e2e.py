@@ -16,12 +16,17 @@ the test does as they would:
 - before the import of ``labels/check.csv`` (the random sample of the predicted corpus that
   ``framing validate`` and ``framing estimate`` read): a coder fills it in, from coder C's file,
   which codes every sentence of the study by hand;
-- the first line, ``pip install framing``, is the install of the built wheel.
+- the first line, ``pip install framing-toolkit``, runs as written with pip pointed at the
+  built wheel (``--find-links``): the name is not on PyPI yet.
 
 The validation and the estimates are checked against numbers recomputed here from
 ``predictions.csv`` and coder C's labels. Then the README's notebook block runs in the same
 environment, and an encoder family on the core install fails with one line naming the
 [transformers] extra.
+
+The README's other install lines are checked too: every one names this distribution and
+extras it has, and the quick start's first command runs as written in a fresh virtual
+environment, in a copy of the repository's package and seed study.
 """
 
 from __future__ import annotations
@@ -29,13 +34,20 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from framing.distribution import DISTRIBUTION
 
 from conftest import (
     EXAMPLE_STUDY,
@@ -47,17 +59,39 @@ from conftest import (
 
 #: what the wheel is built from (the rest of the repository is not part of it)
 PACKAGE_FILES = ("pyproject.toml", "README.md", "framing", "hydra_plugins")
+#: the seed study, which the quick start trains on (this repository is its study folder)
+SEED_STUDY_FILES = ("conf", "seeds")
+PYPROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
-def readme_section() -> str:
+def readme_section(title: str = "Your own study") -> str:
     text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    start = text.index("\n## Your own study\n")
+    start = text.index(f"\n## {title}")
     end = text.index("\n## ", start + 1)
     return text[start:end]
 
 
-def fenced(section: str, language: str) -> str:
-    (block,) = re.findall(rf"```{language}\n(.*?)```", section, flags=re.S)
+def copy_files(names, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        path = PROJECT_ROOT / name
+        if path.is_dir():
+            shutil.copytree(path, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(path, target / name)
+
+
+def fresh_venv(folder: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+    return folder
+
+
+def fenced(section: str, language: str, first: bool = False) -> str:
+    """The section's one block of ``language`` (``first``: the first of several)."""
+    blocks = re.findall(rf"```{language}\n(.*?)```", section, flags=re.S)
+    if first:
+        return blocks[0]
+    (block,) = blocks
     return block
 
 
@@ -76,28 +110,37 @@ def core_install(tmp_path_factory) -> Path:
     """A fresh virtual environment with the built wheel installed (core, no extras)."""
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"
-    source.mkdir()
-    for name in PACKAGE_FILES:
-        path = PROJECT_ROOT / name
-        if path.is_dir():
-            shutil.copytree(path, source / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(path, source / name)
+    copy_files(PACKAGE_FILES, source)
     build = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(work), "."],
         cwd=source, capture_output=True, text=True,
     )  # fmt: skip
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
-    (wheel,) = work.glob("framing-*.whl")
-    venv = work / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    pip = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
-         "--disable-pip-version-check", str(wheel)],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    assert pip.returncode == 0, pip.stderr[-3000:]
+    (wheel,) = work.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        fields = archive.read(metadata).decode().split("\n\n")[0].splitlines()
+    assert f"Name: {DISTRIBUTION}" in fields and f"Version: {version()}" in fields
+    venv = fresh_venv(work / "venv")
+    # the README's install line as written; pip finds the name in the wheel's folder
+    install = commands(fenced(readme_section(), "bash"))[0]
+    assert shlex.split(install) == ["pip", "install", DISTRIBUTION], install
+    pip = run(f"{install} --find-links {shlex.quote(str(work))}", work, venv)
+    assert pip.returncode == 0, pip.stdout[-2000:] + pip.stderr[-3000:]
+    installed = run(f"python -c {shlex.quote(VERSION_SCRIPT)}", work, venv)
+    assert installed.stdout.split() == [version(), version()], installed  # the wheel's
     return venv
+
+
+#: the installed distribution's version, and the one framing reports
+VERSION_SCRIPT = (
+    f"import importlib.metadata as m, framing; print(m.version('{DISTRIBUTION}'), "
+    "framing.__version__)"
+)
+
+
+def version() -> str:
+    return PYPROJECT["project"]["version"]
 
 
 def run(command: str, cwd: Path, venv: Path) -> subprocess.CompletedProcess:
@@ -204,6 +247,18 @@ def check_validation_and_estimates(study: Path) -> None:
     assert (study / "results" / "estimates" / "outlet_estimates_economic_cost.png").is_file()
 
 
+def check_the_card_is_shareable(checkpoint: Path, machine_path: Path) -> None:
+    """The card and record of a trained checkpoint name no folder of this machine; the card
+    states the study's license."""
+    card = (checkpoint / "README.md").read_text(encoding="utf-8")
+    record = (checkpoint / "framing_checkpoint.json").read_text(encoding="utf-8")
+    assert str(machine_path) not in card and str(machine_path) not in record
+    assert "- Data file: `labels/gold.jsonl` (sha256 `" in card
+    assert 'framing.load("results/runs/frames/checkpoint")' in card
+    assert "\nlicense: mit\n" in card and "`mit` (the study's `license:`)" in card
+    assert f'pip install "{DISTRIBUTION}"' in card
+
+
 def test_your_own_study_word_for_word_from_the_wheel(core_install, tmp_path):
     venv = core_install
     assert PROJECT_ROOT not in tmp_path.parents
@@ -213,7 +268,7 @@ def test_your_own_study_word_for_word_from_the_wheel(core_install, tmp_path):
     assert run(f'python -c "{no_torch}"', tmp_path, venv).returncode == 0
 
     steps = commands(fenced(readme_section(), "bash"))
-    assert steps[0].startswith("pip install framing")  # done above: the built wheel
+    assert steps[0] == f"pip install {DISTRIBUTION}"  # done above: the built wheel
     cwd, coded, outputs = tmp_path, False, {}
     for command in steps[1:]:
         if command.startswith("cd "):
@@ -249,7 +304,7 @@ def test_your_own_study_word_for_word_from_the_wheel(core_install, tmp_path):
     assert active["strategy"] == "active" and active["random"] is False
     coded_ids = {json.loads(x)["sentence_id"] for x in gold}
     assert not coded_ids & {u["sentence_id"] for u in active["units"]}
-    assert (study / "results" / "runs" / "frames" / "checkpoint" / "README.md").is_file()
+    check_the_card_is_shareable(study / "results" / "runs" / "frames" / "checkpoint", tmp_path)
     check_validation_and_estimates(study)
     report = (study / "results" / "report.html").read_text(encoding="utf-8")
     assert "What was counted" in report and "data:image/png;base64," in report
@@ -273,3 +328,74 @@ def test_your_own_study_word_for_word_from_the_wheel(core_install, tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "[transformers]" in lines[0]
     assert not (study / "results" / "runs" / "encoder").exists()
+
+
+# ------------------------------------------------------------------- the other install lines
+#: ``pip install …`` in the README (to the end of a code span, line or comment)
+PIP_INSTALL = re.compile(r"pip install ([^`\n#]*)")
+
+
+def install_targets(text: str) -> list[str]:
+    """What the README's ``pip install`` lines install: this toolkit by name (a requirement
+    starting with ``framing``) or from a clone or wheel (``.``, ``dist/…``); flags and other
+    packages are left out."""
+    targets = []
+    for match in PIP_INSTALL.finditer(text):
+        arguments = re.split(r"&&|;|\||\)", match.group(1))[0]  # this command only
+        for token in shlex.split(arguments.replace("…", "")):  # "framing-toolkit…" in prose
+            if token.startswith(("framing", ".", "dist/")):
+                targets.append(token)
+    return targets
+
+
+def test_every_install_line_names_this_distribution_and_its_extras():
+    assert PYPROJECT["project"]["name"] == DISTRIBUTION
+    extras = set(PYPROJECT["project"]["optional-dependencies"])
+    # the dev extra pulls the others in under the distribution's own name
+    (itself,) = [r for r in PYPROJECT["project"]["optional-dependencies"]["dev"] if "[" in r]
+    assert Requirement(itself).name == DISTRIBUTION and Requirement(itself).extras <= extras
+    text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    targets = install_targets(text)
+    by_name = [t for t in targets if t.startswith("framing")]
+    assert len(by_name) >= 6 and {"-e", "."} & set(shlex.split(text.split("pip install")[1]))
+    for target in targets:
+        if target.startswith("framing"):
+            requirement = Requirement(target)
+            assert canonicalize_name(requirement.name) == DISTRIBUTION, target
+            wanted = requirement.extras
+        else:  # a clone (".", ".[dev]") or the built wheel
+            path, _, rest = target.partition("[")
+            wanted = set(rest.rstrip("]").split(",")) if rest else set()
+            if path.endswith(".whl"):
+                wheel = f"{DISTRIBUTION.replace('-', '_')}-{version()}-py3-none-any.whl"
+                assert path == f"dist/{wheel}", target
+            else:
+                assert path == ".", target
+        assert wanted <= extras, f"{target}: no extra {wanted - extras}"
+    # the messages that tell a user what to install take the name from one place
+    for source in (PROJECT_ROOT / "framing").rglob("*.py"):
+        code = source.read_text(encoding="utf-8")
+        assert not re.search(r"pip install[^\n]*\bframing\[", code), source
+
+
+def test_quick_start_first_command_as_written(tmp_path):
+    """The quick start's first command, as written, in a copy of the repository's package and
+    seed study, in a fresh virtual environment: it installs the core and trains."""
+    line = commands(fenced(readme_section("Quick start"), "bash", first=True))[0]
+    assert line.startswith("python -m pip install -e . && framing train"), line
+    clone = tmp_path / "clone"
+    copy_files(PACKAGE_FILES + SEED_STUDY_FILES, clone)
+    venv = fresh_venv(tmp_path / "venv")
+    done = run(line, clone, venv)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    assert run(f"python -c {shlex.quote(VERSION_SCRIPT)}", tmp_path, venv).stdout.split() == [
+        version(),
+        version(),
+    ]
+    no_torch = "import importlib.util as u, sys; sys.exit(u.find_spec('torch') is not None)"
+    assert run(f'python -c "{no_torch}"', tmp_path, venv).returncode == 0
+    (metrics,) = (clone / "results" / "runs").rglob("metrics.json")
+    assert json.loads(metrics.read_text())["task"] == "frames"
+    card = (metrics.parent / "checkpoint" / "README.md").read_text(encoding="utf-8")
+    assert str(tmp_path) not in card and "- Data file: `seeds/sentences.jsonl`" in card
+    assert "\nlicense: other\n" in card

@@ -269,8 +269,8 @@ def test_existing_output_is_kept_unless_overwrite(checkpoints, article_folder, t
     out.mkdir()
     (out / "keep.txt").write_text("mine")
     args = [f"checkpoint={checkpoints['frames']}", f"input={article_folder}", f"output={out}"]
-    result = run_predict(*args, cwd=tmp_path)
-    assert result.returncode == 2 and "overwrite=true" in result.stderr
+    result = run_predict(*args, cwd=tmp_path)  # the stronger reason is named first
+    assert result.returncode == 2 and "framing did not write (keep.txt)" in result.stderr
     assert (out / "keep.txt").read_text() == "mine"
     # overwrite=true replaces only a folder framing wrote: keep.txt is not framing's
     result = run_predict(*args, "overwrite=true", "figure=false", cwd=tmp_path)
@@ -281,6 +281,8 @@ def test_existing_output_is_kept_unless_overwrite(checkpoints, article_folder, t
         result = run_predict(*args, "overwrite=true", "figure=false", cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert (out / "predictions.csv").is_file()
+    result = run_predict(*args, "figure=false", cwd=tmp_path)  # its own output: the flag
+    assert result.returncode == 2 and "overwrite=true" in result.stderr
 
 
 @pytest.mark.slow
@@ -292,9 +294,10 @@ def test_embedding_store_is_emptied_between_batches(schema, toy_data):
     texts, frames, _ = toy_data
     model = fit(family_class("embedding_lr")(), texts, frames, schema.labels("frames"))
     model.predict_proba(list(ARTICLES.values()))
-    assert len(model.cache_.memory) > 0
+    cache = model.embedding_cache_
+    assert cache.store.count(cache.identity) > 0
     forget_embeddings()
-    assert len(model.cache_.memory) == 0
+    assert cache.store.count(cache.identity) == 0
 
 
 def test_worker_processes_give_byte_identical_outputs(checkpoints, tmp_path):

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from framing.distribution import DISTRIBUTION
 from framing.version import package_version
 
 # Libraries recorded only when the run already imported them: asking torch its version
@@ -24,8 +25,9 @@ def library_versions() -> dict[str, str]:
 
     import numpy
 
+    # under the distribution's name: what a reader of the card would pip install
     versions = {
-        "framing": package_version(),
+        DISTRIBUTION: package_version(),
         "python": platform.python_version(),
         "numpy": numpy.__version__,
     }
@@ -41,13 +43,29 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def training_data_summary(dataset, file: str | Path | None = None) -> dict[str, Any]:
+def shareable_path(path: str | Path, root: str | Path | None = None) -> str:
+    """A path as a shared checkpoint may show it: relative to ``root`` (the study folder) when
+    it lies inside it, else only the file's name. An absolute path names one machine's folders
+    (often a user name) and helps nobody else; the sha256 beside it identifies the file."""
+    p = Path(path)
+    if not p.is_absolute():
+        return p.as_posix()
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            return p.resolve().relative_to(Path(root).resolve()).as_posix()
+    return p.name
+
+
+def training_data_summary(
+    dataset, file: str | Path | None = None, root: str | Path | None = None
+) -> dict[str, Any]:
     """What the model card says about the training data, from a labelled ``Dataset`` (or any
-    mapping with ``outlet`` and ``article_id`` columns)."""
+    mapping with ``outlet`` and ``article_id`` columns). ``file`` is recorded relative to
+    ``root`` (the study folder), or by its name alone (``shareable_path``)."""
     outlets = Counter(str(o) for o in dataset["outlet"])
     articles = {str(a) for a in dataset["article_id"]}
     return {
-        "file": str(file) if file is not None else None,
+        "file": shareable_path(file, root) if file is not None else None,
         "n_sentences": sum(outlets.values()),
         "n_articles": len(articles),
         "outlets": dict(sorted(outlets.items())),

@@ -31,11 +31,12 @@ from framing.checkpoint.card import model_card
 from framing.checkpoint.params import decode_params, encode_params, jsonable
 from framing.checkpoint.provenance import OPTIONAL_LIBRARIES, library_versions
 from framing.data.schema import LabelSchema, task_name
-from framing.errors import FramingInputError
+from framing.distribution import install_command
+from framing.errors import FramingInputError, FramingWarning
 from framing.io import read_json_object, sha256_file
-from framing.models import family_class
+from framing.models import FAMILIES, family_class
 from framing.models.base import FramingClassifier
-from framing.outputs import output_folder
+from framing.outputs import Kind, output_folder
 from framing.version import package_version
 
 FORMAT_VERSION = 1
@@ -106,7 +107,30 @@ def save_checkpoint(
     config and metrics say. ``study`` (a ``framing.study.Study``) gives it the study's name,
     language and limitations.
     """
-    task = task_name(task)
+    folder = Path(folder)
+    info = checkpoint_record(
+        model,
+        schema,
+        task,
+        config=config,
+        data_sha256=data_sha256,
+        metrics=metrics,
+        training_data=training_data,
+        study=study,
+    )
+    with output_folder(folder, Kind.CHECKPOINT) as tmp:
+        model.save_weights(tmp / WEIGHTS_DIR)
+        info["files"] = _weight_files(tmp)
+        if not info["files"]:
+            raise RuntimeError(f"{type(model).__name__}.save_weights wrote no files")
+        (tmp / INFO_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+        card = model_card(info, shown_as or folder, root=getattr(study, "root", None))
+        (tmp / CARD_FILE).write_text(card, encoding="utf-8")
+    return folder
+
+
+def check_savable(model, schema: LabelSchema, task: str) -> list[str]:
+    """The task's labels, once the model is fitted, registered, and fits the schema's task."""
     if not hasattr(model, "labels_"):
         raise ValueError(f"{type(model).__name__} is not fitted; call fit() before saving")
     labels = schema.labels(task)
@@ -126,10 +150,29 @@ def save_checkpoint(
         raise ValueError(
             f"{type(model).__name__} is not the class registered for family '{model.family}'"
         )
+    return labels
 
-    folder = Path(folder)
+
+def checkpoint_record(
+    model,
+    schema: LabelSchema,
+    task: str,
+    *,
+    config: Mapping[str, Any] | None = None,
+    data_sha256: str | None = None,
+    metrics: Mapping[str, Any] | None = None,
+    training_data: Mapping[str, Any] | None = None,
+    study=None,
+) -> dict[str, Any]:
+    """The checkpoint's JSON record (``checkpoint.json``) of a fitted model, its weight files
+    still to be listed (``files``)."""
+    task = task_name(task)
+    labels = check_savable(model, schema, task)
     schema_dict = schema.to_dict()
-    info: dict[str, Any] = {
+    thresholds = None
+    if model.multi_label_:
+        thresholds = {label: float(t) for label, t in zip(labels, model.thresholds_, strict=True)}
+    return {
         "format_version": FORMAT_VERSION,
         "family": model.family,
         "model_class": f"{type(model).__module__}:{type(model).__qualname__}",
@@ -137,11 +180,7 @@ def save_checkpoint(
         "task": task,
         "labels": labels,
         "multi_label": bool(model.multi_label_),
-        "thresholds": (
-            {label: float(t) for label, t in zip(labels, model.thresholds_, strict=True)}
-            if model.multi_label_
-            else None
-        ),
+        "thresholds": thresholds,
         "schema": schema_dict,
         "schema_sha256": schema_sha256(schema_dict),
         "config": jsonable(config, "config") if config is not None else None,
@@ -153,14 +192,6 @@ def save_checkpoint(
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": {},
     }
-    with output_folder(folder) as tmp:
-        model.save_weights(tmp / WEIGHTS_DIR)
-        info["files"] = _weight_files(tmp)
-        if not info["files"]:
-            raise RuntimeError(f"{type(model).__name__}.save_weights wrote no files")
-        (tmp / INFO_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
-        (tmp / CARD_FILE).write_text(model_card(info, shown_as or folder), encoding="utf-8")
-    return folder
 
 
 # ---------------------------------------------------------------------------- loading
@@ -236,7 +267,7 @@ def read_checkpoint_info(path: str | Path) -> tuple[Path, dict[str, Any]]:
             f"reads formats up to {FORMAT_VERSION}",
             file=info_path,
             field="format_version",
-            fix="upgrade framing (pip install --upgrade framing) to load it",
+            fix=f"upgrade framing ({install_command(upgrade=True)}) to load it",
         )
     missing = [k for k in REQUIRED_KEYS if k not in info]
     if missing:
@@ -320,7 +351,42 @@ def _warn_on_version_drift(info: Mapping[str, Any]) -> None:
             warnings.warn(
                 f"checkpoint saved with {name} {saved[name]}, loading with {now[name]}: "
                 "predictions may differ slightly",
+                FramingWarning,
                 stacklevel=3,
+            )
+
+
+def check_family(info: Mapping[str, Any], info_path: Path) -> None:
+    """The record's family is the one its model class was registered under (an edited family
+    is one error naming the field; a class since renamed is not checked)."""
+    saved = str(info.get("model_class") or "").rpartition(":")[2]
+    owners = [f for f, where in FAMILIES.items() if where.rpartition(":")[2] == saved]
+    if saved and owners and info["family"] not in owners:
+        raise FramingInputError(
+            f"says family '{info['family']}', but the checkpoint was saved by a "
+            f"'{owners[0]}' model ({saved})",
+            file=info_path,
+            field="family",
+            fix="restore the checkpoint's record as framing wrote it",
+        )
+
+
+def check_params(params: dict, cls, family: str, info_path: Path) -> None:
+    """Every recorded parameter is one the family's constructor takes (an edited record is
+    one error naming the parameter, not a TypeError from the constructor)."""
+    import inspect
+
+    signature = inspect.signature(cls.__init__).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.values()):
+        return
+    accepted = set(signature) - {"self"}
+    for name in params:
+        if name not in accepted:
+            raise FramingInputError(
+                f"'{name}' is not a parameter of the '{family}' family",
+                file=info_path,
+                field=f"params.{name}",
+                fix="restore the checkpoint's record as framing wrote it",
             )
 
 
@@ -348,11 +414,23 @@ def load_checkpoint(
         raise FramingInputError(
             "params must be a JSON object", file=info_path, field="params"
         ) from None
+    check_family(info, info_path)
+    check_params(params, cls, info["family"], info_path)
     # (checkpoints written before MACHINE_PARAMS were recorded empty may still hold them)
     params |= {name: None for name in MACHINE_PARAMS if name in params}
     if device is not None and "device" in cls().get_params(deep=False):
         params["device"] = device
-    model = cls.load_weights(folder / WEIGHTS_DIR, params)
+    try:
+        model = cls.load_weights(folder / WEIGHTS_DIR, params)
+    except (TypeError, ValueError, KeyError, AttributeError, OSError) as err:
+        # the weights' hashes matched, so the record was edited (e.g. its family)
+        raise FramingInputError(
+            f"the weights cannot be loaded as a '{info['family']}' model "
+            f"({type(err).__name__}: {err})",
+            file=info_path,
+            field="family",
+            fix="restore the checkpoint's record as framing wrote it",
+        ) from None
 
     # The record and the (hashed) weights must tell the same story.
     if list(model.labels_) != list(info["labels"]) or bool(model.multi_label_) != bool(

@@ -3,6 +3,7 @@
 Every command's ``main(argv) -> int`` runs its body through ``run_command``:
 
 - bad input (``FramingInputError``) prints one ``error: ...`` line and returns 2;
+- the library's warnings (``FramingWarning``) print as ``warning: ...`` lines, every one;
 - Ctrl-C (SIGINT) and SIGTERM (``timeout``, a SLURM pre-emption) unwind the body like an
   exception, so its clean-up (temporary folders, partial outputs) runs, then print one line
   and return 130 / 143.
@@ -13,14 +14,16 @@ package's configs with the study's ``conf/`` first on the search path.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from framing.cli._hydra import check_override_keys, is_hydra_flag
-from framing.errors import FramingInputError
+from framing.errors import FramingInputError, FramingWarning
 
 
 class Terminated(BaseException):
@@ -31,16 +34,44 @@ def _raise_terminated(signum, frame):
     raise Terminated(signum)
 
 
+@contextmanager
+def warning_lines() -> Iterator[None]:
+    """While a command runs, each ``FramingWarning`` of the library is one ``warning: ...``
+    line on stderr (every time, not once per place); other warnings print as Python's."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", FramingWarning)
+        python_style = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, FramingWarning):
+                print(f"warning: {message}", file=sys.stderr)
+            else:
+                python_style(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
 def run_command(body: Callable[[], int | None]) -> int:
-    """Run a command body with the shared error exit and signal handling."""
+    """Run a command body with the shared error exit, warning lines and signal handling."""
     try:
         previous = signal.signal(signal.SIGTERM, _raise_terminated)
     except ValueError:  # not the main thread (e.g. called from a worker): leave signals alone
         previous = None
     try:
-        return int(body() or 0)
+        with warning_lines():
+            return int(body() or 0)
     except FramingInputError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        from framing.outputs.writers import DISK_ERRNOS
+
+        if err.errno not in DISK_ERRNOS:
+            raise
+        # a write outside the outputs layer (a log, a cache): still one line, no traceback
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{os.strerror(err.errno).lower()}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted (SIGINT); partial outputs were removed", file=sys.stderr)

@@ -101,10 +101,11 @@ def sheet(out: str) -> int:
     help="leave out the sentences of this sample or coder file (repeatable; recorded)",
 )  # fmt: skip
 @click.option(
-    "--allocation", default="proportional",
+    "--allocation", default="proportional", metavar="HOW",
     help="stratified: how the sample is split across outlets: proportional (default; "
-    "each outlet's share of the corpus, at least one sentence each) or equal (the same "
-    "number per outlet)",
+    "each outlet's share of the corpus, at least one sentence each), equal (the same "
+    "number per outlet) or neyman (size times the spread the classifier predicts there, "
+    "at least one each; needs --population predictions.csv)",
 )  # fmt: skip
 @click.option(
     "--checkpoint", multiple=True, metavar="CKPT",
@@ -217,11 +218,14 @@ def agreement_printed(study, args) -> None:
     from framing.coding.agreement import agreement_report, markdown_table
     from framing.coding.files import read_coding
     from framing.coding.gold import identical_coded_differently, study_sentences
-    from framing.io import atomic_write_text
+    from framing.outputs import Kind, check_file_target, write_text
 
     schema = study.schema
-    first = read_coding(_coding_file(study, args.first, "codings.first"), schema)
-    second = read_coding(_coding_file(study, args.second, "codings.second"), schema)
+    files = [_coding_file(study, args.first, "codings.first")]
+    files.append(_coding_file(study, args.second, "codings.second"))
+    if args.json:  # a coder file (or any other command's output) is never replaced
+        check_file_target(args.json, Kind.AGREEMENT, inputs=files)
+    first, second = (read_coding(path, schema) for path in files)
     sentences = study_sentences(study)[0]
     groups = {s.sentence_id: s.dup_group for s in sentences}
     report = agreement_report(first, second, schema, groups=groups)
@@ -247,7 +251,7 @@ def agreement_printed(study, args) -> None:
             if d["sentence_id"] in texts:
                 print(f"    {texts[d['sentence_id']]}")
     if args.json:
-        atomic_write_text(args.json, json.dumps(report, indent=2))
+        write_text(args.json, json.dumps(report, indent=2), Kind.AGREEMENT, inputs=files)
 
 
 def _shown_path(path: Path) -> str:
@@ -323,7 +327,7 @@ def drawn_sample(study, args) -> None:
 
 def audit_printed(study, args) -> None:
     from framing.coding.audit import label_issues
-    from framing.outputs import output_file
+    from framing.outputs import Kind, check_file_target, output_file, spreadsheet_frame
 
     texts = {}
     if study.value("sentences") and study.path("sentences", must_exist=False).is_file():
@@ -332,6 +336,8 @@ def audit_printed(study, args) -> None:
         texts = {
             r["sentence_id"]: r.get("text", "") for _, r in read_jsonl(study.path("sentences"))
         }
+    if args.out:
+        check_file_target(args.out, Kind.AUDIT, inputs=args.runs)
     table = label_issues(args.runs, texts)
     print(
         f"{len(table)} of {table.attrs['n_sentences']} {table.attrs['task']} codings flagged by "
@@ -342,8 +348,8 @@ def audit_printed(study, args) -> None:
         print(f"{row.rank:>3}. {row.sentence_id}  quality {row.quality:.3f}  coded [{row.coded}]  "
               f"model [{row.model}]  {row.text}")  # fmt: skip
     if args.out:
-        with output_file(args.out) as tmp:
-            table.to_csv(tmp, index=False)
+        with output_file(args.out, Kind.AUDIT, inputs=args.runs) as tmp:
+            spreadsheet_frame(table).to_csv(tmp, index=False)
         print(f"wrote {args.out}")
 
 

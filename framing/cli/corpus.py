@@ -56,8 +56,13 @@ def corpus(**options) -> int:
 
     def body() -> None:
         from framing.corpus.pipeline import clean_corpus
-        from framing.io import atomic_write_jsonl, atomic_write_text
+        from framing.outputs import Kind, check_file_target, write_jsonl, write_text
 
+        inputs = [args.input, args.outlets, args.rules]
+        if args.out:  # refused before the corpus is read: a coder file is never replaced
+            check_file_target(args.out, Kind.SENTENCES, inputs=inputs)
+        if args.report:
+            check_file_target(args.report, Kind.CLEANING_REPORT, inputs=inputs)
         rules = load_rules(args.rules)
         run = clean_corpus(args.input, rules, args.outlets, args.keep_duplicate_ids)
         print("| article | language | sentences | lines removed | by rule |")
@@ -77,10 +82,13 @@ def corpus(**options) -> int:
             + (f" {len(run.skipped)} file(s) skipped." if run.skipped else "")
         )
         if args.out:
-            atomic_write_jsonl(args.out, (s.to_dict() for s in run.sentences))
+            write_jsonl(
+                args.out, (s.to_dict() for s in run.sentences), Kind.SENTENCES, inputs=inputs
+            )
         if args.report:
             report = summary | {"corpus_rules": rules.source, "articles": run.reports}
-            atomic_write_text(args.report, json.dumps(report, indent=2, ensure_ascii=False))
+            text = json.dumps(report, indent=2, ensure_ascii=False)
+            write_text(args.report, text, Kind.CLEANING_REPORT, inputs=inputs)
 
     return run_command(body)
 

@@ -3,13 +3,26 @@
     framing estimate OUT_DIR/predictions.csv labels/validation_coded.jsonl --out estimates/
     framing estimate predictions.csv coded.jsonl --record labels/validation.sample.json \\
         --difference "Outlet A" "Outlet B" --out estimates/
+    framing estimate predictions.csv coded.jsonl --checkpoint RUN/checkpoint --out estimates/
 
 PREDICTIONS is the predictions.csv of ``framing predict`` (every sentence of the corpus);
 CODED a coder file (sentence_id, frames, stance) of a random sample of those sentences,
 with its sample record (``framing coding sample`` writes NAME.sample.json beside the sample;
-``--record`` points elsewhere). Writes estimates.csv, differences.csv, plan.csv, summary.md,
-report.json and one figure per label to ``--out`` (see ``framing.estimate.run``). A sample the
-record calls non-random is refused; ``--allow-nonrandom`` writes estimates flagged invalid.
+``--record`` points elsewhere). Writes estimates.csv, differences.csv, predictors.csv,
+plan.csv, summary.md, report.json and one faceted figure per task to ``--out`` (see
+``framing.estimate.run``). A sample the record calls non-random is refused;
+``--allow-nonrandom`` writes estimates flagged invalid in every output.
+
+What the intervals are for (``--estimand``): ``corpus`` (default), the share among the
+sentences of the corpus in hand: the finite-population correction applies, and a census (every
+sentence coded) gives the exact share with a zero-width interval. ``process``: the share in
+the process that generated the corpus (articles as draws from it), wider.
+
+Per outlet, shares are pooled across outlets (a Fay-Herriot model of the classifier's error per
+outlet), each outlet's own PPI++ interval written beside the pooled one; ``--no-pooling``
+keeps only the latter. With ``--checkpoint`` (the checkpoints that made the predictions, one
+per task), the estimate uses cross-prediction: the checkpoint's family is refitted on the
+study's gold set plus folds of the coded sample (run inside the study folder).
 """
 
 from __future__ import annotations
@@ -48,13 +61,43 @@ def sizes(text: str) -> list[int]:
     help="also estimate outlet A minus outlet B (repeatable)",
 )  # fmt: skip
 @click.option(
-    "--cluster", type=click.Choice(["article", "sentence"]), default="article",
-    help="unit of the variance: article (default) or sentence (a simple random "
-    "sample of sentences, articles not a source of variation)",
+    "--estimand", type=click.Choice(["corpus", "process"]), default="corpus",
+    help="corpus (default): the share in the corpus in hand, finite-population corrected, "
+    "exact under a census; process: the share in the process that generated it",
+)  # fmt: skip
+@click.option(
+    "--cluster", type=click.Choice(["article", "sentence"]), default=None,
+    help="--estimand process only: unit of the variance, article (default) or sentence "
+    "(the corpus estimand's variance follows the units that were drawn)",
+)  # fmt: skip
+@click.option(
+    "--predictor", type=click.Choice(["probability", "decision"]), default="probability",
+    help="what PPI++ corrects: the classifier's probabilities (default) or its 0/1 "
+    "decisions; predictors.csv gives both widths",
+)  # fmt: skip
+@click.option("--no-pooling", is_flag=True, help="per outlet, only each outlet's own PPI++")
+@click.option(
+    "--interval", type=click.Choice(["bayes", "bootstrap", "prasad_rao"]), default="bayes",
+    help="pooled intervals: bayes (default: the between-outlet variance integrated out, "
+    "arcsine scale), or the plug-in parametric bootstrap or Prasad-Rao MSE (share scale; "
+    "they undercovered in the simulation)",
+)  # fmt: skip
+@click.option(
+    "--checkpoint", multiple=True, metavar="CKPT",
+    help="cross-prediction: a checkpoint that made the predictions (once per task)",
+)  # fmt: skip
+@click.option(
+    "--folds", type=int, default=5, show_default=True, metavar="N",
+    help="cross-prediction: folds of articles",
+)  # fmt: skip
+@click.option(
+    "--gold", type=Path, default=None, metavar="FILE",
+    help="cross-prediction: gold set (default: the study's)",
 )  # fmt: skip
 @click.option(
     "--min-coded", type=int, default=10, show_default=True, metavar="N",
-    help="below this many coded units an outlet gets at least the coded sample's width",
+    help="below this many coded units an outlet's own interval is at least the coded "
+    "sample's width",
 )  # fmt: skip
 @click.option(
     "--plan", callback=lambda ctx, param, value: sizes(value) if value else None,
@@ -64,6 +107,7 @@ def sizes(text: str) -> list[int]:
 @click.option(
     "--level", type=float, default=0.95, show_default=True, help="confidence level of the intervals"
 )
+@click.option("--seed", type=int, default=0, show_default=True, help="bootstrap and fold seed")
 @click.option(
     "--allow-nonrandom", is_flag=True,
     help="estimate from a non-random sample anyway, flagged invalid",
@@ -76,12 +120,31 @@ def sizes(text: str) -> list[int]:
 def estimate(**options) -> int:
     args = SimpleNamespace(**options)
     args.difference = [list(pair) for pair in args.difference]
+    args.checkpoint = list(args.checkpoint)
 
     def body() -> None:
+        from framing.errors import FramingInputError
+        from framing.estimate.outlets import Options
         from framing.estimate.planning import DEFAULT_SIZES
         from framing.estimate.run import estimate_corpus
         from framing.study import load_study
 
+        if args.cluster and args.estimand != "process":
+            raise FramingInputError(
+                "applies to --estimand process only",
+                field="--cluster",
+                fix="the corpus estimand's variance follows the units the sample drew",
+            )
+        options = Options(
+            level=args.level,
+            min_coded=args.min_coded,
+            estimand=args.estimand,
+            cluster=args.cluster or "article",
+            predictor=args.predictor,
+            pooling=not args.no_pooling,
+            interval=args.interval,
+            seed=args.seed,
+        )
         report = estimate_corpus(
             args.predictions,
             args.coded,
@@ -90,12 +153,13 @@ def estimate(**options) -> int:
             record=args.record,
             allow_nonrandom=args.allow_nonrandom,
             pairs=args.difference,
-            level=args.level,
-            min_coded=args.min_coded,
-            cluster=args.cluster,
+            options=options,
             plan_sizes=args.plan or DEFAULT_SIZES,
             figure=not args.no_figure,
             overwrite=args.overwrite,
+            checkpoints=args.checkpoint,
+            folds=args.folds,
+            gold=args.gold,
         )
         for note in report["notes"]:
             print(("warning: " if not report["valid"] else "note: ") + note, file=sys.stderr)

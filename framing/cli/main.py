@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sample-size": ("sample_size", "expected interval width for a number of coded sentences"),
     "discover": ("discover", "cluster unframed sentences: candidate frames the codebook lacks"),
     "report": ("report", "one self-contained HTML page of the study"),
+    "push": ("push", "upload a checkpoint to the Hugging Face Hub (framing.load loads hf://)"),
 }
 
 

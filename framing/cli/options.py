@@ -19,6 +19,7 @@ from dataclasses import fields
 from os import PathLike
 from typing import Any
 
+from framing.checkpoint.hub import is_hub_reference
 from framing.errors import FramingInputError
 from framing.models import require_extra
 from framing.models.base import FramingClassifier
@@ -37,10 +38,23 @@ from framing.study.config import input_error_message, missing_value
 
 #: config values a training run needs (checked before any work, one error line each)
 TRAIN_REQUIRED = (
-    "seed", "study.name", "study.sentences", "study.schema", "task.name", "model.name",
-    "model.label", "model.is_baseline", "model.estimator", "eval.protocol", "eval.thresholds",
-    "eval.inner_folds", "eval.fixed", "eval.bootstrap", "eval.level", "paths.cache_dir",
-)  # fmt: skip
+    "seed",
+    "study.name",
+    "study.sentences",
+    "study.schema",
+    "task.name",
+    "model.name",
+    "model.label",
+    "model.is_baseline",
+    "model.estimator",
+    "eval.protocol",
+    "eval.thresholds",
+    "eval.inner_folds",
+    "eval.fixed",
+    "eval.bootstrap",
+    "eval.level",
+    "paths.cache_dir",
+)
 PREDICT_REQUIRED = ("checkpoint", "input", "output", "batch_size")
 #: estimator parameters that may name a local folder (relative to the study in a config)
 PATH_PARAMS = ("encoder", "cache_dir")
@@ -203,7 +217,9 @@ def predict_options_from(values: Mapping[str, Any]) -> PredictOptions:
     checkpoints = given.get("checkpoint")
     if isinstance(checkpoints, str | PathLike):
         checkpoints = [checkpoints]
-    given["checkpoint"] = [resolve_path(str(p)) for p in checkpoints or []]
+    given["checkpoint"] = [
+        str(p) if is_hub_reference(p) else resolve_path(str(p)) for p in checkpoints or []
+    ]
     for name in ("input", "outlets"):
         if given.get(name) not in (None, ""):
             given[name] = resolve_path(str(given[name]))

@@ -81,9 +81,26 @@ def plot(runs: tuple[str, ...], stems: tuple[str, ...], only: tuple[str, ...], *
 
 
 def _draw(options) -> int:
-    from framing.report.paper_figures import draw_figures, report_outcome
+    from framing.report.paper_figures import draw_figures
 
-    return report_outcome(draw_figures(options))
+    return report_outcome(draw_figures(options, progress=print))
+
+
+def report_outcome(outcome) -> int:
+    """Print warnings and skipped figures to stderr; exit code 2 when any was skipped."""
+    for warning in outcome.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for reason, stems in outcome.skipped.items():
+        print(f"skipped {', '.join(stems)}: {reason}", file=sys.stderr)
+    n_skipped = sum(map(len, outcome.skipped.values()))
+    if n_skipped:
+        print(
+            f"error: {n_skipped} of {outcome.n_planned} figures not drawn: their inputs are"
+            " missing (see the commands above)",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -74,15 +74,22 @@ def sharded(argv: list[str]) -> int:
         def launch(shards: list[int]) -> None:
             jobs = workspace_for(Path(str(cfg.output))) / "jobs"
             run_hydra(
-                predict_task, "predict",
-                ["-m", *argv, f"shard={','.join(map(str, shards))}",
-                 quoted_override("hydra.sweep.dir", str(jobs))],
+                predict_task,
+                "predict",
+                [
+                    "-m",
+                    *argv,
+                    f"shard={','.join(map(str, shards))}",
+                    quoted_override("hydra.sweep.dir", str(jobs)),
+                ],
                 "framing predict",
-            )  # fmt: skip
+            )
 
         options = predict_options(cfg)
         with show_progress(options.progress):
-            report = predict_sharded(options, launch)
+            report = predict_sharded(
+                options, launch, progress=lambda line: print(line, file=sys.stderr)
+            )
         print(
             f"{report['n_sentences']:,} sentences from {report['n_articles']:,} articles in "
             f"{len(report['shards'])} shards -> {report['output']}"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from framing.data.schema import is_multi_label
 from framing.errors import FramingInputError
 from framing.runs.discover import find_runs
 
@@ -56,7 +57,7 @@ def label_issues(run_paths: list[str | Path], texts: dict[str, str] | None = Non
 
     runs = find_runs(list(run_paths))
     ids, labels, task, truth, proba, decided = _mean_probabilities(runs)
-    multi_label = task == "frames"
+    multi_label = is_multi_label(task)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # cleanlab warns about tiny classes; the set is small
         if multi_label:

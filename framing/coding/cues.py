@@ -29,7 +29,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing.data.labelled import read_labelled_records
 from framing.errors import FramingInputError
+from framing.models.lexicon import cue_pattern
+from framing.outputs import Kind, output_folder
 
 #: words: letters first, then letters, digits, apostrophes or hyphens ("long-standing")
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w'’-]*\b"
@@ -113,8 +116,6 @@ def keyness_table(
 def codebook_status(term: str, label: str, cues: dict[str, Sequence[str]]) -> tuple[str, str]:
     """("cue" | "cue of another label" | "new", the matching cues) for a term, by the lexicon's
     rule (a cue matches at a word start as a prefix: "diversif" matches "diversification")."""
-    from framing.models.lexicon import cue_pattern
-
     own = [c for c in cues.get(label, ()) if cue_pattern(c).search(term)]
     if own:
         return "cue", "; ".join(own)
@@ -156,10 +157,10 @@ def gold_cue_table(
     parts = []
     for task in ("frames", "stance"):
         labels = schema.labels(task)
-        if task == "frames":
-            masks = {lab: np.array([lab in r["frames"] for r in records]) for lab in labels}
+        if schema.is_multi_label(task):
+            masks = {lab: np.array([lab in r[task] for r in records]) for lab in labels}
         else:
-            masks = {lab: np.array([r["stance"] == lab for r in records]) for lab in labels}
+            masks = {lab: np.array([r[task] == lab for r in records]) for lab in labels}
         masks = {lab: m for lab, m in masks.items() if m.any() and not m.all()}
         table = keyness_table(counts, terms, masks, top, prior_strength)
         if table.empty:
@@ -225,9 +226,6 @@ def write_cue_suggestions(
     prior_strength: float = 1.0,
 ) -> pd.DataFrame:
     """``framing coding cues``: read the gold set, write OUT/cues.csv and OUT/cues.md."""
-    from framing.data.labelled import read_labelled_records
-    from framing.outputs import output_folder
-
     if top < 1 or ngram_max < 1 or min_count < 1 or prior_strength <= 0:
         raise FramingInputError(
             "--top, --ngrams and --min-count must be at least 1 and --prior above 0"
@@ -235,7 +233,7 @@ def write_cue_suggestions(
     records = read_labelled_records(gold, schema)
     table = gold_cue_table(records, schema, top, ngram_max, min_count, prior_strength)
     settings = {"ngram_max": ngram_max, "min_count": min_count, "prior_strength": prior_strength}
-    with output_folder(out) as tmp:
+    with output_folder(out, Kind.CUES, inputs=[gold]) as tmp:
         table.to_csv(tmp / "cues.csv", index=False, float_format="%.4f")
         (tmp / "cues.md").write_text(cue_markdown(table, str(gold), settings), encoding="utf-8")
     return table

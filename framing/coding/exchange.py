@@ -26,7 +26,7 @@ from framing.coding.population import read_population
 from framing.coding.records import SUFFIX, read_sample_record
 from framing.coding.samples import refuse_existing, sample_rows
 from framing.errors import FramingInputError
-from framing.io import atomic_write_text
+from framing.outputs import Kind, write_text
 from framing.study import resolve_path
 
 FORMATS = ("label-studio", "csv")
@@ -90,9 +90,9 @@ def export_sample(
         spreadsheet.write_sheet(out, rows, schema, decisions)
         return targets
     task_list = labelstudio.tasks(rows, decisions, version)
-    atomic_write_text(out, json.dumps(task_list, indent=1, ensure_ascii=False) + "\n")
+    write_text(out, json.dumps(task_list, indent=1, ensure_ascii=False) + "\n", Kind.SHEET)
     try:
-        atomic_write_text(config_path(out), labelstudio.labelling_config(schema))
+        write_text(config_path(out), labelstudio.labelling_config(schema), Kind.SHEET)
     except BaseException:
         out.unlink(missing_ok=True)
         raise

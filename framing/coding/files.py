@@ -18,8 +18,9 @@ from framing.coding.records import record_path
 from framing.data.labelled import read_labelled_records
 from framing.data.schema import LabelSchema
 from framing.errors import FramingInputError
+from framing.faults import fault_point
 from framing.io import read_jsonl
-from framing.outputs import record_written, signals_held
+from framing.outputs import Kind, output_kind, record_written, signals_held
 
 #: the fields of a sentence record (a gold set, a sample, framing corpus --out), all at once
 SENTENCE_FIELDS = ("article_id", "text", "dup_group")
@@ -58,6 +59,14 @@ def check_coder_file_target(out: Path, gold_set: Path | None = None) -> None:
         raise FramingInputError("is a folder", file=out, field="--out", fix=fix)
     if not out.is_file():
         return
+    kind = output_kind(out)  # framing wrote it as another command's output (framing.outputs)
+    if kind is not None and kind is not Kind.CODER_FILE:
+        raise FramingInputError(
+            f"is {kind.a} (made by {kind.command}), not a coder file",
+            file=out,
+            field="--out",
+            fix=fix,
+        )
     # A coded file may share a sample's record (check.coded.jsonl beside check.sample.json):
     # what the file holds tells a sample from a coder file.
     for line, record in read_jsonl(out):
@@ -108,6 +117,7 @@ def append_codings(
                     "or import into a new file",
                 )
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new)
+        fault_point("write")  # read under the lock, nothing appended yet
         size = os.fstat(fd).st_size
         if text and size and os.pread(fd, 1, size - 1) != b"\n":
             text = "\n" + text  # a hand-made file whose last line has no line end
@@ -116,7 +126,7 @@ def append_codings(
                 os.write(fd, text.encode("utf-8"))
                 os.fsync(fd)
             if not existed:
-                record_written(out.parent, [out.name])
+                record_written(out.parent, [out.name], Kind.CODER_FILE)
     except BaseException:
         if not existed and out.exists() and out.stat().st_size == 0:
             out.unlink()

@@ -19,7 +19,7 @@ from framing.corpus import Sentence, build_sentences, for_classification, read_a
 from framing.data import load_labelled_set
 from framing.data.labelled import contradictory_copies, read_labelled_records
 from framing.errors import FramingInputError
-from framing.io import atomic_write_jsonl
+from framing.outputs import Kind, check_file_target, write_jsonl
 
 
 def study_sentences(study) -> tuple[list[Sentence], dict[str, dict]]:
@@ -125,8 +125,18 @@ def assemble(study, out: str | Path | None = None, template: str | Path | None =
     that name exists; filled in and imported into the adjudication file, the next assembly
     applies the decisions."""
     schema = study.schema
-    sentences, _ = study_sentences(study)
+    target = Path(out) if out else study.path("sentences", must_exist=False)
     first_file = study.path("codings.first")
+    inputs = [
+        first_file,
+        *(
+            study.path(f"codings.{k}", must_exist=False)
+            for k in ("second", "adjudication")
+            if study.value(f"codings.{k}")
+        ),
+    ]
+    check_file_target(target, Kind.GOLD, inputs=inputs)  # a coder file is never replaced
+    sentences, _ = study_sentences(study)
     first_coding = read_coding(first_file, schema)
     second_coding = _optional_coding(study, "second")
     changes = _optional_coding(study, "adjudication")
@@ -150,8 +160,7 @@ def assemble(study, out: str | Path | None = None, template: str | Path | None =
             where = {"article_id": s.article_id, "position": s.position, "text": s.text}
             disagreements.append({"sentence_id": s.sentence_id} | where | both)
         rows.append(row)
-    target = Path(out) if out else study.path("sentences", must_exist=False)
-    atomic_write_jsonl(target, rows)
+    write_jsonl(target, rows, Kind.GOLD, inputs=inputs)
     result = Assembled(target, len(rows), disagreements)
     result.contradictions = [[rows[i] for i in members] for members in contradictory_copies(rows)]
     if result.unresolved:
@@ -193,7 +202,7 @@ def write_template(result: Assembled, schema) -> None:
                 "second_coding": "",
             }
             rows.append(row)
-    write_sheet(result.template, rows, schema, context=context)
+    write_sheet(result.template, rows, schema, context=context, kind=Kind.ADJUDICATION)
 
 
 def identical_coded_differently(coding: dict[str, dict], sentences) -> list[list[str]]:

@@ -22,6 +22,7 @@ from framing.coding.gold import study_sentences
 from framing.corpus import Sentence
 from framing.errors import FramingInputError
 from framing.io import read_jsonl
+from framing.outputs import read_cell
 
 #: what a population file must give for each sentence; the rest has defaults
 NEEDED = ("sentence_id", "article_id", "text")
@@ -96,8 +97,8 @@ def _rows(path: Path):
                 raise FramingInputError(
                     f"has no '{missing[0]}' column", file=path, line=1, field=missing[0]
                 )
-            for row in reader:
-                yield reader.line_num, row
+            for row in reader:  # a CSV framing wrote (predictions.csv): undo its cell marks
+                yield reader.line_num, {k: read_cell(v) for k, v in row.items()}
     except UnicodeDecodeError:
         raise FramingInputError(
             "is not valid UTF-8", file=path, fix="re-save it as UTF-8"

@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from framing.errors import FramingInputError
-from framing.io import atomic_write_text, read_json_object
+from framing.io import read_json_object
+from framing.outputs import Kind, write_text
 from framing.version import package_version
 
 FORMAT = 1
@@ -81,7 +82,8 @@ def write_sample_record(record: SampleRecord, sample_file: str | Path) -> Path:
     record.created_at = record.created_at or datetime.now(UTC).isoformat(timespec="seconds")
     record.framing_version = record.framing_version or package_version()
     target = record_path(sample_file)
-    atomic_write_text(target, json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    write_text(target, text, Kind.SAMPLE)
     return target
 
 

@@ -23,7 +23,8 @@ from framing.coding.records import (
     write_sample_record,
 )
 from framing.errors import FramingInputError
-from framing.io import atomic_write_jsonl, read_jsonl
+from framing.io import read_jsonl
+from framing.outputs import Kind, write_jsonl
 from framing.study import resolve_path
 
 STRATEGIES = ("simple", "stratified", "overlap", "active")
@@ -88,7 +89,7 @@ def write_sample(
     )
     written = write_sample_record(record, out)
     try:
-        atomic_write_jsonl(out, sample_rows(drawn.sentences))
+        write_jsonl(out, sample_rows(drawn.sentences), Kind.SAMPLE)
     except BaseException:
         written.unlink(missing_ok=True)
         raise
@@ -148,7 +149,16 @@ def draw(
     if strategy == "simple":
         drawn = sampling.simple_sample(remaining, size, seed)
     elif strategy == "stratified":
-        drawn = sampling.stratified_sample(remaining, size, seed, allocation)
+        spread = None
+        if allocation == "neyman":  # the classifier's probabilities of the population
+            if population_file is None:
+                raise FramingInputError(
+                    "Neyman allocation needs the classifier's probabilities of every sentence",
+                    field="--allocation",
+                    fix="draw from a predictions.csv of framing predict (--population)",
+                )
+            spread = sampling.predicted_spread(population_file, set(remaining.ids))
+        drawn = sampling.stratified_sample(remaining, size, seed, allocation, spread)
     else:
         drawn = _active(remaining, size, seed, checkpoints, max_per_article)
     write_sample(drawn, out, remaining, seed=seed, population_extra=exclusion)

@@ -3,7 +3,10 @@
 simple       a simple random sample of ``size`` sentences: every sentence has probability n/N
 stratified   a random sample within each outlet (stratum); proportional allocation (each
              outlet's share of the sample is its share of the population, at least one
-             sentence per outlet) or equal allocation; probability n_h/N_h in outlet h
+             sentence per outlet), equal allocation, or Neyman allocation (n_h proportional to
+             N_h S_h, S_h the spread the classifier predicts in outlet h: the root mean of
+             p (1 - p) over its sentences and labels, from a predictions.csv population; at
+             least one sentence per outlet); probability n_h/N_h in outlet h
 overlap      the subset of an earlier sample that a second coder codes blind: ``fraction`` of
              each article's sentences in that sample (rounded up), drawn at random; its
              probability is the earlier sample's times k_a/N_a
@@ -28,7 +31,10 @@ from framing.coding.population import Population
 from framing.corpus import Sentence
 from framing.errors import FramingInputError
 
-ALLOCATIONS = ("proportional", "equal")
+ALLOCATIONS = ("proportional", "equal", "neyman")
+#: the smallest predicted spread a stratum is given under Neyman allocation, so an outlet the
+#: classifier is (over)confident about is still sampled in proportion to a little
+MIN_SPREAD = 0.05
 
 
 @dataclass
@@ -73,10 +79,16 @@ def simple_sample(population: Population, size: int, seed: int) -> Drawn:
     )
 
 
-def allocate(strata: dict[str, int], total: int, allocation: str) -> dict[str, int]:
+def allocate(
+    strata: dict[str, int],
+    total: int,
+    allocation: str,
+    spread: dict[str, float] | None = None,
+) -> dict[str, int]:
     """Sample size per stratum: largest-remainder rounding of the target (proportional to the
-    stratum's size, or equal), never more than the stratum holds; with proportional allocation
-    every stratum gets at least one unit when the total allows it."""
+    stratum's size, equal, or proportional to size times ``spread`` for Neyman), never more
+    than the stratum holds; with proportional and Neyman allocation every stratum gets at
+    least one unit when the total allows it."""
     if allocation not in ALLOCATIONS:
         raise FramingInputError(
             f"unknown allocation '{allocation}'",
@@ -87,9 +99,19 @@ def allocate(strata: dict[str, int], total: int, allocation: str) -> dict[str, i
     n_pop = sum(strata.values())
     if allocation == "equal":
         target = {h: total / len(names) for h in names}
+    elif allocation == "neyman":
+        if spread is None:
+            raise FramingInputError(
+                "Neyman allocation needs the classifier's probabilities of every sentence",
+                field="--allocation",
+                fix="draw from a predictions.csv of framing predict (--population)",
+            )
+        weight = {h: strata[h] * max(spread.get(h, MIN_SPREAD), MIN_SPREAD) for h in names}
+        total_weight = sum(weight.values())
+        target = {h: total * weight[h] / total_weight for h in names}
     else:
         target = {h: total * strata[h] / n_pop for h in names}
-    floor = 1 if allocation == "proportional" and total >= len(names) else 0
+    floor = 1 if allocation in ("proportional", "neyman") and total >= len(names) else 0
     n = {h: min(strata[h], max(floor, math.floor(target[h]))) for h in names}
     # Hand out (or take back) one unit at a time, by largest remainder, within the strata's room.
     while sum(n.values()) < total:
@@ -101,15 +123,53 @@ def allocate(strata: dict[str, int], total: int, allocation: str) -> dict[str, i
     return n
 
 
+def predicted_spread(path, sentence_ids: set[str] | None = None) -> dict[str, float]:
+    """Per outlet, the root mean of p (1 - p) over its sentences (those in ``sentence_ids``)
+    and every ``proba:`` column of a predictions.csv: the standard deviation of a coded label
+    around the classifier's probability, were the probabilities calibrated (Neyman's S_h)."""
+    import pandas as pd
+
+    try:
+        header = list(pd.read_csv(path, nrows=0).columns)
+    except (OSError, ValueError, UnicodeDecodeError):
+        header = []
+    columns = [c for c in header if c.startswith("proba:")]
+    if not columns or "outlet" not in header:
+        raise FramingInputError(
+            "has no proba: columns: Neyman allocation needs the classifier's probabilities",
+            file=path,
+            field="--allocation",
+            fix="draw from the predictions.csv of framing predict",
+        )
+    sums: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for chunk in pd.read_csv(
+        path, usecols=["sentence_id", "outlet", *columns], dtype={"sentence_id": str,
+        "outlet": str}, keep_default_na=False, chunksize=200_000,
+    ):  # fmt: skip
+        if sentence_ids is not None:
+            chunk = chunk[chunk["sentence_id"].isin(sentence_ids)]
+        p = chunk[columns].to_numpy(dtype=float)
+        chunk = chunk.assign(spread=(p * (1 - p)).mean(axis=1))
+        for outlet, part in chunk.groupby("outlet"):
+            sums[outlet] = sums.get(outlet, 0.0) + float(part["spread"].sum())
+            counts[outlet] = counts.get(outlet, 0) + len(part)
+    return {h: math.sqrt(sums[h] / counts[h]) for h in sums if counts[h]}
+
+
 def stratified_sample(
-    population: Population, size: int, seed: int, allocation: str = "proportional"
+    population: Population,
+    size: int,
+    seed: int,
+    allocation: str = "proportional",
+    spread: dict[str, float] | None = None,
 ) -> Drawn:
     """A random sample within each outlet."""
     check_size(size, len(population.sentences))
     by_outlet: dict[str, list[Sentence]] = {}
     for s in population.sentences:
         by_outlet.setdefault(s.outlet, []).append(s)
-    sizes = allocate({h: len(v) for h, v in by_outlet.items()}, size, allocation)
+    sizes = allocate({h: len(v) for h, v in by_outlet.items()}, size, allocation, spread)
     rng = np.random.default_rng(seed)
     probabilities = {}
     for outlet in sorted(by_outlet):
@@ -124,7 +184,8 @@ def stratified_sample(
         _in_order(population, set(probabilities)),
         probabilities,
         True,
-        {"size": size, "allocation": allocation, "strata_sizes": sizes},
+        {"size": size, "allocation": allocation, "strata_sizes": sizes}
+        | ({"predicted_spread": {h: round(v, 6) for h, v in spread.items()}} if spread else {}),
     )
 
 

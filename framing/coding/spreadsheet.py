@@ -26,7 +26,7 @@ from pathlib import Path
 from framing.coding.files import canonical_label
 from framing.data.schema import LabelSchema
 from framing.errors import FramingInputError
-from framing.outputs import output_file
+from framing.outputs import Kind, SpreadsheetWriter, output_file, read_cell
 
 ID_COLUMNS = ("sentence_id", "article_id", "position", "text")
 FRAME_PREFIX = "frame:"
@@ -48,13 +48,14 @@ def write_sheet(
     schema: LabelSchema,
     predictions: dict | None = None,
     context: dict[str, dict[str, str]] | None = None,
+    kind: Kind = Kind.SHEET,
 ) -> None:
     """The CSV to code (prefilled with ``predictions`` only when given). ``context`` adds
     read-only columns after the text ({sentence_id: {column: value}}, e.g. the codings an
     adjudicator decides between); import ignores them."""
     extra = list(dict.fromkeys(c for values in (context or {}).values() for c in values))
-    with output_file(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+    with output_file(path, kind) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        writer = SpreadsheetWriter(fh)  # a sentence beginning with = or - is not a formula
         writer.writerow(columns(schema, extra))
         for row in rows:
             p = (predictions or {}).get(row["sentence_id"])
@@ -126,7 +127,7 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict]]]:
                     line=reader.line_num,
                     fix="a text with the delimiter in it must be quoted",
                 )
-            values = dict(zip(header, fields, strict=False))
+            values = dict(zip(header, map(read_cell, fields), strict=False))  # undo the marks
             rows.append((reader.line_num, {h: values.get(h, "") for h in header if h}))
     except csv.Error as err:
         raise FramingInputError(

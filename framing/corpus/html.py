@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from framing.corpus.articles import Article
+from framing.distribution import install_command
 from framing.errors import FramingInputError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
@@ -28,7 +29,7 @@ def _require_trafilatura():
     except ImportError:
         raise FramingInputError(
             "reading .html pages needs the optional [html] dependencies",
-            fix='pip install "framing[html]"',
+            fix=install_command("html"),
         ) from None
     return trafilatura
 

@@ -254,27 +254,24 @@ def task_data(dataset, task: str, schema: LabelSchema) -> TaskData:
     """Targets for one task from a labelled ``Dataset``."""
     task = task_name(task)
     labels = schema.labels(task)
-    names = (
-        dataset.features["frames"].feature.names
-        if task == "frames"
-        else dataset.features["stance"].names
-    )
+    multi_label = schema.is_multi_label(task)
+    names = dataset.features[task].feature.names if multi_label else dataset.features[task].names
     if list(names) != labels:
         raise FramingInputError(
             f"the labelled set's {task} labels {list(names)} do not match the task schema {labels}",
             field=task,
             fix="use the data config whose schema coded this set",
         )
-    if task == "frames":
+    if multi_label:
         y = np.zeros((len(dataset), len(labels)), dtype=np.int64)
-        for i, frames in enumerate(dataset["frames"]):
-            y[i, frames] = 1
+        for i, codes in enumerate(dataset[task]):
+            y[i, codes] = 1
     else:
-        y = np.asarray(dataset["stance"], dtype=np.int64)
+        y = np.asarray(dataset[task], dtype=np.int64)
     return TaskData(
         task=task,
         labels=labels,
-        multi_label=task == "frames",
+        multi_label=multi_label,
         texts=list(dataset["text"]),
         y=y,
         groups=np.asarray(dataset["dup_group"]),

@@ -54,7 +54,7 @@ class LabelSchema:
         return {d.name: d for d in defs}
 
     def is_multi_label(self, task: str) -> bool:
-        return task_name(task) == "frames"
+        return is_multi_label(task)
 
     def to_dict(self) -> dict[str, Any]:
         def dump(defs):
@@ -155,3 +155,10 @@ def task_name(task: str) -> str:
             f"unknown task '{task}'", field="task", fix=f"valid tasks: {', '.join(TASKS)}"
         )
     return task
+
+
+def is_multi_label(task: str) -> bool:
+    """Whether ``task`` is the multi-label task (frames: zero or more per sentence; stance has
+    exactly one): the one place the library decides it. A fitted model says it too, as
+    ``multi_label_``."""
+    return task_name(task) == "frames"

@@ -27,6 +27,7 @@ import pandas as pd
 
 from framing.data.schema import LabelSchema
 from framing.discover.clustering import ClusterSettings, cluster_embeddings
+from framing.discover.run import discover
 
 MIN_PRECISION = 0.6
 MIN_RECALL = 0.5
@@ -68,8 +69,6 @@ def run_ablation(
 ) -> pd.DataFrame:
     """One row per frame: pool size, clusters, the best-matching cluster's precision, recall,
     F1, its top terms and nearest remaining frame, and whether F was recovered."""
-    from framing.discover.run import discover
-
     settings = settings or ClusterSettings()
     rows = []
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:

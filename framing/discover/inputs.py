@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from framing.corpus.language import UNDETERMINED, detect_language
 from framing.errors import FramingInputError
 from framing.io import read_jsonl
 
@@ -127,8 +128,6 @@ def check_language(found: DiscoveryInput, languages: list[str]) -> None:
     """Refuse a corpus mostly in another language than the study's; note a small share. The
     language is the file's ``language`` field (framing corpus writes it per article) or, when
     absent, py3langid on each article's sentences joined."""
-    from framing.corpus.language import UNDETERMINED, detect_language
-
     table = found.table
     if "language" in table.columns and table["language"].astype(str).str.len().gt(0).all():
         per_sentence = table["language"].astype(str)

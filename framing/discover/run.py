@@ -26,14 +26,15 @@ from framing.discover.clustering import ClusterSettings, cluster_embeddings, uni
 from framing.discover.describe import clusters_markdown, describe_clusters
 from framing.discover.inputs import read_discovery_input
 from framing.errors import FramingInputError
+from framing.models import extra_installed
+from framing.models.encoders import EmbeddingCache, encoder_identity
+from framing.outputs import Kind, check_folder_target, output_folder, read_frame, spreadsheet_frame
 
 DEFAULT_ENCODER = "all-MiniLM-L6-v2"
 FILES = ("clusters.csv", "outlet_shares.csv", "sentences.csv", "clusters.md", "report.json")
 
 
 def require_encoder_extra() -> None:
-    from framing.models import extra_installed
-
     if not extra_installed("transformers"):
         raise FramingInputError(
             "framing discover embeds sentences and needs the optional [transformers] "
@@ -80,12 +81,9 @@ def discover(
     cache_dir: str | None = None,
 ) -> dict:
     """Read, embed, cluster, describe, write OUT (see the module docstring); the report."""
-    from framing.models.encoders import EmbeddingCache, encoder_identity
-    from framing.outputs import check_replaceable, output_folder
-
     settings = settings or ClusterSettings()
     out = Path(out)
-    check_replaceable(out)
+    check_folder_target(out, Kind.DISCOVERY, inputs=[source])
     started = time.perf_counter()
     found = read_discovery_input(source, schema, every_sentence, languages)
     if len(found.table) < settings.min_sentences:
@@ -149,10 +147,13 @@ def discover(
         "embeddings": {"computed": cache.misses, "reused": cache.hits},
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
-    with output_folder(out) as tmp:
-        clusters.to_csv(tmp / "clusters.csv", index=False, float_format="%.4f")
-        outlet_shares.to_csv(tmp / "outlet_shares.csv", index=False, float_format="%.4f")
-        sentences.to_csv(tmp / "sentences.csv", index=False, float_format="%.4f")
+    with output_folder(out, Kind.DISCOVERY, inputs=[source]) as tmp:
+        for name, table in (
+            ("clusters", clusters),
+            ("outlet_shares", outlet_shares),
+            ("sentences", sentences),
+        ):  # texts and outlets a spreadsheet would run as formulas are marked
+            spreadsheet_frame(table).to_csv(tmp / f"{name}.csv", index=False, float_format="%.4f")
         (tmp / "clusters.md").write_text(clusters_markdown(clusters, report), encoding="utf-8")
         report["timings_s"]["total_s"] = round(time.perf_counter() - started, 3)
         (tmp / "report.json").write_text(
@@ -166,7 +167,7 @@ def discovery_tables(folder: str | Path) -> dict[str, pd.DataFrame]:
     outlet_shares, sentences."""
     folder = Path(folder)
     return {
-        name: pd.read_csv(folder / f"{name}.csv")
+        name: read_frame(pd.read_csv(folder / f"{name}.csv"))
         for name in ("clusters", "outlet_shares", "sentences")
     }
 

@@ -1,9 +1,13 @@
 """What an estimate on a new corpus reads, checked before anything is computed:
 
 - ``predictions.csv`` of ``framing predict`` (every sentence of the corpus: sentence_id,
-  article_id, outlet, then ``pred:LABEL`` per label of each checkpoint). It is read in chunks
-  and kept only as per-article sums, so memory grows with the number of articles, not
-  sentences; the rows of coded sentences are kept whole.
+  article_id, outlet, then ``proba:LABEL`` and ``pred:LABEL`` per label of each checkpoint).
+  It is read in chunks and kept only as per-article sums (of the 0/1 decisions ``f:``, of the
+  probabilities ``p:`` and of their squares ``p2:``), so memory grows with the number of
+  articles, not sentences; the rows of coded sentences are kept whole. Frames' 'no frame'
+  series is 1 - max over... no: its decision is "no frame predicted" and its probability the
+  product of (1 - p) over the frames (the frames' probabilities taken as independent, as the
+  per-frame heads are fitted).
 - the coded sample: a coder file (JSONL: sentence_id, frames, stance) checked against the
   study's label schema (``framing.coding.files``);
 - the sample record beside the sample (``framing.coding.records``): how it was drawn and each
@@ -26,6 +30,7 @@ from framing.coding.records import SampleRecord, read_sample_record, record_path
 from framing.data.schema import NO_FRAME, TASKS, LabelSchema
 from framing.errors import FramingInputError
 from framing.io import read_jsonl
+from framing.outputs import read_frame
 
 KEYS = ("sentence_id", "article_id", "outlet")
 CHUNK_ROWS = 200_000
@@ -98,10 +103,30 @@ def decision_columns(frame: pd.DataFrame, tasks: list[TaskLabels], prefix: str) 
     out = {}
     for t in tasks:
         values = frame[[f"pred:{label}" for label in t.labels]].to_numpy(dtype=float)
-        for j, label in enumerate(t.labels):
-            out[f"{prefix}:{label}"] = values[:, j]
-        if t.multi_label:
-            out[f"{prefix}:{NO_FRAME}"] = (values.sum(axis=1) == 0).astype(float)
+        out |= series_columns(values, t, prefix, probabilities=False)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def series_columns(
+    values: np.ndarray, task: TaskLabels, prefix: str, probabilities: bool
+) -> dict[str, np.ndarray]:
+    """``PREFIX:SERIES`` arrays of one task from its (n, k) decisions or probabilities: the
+    labels, and for frames 'no frame' (no frame decided; or the product of 1 - p)."""
+    out = {f"{prefix}:{label}": values[:, j] for j, label in enumerate(task.labels)}
+    if task.multi_label:
+        out[f"{prefix}:{NO_FRAME}"] = (
+            np.prod(1 - values, axis=1) if probabilities else (values.sum(axis=1) == 0) * 1.0
+        )
+    return out
+
+
+def probability_columns(frame: pd.DataFrame, tasks: list[TaskLabels]) -> pd.DataFrame:
+    """``p:SERIES`` and ``p2:SERIES`` (squares) from ``proba:LABEL`` columns."""
+    out = {}
+    for t in tasks:
+        values = frame[[f"proba:{label}" for label in t.labels]].to_numpy(dtype=float)
+        cols = series_columns(values, t, "p", probabilities=True)
+        out |= cols | {f"p2:{k[2:]}": v**2 for k, v in cols.items()}
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -109,19 +134,22 @@ def decision_columns(frame: pd.DataFrame, tasks: list[TaskLabels], prefix: str) 
 class PredictedCorpus:
     path: Path
     tasks: list[TaskLabels]
-    articles: pd.DataFrame  # outlet, article_id, n_sentences, f:SERIES (sums of decisions)
-    rows: pd.DataFrame  # the rows of the wanted sentence ids: keys, text, f:SERIES
+    articles: pd.DataFrame  # outlet, article_id, n_sentences, f:/p:/p2:SERIES (sums)
+    rows: pd.DataFrame  # the rows of the wanted sentence ids: keys, text, f:/p:SERIES
     n_sentences: int
+    has_probabilities: bool = True  # proba: columns for every label
 
 
 def read_predictions(path: Path, schema: LabelSchema, wanted: set[str]) -> PredictedCorpus:
     """Per-article sums of the decisions over every sentence, and the rows of ``wanted``."""
     header = csv_header(path)
     tasks = prediction_tasks(header, schema, path)
+    probabilities = all(f"proba:{label}" in header for t in tasks for label in t.labels)
     columns = [
         *KEYS,
         *(["text"] if "text" in header else []),
         *(f"pred:{label}" for t in tasks for label in t.labels),
+        *(f"proba:{label}" for t in tasks for label in t.labels if probabilities),
     ]
     sums, kept, n = [], [], 0
     try:
@@ -133,17 +161,28 @@ def read_predictions(path: Path, schema: LabelSchema, wanted: set[str]) -> Predi
             chunksize=CHUNK_ROWS,
         )
         for chunk in chunks:
+            read_frame(chunk, [*KEYS, "text"])  # undo the marks against spreadsheet formulas
             if not chunk.filter(like="pred:").isin([0, 1]).all().all():
                 raise FramingInputError("pred: columns must hold 0 or 1", file=path)
             decisions = decision_columns(chunk, tasks, "f")
+            if probabilities:
+                proba = chunk.filter(like="proba:")
+                if not ((proba >= 0) & (proba <= 1)).all().all():
+                    raise FramingInputError("proba: columns must hold numbers in [0, 1]", file=path)
+                decisions = pd.concat([decisions, probability_columns(chunk, tasks)], axis=1)
             table = pd.concat([chunk[["outlet", "article_id"]], decisions], axis=1)
             table["n_sentences"] = 1
             sums.append(table.groupby(["outlet", "article_id"], sort=False).sum())
             hit = chunk["sentence_id"].isin(wanted)
             if hit.any():
+                wanted_columns = [c for c in decisions if not c.startswith("p2:")]
                 kept.append(
                     pd.concat(
-                        [chunk.loc[hit, [c for c in chunk if ":" not in c]], decisions[hit]], axis=1
+                        [
+                            chunk.loc[hit, [c for c in chunk if ":" not in c]],
+                            decisions.loc[hit, wanted_columns],
+                        ],
+                        axis=1,
                     )
                 )
             n += len(chunk)
@@ -160,7 +199,7 @@ def read_predictions(path: Path, schema: LabelSchema, wanted: set[str]) -> Predi
         raise FramingInputError(
             f"lists sentence '{repeated.iloc[0]}' twice", file=path, field="sentence_id"
         )
-    return PredictedCorpus(path, tasks, articles, rows, n)
+    return PredictedCorpus(path, tasks, articles, rows, n, probabilities)
 
 
 def coded_line_numbers(path: Path) -> dict[str, int]:
@@ -271,7 +310,11 @@ def read_coded_sample(
     )
     rows = corpus.rows.set_index("sentence_id").loc[ids].reset_index()
     table = pd.concat(
-        [rows[list(KEYS)], coded_truth(records, ids, corpus.tasks), rows.filter(like="f:")],
+        [
+            rows[list(KEYS)],
+            coded_truth(records, ids, corpus.tasks),
+            rows[[c for c in rows if c.startswith(("f:", "p:"))]],
+        ],
         axis=1,
     )
     table.insert(3, "weight", [1.0 / probability[i] for i in ids])
@@ -290,9 +333,12 @@ def read_coded_sample(
     return CodedSample(corpus, record, record_file, coded, table, notes)
 
 
-def indicator_arrays(table: pd.DataFrame, series: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(y, f) as (n, k) arrays of the given series."""
+def indicator_arrays(
+    table: pd.DataFrame, series: list[str], prefix: str = "f"
+) -> tuple[np.ndarray, np.ndarray]:
+    """(y, predictor) as (n, k) arrays of the given series; ``prefix`` "f" for the 0/1
+    decisions, "p" for the probabilities."""
     return (
         table[[f"y:{s}" for s in series]].to_numpy(dtype=float),
-        table[[f"f:{s}" for s in series]].to_numpy(dtype=float),
+        table[[f"{prefix}:{s}" for s in series]].to_numpy(dtype=float),
     )

@@ -15,6 +15,7 @@ validation.md (the statement and the tables).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,7 @@ from framing.coding.records import read_sample_record, record_path
 from framing.data.labelled import same_text
 from framing.errors import FramingInputError
 from framing.estimate.inputs import KEYS, check_coded_in, csv_header
-from framing.estimate.run import check_output
+from framing.estimate.run import OVERWRITE_FIX
 from framing.evaluate.bootstrap import (
     bootstrap_weights,
     group_counts,
@@ -35,7 +36,14 @@ from framing.evaluate.bootstrap import (
     resampled_scores,
 )
 from framing.evaluate.metrics import indicator_matrix, scores_from_counts
-from framing.io import atomic_dir, read_jsonl, sha256_file
+from framing.io import read_jsonl, sha256_file
+from framing.outputs import (
+    Kind,
+    check_folder_target,
+    output_folder,
+    read_frame,
+    spreadsheet_frame,
+)
 
 
 def read_sentences(path: Path, wanted: set[str]) -> pd.DataFrame:
@@ -50,6 +58,7 @@ def read_sentences(path: Path, wanted: set[str]) -> pd.DataFrame:
         for chunk in pd.read_csv(
             path, usecols=[*KEYS, "text"], dtype=str, keep_default_na=False, chunksize=200_000
         ):
+            read_frame(chunk)  # undo the marks against spreadsheet formulas
             kept.append(chunk[chunk["sentence_id"].isin(wanted)])
         return pd.concat(kept, ignore_index=True)
     rows = []
@@ -190,28 +199,32 @@ def confusion_table(truth: np.ndarray, pred: np.ndarray, weights, labels) -> pd.
     return table
 
 
-def validate_checkpoints(
-    checkpoints: list[str | Path],
-    coded: str | Path,
-    sentences: str | Path,
-    schema,
-    out: str | Path | None = None,
-    record: str | Path | None = None,
-    n_boot: int = 1000,
-    seed: int = 0,
-    level: float = 0.95,
-    overwrite: bool = False,
-    training_sets=(),
-) -> dict:
-    coded, sentences = Path(coded), Path(sentences)
-    if out is not None:
-        check_output(Path(out), overwrite)
-    models = []
-    for path in checkpoints:
-        loaded = load_checkpoint(path)
-        model, info = loaded.model, loaded.info
-        check_labels(info, Path(path), expected_schema=schema)
-        models.append((Path(path), model, info))
+@dataclass
+class CodedSentences:
+    """The coded sample beside its sentences: codes by sentence id, the sentences' rows in
+    the coded order, sampling weights and article clusters."""
+
+    records: dict
+    table: pd.DataFrame
+    weights: np.ndarray
+    weight_note: str
+    clusters: np.ndarray
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.records)
+
+    def truth(self, task: str, labels: list[str], multi_label: bool) -> np.ndarray:
+        """The coded 0/1 matrix of a task, in the checkpoint's label order."""
+        if multi_label:
+            return np.array(
+                [[float(lab in self.records[i][task]) for lab in labels] for i in self.ids]
+            )
+        codes = np.array([labels.index(self.records[i][task]) for i in self.ids])
+        return indicator_matrix(codes, False, len(labels))
+
+
+def read_coded_sentences(coded: Path, sentences: Path, schema, record) -> CodedSentences:
     records = read_coding(coded, schema)
     if not records:
         raise FramingInputError("codes no sentence", file=coded)
@@ -227,78 +240,121 @@ def validate_checkpoints(
     table = table.set_index("sentence_id").loc[ids].reset_index()
     weights, weight_note = sample_weights(coded, record, ids)
     clusters = (table["outlet"] + "\x1f" + table["article_id"]).to_numpy()
+    return CodedSentences(records, table, weights, weight_note, clusters)
+
+
+def validate_checkpoints(
+    checkpoints: list[str | Path],
+    coded: str | Path,
+    sentences: str | Path,
+    schema,
+    out: str | Path | None = None,
+    record: str | Path | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    overwrite: bool = False,
+    training_sets=(),
+) -> dict:
+    """Score each checkpoint on the coded sentences; the report (with its Markdown), written
+    to ``out`` as a whole when given."""
+    coded, sentences = Path(coded), Path(sentences)
+    rule = {
+        "inputs": [*checkpoints, coded, sentences, record],
+        "overwrite": overwrite,
+        "overwrite_fix": OVERWRITE_FIX,
+    }
+    if out is not None:
+        check_folder_target(out, Kind.VALIDATION, **rule)
+    models = []
+    for path in checkpoints:
+        loaded = load_checkpoint(path)
+        check_labels(loaded.info, Path(path), expected_schema=schema)
+        models.append((Path(path), loaded))
+    sample = read_coded_sentences(coded, sentences, schema, record)
     report = {
         "coded": str(coded),
         "sentences": str(sentences),
-        "n_coded": len(ids),
-        "n_articles": int(len(np.unique(clusters))),
-        "weights": weight_note,
+        "n_coded": len(sample.ids),
+        "n_articles": int(len(np.unique(sample.clusters))),
+        "weights": sample.weight_note,
         "level": level,
         "bootstrap": n_boot,
         "tasks": {},
         "statements": [],
     }
     per_label_rows, confusion = [], None
-    for path, model, info in models:
-        task, labels = info["task"], list(info["labels"])
-        if task == "frames":
-            truth = np.array([[float(lab in records[i]["frames"]) for lab in labels] for i in ids])
-        else:
-            truth = indicator_matrix(
-                np.array([labels.index(records[i]["stance"]) for i in ids]), False, len(labels)
-            )
-        pred = np.asarray(model.predict_indicators(table["text"].tolist()))
-        result = score_task(truth, pred, clusters, weights, labels, n_boot, seed, level)
-        cv = (info.get("metrics") or {}).get("macro_f1")
-        cv_labels = (info.get("metrics") or {}).get("per_label") or {}
-        statement = fall_statement(
-            task,
-            info["family"],
-            result["macro_f1"] | {"labels_without_examples": result["labels_without_examples"]},
-            cv,
-            level,
-        )
-        overlap = training_overlap(info, table["text"].tolist(), training_sets)
-        result |= {
-            "checkpoint": str(path),
-            "family": info["family"],
-            "cv_macro_f1": cv,
-            "statement": statement,
-            "training_overlap": overlap,
-        }
-        report["tasks"][task] = result
-        report["statements"].append(statement)
-        warning = overlap_warning(task, info["family"], overlap)
+    for path, loaded in models:
+        result, truth, pred = validate_one(path, loaded, sample, training_sets, n_boot, seed, level)
+        report["tasks"][loaded.task] = result
+        report["statements"].append(result["statement"])
+        warning = overlap_warning(loaded.task, loaded.family, result["training_overlap"])
         if warning:
             report["statements"].append(warning)
-        for label, entry in result["per_label"].items():
-            row = {"task": task, "label": label, "support": entry["support"]}
-            for name in ("precision", "recall", "f1"):
-                row |= {
-                    name: entry[name]["mean"],
-                    f"{name}_low": entry[name]["ci_low"],
-                    f"{name}_high": entry[name]["ci_high"],
-                }
-            row["cv_f1"] = (cv_labels.get(label) or {}).get("f1", np.nan)
-            per_label_rows.append(row)
-        if task == "stance":
-            confusion = confusion_table(truth, pred, weights, labels)
+        per_label_rows += per_label_table(loaded, result)
+        if not loaded.multi_label:
+            confusion = confusion_table(truth, pred, sample.weights, loaded.labels)
             report["stance_confusion"] = {
-                "labels": labels,
+                "labels": loaded.labels,
                 "matrix": confusion.to_numpy().tolist(),
                 "rows": "coded",
                 "columns": "predicted",
             }
     per_label = pd.DataFrame(per_label_rows)
-    if out is not None:
-        with atomic_dir(Path(out)) as tmp:
-            per_label.to_csv(tmp / "per_label.csv", index=False, float_format="%.4f")
-            if confusion is not None:
-                confusion.to_csv(tmp / "confusion_stance.csv", float_format="%.4g")
-            (tmp / "validation.md").write_text(markdown(report, per_label, confusion))
-            (tmp / "validation.json").write_text(json.dumps(report, indent=2) + "\n")
     report["markdown"] = markdown(report, per_label, confusion)
+    if out is not None:
+        write_validation(out, report, per_label, confusion, rule)
     return report
+
+
+def validate_one(path, loaded, sample: CodedSentences, training_sets, n_boot, seed, level):
+    """(result, coded 0/1, predicted 0/1) of one checkpoint on the coded sentences: the
+    scores, the statement of how far they fall from cross-validation, the training overlap."""
+    info, labels = loaded.info, loaded.labels
+    truth = sample.truth(loaded.task, labels, loaded.multi_label)
+    texts = sample.table["text"].tolist()
+    pred = np.asarray(loaded.model.predict_indicators(texts))
+    result = score_task(truth, pred, sample.clusters, sample.weights, labels, n_boot, seed, level)
+    cv = (info.get("metrics") or {}).get("macro_f1")
+    new = result["macro_f1"] | {"labels_without_examples": result["labels_without_examples"]}
+    result |= {
+        "checkpoint": str(path),
+        "family": info["family"],
+        "cv_macro_f1": cv,
+        "statement": fall_statement(loaded.task, info["family"], new, cv, level),
+        "training_overlap": training_overlap(info, texts, training_sets),
+    }
+    return result, truth, pred
+
+
+def per_label_table(loaded, result: dict) -> list[dict]:
+    """per_label.csv rows of one checkpoint: support, precision/recall/F1 with intervals, and
+    the label's F1 in the checkpoint's cross-validation."""
+    cv_labels = (loaded.info.get("metrics") or {}).get("per_label") or {}
+    rows = []
+    for label, entry in result["per_label"].items():
+        row = {"task": loaded.task, "label": label, "support": entry["support"]}
+        for name in ("precision", "recall", "f1"):
+            row |= {
+                name: entry[name]["mean"],
+                f"{name}_low": entry[name]["ci_low"],
+                f"{name}_high": entry[name]["ci_high"],
+            }
+        row["cv_f1"] = (cv_labels.get(label) or {}).get("f1", np.nan)
+        rows.append(row)
+    return rows
+
+
+def write_validation(out, report: dict, per_label: pd.DataFrame, confusion, rule: dict) -> None:
+    """validation.{json,md}, per_label.csv and confusion_stance.csv, as a whole (``rule``: the
+    output rule's inputs and overwrite flag)."""
+    with output_folder(out, Kind.VALIDATION, **rule) as tmp:
+        spreadsheet_frame(per_label).to_csv(tmp / "per_label.csv", index=False, float_format="%.4f")
+        if confusion is not None:
+            confusion.to_csv(tmp / "confusion_stance.csv", float_format="%.4g")
+        (tmp / "validation.md").write_text(report["markdown"])
+        written = {k: v for k, v in report.items() if k != "markdown"}
+        (tmp / "validation.json").write_text(json.dumps(written, indent=2) + "\n")
 
 
 def markdown(report: dict, per_label: pd.DataFrame, confusion) -> str:

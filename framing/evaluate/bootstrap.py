@@ -95,8 +95,6 @@ def hierarchical_label_f1(
     """Per-label F1 averaged over seeds, with percentile intervals: (k,) arrays ``mean``,
     ``ci_low``, ``ci_high``. The same replicates as ``hierarchical_bootstrap`` with the same
     ``seed`` (seeds resampled, then duplicate groups), scored per label instead of averaged."""
-    from framing.evaluate.metrics import f1_from_counts
-
     counts = group_counts(runs)
     n_seeds, n_groups = counts.shape[:2]
     summed = counts.sum(axis=1)  # (S, k, 3)

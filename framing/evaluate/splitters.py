@@ -1,7 +1,8 @@
 """Cross-validation splitters in which no duplicate group crosses train/test.
 
-Both follow scikit-learn's splitter contract (``split(X, y, groups)``, ``get_n_splits``), so
-they can be handed to ``cross_val_score``, ``GridSearchCV`` or ``cross_validate``:
+Both are scikit-learn cross-validators (``BaseCrossValidator``; ``GroupsConsumerMixin``: they
+ask for ``groups`` under metadata routing), so they can be handed to ``cross_val_score``,
+``GridSearchCV`` or ``cross_validate``, with or without ``enable_metadata_routing``:
 
 - ``DuplicateGroupKFold``: shuffled, stratified k-fold over duplicate groups (``groups``);
   multi-label targets by iterative stratification, single-label by StratifiedGroupKFold;
@@ -14,6 +15,11 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from sklearn.model_selection import BaseCrossValidator, StratifiedGroupKFold
+
+# scikit-learn's own splitters that need groups (GroupKFold, LeaveOneGroupOut) use this mixin;
+# it is not exported from sklearn.model_selection (scikit-learn 1.9)
+from sklearn.model_selection._split import GroupsConsumerMixin
 
 
 def iterative_group_folds(y: np.ndarray, groups: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
@@ -68,14 +74,14 @@ def _groups_of(groups, n: int) -> np.ndarray:
     return groups
 
 
-class DuplicateGroupKFold:
+class DuplicateGroupKFold(GroupsConsumerMixin, BaseCrossValidator):
     """Shuffled, stratified k-fold in which no duplicate group (``groups``) crosses train/test.
 
     ``y`` an (n, k) 0/1 matrix: iterative stratification over groups, which balances every
     frame's positives across folds; ``y`` a vector: scikit-learn's StratifiedGroupKFold.
     """
 
-    def __init__(self, n_splits: int = 5, random_state: int = 0):
+    def __init__(self, n_splits: int = 5, *, random_state: int = 0):
         self.n_splits = n_splits
         self.random_state = random_state
 
@@ -91,8 +97,6 @@ class DuplicateGroupKFold:
             for f in range(self.n_splits):
                 yield rows[fold_of_row != f], rows[fold_of_row == f]
             return
-        from sklearn.model_selection import StratifiedGroupKFold
-
         splitter = StratifiedGroupKFold(
             n_splits=self.n_splits, shuffle=True, random_state=self.random_state
         )
@@ -102,16 +106,13 @@ class DuplicateGroupKFold:
             warnings.simplefilter("ignore", UserWarning)
             yield from splitter.split(rows, y, groups)
 
-    def __repr__(self) -> str:
-        return f"DuplicateGroupKFold(n_splits={self.n_splits}, random_state={self.random_state})"
 
-
-class LeaveOneOutletOut:
+class LeaveOneOutletOut(GroupsConsumerMixin, BaseCrossValidator):
     """One fold per outlet (``groups`` = outlets, in sorted order). With ``duplicate_groups``
     (one id per row), a training sentence whose duplicate group also appears in the test outlet
     is dropped, so no copy crosses train/test here either."""
 
-    def __init__(self, duplicate_groups=None):
+    def __init__(self, *, duplicate_groups=None):
         self.duplicate_groups = duplicate_groups
 
     def get_n_splits(self, X=None, y=None, groups=None) -> int:

@@ -11,17 +11,25 @@ threshold: the wrapped estimator is fitted as it is.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils.validation import check_is_fitted
 
 from framing import progress
+from framing.errors import FramingWarning
 from framing.evaluate.metrics import THRESHOLD_GRID, best_thresholds
 from framing.evaluate.splitters import DuplicateGroupKFold
 from framing.models.base import as_texts
 
 
 class InnerCVThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
-    def __init__(self, estimator, inner_folds: int = 3, random_state: int = 0):
+    # Under metadata routing the duplicate groups reach fit by default, as they reach the
+    # grouped splitters: the inner CV must keep copies of a sentence on one side too.
+    __metadata_request__fit = {"groups": True}
+
+    def __init__(self, estimator, *, inner_folds: int = 3, random_state: int = 0):
         self.estimator = estimator
         self.inner_folds = inner_folds
         self.random_state = random_state
@@ -35,9 +43,21 @@ class InnerCVThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
 
     def fit(self, X, y, groups=None):
         texts = as_texts(X)
-        groups = np.arange(len(texts)) if groups is None else np.asarray(groups)
         probe = clone(self.estimator)
-        targets, _, multi_label = probe._encode_targets(y)
+        targets, _, multi_label, _ = probe._encode_targets(y)
+        if groups is None and multi_label:
+            warnings.warn(
+                "InnerCVThresholdClassifier.fit got no duplicate groups: its inner folds treat "
+                "every sentence as its own group (pass groups=, or params={'groups': ...} to "
+                "cross_val_score, or enable scikit-learn's metadata routing)",
+                FramingWarning,
+                stacklevel=2,
+            )
+        groups = np.arange(len(texts)) if groups is None else np.asarray(groups)
+        if len(groups) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(groups)} groups")
+        #: how many duplicate groups the inner cross-validation dealt out
+        self.n_inner_groups_ = len(np.unique(groups))
         self.thresholds_ = None
         if multi_label:
             proba = np.zeros(targets.shape, dtype=float)
@@ -57,9 +77,11 @@ class InnerCVThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
         return self
 
     def predict_proba(self, X) -> np.ndarray:
+        check_is_fitted(self)
         return self.estimator_.predict_proba(X)
 
     def predict(self, X):
+        check_is_fitted(self)
         return self.estimator_.predict(X)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from framing.data.schema import is_multi_label
 from framing.figures import style
 from framing.figures.model_comparison import comparison_order
 
@@ -48,7 +49,7 @@ def plot_label_f1_heatmap(
                     high[i, j] = part.loc[(model, label), "f1_high"]
     has_interval = ~np.isnan(low).any(axis=1)
     without = [m for m, ok in zip(rows["model_label"], has_interval, strict=True) if not ok]
-    multi_label = task == "frames"
+    multi_label = is_multi_label(task)
     colours = style.label_colours(labels, multi_label)
     norm = Normalize(0, 1)
     fig_width = style.figure_width(width, "single")

@@ -43,7 +43,7 @@ import numpy as np
 
 from framing.data.schema import NO_FRAME
 from framing.models import FAMILIES
-from framing.outputs import output_file
+from framing.outputs import Kind, output_file, spreadsheet_frame
 
 WIDTH_IN = 3.5  # one journal column
 DOUBLE_WIDTH_IN = 7.2  # two columns (a full page width)
@@ -267,16 +267,17 @@ def save_figure(fig, stem: str | Path, data) -> FigureFiles:
     numbers is byte-identical and a diff of the results folder shows only real changes.
     """
     stem = Path(stem)
-    files = FigureFiles(
-        stem.with_suffix(".pdf"), stem.with_suffix(".png"), stem.with_suffix(".csv"), data, fig
-    )
+    # the stem's own dots are kept (with_suffix would cut them: x.a and x.b sharing x.pdf)
+    pdf, png, csv = (stem.with_name(f"{stem.name}.{ext}") for ext in ("pdf", "png", "csv"))
+    files = FigureFiles(pdf, png, csv, data, fig)
     with ExitStack() as stack:
-        pdf = stack.enter_context(output_file(files.pdf))
-        png = stack.enter_context(output_file(files.png))
-        csv = stack.enter_context(output_file(files.csv))
+        pdf = stack.enter_context(output_file(files.pdf, Kind.FIGURE))
+        png = stack.enter_context(output_file(files.png, Kind.FIGURE))
+        csv = stack.enter_context(output_file(files.csv, Kind.FIGURE))
         fig.savefig(pdf, format="pdf", metadata={"CreationDate": None, "Producer": None})
         fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
-        data.to_csv(csv, index=False, float_format="%.10g", lineterminator="\n")
+        table = spreadsheet_frame(data)  # outlet names a spreadsheet would run are marked
+        table.to_csv(csv, index=False, float_format="%.10g", lineterminator="\n")
     return files
 
 

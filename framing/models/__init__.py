@@ -13,6 +13,7 @@ import importlib.util
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from framing.distribution import install_command
 from framing.errors import FramingInputError
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def family_order(names: Iterable[str]) -> list[str]:
     return sorted(dict.fromkeys(names), key=lambda m: (position.get(m, len(position)), m))
 
 
-#: families that need an optional extra of the install (pip install "framing[EXTRA]")
+#: families that need an optional extra of the install (pip install "framing-toolkit[EXTRA]")
 EXTRAS: dict[str, str] = {
     "embedding_lr": "transformers",
     "setfit": "transformers",
@@ -56,6 +57,7 @@ EXTRA_PROBES: dict[str, str] = {
     # the dev tools: tests checking our code against a reference implementation (ppi-python)
     "dev": "ppi_py",
     "html": "trafilatura",
+    "labelstudio": "label_studio_sdk",
 }
 
 
@@ -74,7 +76,7 @@ def require_extra(family: str) -> None:
         raise FramingInputError(
             f"model family '{family}' needs the optional [{extra}] dependencies",
             field="model",
-            fix=f'pip install "framing[{extra}]"',
+            fix=install_command(extra),
         )
 
 

@@ -23,7 +23,7 @@
   ``framing.checkpoint`` wraps these with the schema, config, metrics and a model card.
 
 A family implements ``_fit(texts, y)`` (``y``: an (n, k) indicator matrix or class indices in
-``labels_`` order), ``predict_proba``, ``_save`` and ``_load``. Heavy imports (torch,
+``labels_`` order), ``_predict_proba``, ``_save`` and ``_load``. Heavy imports (torch,
 transformers) happen inside the methods of the families that need them, so a scikit-learn-only
 run never imports torch.
 """
@@ -38,6 +38,8 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import assert_all_finite, check_is_fitted
 
 from framing.errors import FramingInputError
 
@@ -54,9 +56,20 @@ def as_texts(X) -> list[str]:
     return [str(t) for t in X]
 
 
+def is_label_codes(y: np.ndarray, names: Sequence) -> bool:
+    """Whether a class vector holds integer codes 0..k-1 for ``names`` rather than the names:
+    integers, none of them a name, all below k."""
+    if y.dtype.kind not in "iu" and not (
+        y.dtype == object and all(isinstance(v, int | np.integer) for v in y.tolist())
+    ):
+        return False
+    values = {int(v) for v in y.tolist()}
+    return not values & set(names) and values <= set(range(len(names)))
+
+
 def _is_label_lists(y) -> bool:
     """True for a sequence of label collections (multi-label targets by name)."""
-    if isinstance(y, np.ndarray) or hasattr(y, "to_numpy") or isinstance(y, str):
+    if isinstance(y, np.ndarray | str) or hasattr(y, "to_numpy") or hasattr(y, "__array__"):
         return False
     items = list(y)
     return bool(items) and all(isinstance(v, list | tuple | set | frozenset) for v in items)
@@ -79,8 +92,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator, ABC):
         return tags
 
     # ------------------------------------------------------------------ targets
-    def _encode_targets(self, y) -> tuple[np.ndarray, list, bool]:
-        """(targets for ``_fit``, the labels in column order, multi-label?)."""
+    def _encode_targets(self, y) -> tuple[np.ndarray, list, bool, list]:
+        """(targets for ``_fit``, the label names in column order, multi-label?, the classes
+        in column order: the names, or the integer codes when ``y`` holds codes)."""
         given = None if self.labels is None else list(self.labels)
         if _is_label_lists(y):
             rows = [list(v) for v in y]
@@ -92,7 +106,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator, ABC):
             out = np.zeros((len(rows), len(labels)), dtype=np.int64)
             for i, row in enumerate(rows):
                 out[i, [index[n] for n in row]] = 1
-            return out, labels, True
+            return out, labels, True, labels
         columns = list(y.columns) if hasattr(y, "columns") else None
         y = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
         if y.ndim == 2:
@@ -101,25 +115,39 @@ class FramingClassifier(ClassifierMixin, BaseEstimator, ABC):
                 raise ValueError(f"multi-label y must be (n, {len(labels)}), got {y.shape}")
             if not np.isin(y, (0, 1)).all():
                 raise ValueError("a multi-label y must hold only 0 and 1")
-            return y.astype(np.int64), labels, True
+            return y.astype(np.int64), labels, True, labels
         if y.ndim != 1:
             raise ValueError(f"y must be a vector of classes or an (n, k) matrix, got {y.shape}")
+        if y.dtype.kind == "f":
+            assert_all_finite(y, input_name="y")  # every text needs a class
+        kind = type_of_target(y)
+        if kind.startswith("continuous"):
+            raise ValueError(f"Unknown label type: {kind} (a classifier needs classes)")
         if given is None:
             classes, index = np.unique(y, return_inverse=True)
-            return index.astype(np.int64), classes.tolist(), False
+            return index.astype(np.int64), classes.tolist(), False, classes.tolist()
         position = {label: j for j, label in enumerate(given)}
+        if is_label_codes(y, given):
+            # scikit-learn's LabelEncoder codes (cross_val_predict's predict_proba encodes y):
+            # code c is the c-th of the sorted names, and the columns follow the codes
+            names = sorted(given, key=str)
+            return y.astype(np.int64), names, False, list(range(len(names)))
         unknown = sorted({v for v in y.tolist() if v not in position}, key=str)
         if unknown:
             raise ValueError(f"classes {unknown[:5]} are not in labels={given}")
-        return np.array([position[v] for v in y.tolist()], dtype=np.int64), given, False
+        return np.array([position[v] for v in y.tolist()], dtype=np.int64), given, False, given
 
     # ------------------------------------------------------------------ learning
     def fit(self, X, y):
         texts = as_texts(X)
-        targets, labels, multi_label = self._encode_targets(y)
+        if not texts:
+            raise ValueError(
+                "Found array with 0 sample(s) (no texts) while a minimum of 1 is required."
+            )
+        targets, labels, multi_label, classes = self._encode_targets(y)
         if len(texts) != len(targets):
             raise ValueError(f"{len(texts)} texts but {len(targets)} targets")
-        self.classes_ = np.asarray(labels)
+        self.classes_ = np.asarray(classes)
         self.labels_ = [str(label) for label in labels]
         self.multi_label_ = multi_label
         self.thresholds_ = np.full(len(labels), 0.5)
@@ -130,9 +158,15 @@ class FramingClassifier(ClassifierMixin, BaseEstimator, ABC):
     def _fit(self, texts: list[str], y: np.ndarray) -> None:
         """Learn from texts and targets; ``labels_`` and ``multi_label_`` are already set."""
 
-    @abstractmethod
     def predict_proba(self, X) -> np.ndarray:
-        """(n, k) probabilities, columns in ``labels_`` order."""
+        """(n, k) probabilities, columns in ``labels_`` order; an unfitted model raises
+        scikit-learn's ``NotFittedError``."""
+        check_is_fitted(self)
+        return self._predict_proba(X)
+
+    @abstractmethod
+    def _predict_proba(self, X) -> np.ndarray:
+        """``predict_proba`` of a fitted model."""
 
     def predict_indicators(self, X) -> np.ndarray:
         """(n, k) 0/1 decisions: thresholds for multi-label, one-hot arg-max otherwise."""

@@ -17,6 +17,7 @@ from framing.models.linear_head import LinearHead
 class CodebookEmbeddingClassifier(EmbeddingLogisticClassifier):
     def __init__(
         self,
+        *,
         labels=None,
         codebook=None,
         encoder: str = DEFAULT_ENCODER,

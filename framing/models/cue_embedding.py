@@ -54,6 +54,7 @@ class CueEmbeddingLogisticClassifier(CodebookEmbeddingClassifier):
 
     def __init__(
         self,
+        *,
         labels=None,
         codebook=None,
         encoder: str = DEFAULT_ENCODER,
@@ -94,7 +95,7 @@ class CueEmbeddingLogisticClassifier(CodebookEmbeddingClassifier):
         self.lexicon_.fit(texts, named)
         self.head_ = self.fit_head(self.features(texts), y, self.multi_label_)
 
-    def predict_proba(self, X):
+    def _predict_proba(self, X):
         return self.head_.predict_proba(self.features(as_texts(X)))
 
     def _save(self, folder: Path) -> list[str]:

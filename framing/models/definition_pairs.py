@@ -120,7 +120,7 @@ class DefinitionPairClassifier(CodebookEmbeddingClassifier):
             logits[start : start + len(chunk)] = z.reshape(len(chunk), -1)
         return logits
 
-    def predict_proba(self, X):
+    def _predict_proba(self, X):
         logits = self.match_logits(as_texts(X))
         return expit(logits) if self.multi_label_ else softmax(logits, axis=1)
 

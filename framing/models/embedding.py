@@ -33,6 +33,7 @@ class EmbeddingLogisticClassifier(FramingClassifier):
 
     def __init__(
         self,
+        *,
         labels=None,
         encoder: str = DEFAULT_ENCODER,
         C: float = 4.0,
@@ -51,11 +52,17 @@ class EmbeddingLogisticClassifier(FramingClassifier):
         self.device = device
         self.random_state = random_state
 
+    def fit(self, X, y):
+        self.embedding_cache_ = self._embedding_cache(self.encoder)
+        return super().fit(X, y)
+
+    def _embedding_cache(self, source: str) -> EmbeddingCache:
+        """The embeddings of the encoder at ``source``: a fitted attribute, made when the model
+        is fitted or loaded, never while it predicts."""
+        return EmbeddingCache(source, self.cache_dir, self.batch_size, self.device)
+
     def _embeddings(self, texts: list[str]) -> np.ndarray:
-        if getattr(self, "cache_", None) is None:
-            source = getattr(self, "encoder_source_", self.encoder)
-            self.cache_ = EmbeddingCache(source, self.cache_dir, self.batch_size, self.device)
-        return l2_normalise(self.cache_.embed(texts))
+        return l2_normalise(self.embedding_cache_.embed(texts))
 
     def _fit(self, texts, y):
         self.head_ = LinearHead.fit(
@@ -68,7 +75,7 @@ class EmbeddingLogisticClassifier(FramingClassifier):
             random_state=self.random_state,
         )
 
-    def predict_proba(self, X):
+    def _predict_proba(self, X):
         return self.head_.predict_proba(self._embeddings(as_texts(X)))
 
     def _save(self, folder: Path) -> list[str]:
@@ -78,4 +85,5 @@ class EmbeddingLogisticClassifier(FramingClassifier):
 
     def _load(self, folder: Path) -> None:
         self.encoder_source_ = load_encoder_reference(self.encoder, folder)
+        self.embedding_cache_ = self._embedding_cache(self.encoder_source_)
         self.head_ = LinearHead.load(folder / "head.safetensors")

@@ -5,9 +5,10 @@ The encoder is a config value (``model.encoder``). The packaged all-MiniLM-L6-v2
 folder is used as is and loaded with local files only; any other name is handed to the
 libraries unchanged (a hub model, for users with hub access).
 
-``EmbeddingCache`` keys embeddings by (encoder identity, exact text). The in-memory store is
-shared by every cache of the same encoder in the process, so cross-validation folds and model
-families never embed a sentence twice; an optional folder on disk (one ``.npy`` per text,
+``EmbeddingCache`` keys embeddings by (encoder identity, exact text). The in-memory
+``EmbeddingStore`` is shared by every cache in the process and bounded (least recently used
+dropped first), so cross-validation folds and model families never embed a sentence twice
+while memory stays bounded on any corpus; an optional folder on disk (one ``.npy`` per text,
 written atomically) lets parallel sweep processes share the work.
 
 torch and sentence-transformers are imported inside the functions that need them.
@@ -21,6 +22,7 @@ import logging
 import os
 import shutil
 import sys
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,8 +30,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from framing.errors import FramingInputError
-from framing.io import atomic_path, sha256_file
+from framing.io import sha256_file
 from framing.models.devices import batch_size_for, resolve_device
+from framing.outputs import cache_file
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -215,17 +218,56 @@ def sentence_encoder(name: str, device: str = "auto") -> SentenceTransformer:
 
 
 # ---------------------------------------------------------------------------- embedding cache
-_MEMORY: dict[str, dict[str, np.ndarray]] = {}
+#: what the shared store may hold: about 350,000 MiniLM embeddings (384 float32 each)
+DEFAULT_STORE_BYTES = 512 * 2**20
+
+
+class EmbeddingStore:
+    """Embeddings held in memory for every ``EmbeddingCache`` given this store, keyed by
+    (encoder identity, exact text), at most ``max_bytes`` of them: past that the least
+    recently used are dropped (and recomputed, or read from a disk cache, if asked for
+    again). Cross-validation folds and families share the process's store
+    (``SHARED_STORE``), so no sentence is embedded twice while it fits; a long prediction
+    stream cannot make it grow without bound."""
+
+    def __init__(self, max_bytes: int = DEFAULT_STORE_BYTES):
+        self.max_bytes = int(max_bytes)
+        self.nbytes = 0
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def get(self, identity: str, text: str) -> np.ndarray | None:
+        vector = self._vectors.get((identity, text))
+        if vector is not None:
+            self._vectors.move_to_end((identity, text))
+        return vector
+
+    def put(self, identity: str, text: str, vector: np.ndarray) -> None:
+        key = (identity, text)
+        if key in self._vectors:
+            self.nbytes -= self._vectors.pop(key).nbytes
+        self._vectors[key] = vector
+        self.nbytes += vector.nbytes
+        while self.nbytes > self.max_bytes and len(self._vectors) > 1:
+            self.nbytes -= self._vectors.popitem(last=False)[1].nbytes
+
+    def count(self, identity: str) -> int:
+        """How many embeddings of one encoder are held."""
+        return sum(1 for key in self._vectors if key[0] == identity)
+
+    def clear(self) -> None:
+        self._vectors.clear()
+        self.nbytes = 0
+
+
+SHARED_STORE = EmbeddingStore()
 
 
 def forget_embeddings() -> None:
-    """Empty the in-memory embedding store of this process (the disk cache stays).
-
-    Each store is emptied in place: a live EmbeddingCache holds its own reference to its
-    encoder's store, so dropping only the outer mapping would free nothing."""
-    for store in _MEMORY.values():
-        store.clear()
-    _MEMORY.clear()
+    """Empty the process's shared embedding store (a disk cache stays)."""
+    SHARED_STORE.clear()
 
 
 def text_key(text: str) -> str:
@@ -233,11 +275,14 @@ def text_key(text: str) -> str:
 
 
 class EmbeddingCache:
-    """Embeddings of an encoder, computed once per distinct text.
+    """Embeddings of an encoder, computed once per distinct text while the store holds it.
 
     ``hits`` counts texts served from memory or disk (``disk_hits`` those read from disk),
     ``misses`` the distinct texts the encoder had to compute. Embeddings are the encoder's
     own output (all-MiniLM-L6-v2 ends in a Normalize module, so they have unit length).
+    ``store`` is the in-memory store (default: the process's ``SHARED_STORE``); ``cache_dir``
+    an optional folder on disk (one ``.npy`` per text, written atomically) that parallel
+    sweep processes share.
     """
 
     #: texts encoded per call to the model before their files are written (so a parallel
@@ -250,6 +295,7 @@ class EmbeddingCache:
         cache_dir: str | os.PathLike | None = None,
         batch_size: int | Mapping[str, int] = 32,
         device: str = "auto",
+        store: EmbeddingStore | None = None,
     ):
         self.encoder = str(encoder)
         self.identity = encoder_identity(self.encoder)
@@ -258,7 +304,7 @@ class EmbeddingCache:
         # resolved now: a device this machine lacks is an error even when every embedding
         # is already cached
         self.device = resolve_device(device)
-        self.memory = _MEMORY.setdefault(self.identity, {})
+        self.store = SHARED_STORE if store is None else store
         self.hits = 0
         self.disk_hits = 0
         self.misses = 0
@@ -266,34 +312,37 @@ class EmbeddingCache:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """(n, d) float32 embeddings in the order of ``texts``."""
         texts = [str(t) for t in texts]
+        found: dict[str, np.ndarray] = {}  # this call's, whatever the store drops meanwhile
         missing: list[str] = []
-        seen: set[str] = set()
         for text in texts:
-            if text in self.memory or text in seen:
+            if text in found:
                 continue
-            vector = self._read_disk(text)
-            if vector is not None:
-                self.memory[text] = vector
-                self.disk_hits += 1
-            else:
+            vector = self.store.get(self.identity, text)
+            if vector is None:
+                vector = self._read_disk(text)
+                if vector is not None:
+                    self.store.put(self.identity, text, vector)
+                    self.disk_hits += 1
+            if vector is None:
                 missing.append(text)
-                seen.add(text)
+                found[text] = None
+            else:
+                found[text] = vector
         self.hits += len(texts) - len(missing)
         self.misses += len(missing)
         for start in range(0, len(missing), self.chunk_size):
             chunk = missing[start : start + self.chunk_size]
             vectors = self._compute(chunk)
             for text, vector in zip(chunk, vectors, strict=True):
-                self.memory[text] = vector
+                found[text] = vector
+                self.store.put(self.identity, text, vector)
                 self._write_disk(text, vector)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self.memory[t] for t in texts])
+        return np.stack([found[t] for t in texts])
 
     @property
     def dimension(self) -> int:
-        if self.memory:
-            return len(next(iter(self.memory.values())))
         model = sentence_encoder(self.encoder, self.device)
         return int(model.get_sentence_embedding_dimension())
 
@@ -327,7 +376,7 @@ class EmbeddingCache:
         if self.folder is None:
             return
         try:
-            with atomic_path(self._path(text)) as tmp, tmp.open("wb") as fh:
+            with cache_file(self._path(text)) as tmp, tmp.open("wb") as fh:
                 np.save(fh, vector, allow_pickle=False)
         except OSError as err:
             # e.g. a checkpoint's cache_dir from another machine: keep going in memory only

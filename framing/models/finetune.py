@@ -82,6 +82,7 @@ class FineTunedTransformerClassifier(FramingClassifier):
 
     def __init__(
         self,
+        *,
         labels=None,
         encoder: str = DEFAULT_ENCODER,
         num_epochs: int = 6,
@@ -195,7 +196,7 @@ class FineTunedTransformerClassifier(FramingClassifier):
             trainer.train()
         self.model_.to(device).eval()
 
-    def predict_proba(self, X):
+    def _predict_proba(self, X):
         import torch
 
         configure_torch_threads()

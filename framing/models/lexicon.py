@@ -37,17 +37,11 @@ from typing import Any
 
 import numpy as np
 
-from framing.data.schema import LabelSchema
 from framing.errors import FramingInputError
 from framing.models.base import FramingClassifier, as_texts
 from framing.models.codebook import required_entries
 
 WEIGHTS_FILE = "lexicon.json"
-
-
-def codebook_from_schema(schema: LabelSchema) -> dict[str, dict[str, Any]]:
-    """The codebook of every frame and stance class: name -> {"description", "cues"}."""
-    return schema.codebook()
 
 
 def cue_pattern(cue: str) -> re.Pattern:
@@ -59,7 +53,7 @@ def cue_pattern(cue: str) -> re.Pattern:
 class LexiconClassifier(FramingClassifier):
     family = "lexicon"
 
-    def __init__(self, labels=None, codebook: Mapping | None = None, smoothing: float = 1.0):
+    def __init__(self, *, labels=None, codebook: Mapping | None = None, smoothing: float = 1.0):
         self.labels = labels
         self.codebook = codebook
         self.smoothing = smoothing
@@ -70,6 +64,12 @@ class LexiconClassifier(FramingClassifier):
             self.codebook, "the lexicon model needs a codebook of cue words", "{cues: [...]}"
         )
         missing = [label for label in self.labels_ if label not in codebook]
+        if missing and self.labels is None and all(str(m).isdigit() for m in missing):
+            raise FramingInputError(
+                f"the classes are integer codes {missing}, not label names",
+                field="labels",
+                fix="pass labels= (the class names): the cues are looked up by name",
+            )
         if missing:
             raise FramingInputError(
                 f"the codebook has no entry for {missing}",
@@ -129,7 +129,7 @@ class LexiconClassifier(FramingClassifier):
             prior = (counts.sum(axis=0) + a) / (len(y) + k * a)
             self.table_ = (counts + k * a * prior) / (counts.sum(axis=1, keepdims=True) + k * a)
 
-    def predict_proba(self, X):
+    def _predict_proba(self, X):
         hits = self.cue_hits(as_texts(X))
         if self.multi_label_:
             return np.where(hits > 0, self.p_hit_, self.p_miss_).astype(float)

@@ -17,7 +17,7 @@ from framing.models.base import FramingClassifier, as_texts
 class MajorityClassifier(FramingClassifier):
     family = "majority"
 
-    def __init__(self, labels=None, smoothing: float = 0.0):
+    def __init__(self, *, labels=None, smoothing: float = 0.0):
         self.labels = labels
         self.smoothing = smoothing
 
@@ -29,7 +29,7 @@ class MajorityClassifier(FramingClassifier):
             counts = np.bincount(y, minlength=k).astype(float) + self.smoothing
             self.prior_ = counts / counts.sum()
 
-    def predict_proba(self, X):
+    def _predict_proba(self, X):
         return np.tile(self.prior_, (len(as_texts(X)), 1))
 
     def _save(self, folder: Path) -> list[str]:

@@ -66,6 +66,7 @@ class SetFitClassifier(FramingClassifier):
 
     def __init__(
         self,
+        *,
         labels=None,
         encoder: str = DEFAULT_ENCODER,
         max_steps: int = 20,
@@ -159,7 +160,7 @@ class SetFitClassifier(FramingClassifier):
         )
         return np.asarray(vectors, dtype=np.float32)
 
-    def predict_proba(self, X):
+    def _predict_proba(self, X):
         texts = as_texts(X)
         if not texts:
             return np.zeros((0, len(self.labels_)))

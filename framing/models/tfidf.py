@@ -94,7 +94,7 @@ class _TfidfLinearClassifier(FramingClassifier):
         else:
             self.estimators_ = [self._fit_one(X, y)]
 
-    def predict_proba(self, X):
+    def _predict_proba(self, X):
         texts = as_texts(X)
         X = self.features_.transform(texts)
         if self.multi_label_:
@@ -145,6 +145,7 @@ class TfidfLogisticClassifier(_TfidfLinearClassifier):
 
     def __init__(
         self,
+        *,
         labels=None,
         C: float = 4.0,
         class_weight: str | None = "balanced",
@@ -183,6 +184,7 @@ class TfidfSVMClassifier(_TfidfLinearClassifier):
 
     def __init__(
         self,
+        *,
         labels=None,
         C: float = 1.0,
         class_weight: str | None = "balanced",

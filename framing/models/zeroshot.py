@@ -68,6 +68,7 @@ class ZeroShotClassifier(FramingClassifier):
 
     def __init__(
         self,
+        *,
         labels=None,
         encoder: str = DEFAULT_ENCODER,
         codebook: Mapping | None = None,
@@ -102,13 +103,18 @@ class ZeroShotClassifier(FramingClassifier):
             ).split()
         )
 
-    def _embeddings(self, texts: list[str]) -> np.ndarray:
-        if getattr(self, "cache_", None) is None:
-            source = getattr(self, "encoder_source_", self.encoder)
-            self.cache_ = EmbeddingCache(source, self.cache_dir, self.batch_size, self.device)
-        return l2_normalise(self.cache_.embed(texts))
+    def fit(self, X, y):
+        self.embedding_cache_ = self._embedding_cache(self.encoder)
+        return super().fit(X, y)
 
-    def predict_proba(self, X):
+    def _embedding_cache(self, source: str) -> EmbeddingCache:
+        """Made when the model is fitted or loaded, never while it predicts."""
+        return EmbeddingCache(source, self.cache_dir, self.batch_size, self.device)
+
+    def _embeddings(self, texts: list[str]) -> np.ndarray:
+        return l2_normalise(self.embedding_cache_.embed(texts))
+
+    def _predict_proba(self, X):
         sentences = self._embeddings(as_texts(X))
         definitions = self._embeddings(self.definitions_)
         similarity = sentences @ definitions.T
@@ -129,6 +135,7 @@ class ZeroShotClassifier(FramingClassifier):
 
     def _load(self, folder: Path) -> None:
         self.encoder_source_ = load_encoder_reference(self.encoder, folder)
+        self.embedding_cache_ = self._embedding_cache(self.encoder_source_)
         # the definitions the model was evaluated with, whatever the codebook says today
         record = json.loads((folder / "definitions.json").read_text())
         self.definitions_ = record["definitions"]

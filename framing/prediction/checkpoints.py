@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from framing.checkpoint import headline_metric, load_checkpoint
+from framing.checkpoint.hub import is_hub_reference, local_checkpoint
 from framing.data.schema import NO_FRAME
 from framing.errors import FramingInputError
 
@@ -35,7 +36,8 @@ def load_checkpoints(paths, device: str | None = None) -> list[Checkpoint]:
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
     loaded: list[Checkpoint] = []
     for raw in paths:
-        path = Path(raw)  # as given: a command resolved it against the study
+        # as given (a command resolved it against the study), or hf://OWNER/REPO fetched
+        path = local_checkpoint(raw) if is_hub_reference(raw) else Path(raw)
         checkpoint = load_checkpoint(path, device=device)
         model, info = checkpoint.model, checkpoint.info
         # Load lazily-loaded parts (an encoder) now: a broken one fails before any output

@@ -15,7 +15,6 @@ checkpoint already spreads each batch over every core (``FRAMING_TORCH_THREADS``
 
 from __future__ import annotations
 
-import csv
 import io
 import itertools
 import os
@@ -30,7 +29,7 @@ import numpy as np
 
 from framing.corpus import article_sentences, for_classification
 from framing.models.base import decide
-from framing.outputs import signals_held
+from framing.outputs import SpreadsheetWriter, signals_held
 from framing.prediction.checkpoints import Checkpoint
 
 #: characters of article text per chunk, per sentence of ``batch_size``: a news sentence is
@@ -101,7 +100,7 @@ def classify_chunk(job: ChunkJob, chunk: list[tuple[int, Any]]) -> ChunkResult:
     sentences = [s for _, own in per_article for s in own]
 
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SpreadsheetWriter(out)  # a text or outlet that a spreadsheet would run is marked
     decisions: dict[str, list[np.ndarray]] = {ck.task: [] for ck in job.checkpoints}
     classify_s = 0.0
     for start in range(0, len(sentences), job.batch_size):

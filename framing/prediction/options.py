@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from framing.checkpoint.hub import is_hub_reference
 from framing.corpus.rules import CorpusRules
 from framing.errors import FramingInputError
 from framing.study import Study
@@ -21,7 +22,7 @@ def _whole_number(value, name: str, least: int) -> None:
 
 @dataclass(frozen=True)
 class PredictOptions:
-    checkpoint: tuple[Path, ...]  # one checkpoint per task
+    checkpoint: tuple[Path | str, ...]  # one checkpoint per task (a folder, or hf://OWNER/REPO)
     input: Path  # a folder of .txt / .html files, a .jsonl, .csv or .parquet file
     output: Path  # the output folder
     outlets: Path | None = None  # CSV: article_id, outlet
@@ -42,7 +43,11 @@ class PredictOptions:
         paths = [given] if isinstance(given, str | Path) else list(given or [])
         if not paths or any(str(p) == "" for p in paths):
             raise FramingInputError("missing checkpoint=...", field="checkpoint")
-        object.__setattr__(self, "checkpoint", tuple(Path(p) for p in paths))
+        object.__setattr__(
+            self,
+            "checkpoint",
+            tuple(str(p) if is_hub_reference(p) else Path(p) for p in paths),
+        )
         for name in ("input", "output"):
             if getattr(self, name) in (None, ""):
                 raise FramingInputError(f"missing {name}=...", field=name)

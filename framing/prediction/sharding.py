@@ -28,23 +28,26 @@ import contextlib
 import hashlib
 import itertools
 import json
+import logging
 import os
 import shutil
 import socket
-import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from framing.corpus.facts import CorpusFacts
-from framing.errors import FramingInputError
+from framing.errors import FramingInputError, FramingWarning
 from framing.faults import fault_point
-from framing.outputs import check_replaceable, output_folder, record_written
+from framing.outputs import Kind, check_folder_target, output_folder, record_entries
+from framing.outputs.markers import Entry
 from framing.prediction.options import PredictOptions
 from framing.prediction.stream import (
     Prediction,
     first_article_or_fail,
+    output_rule,
     prepare_prediction,
     second_pass,
     stream_predictions,
@@ -52,6 +55,8 @@ from framing.prediction.stream import (
 )
 from framing.prediction.stream import first_pass as corpus_first_pass
 from framing.prediction.tally import Tally
+
+log = logging.getLogger(__name__)
 
 PLAN = "plan.json"
 TALLIES = "tallies.json"
@@ -155,7 +160,7 @@ def predict_shard(options: PredictOptions, shard: int) -> dict:
     articles = itertools.islice(second_pass(run, facts), start, stop)
     fault_point(f"predict.shard{shard}")
     began = time.perf_counter()
-    with output_folder(shard_folder(workspace, shard)) as tmp:
+    with output_folder(shard_folder(workspace, shard), Kind.PREDICTION_SHARDS) as tmp:
         stats = stream_predictions(
             articles,
             run.checkpoints,
@@ -188,8 +193,14 @@ def prepare_shard(options: PredictOptions) -> Prediction:
 
 
 # ---------------------------------------------------------------------------- the whole run
-def predict_sharded(options: PredictOptions, launch: Callable[[list[int]], None]) -> dict:
-    """First pass, shards (``launch(shard numbers)`` runs them as jobs), retries, merge."""
+def predict_sharded(
+    options: PredictOptions,
+    launch: Callable[[list[int]], None],
+    progress: Callable[[str], None] = log.info,
+) -> dict:
+    """First pass, shards (``launch(shard numbers)`` runs them as jobs), retries, merge;
+    ``progress`` gets a line when finished shards are reused (``framing predict`` prints it),
+    and a shard rerun alone is a ``FramingWarning``."""
     run = prepare_prediction(options)
     shards = options.shards
     workspace = workspace_for(run.output)
@@ -198,23 +209,25 @@ def predict_sharded(options: PredictOptions, launch: Callable[[list[int]], None]
         not (workspace / PLAN).is_file() or ShardPlan.load(workspace).key != plan.key
     )
     if stale:  # made for another corpus or other settings: start again
-        check_replaceable(workspace, "shard workspace")
+        check_folder_target(workspace, Kind.PREDICTION_SHARDS, what="shard workspace")
         shutil.rmtree(workspace)
     if not workspace.exists():
         workspace.mkdir(parents=True)
         plan.save(workspace)
         shard_names = [shard_folder(workspace, k).name for k in range(len(plan.ranges))]
-        record_written(workspace, [PLAN, "jobs", *shard_names])
+        part = Entry(Kind.PREDICTION_SHARDS, Kind.PREDICTION_SHARDS.command)
+        names = [PLAN, "jobs", *shard_names]
+        record_entries(workspace, dict.fromkeys(names, part), Kind.PREDICTION_SHARDS)
     todo = [k for k in range(len(plan.ranges)) if not finished(workspace, k)]
     reused = len(plan.ranges) - len(todo)
     if reused:
-        print(f"{reused} shard(s) finished earlier are reused from {workspace}", file=sys.stderr)
+        progress(f"{reused} shard(s) finished earlier are reused from {workspace}")
     began = time.perf_counter()
     for attempt in range(options.shard_retries + 1):
         if not todo:
             break
         if attempt:
-            print(f"rerunning shard(s) {todo} alone", file=sys.stderr)
+            warnings.warn(f"rerunning shard(s) {todo} alone", FramingWarning, stacklevel=2)
         with contextlib.suppress(SystemExit):  # Hydra reports a failed job, then exits
             launch(todo)  # which shards finished is read from their folders
         todo = [k for k in todo if not finished(workspace, k)]
@@ -243,7 +256,7 @@ def merge_shards(run: Prediction, plan: ShardPlan, workspace: Path, wall_s: floa
     }
     outlets: dict[str, Tally] = {}
     ran_on = []
-    with output_folder(run.output) as tmp:
+    with output_folder(run.output, Kind.PREDICTIONS, **output_rule(run)) as tmp:
         for name in FILES:
             with (tmp / name).open("wb") as out:
                 for k in range(len(plan.ranges)):

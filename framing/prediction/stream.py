@@ -24,7 +24,6 @@ OUT_DIR/
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
 import sys
@@ -42,23 +41,38 @@ from framing.corpus.language import UNDETERMINED
 from framing.errors import FramingInputError
 from framing.faults import fault_point
 from framing.figures.prediction_mix import plot_prediction_mix
-from framing.outputs import check_replaceable, output_folder
+from framing.outputs import (
+    Kind,
+    SpreadsheetDictWriter,
+    SpreadsheetWriter,
+    check_folder_target,
+    output_folder,
+)
 from framing.prediction.checkpoints import Checkpoint, load_checkpoints
 from framing.prediction.chunks import ChunkJob, available_cores, chunk_results
 from framing.prediction.options import PredictOptions
 from framing.prediction.tally import Tally
 
+#: what to do when output= exists
+OVERWRITE_FIX = "choose a new output= or add overwrite=true"
 
-def _check_output(output: Path, overwrite: bool) -> None:
-    """An existing output folder is replaced only with overwrite=true, and only when framing
-    wrote everything in it (``framing.outputs``): never the input's or a checkpoint's folder."""
-    if output.exists() and not overwrite:
-        raise FramingInputError(
-            "the output folder already exists",
-            file=output,
-            fix="choose a new output= or add overwrite=true",
-        )
-    check_replaceable(output)
+
+def prediction_inputs(options: PredictOptions) -> list[Path]:
+    """What a prediction reads: an output folder holding any of these is never replaced."""
+    paths = [Path(c) for c in options.checkpoint if isinstance(c, Path)]  # not hf:// ones
+    paths.append(options.input)
+    if options.outlets is not None:
+        paths.append(options.outlets)
+    return paths
+
+
+def output_rule(run: Prediction) -> dict:
+    """How ``output_folder`` treats an existing output= (checked first in prepare_prediction)."""
+    return {
+        "inputs": run.inputs,
+        "overwrite": run.options.overwrite,
+        "overwrite_fix": OVERWRITE_FIX,
+    }
 
 
 def _article_stream(options: PredictOptions, skipped: list[dict], warn: bool = True):
@@ -110,11 +124,11 @@ def stream_predictions(
         (out / "article_mix.csv").open("w", encoding="utf-8", newline="") as art_fh,
         progress.task("classify", total=total_articles, unit="articles") as classifying,
     ):
-        csv.writer(pred_fh).writerow(
+        SpreadsheetWriter(pred_fh).writerow(
             ["sentence_id", "article_id", "outlet", "position", "text"]
             + [c for ck in checkpoints for c in ck.columns]
         )
-        art_writer = csv.writer(art_fh)
+        art_writer = SpreadsheetWriter(art_fh)
         art_writer.writerow(["article_id", "outlet", "n_sentences", *share_header])
         for result in chunk_results(job, articles, workers):
             pred_fh.write(result.rows)
@@ -174,7 +188,7 @@ def write_outlet_mix(
             )
         )
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header)
+        writer = SpreadsheetDictWriter(fh, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
     return rows
@@ -214,13 +228,18 @@ class Prediction:
     started: float
     started_at: str
     load_s: float
+    inputs: list[Path]  # checkpoints, articles, outlet table
 
 
 def prepare_prediction(options: PredictOptions) -> Prediction:
     """Check the output, load the checkpoints (a broken one fails here)."""
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    _check_output(options.output, options.overwrite)
+    inputs = prediction_inputs(options)
+    check_folder_target(
+        options.output, Kind.PREDICTIONS, inputs=inputs, overwrite=options.overwrite,
+        overwrite_fix=OVERWRITE_FIX,
+    )  # fmt: skip
     with progress.task("load checkpoints", unit="checkpoints") as loading:
         checkpoints = load_checkpoints(options.checkpoint, options.device)
         loading.advance(len(checkpoints))
@@ -236,6 +255,7 @@ def prepare_prediction(options: PredictOptions) -> Prediction:
         started=started,
         started_at=started_at,
         load_s=load_s,
+        inputs=inputs,
     )
 
 
@@ -297,7 +317,7 @@ def predict_corpus(options: PredictOptions) -> dict:
     facts, renamed = first_pass(run, skipped)
     articles = first_article_or_fail(second_pass(run, facts), skipped, run.input_path)
     fault_point("predict.start")
-    with output_folder(run.output) as tmp:
+    with output_folder(run.output, Kind.PREDICTIONS, **output_rule(run)) as tmp:
         stream_start = time.perf_counter()
         stats = stream_predictions(
             articles,

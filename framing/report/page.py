@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from framing.outputs import output_file
+from framing.outputs import Kind, output_file
 from framing.report import sections
 from framing.report.render import inline_markdown
+from framing.study import load_study
 from framing.version import package_version
 
 TEMPLATE = "page.html.j2"
@@ -87,12 +88,10 @@ def shown_path(path, root: Path) -> str:
 
 def write_report(options: ReportOptions) -> tuple[Path, list[sections.Section]]:
     """Build the page of the current study and write it to ``options.out`` (all or nothing)."""
-    from framing.study import load_study
-
     study = load_study()
     page_sections = build_sections(study, options)
     html = render_page(study, page_sections)
     out = Path(options.out)
-    with output_file(out) as tmp:
+    with output_file(out, Kind.STUDY_REPORT) as tmp:
         tmp.write_text(html, encoding="utf-8")
     return out, page_sections

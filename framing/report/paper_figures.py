@@ -13,15 +13,27 @@ The advice names ``framing`` commands only, so it works in any study folder.
 
 from __future__ import annotations
 
-import sys
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from framing.data import load_labelled_set
 from framing.errors import FramingInputError
+from framing.figures.confusion import plot_confusion_matrix
+from framing.figures.cooccurrence import plot_frame_cooccurrence
+from framing.figures.label_f1 import plot_label_f1_heatmap
+from framing.figures.learning_curve import plot_learning_curve
+from framing.figures.model_comparison import plot_model_comparison
+from framing.figures.outlet_mix import gold_indicators, oof_indicators, plot_outlet_mix
 from framing.figures.style import FigureFiles, figure_width, layout_problems
-from framing.outputs import check_file_replaceable
-from framing.study import resolve_path
+from framing.io import sha256_file
+from framing.outputs import Kind, check_file_target
+from framing.runs.comparison import label_f1_table, split_protocols
+from framing.runs.discover import find_runs
+from framing.study import load_study, resolve_path
+
+log = logging.getLogger(__name__)
 
 COMPARISON_COLUMNS = [
     "task", "model", "model_label", "is_baseline", "n_seeds", "n_sentences",
@@ -92,10 +104,6 @@ def sweep_advice(options: PlotOptions) -> str:
 
 # ---------------------------------------------------------------------------- inputs
 def load_gold() -> Gold:
-    from framing.data import load_labelled_set
-    from framing.io import sha256_file
-    from framing.study import load_study
-
     study = load_study()
     data_file = study.path("sentences")
     dataset = load_labelled_set(data_file, schema=study.schema)
@@ -125,8 +133,6 @@ def read_table(path: Path, columns: list[str], missing_fix: str):
 
 def all_runs(run_dirs: list[Path], advice: str) -> list:
     """Every finished run under the run folders (MissingInput when there is none)."""
-    from framing.runs.discover import find_runs
-
     absent = [d for d in run_dirs if not d.exists()]
     if absent:
         raise MissingInput(f"{absent[0]} not found: {advice} (or pass --runs)")
@@ -176,8 +182,6 @@ def label_intervals(runs: list, comparison, task: str, gold: Gold, n_boot: int, 
     """Per-label F1 intervals of the comparison's families on ``task`` from their runs (only
     the grouped-CV runs the comparison table holds). A family without runs gets none, and a
     warning; runs whose F1 differs from comparison.csv are refused (not the runs compared)."""
-    from framing.runs.comparison import label_f1_table, split_protocols
-
     rows = comparison[comparison["task"] == task]
     task_runs = [r for r in runs if r.metrics["task"] == task]
     if task_runs:
@@ -207,13 +211,6 @@ def label_intervals(runs: list, comparison, task: str, gold: Gold, n_boot: int, 
 # ---------------------------------------------------------------------------- the figures
 def figure_plan(options: PlotOptions, gold: Gold, warn: Callable[[str], None]) -> list[Figure]:
     """Every figure with a function that draws it to a stem (raising MissingInput if needed)."""
-    from framing.figures.confusion import plot_confusion_matrix
-    from framing.figures.cooccurrence import plot_frame_cooccurrence
-    from framing.figures.label_f1 import plot_label_f1_heatmap
-    from framing.figures.learning_curve import plot_learning_curve
-    from framing.figures.model_comparison import plot_model_comparison
-    from framing.figures.outlet_mix import gold_indicators, oof_indicators, plot_outlet_mix
-
     schema = gold.schema
     width = options.width
     comparison_path = resolve_path(options.comparison)
@@ -298,8 +295,9 @@ def figure_plan(options: PlotOptions, gold: Gold, warn: Callable[[str], None]) -
     ]
 
 
-def draw_figures(options: PlotOptions, log=print) -> Outcome:
-    """Draw the planned figures into ``options.out``; ``log`` gets one line per figure."""
+def draw_figures(options: PlotOptions, progress: Callable[[str], None] = log.info) -> Outcome:
+    """Draw the planned figures into ``options.out``; ``progress`` gets one line per figure
+    (``framing plot`` prints them); warnings and skipped figures are in the outcome."""
     if options.width is not None:
         try:
             figure_width(options.width)
@@ -322,7 +320,7 @@ def draw_figures(options: PlotOptions, log=print) -> Outcome:
     outcome.n_planned = len(plan)
     for figure in plan:  # refuse before drawing anything: no file is replaced that is not ours
         for suffix in (".pdf", ".png", ".csv"):
-            check_file_replaceable(out / f"{figure.stem}{suffix}")
+            check_file_target(out / f"{figure.stem}{suffix}", Kind.FIGURE)
     for figure in plan:
         current[:] = [figure.stem]
         try:
@@ -333,22 +331,5 @@ def draw_figures(options: PlotOptions, log=print) -> Outcome:
         outcome.written.append(result)
         for problem in layout_problems(result.figure):
             outcome.warnings.append(f"{figure.stem}: {problem}")
-        log(f"wrote {out / figure.stem}.pdf/.png/.csv")
+        progress(f"wrote {out / figure.stem}.pdf/.png/.csv")
     return outcome
-
-
-def report_outcome(outcome: Outcome) -> int:
-    """Print warnings and skipped figures to stderr; exit code 2 when any was skipped."""
-    for warning in outcome.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    for reason, stems in outcome.skipped.items():
-        print(f"skipped {', '.join(stems)}: {reason}", file=sys.stderr)
-    n_skipped = sum(map(len, outcome.skipped.values()))
-    if n_skipped:
-        print(
-            f"error: {n_skipped} of {outcome.n_planned} figures not drawn: their inputs are"
-            " missing (see the commands above)",
-            file=sys.stderr,
-        )
-        return 2
-    return 0

@@ -10,7 +10,13 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from framing.coding.agreement import agreement_report, markdown_table
+from framing.coding.files import read_coding
+from framing.data import load_labelled_set
+from framing.data.schema import ALL_OUTLETS, NO_FRAME
 from framing.errors import FramingInputError
+from framing.figures.outlet_mix import gold_indicators
+from framing.io import read_jsonl
 from framing.report.render import image_data_uri, markdown_html, percent, table_html
 from framing.study import resolve_path
 
@@ -128,9 +134,6 @@ def gold_section(study) -> Section:
     """How many sentences the gold set has, per outlet and label."""
     import pandas as pd
 
-    from framing.data import load_labelled_set
-    from framing.figures.outlet_mix import gold_indicators
-
     section = Section("gold", "Labelled sentences (gold set)")
     path = study.path("sentences", must_exist=False)
     if not path.is_file():
@@ -152,9 +155,6 @@ def gold_section(study) -> Section:
 
 def agreement_section(study) -> Section:
     """Krippendorff's alpha of the two coders, as ``framing coding agreement`` computes it."""
-    from framing.coding.agreement import agreement_report, markdown_table
-    from framing.coding.files import read_coding
-
     section = Section("agreement", "Agreement between coders")
     paths = {}
     for key in ("codings.first", "codings.second"):
@@ -171,8 +171,6 @@ def agreement_section(study) -> Section:
     gold = study.path("sentences", must_exist=False)
     groups = None
     if gold.is_file():  # duplicate groups are resampled together, as in the command
-        from framing.io import read_jsonl
-
         groups = {
             r["sentence_id"]: r.get("dup_group", r["sentence_id"]) for _, r in read_jsonl(gold)
         }
@@ -328,8 +326,6 @@ def _thresholds_note(report: Path) -> Markup:
 def counted_lists(table, schema, tasks, max_sentences: int) -> list[dict]:
     """Per outlet (then all outlets), per task and label: the share and the counted sentences
     (highest and lowest probability first when there are more than ``max_sentences``)."""
-    from framing.evaluate.shares import ALL_OUTLETS, NO_FRAME
-
     outlets = [(o, part) for o, part in table.groupby("outlet", sort=True)]
     outlets.append((ALL_OUTLETS, table))
     blocks = []

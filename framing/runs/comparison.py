@@ -14,7 +14,6 @@ suggests. ``write_comparison`` writes the tables (``framing.runs.tables``) and t
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -32,53 +31,25 @@ from framing.evaluate.bootstrap import (
 )
 from framing.evaluate.metrics import macro_micro_f1, scores
 from framing.figures.model_comparison import plot_model_comparison
-from framing.io import atomic_write_text
-from framing.outputs import output_file
+from framing.outputs import Kind, check_file_target, output_file, spreadsheet_frame, write_text
 from framing.runs.discover import Run
+from framing.runs.pooling import pool_runs
 from framing.runs.tables import differences_markdown, to_latex, to_markdown, transfer_markdown
 
 COLUMNS = [
-    "task", "model", "model_label", "is_baseline", "n_seeds", "n_sentences",
-    "macro_f1", "macro_f1_low", "macro_f1_high", "micro_f1", "micro_f1_low", "micro_f1_high",
-]  # fmt: skip
-
-
-def pool_runs(runs: list[Run]) -> dict[tuple[str, str], list[Run]]:
-    """Runs grouped by (task, model); all on one labelled set with one evaluation setting,
-    one model setting per group, and one run per seed."""
-    first = runs[0]
-    for run in runs[1:]:
-        differs = [
-            name
-            for name, same in (
-                ("labelled set", run.metrics["data_sha256"] == first.metrics["data_sha256"]),
-                ("eval settings", run.setting("eval") == first.setting("eval")),
-            )
-            if not same
-        ]
-        if differs:
-            raise FramingInputError(
-                f"{run.folder} and {first.folder} differ in their {' and '.join(differs)}",
-                fix="compare runs of one labelled set and one eval config at a time",
-            )
-    pools: dict[tuple[str, str], list[Run]] = defaultdict(list)
-    for run in runs:
-        key = (run.metrics["task"], run.metrics["model"])
-        for other in pools[key]:
-            if other.setting("model") != run.setting("model"):
-                raise FramingInputError(
-                    f"two {key[1]} runs with different model settings: "
-                    f"{other.folder} and {run.folder}",
-                    fix="compare one setting of each model at a time",
-                )
-            if other.metrics["seed"] == run.metrics["seed"]:
-                raise FramingInputError(
-                    f"two runs of {key[1]} on {key[0]} with seed {run.metrics['seed']}: "
-                    f"{other.folder} and {run.folder}",
-                    fix="pass only one run per task, model and seed",
-                )
-        pools[key].append(run)
-    return dict(pools)
+    "task",
+    "model",
+    "model_label",
+    "is_baseline",
+    "n_seeds",
+    "n_sentences",
+    "macro_f1",
+    "macro_f1_low",
+    "macro_f1_high",
+    "micro_f1",
+    "micro_f1_low",
+    "micro_f1_high",
+]
 
 
 def summarise(key: tuple[str, str], runs: list[Run], n_boot: int, seed: int, level: float) -> dict:
@@ -142,15 +113,20 @@ def paired_differences(
             diff = draws[key] - draws[reference]
             low, high = percentile_interval(diff, level)
             first = pools[key][0].metrics
-            rows.append({
-                "task": task, "model": key[1], "model_label": first.get("model_label", key[1]),
-                "is_baseline": bool(first.get("is_baseline", False)),
-                "reference": reference[1],
-                "reference_label": pools[reference][0].metrics.get("model_label", reference[1]),
-                "macro_f1_diff": point[key] - point[reference],
-                "diff_low": float(low), "diff_high": float(high),
-                "share_ahead": float(np.mean(diff > 0)) if key != reference else float("nan"),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "task": task,
+                    "model": key[1],
+                    "model_label": first.get("model_label", key[1]),
+                    "is_baseline": bool(first.get("is_baseline", False)),
+                    "reference": reference[1],
+                    "reference_label": pools[reference][0].metrics.get("model_label", reference[1]),
+                    "macro_f1_diff": point[key] - point[reference],
+                    "diff_low": float(low),
+                    "diff_high": float(high),
+                    "share_ahead": float(np.mean(diff > 0)) if key != reference else float("nan"),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -173,11 +149,17 @@ def label_f1_table(
         labels = pool[0].metrics["labels"]
         result = hierarchical_label_f1([r.decisions() for r in pool], n_boot, seed, level)
         for j, label in enumerate(labels):
-            rows.append({
-                "task": task, "model": model, "label": label, "n_seeds": len(pool),
-                "f1": float(result["mean"][j]), "f1_low": float(result["ci_low"][j]),
-                "f1_high": float(result["ci_high"][j]),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "task": task,
+                    "model": model,
+                    "label": label,
+                    "n_seeds": len(pool),
+                    "f1": float(result["mean"][j]),
+                    "f1_low": float(result["ci_low"][j]),
+                    "f1_high": float(result["ci_high"][j]),
+                }
+            )
     return pd.DataFrame(
         rows, columns=["task", "model", "label", "n_seeds", "f1", "f1_low", "f1_high"]
     )
@@ -228,16 +210,27 @@ def transfer_table(
         low_b, high_b = percentile_interval(draw_b, level)
         low_d, high_d = percentile_interval(draw_b - draw_a, level)
         first = a[0].metrics
-        rows.append({
-            "task": key[0], "model": key[1], "model_label": first.get("model_label", key[1]),
-            "is_baseline": bool(first.get("is_baseline", False)),
-            "protocol": first["protocol"], "macro_f1": point_a, "macro_f1_low": float(low_a),
-            "macro_f1_high": float(high_a), "n_seeds": len(a),
-            "other_protocol": b[0].metrics["protocol"], "other_macro_f1": point_b,
-            "other_macro_f1_low": float(low_b), "other_macro_f1_high": float(high_b),
-            "other_n_seeds": len(b), "difference": point_b - point_a,
-            "difference_low": float(low_d), "difference_high": float(high_d),
-        })  # fmt: skip
+        rows.append(
+            {
+                "task": key[0],
+                "model": key[1],
+                "model_label": first.get("model_label", key[1]),
+                "is_baseline": bool(first.get("is_baseline", False)),
+                "protocol": first["protocol"],
+                "macro_f1": point_a,
+                "macro_f1_low": float(low_a),
+                "macro_f1_high": float(high_a),
+                "n_seeds": len(a),
+                "other_protocol": b[0].metrics["protocol"],
+                "other_macro_f1": point_b,
+                "other_macro_f1_low": float(low_b),
+                "other_macro_f1_high": float(high_b),
+                "other_n_seeds": len(b),
+                "difference": point_b - point_a,
+                "difference_low": float(low_d),
+                "difference_high": float(high_d),
+            }
+        )
     return pd.DataFrame(rows).sort_values(["task", "macro_f1"], ascending=[True, False])
 
 
@@ -261,22 +254,29 @@ def write_comparison(
         " where the seeds match); share ahead = fraction of replicates in which the model beats"
         " the reference."
     )
-    out.mkdir(parents=True, exist_ok=True)
-    with output_file(out / "comparison.csv") as tmp:
-        table.to_csv(tmp, index=False, float_format="%.4f")
-    with output_file(out / "differences.csv") as tmp:
-        diffs.to_csv(tmp, index=False, float_format="%.4f")
+    tables = ["comparison.csv", "differences.csv", "comparison.md", "comparison.tex"]
+    tables += ["transfer.csv"] if transfer is not None else []
+    inputs = [r.folder for r in runs + other]
+    for name in tables:  # refuse before writing anything
+        check_file_target(out / name, Kind.COMPARISON, inputs=inputs)
+    for ext in ("pdf", "png", "csv"):
+        check_file_target(out / f"model_comparison.{ext}", Kind.FIGURE, inputs=inputs)
+    rule = {"inputs": inputs}
+    with output_file(out / "comparison.csv", Kind.COMPARISON, **rule) as tmp:
+        spreadsheet_frame(table).to_csv(tmp, index=False, float_format="%.4f")
+    with output_file(out / "differences.csv", Kind.COMPARISON, **rule) as tmp:
+        spreadsheet_frame(diffs).to_csv(tmp, index=False, float_format="%.4f")
     markdown = (
         to_markdown(table, note) + "\n" + differences_markdown(diffs, level) + "\n" + paired_note
     )
     written = []
     if transfer is not None:
-        with output_file(out / "transfer.csv") as tmp:
-            transfer.to_csv(tmp, index=False, float_format="%.4f")
+        with output_file(out / "transfer.csv", Kind.COMPARISON, **rule) as tmp:
+            spreadsheet_frame(transfer).to_csv(tmp, index=False, float_format="%.4f")
         markdown += "\n\n" + transfer_markdown(transfer, level)
         written.append(out / "transfer.csv")
-    atomic_write_text(out / "comparison.md", markdown + "\n")
-    atomic_write_text(out / "comparison.tex", to_latex(table, note))
+    write_text(out / "comparison.md", markdown + "\n", Kind.COMPARISON, **rule)
+    write_text(out / "comparison.tex", to_latex(table, note), Kind.COMPARISON, **rule)
     figure = plot_model_comparison(table, out / "model_comparison")
     written += [out / f"comparison.{ext}" for ext in ("csv", "md", "tex")] + [
         out / "differences.csv"

@@ -71,16 +71,22 @@ def find_run_folders(paths: list[str | Path]) -> list[Path]:
     for path in map(Path, paths):
         if not path.exists():
             raise FramingInputError("no such run folder", file=path)
-        found = [path.parent] if path.name == "metrics.json" else sorted(
-            p.parent for p in path.rglob("metrics.json")
-            if not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )  # fmt: skip
+        found = (
+            [path.parent]
+            if path.name == "metrics.json"
+            else sorted(
+                p.parent
+                for p in path.rglob("metrics.json")
+                if not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        )
         folders += [f for f in found if f not in folders]
     if not folders:
         raise FramingInputError(
-            "no metrics.json found", file=", ".join(map(str, paths)),
+            "no metrics.json found",
+            file=", ".join(map(str, paths)),
             fix="pass run folders written by framing train (or their parent folder)",
-        )  # fmt: skip
+        )
     return folders
 
 

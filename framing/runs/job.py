@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -37,16 +36,17 @@ from framing.checkpoint import save_checkpoint, training_data_summary
 from framing.data import TASKS, TaskData, load_labelled_set, task_data
 from framing.errors import FramingInputError
 from framing.faults import fault_point
-from framing.io import atomic_path, atomic_write_text, sha256_file
+from framing.io import sha256_file
 from framing.models.base import FramingClassifier
 from framing.outputs import (
-    check_file_replaceable,
-    check_replaceable,
+    Kind,
+    check_folder_target,
     finish_folder,
-    record_written,
-    remove_created,
+    output_file,
+    publish_folder,
+    published,
     staging_folder,
-    swap_in,
+    write_text,
 )
 from framing.study import Study
 
@@ -271,7 +271,7 @@ def run_metrics(options: TrainOptions, task: LabelledTask, result, final) -> dic
 # ---------------------------------------------------------------------------- writing
 def write_run(result: TrainResult, options: TrainOptions, run_dir: Path) -> None:
     """The run folder (see the module docstring); metrics.json last."""
-    with atomic_path(run_dir / "oof_predictions.csv") as tmp:
+    with output_file(run_dir / "oof_predictions.csv", Kind.RUN) as tmp:
         result.oof.to_csv(tmp, index=False)
     if result.model is not None:
         save_checkpoint(
@@ -282,13 +282,15 @@ def write_run(result: TrainResult, options: TrainOptions, run_dir: Path) -> None
             config=recorded_config(options),
             data_sha256=result.metrics["data_sha256"],
             metrics=result.metrics,
-            training_data=training_data_summary(result.task.dataset, result.task.file),
+            training_data=training_data_summary(
+                result.task.dataset, result.task.file, options.study.root
+            ),
             study=options.study,
             shown_as=published(run_dir / "checkpoint"),
         )
     fault_point("train.outputs")  # some outputs written, metrics.json not yet
-    atomic_write_text(run_dir / "config.yaml", config_yaml(options))
-    atomic_write_text(run_dir / "metrics.json", json.dumps(result.metrics, indent=2) + "\n")
+    write_text(run_dir / "config.yaml", config_yaml(options), Kind.RUN)
+    write_text(run_dir / "metrics.json", json.dumps(result.metrics, indent=2) + "\n", Kind.RUN)
 
 
 def config_yaml(options: TrainOptions) -> str:
@@ -345,21 +347,6 @@ def discard_run(run_dir: Path) -> None:
     shutil.rmtree(run_dir, ignore_errors=True)
 
 
-#: set while runs are staged: JSON [staging folder, target], read by worker processes too
-STAGE_ENV = "FRAMING_STAGED_RUNS"
-
-
-def published(path: Path) -> Path:
-    """Where ``path`` (inside a staging folder of ``staged_runs``) will be once its run has
-    finished and moved: what the model card and the log should name."""
-    staged = os.environ.get(STAGE_ENV)
-    if staged:
-        stage, target = map(Path, json.loads(staged))
-        if path.absolute().is_relative_to(stage.absolute()):
-            return target / path.absolute().relative_to(stage.absolute())
-    return path
-
-
 def is_finished(folder: Path) -> bool:
     """A run folder is finished once its metrics.json exists (``train_run`` writes it last)."""
     return (folder / "metrics.json").is_file()
@@ -368,43 +355,34 @@ def is_finished(folder: Path) -> bool:
 @contextmanager
 def staged_runs(target: str | Path, multirun: bool = False) -> Iterator[Path]:
     """Where Hydra should write a run (``hydra.run.dir``) or a sweep (``hydra.sweep.dir``):
-    a hidden temporary folder beside ``target``.
+    a locked staging folder beside ``target`` (``framing.outputs``).
 
     Each *finished* run moves into ``target``, replacing the earlier run of the same name —
     a sweep's runs as each finishes (``publish_run``), a single run when the command ends;
     an unfinished one (bad input, a crash, Ctrl-C, SIGTERM) is removed with the Hydra files
-    describing it. So a failing rerun
-    into an existing run folder loses nothing, and a killed one leaves no stub folder.
-    ``target`` must be absent or hold only what framing wrote (``framing.outputs``)."""
-    target = Path(target)
-    check_replaceable(target, "run folder" if not multirun else "sweep folder")
-    with staging_folder(target) as (stage, created):
-        previous = os.environ.get(STAGE_ENV)
-        os.environ[STAGE_ENV] = json.dumps([str(stage), str(target)])
+    describing it. So a failing rerun into an existing run folder loses nothing, and a killed
+    one leaves no stub folder (a SIGKILLed one leaves a staging folder that the next run
+    into ``target`` clears). ``target`` must be absent or an earlier run (sweep) that
+    framing wrote whole. Where a staged run will end up is in the staging folder's marker
+    (``framing.outputs.published``), so a sweep's worker processes find it too."""
+    kind, what = (Kind.SWEEP, "sweep folder") if multirun else (Kind.RUN, "run folder")
+    check_folder_target(target, kind, what=what)
+    with staging_folder(target) as staging:
         try:
-            yield stage
+            yield staging.path
         finally:
-            _close_logs_under(stage)
-            moved = _move_finished(stage, target, multirun)
-            if previous is None:
-                os.environ.pop(STAGE_ENV, None)
-            else:
-                os.environ[STAGE_ENV] = previous
-            if not moved and not target.exists():
-                remove_created(created)
+            _close_logs_under(staging.path)
+            _move_finished(staging, multirun, what)
 
 
 def publish_run(run_dir: Path) -> None:
     """Move one finished run of a staged sweep into the sweep folder now, so a sweep killed
     later (even by SIGKILL) keeps it where ``framing compare`` finds it."""
     target = published(run_dir)
-    if target == run_dir or not is_finished(run_dir):
+    if target == run_dir.absolute() or not is_finished(run_dir):
         return
     _close_logs_under(run_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    record_written(run_dir, [p.name for p in run_dir.iterdir()])
-    swap_in(run_dir, target)
-    record_written(target.parent, [target.name])
+    publish_folder(run_dir, target, Kind.RUN, part_of=Kind.SWEEP)
 
 
 def _close_logs_under(folder: Path) -> None:
@@ -417,29 +395,21 @@ def _close_logs_under(folder: Path) -> None:
             root.removeHandler(handler)
 
 
-def _move_finished(stage: Path, target: Path, multirun: bool) -> list[str]:
-    """Move finished runs (and, for a sweep, Hydra's files beside them) from ``stage`` into
-    ``target``; returns the names moved."""
+def _move_finished(staging, multirun: bool, what: str) -> None:
+    """Move finished runs (and, for a sweep, Hydra's files beside them) from the staging
+    folder into its target."""
+    stage, target = staging.path, staging.target
     if not multirun:
         if is_finished(stage):
-            finish_folder(stage, target)
-            return [target.name]
-        return []
-    moved = []
+            finish_folder(staging, Kind.RUN, what=what)
+        return
     runs = [p for p in stage.iterdir() if p.is_dir() and (p / ".hydra").exists()]
     for run in runs:
         if is_finished(run):  # normally moved already, as it finished (publish_run)
             publish_run(run)
-            moved.append(run.name)
     if not target.exists():  # no run of this sweep finished
-        return moved
+        return
     for entry in sorted(set(stage.iterdir()) - set(runs)):  # multirun.yaml, .submitit/
-        if entry.is_dir():
-            record_written(entry, [p.name for p in entry.iterdir()])
-            swap_in(entry, target / entry.name)
-        else:
-            check_file_replaceable(target / entry.name)
-            os.replace(entry, target / entry.name)
-        record_written(target, [entry.name])
-        moved.append(entry.name)
-    return moved
+        if entry.name.startswith(".framing-"):
+            continue  # the staging folder's own marker and lock
+        publish_folder(entry, target / entry.name, Kind.SWEEP, part_of=Kind.SWEEP)

@@ -43,102 +43,89 @@ from framing.evaluate.crossval import cut_training_folds, make_folds
 from framing.evaluate.metrics import scores
 from framing.io import sha256_file
 from framing.models import family_order
-from framing.outputs import output_folder
+from framing.outputs import Kind, output_folder
 from framing.runs.discover import Run
-
-
-def _check_one_setting(runs: list[Run]) -> None:
-    first = runs[0]
-    for run in runs[1:]:
-        if run.metrics["data_sha256"] != first.metrics["data_sha256"]:
-            raise FramingInputError(
-                f"{run.folder} and {first.folder} were trained on different labelled sets",
-                fix="aggregate the runs of one learning-curve sweep",
-            )
-        mine = {k: v for k, v in (run.setting("eval") or {}).items() if k != "train_fraction"}
-        theirs = {k: v for k, v in (first.setting("eval") or {}).items() if k != "train_fraction"}
-        if mine != theirs:
-            raise FramingInputError(
-                f"{run.folder} and {first.folder} differ in their eval settings",
-                fix="aggregate the runs of one learning-curve sweep",
-            )
-
-
-def pool_curve_runs(runs: list[Run]) -> dict[tuple[str, str, float], list[Run]]:
-    """Runs grouped by (task, model, fraction), one run per seed."""
-    _check_one_setting(runs)
-    pools: dict[tuple[str, str, float], list[Run]] = defaultdict(list)
-    for run in runs:
-        key = (run.metrics["task"], run.metrics["model"], run.train_fraction)
-        if any(other.seed == run.seed for other in pools[key]):
-            raise FramingInputError(
-                f"two runs of {key[1]} on {key[0]} at fraction {key[2]} with seed {run.seed}",
-                file=run.folder,
-                fix="pass the folder of one sweep",
-            )
-        pools[key].append(run)
-    return pools
+from framing.runs.pooling import pool_runs
 
 
 def curve_tables(runs: list[Run], n_boot: int, level: float):
     """(learning_curve rows, learning_curve_folds rows) from training-fraction runs."""
-    pools = pool_curve_runs(runs)
+    pools = pool_runs(runs, by_fraction=True)
     tasks = [t for t in TASKS if any(k[0] == t for k in pools)]
     summary, fold_rows = [], []
     for task in tasks:
-        models = family_order(k[1] for k in pools if k[0] == task)
-        for model in models:
-            fractions = sorted(k[2] for k in pools if k[:2] == (task, model))
+        for model in family_order(k[1] for k in pools if k[0] == task):
             model_folds = []
-            for fraction in fractions:
+            for fraction in sorted(k[2] for k in pools if k[:2] == (task, model)):
                 chosen = sorted(pools[(task, model, fraction)], key=lambda r: r.seed)
-                for run in chosen:
-                    truth, pred, _ = run.decisions()
-                    fold_of_row = run.oof["fold"].to_numpy()
-                    for info in run.metrics.get("folds") or []:
-                        rows = fold_of_row == info["fold"]
-                        fold_scores = scores(truth[rows], pred[rows], run.metrics["labels"])
-                        model_folds.append(
-                            {"task": task, "model": model, "seed": run.seed,
-                             "fraction": fraction, "fold": info["fold"],
-                             "n_train_sentences": info["n_train_sentences"],
-                             "n_train_groups": info["n_train_groups"],
-                             "n_test_sentences": info["n_test_sentences"],
-                             "macro_f1": fold_scores["macro_f1"],
-                             "micro_f1": fold_scores["micro_f1"], "fit_s": info["fit_s"]}
-                        )  # fmt: skip
-                ci = hierarchical_bootstrap([r.decisions() for r in chosen], n_boot, 0, level)
-                at = [row for row in model_folds if row["fraction"] == fraction]
+                at = [row for run in chosen for row in fold_scores(run)]
                 if not at:
                     raise FramingInputError(
                         "the run records no per-fold sizes (metrics.json 'folds')",
                         file=chosen[0].folder,
                         fix="rerun it with this version of framing train",
                     )
-                n_train = np.array([row["n_train_sentences"] for row in at])
-                fold_macro = np.array([row["macro_f1"] for row in at])
-                first = chosen[0].metrics
-                summary.append(
-                    {"task": task, "model": model,
-                     "model_label": str(first.get("model_label", model)),
-                     "is_baseline": bool(first.get("is_baseline", False)),
-                     "fraction": fraction, "n_train_sentences": float(n_train.mean()),
-                     "n_train_min": int(n_train.min()), "n_train_max": int(n_train.max()),
-                     "n_train_groups": float(np.mean([row["n_train_groups"] for row in at])),
-                     "n_seeds": len(chosen),
-                     "n_folds": len({row["fold"] for row in at}),
-                     "n_sentences": int(first["n_sentences"]),
-                     "macro_f1": ci["macro_f1"]["mean"],
-                     "macro_f1_low": ci["macro_f1"]["ci_low"],
-                     "macro_f1_high": ci["macro_f1"]["ci_high"],
-                     "micro_f1": ci["micro_f1"]["mean"],
-                     "micro_f1_low": ci["micro_f1"]["ci_low"],
-                     "micro_f1_high": ci["micro_f1"]["ci_high"],
-                     "fold_macro_f1_mean": float(fold_macro.mean()),
-                     "fold_macro_f1_sd": float(fold_macro.std(ddof=1)) if len(at) > 1 else 0.0}
-                )  # fmt: skip
+                summary.append(curve_point(chosen, at, n_boot, level))
+                model_folds += at
             fold_rows += sorted(model_folds, key=lambda r: (r["seed"], r["fold"], r["fraction"]))
     return summary, fold_rows
+
+
+def fold_scores(run: Run) -> list[dict]:
+    """One row per outer fold of a run: its training and test sizes, macro-/micro-F1, fit time."""
+    truth, pred, _ = run.decisions()
+    fold_of_row = run.oof["fold"].to_numpy()
+    rows = []
+    for info in run.metrics.get("folds") or []:
+        in_fold = fold_of_row == info["fold"]
+        fold = scores(truth[in_fold], pred[in_fold], run.metrics["labels"])
+        rows.append(
+            {
+                "task": run.metrics["task"],
+                "model": run.metrics["model"],
+                "seed": run.seed,
+                "fraction": run.train_fraction,
+                "fold": info["fold"],
+                "n_train_sentences": info["n_train_sentences"],
+                "n_train_groups": info["n_train_groups"],
+                "n_test_sentences": info["n_test_sentences"],
+                "macro_f1": fold["macro_f1"],
+                "micro_f1": fold["micro_f1"],
+                "fit_s": info["fit_s"],
+            }
+        )
+    return rows
+
+
+def curve_point(chosen: list[Run], at: list[dict], n_boot: int, level: float) -> dict:
+    """A point of the curve: one family at one fraction, pooled over its seeds (``chosen``)
+    with their fold rows (``at``)."""
+    ci = hierarchical_bootstrap([r.decisions() for r in chosen], n_boot, 0, level)
+    n_train = np.array([row["n_train_sentences"] for row in at])
+    fold_macro = np.array([row["macro_f1"] for row in at])
+    first = chosen[0].metrics
+    return {
+        "task": first["task"],
+        "model": first["model"],
+        "model_label": str(first.get("model_label", first["model"])),
+        "is_baseline": bool(first.get("is_baseline", False)),
+        "fraction": chosen[0].train_fraction,
+        "n_train_sentences": float(n_train.mean()),
+        "n_train_min": int(n_train.min()),
+        "n_train_max": int(n_train.max()),
+        "n_train_groups": float(np.mean([row["n_train_groups"] for row in at])),
+        "n_seeds": len(chosen),
+        "n_folds": len({row["fold"] for row in at}),
+        "n_sentences": int(first["n_sentences"]),
+        "macro_f1": ci["macro_f1"]["mean"],
+        "macro_f1_low": ci["macro_f1"]["ci_low"],
+        "macro_f1_high": ci["macro_f1"]["ci_high"],
+        "micro_f1": ci["micro_f1"]["mean"],
+        "micro_f1_low": ci["micro_f1"]["ci_low"],
+        "micro_f1_high": ci["micro_f1"]["ci_high"],
+        "fold_macro_f1_mean": float(fold_macro.mean()),
+        "fold_macro_f1_sd": float(fold_macro.std(ddof=1)) if len(at) > 1 else 0.0,
+    }
 
 
 def split_rows(runs: list[Run], study) -> list[dict]:
@@ -165,11 +152,17 @@ def split_rows(runs: list[Run], study) -> list[dict]:
             for fraction, fraction_folds in cut.items():
                 for role, index in zip(("train", "test"), fraction_folds[f], strict=True):
                     rows += [
-                        {"task": task, "seed": seed, "fold": f, "fraction": fraction,
-                         "role": role, "sentence_id": data.sentence_ids[i],
-                         "dup_group": data.groups[i]}
+                        {
+                            "task": task,
+                            "seed": seed,
+                            "fold": f,
+                            "fraction": fraction,
+                            "role": role,
+                            "sentence_id": data.sentence_ids[i],
+                            "dup_group": data.groups[i],
+                        }
                         for i in index
-                    ]  # fmt: skip
+                    ]
     return rows
 
 
@@ -203,7 +196,8 @@ def write_learning_curve(
         "runs_wall_time_s": round(sum(r.metrics["wall_time_s"]["total"] for r in runs), 3),
     }
     csv = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
-    with output_folder(out) as tmp:
+    inputs = [r.folder for r in runs]
+    with output_folder(out, Kind.LEARNING_CURVE, inputs=inputs) as tmp:
         pd.DataFrame(summary).to_csv(tmp / "learning_curve.csv", **csv)
         pd.DataFrame(folds).to_csv(tmp / "learning_curve_folds.csv", **csv)
         pd.DataFrame(splits).to_csv(tmp / "splits.csv", **csv)

@@ -45,20 +45,26 @@ def to_latex(table: pd.DataFrame, note: str) -> str:
     for task in table.task.unique():
         labels = _task_labels(table, task)
         out += [
-            r"\begin{table}[t]", r"\centering", r"\small",
-            r"\begin{tabular}{l" + "c" * (2 + len(labels)) + "}", r"\toprule",
+            r"\begin{table}[t]",
+            r"\centering",
+            r"\small",
+            r"\begin{tabular}{l" + "c" * (2 + len(labels)) + "}",
+            r"\toprule",
             " & ".join(["Model", "Macro-F1", "Micro-F1", *(_tex(c[3:]) for c in labels)]) + r" \\",
             r"\midrule",
-        ]  # fmt: skip
+        ]
         for _, row in table[table.task == task].iterrows():
             name = _tex(row.model_label) + (r"$^{\dagger}$" if row.is_baseline else "")
             cells = [name, _tex(_ci(row, "macro_f1")), _tex(_ci(row, "micro_f1"))]
             out.append(" & ".join(cells + [f"{row[c]:.3f}" for c in labels]) + r" \\")
         out += [
-            r"\bottomrule", r"\end{tabular}",
+            r"\bottomrule",
+            r"\end{tabular}",
             rf"\caption{{{_tex(task.capitalize())}: {_tex(note)} $^{{\dagger}}$baseline.}}",
-            rf"\label{{tab:comparison-{_tex(task)}}}", r"\end{table}", "",
-        ]  # fmt: skip
+            rf"\label{{tab:comparison-{_tex(task)}}}",
+            r"\end{table}",
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -68,10 +74,11 @@ def differences_markdown(diffs: pd.DataFrame, level: float) -> str:
         part = diffs[diffs.task == task]
         ref = part.reference_label.iloc[0]
         out += [
-            f"### {task}: macro-F1 difference to {ref} (paired)", "",
+            f"### {task}: macro-F1 difference to {ref} (paired)",
+            "",
             f"| Model | Δ macro-F1 [{round(level * 100)}% CI] | share of replicates ahead |",
             "|---|---|---|",
-        ]  # fmt: skip
+        ]
         for _, row in part.iterrows():
             name = _markdown_name(row)
             if row.model == row.reference:
@@ -96,10 +103,12 @@ def transfer_markdown(transfer: pd.DataFrame, level: float) -> str:
     out = []
     for task in transfer.task.unique():
         out += [
-            f"### {task}: grouped CV and leave-one-outlet-out", "",
+            f"### {task}: grouped CV and leave-one-outlet-out",
+            "",
             f"| Model | grouped CV macro-F1 [{pct}% CI] | leave-one-outlet-out [{pct}% CI] "
-            f"| Δ (LOO − CV) [{pct}% CI] | seeds (CV / LOO) |", "|---|---|---|---|---|",
-        ]  # fmt: skip
+            f"| Δ (LOO − CV) [{pct}% CI] | seeds (CV / LOO) |",
+            "|---|---|---|---|---|",
+        ]
         for _, row in transfer[transfer.task == task].iterrows():
             other = {k.removeprefix("other_"): row[k] for k in row.index if k.startswith("other_")}
             diff = f"{row.difference:+.3f} [{row.difference_low:+.3f}, {row.difference_high:+.3f}]"

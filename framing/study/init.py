@@ -8,7 +8,7 @@ from pathlib import Path
 from string import Template
 
 from framing.errors import FramingInputError
-from framing.outputs import output_folder
+from framing.outputs import Kind, output_folder
 
 TEMPLATE = "template"
 #: files whose text takes the study's name, description and language
@@ -46,9 +46,10 @@ def create_study(
     name = name or folder.name
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         raise FramingInputError(
-            f"'{name}' is not a usable study name", field="--name",
+            f"'{name}' is not a usable study name",
+            field="--name",
             fix="letters, digits, '-', '_' and '.', starting with a letter or digit",
-        )  # fmt: skip
+        )
     if not re.fullmatch(r"[a-z]{2,3}", language):
         raise FramingInputError(
             f"'{language}' is not an ISO 639 language code", field="--language", fix="e.g. en"
@@ -58,6 +59,8 @@ def create_study(
         "description": description or f"The {name} study",
         "language": language,
     }
-    with output_folder(folder) as tmp:
+    # The marker says only that this is a study: every file in it is the user's from now
+    # on (they edit the config and the codebook), so none is listed as framing's.
+    with output_folder(folder, Kind.STUDY, overwrite=False) as tmp:
         written = _copy(resources.files("framing.study").joinpath(TEMPLATE), tmp, values)
     return [folder / p.relative_to(tmp) for p in written]
