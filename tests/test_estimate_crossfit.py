@@ -21,9 +21,12 @@ from framing.estimate.inputs import read_coded_sample
 from conftest import PROJECT_ROOT, framing
 
 
-def write_coded(folder: Path, predictions: Path, ids: list[str], labels: dict) -> Path:
+def write_coded(
+    folder: Path, predictions: Path, ids: list[str], labels: dict, name: str = "coded"
+) -> Path:
+    """A coder file and its sample record; each test names its own (a sample is never replaced)."""
     table = pd.read_csv(predictions, dtype=str).set_index("sentence_id")
-    coded = folder / "coded.jsonl"
+    coded = folder / f"{name}.jsonl"
     coded.write_text("".join(json.dumps(labels[i]) + "\n" for i in ids))
     p = len(ids) / len(table)
     units = [SampledUnit(i, table.loc[i, "article_id"], table.loc[i, "outlet"], p) for i in ids]
@@ -60,7 +63,7 @@ def seed_corpus(tmp_path_factory):
 
 def test_a_coded_sentence_is_predicted_by_a_refit_blind_to_its_article(seed_corpus, schema):
     folder, predictions, checkpoints, gold, ids = seed_corpus
-    coded = write_coded(folder, predictions, ids, gold)
+    coded = write_coded(folder, predictions, ids, gold, name="coded_blind")
     sample = read_coded_sample(predictions, coded, schema)
     crossed, info = cross_predict(sample, checkpoints, None, schema, folds=5, seed=0)
     assert info.report["folds"] == 5 and info.report["gold_articles_in_the_corpus"] == 5
@@ -93,7 +96,7 @@ def test_a_coded_sentence_is_predicted_by_a_refit_blind_to_its_article(seed_corp
 
 def test_estimate_with_cross_prediction_end_to_end(seed_corpus):
     folder, predictions, checkpoints, gold, ids = seed_corpus
-    coded = write_coded(folder, predictions, ids, gold)
+    coded = write_coded(folder, predictions, ids, gold, name="coded_end_to_end")
     out = folder / "est"
     args = ["--checkpoint", str(checkpoints[0]), "--checkpoint", str(checkpoints[1])]
     done = framing("estimate", str(predictions), str(coded), "--out", str(out), *args)
@@ -124,7 +127,7 @@ def test_too_few_articles_to_cross_fit_says_how_many(seed_corpus):
 
 def test_a_family_that_cannot_be_refitted_is_named(seed_corpus):
     folder, predictions, checkpoints, gold, ids = seed_corpus
-    coded = write_coded(folder, predictions, ids, gold)
+    coded = write_coded(folder, predictions, ids, gold, name="coded_not_refittable")
     fake = folder / "setfit_checkpoint"
     shutil.copytree(checkpoints[0], fake, dirs_exist_ok=True)
     info = json.loads((fake / "framing_checkpoint.json").read_text())

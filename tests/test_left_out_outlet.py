@@ -99,6 +99,8 @@ def test_a_left_out_outlet_as_the_new_corpus(tmp_path):
             str(coded),
             "--out",
             str(out),
+            "--estimand",  # the unit of the variance is a choice of the process estimand
+            "process",
             "--cluster",
             cluster,
         )
