@@ -35,6 +35,7 @@ import click
 
 from framing.cli._common import run_command
 from framing.cli._framework import command, invoke
+from framing.cli._progress import show_progress
 
 
 def sizes(text: str) -> list[int]:
@@ -145,22 +146,23 @@ def estimate(**options) -> int:
             interval=args.interval,
             seed=args.seed,
         )
-        report = estimate_corpus(
-            args.predictions,
-            args.coded,
-            args.out,
-            load_study().schema,
-            record=args.record,
-            allow_nonrandom=args.allow_nonrandom,
-            pairs=args.difference,
-            options=options,
-            plan_sizes=args.plan or DEFAULT_SIZES,
-            figure=not args.no_figure,
-            overwrite=args.overwrite,
-            checkpoints=args.checkpoint,
-            folds=args.folds,
-            gold=args.gold,
-        )
+        with show_progress():  # cross-prediction refits and figures take a while
+            report = estimate_corpus(
+                args.predictions,
+                args.coded,
+                args.out,
+                load_study().schema,
+                record=args.record,
+                allow_nonrandom=args.allow_nonrandom,
+                pairs=args.difference,
+                options=options,
+                plan_sizes=args.plan or DEFAULT_SIZES,
+                figure=not args.no_figure,
+                overwrite=args.overwrite,
+                checkpoints=args.checkpoint,
+                folds=args.folds,
+                gold=args.gold,
+            )
         for note in report["notes"]:
             print(("warning: " if not report["valid"] else "note: ") + note, file=sys.stderr)
         print(
