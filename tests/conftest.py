@@ -25,11 +25,11 @@ from framing.study import load_study
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
-def framing(*args: str, cwd: Path = PROJECT_ROOT, timeout: float = 600):
+def framing(*args: str, cwd: Path = PROJECT_ROOT, timeout: float = 600, env=None):
     """``framing ARGS`` as a user runs it: a separate process (exit code, stderr, signals
     are the command's own), this checkout's code, and no FRAMING_STUDY from the caller's
-    shell, so ``cwd`` decides which study it sees."""
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    shell, so ``cwd`` decides which study it sees; ``env``: more environment variables."""
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), **(env or {}))
     env.pop("FRAMING_STUDY", None)
     return subprocess.run(
         [sys.executable, "-m", "framing.cli.main", *args],

@@ -349,20 +349,13 @@ def test_a_hand_made_coder_file_is_appended_to_never_rewritten(study):
 
 
 def test_every_argument_of_every_coding_subcommand_is_documented():
-    import argparse
+    from framing.cli.coding import coding
 
-    from framing.cli.coding import build_parser
-
-    (subcommands,) = [
-        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
-    ]
-    assert set(subcommands.choices) >= {"sheet", "sample", "export", "import", "assemble"}
-    for name, sub in subcommands.choices.items():
-        assert sub.description and len(sub.description) > 40, name
-        for action in sub._actions:
-            if isinstance(action, argparse._HelpAction):
-                continue
-            assert action.help and len(action.help) > 10, (name, action.dest)
-    allocation = next(a for a in subcommands.choices["sample"]._actions if a.dest == "allocation")
+    assert set(coding.commands) >= {"sheet", "sample", "export", "import", "assemble"}
+    for name, sub in coding.commands.items():
+        assert sub.help and len(sub.help) > 40, name
+        for param in sub.params:
+            assert param.help and len(param.help) > 10, (name, param.name)
+    allocation = next(p for p in coding.commands["sample"].params if p.name == "allocation")
     assert "proportional" in allocation.help and "equal" in allocation.help
     assert "stratified: or equal" not in allocation.help

@@ -183,6 +183,9 @@ def test_estimate_writes_every_table_and_a_figure_per_label(tmp_path):
         "Outlet E",
     )
     assert done.returncode == 0, done.stderr
+    # off a terminal, the figures' progress is a line at the start and one at the end
+    assert "figures: started (2 figures)" in done.stderr, done.stderr
+    assert "figures: done, 2 figures in" in done.stderr, done.stderr
     estimates = pd.read_csv(out / "estimates.csv")
     sentences = estimates[estimates.level == "sentences"]
     assert set(sentences.outlet) == {

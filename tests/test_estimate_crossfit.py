@@ -99,6 +99,9 @@ def test_estimate_with_cross_prediction_end_to_end(seed_corpus):
     args = ["--checkpoint", str(checkpoints[0]), "--checkpoint", str(checkpoints[1])]
     done = framing("estimate", str(predictions), str(coded), "--out", str(out), *args)
     assert done.returncode == 0, done.stderr[-2000:]
+    # the refits show as progress (lines off a terminal): every fold of every task
+    for task in ("frames", "stance"):
+        assert f"cross-prediction refits ({task}): done, 5 fits in" in done.stderr, done.stderr
     report = json.loads((out / "report.json").read_text())
     assert report["cross_prediction"]["tasks"]["frames"]["family"] == "tfidf_lr"
     assert "Cross-prediction" in (out / "summary.md").read_text()

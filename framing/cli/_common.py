@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
+from framing.cli._hydra import check_override_keys, is_hydra_flag
 from framing.errors import FramingInputError, FramingNote, FramingWarning
 
 
@@ -85,11 +86,6 @@ def run_command(body: Callable[[], int | None]) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
-def is_hydra_flag(arg: str) -> bool:
-    """--multirun, --cfg, --help, ...: Hydra's own command-line flags."""
-    return arg.startswith("-")
-
-
 MULTIRUN_FLAGS = frozenset({"-m", "--multirun"})
 
 
@@ -141,9 +137,15 @@ def hydra_app(
 
     def body() -> int:
         if not flags:
-            cfg = compose(config_name, argv)
+            try:
+                cfg = compose(config_name, argv)
+            except FramingInputError:
+                check_override_keys(config_name, argv)  # an unknown key: say which one
+                raise
             if check is not None:
                 check(cfg)
+        elif multirun:  # every job would fail the same way: say so once, before the sweep
+            check_override_keys(config_name, argv)
 
         stage = nullcontext(None)
         if staged is not None and writes_runs:

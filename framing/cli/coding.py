@@ -24,194 +24,188 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import group, invoke, subcommand
 
 
-def _sub(sub, name: str, summary: str, description: str):
-    """A subcommand whose --help opens with what it does and writes."""
-    import argparse
-
-    return sub.add_parser(
-        name, help=summary, description=f"{summary}.\n\n{description}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+@group(__doc__)
+def coding() -> None:
+    pass
 
 
-def build_parser(prog: str = "framing coding"):
-    p = parser(prog, __doc__)
-    sub = p.add_subparsers(dest="command", required=True)
-    p_sheet = _sub(
-        sub, "sheet", "write every sentence to code (a census)",
-        "Writes OUT (one JSON line per sentence of the study's corpus) and its record\n"
-        "OUT.sample.json (strategy 'sheet', inclusion probability 1). Export it with\n"
-        "framing coding export to code it in Label Studio or a spreadsheet.",
-    )  # fmt: skip
-    p_sheet.add_argument("out", help="the sample file to write (.jsonl); must not exist")
-    p_sample = _sub(
-        sub, "sample", "draw sentences to code, with a sample record",
-        "Writes OUT (the drawn sentences, in reading order) and OUT.sample.json: strategy,\n"
-        "seed, population (file, fingerprint, sentences per outlet) and each sentence's\n"
-        "inclusion probability. simple and stratified are random samples (for validate and\n"
-        "estimate); overlap is a random share of each article's sentences for a blind second\n"
-        "coder; active picks what checkpoints are least sure of and is not random.",
-    )  # fmt: skip
-    p_sample.add_argument("out", help="the sample file to write (.jsonl); must not exist")
-    p_sample.add_argument(
-        "--strategy", required=True, choices=["simple", "stratified", "active", "overlap"],
-        help="how to draw: simple random, stratified by outlet, active (uncertainty), or "
-        "overlap (a share of an earlier sample's articles)",
-    )  # fmt: skip
-    p_sample.add_argument(
-        "--size", type=int, default=None, metavar="N",
-        help="sentences to draw (simple, stratified, active)",
-    )  # fmt: skip
-    p_sample.add_argument(
-        "--fraction", type=float, default=None, metavar="F",
-        help="overlap: the share of each article's sentences to draw, in (0, 1], rounded up",
-    )  # fmt: skip
-    p_sample.add_argument(
-        "--seed", type=int, default=0, help="seed of the random draw (default 0; recorded)"
-    )
-    p_sample.add_argument(
-        "--population", default=None, metavar="FILE",
-        help="sentence file to draw from (framing corpus --out, or predictions.csv); "
-        "default: the study's articles",
-    )  # fmt: skip
-    p_sample.add_argument(
-        "--from", dest="parent", default=None, metavar="SAMPLE",
-        help="overlap: the earlier sample to draw from (default: the whole corpus)",
-    )  # fmt: skip
-    p_sample.add_argument(
-        "--exclude", action="append", default=[], metavar="FILE",
-        help="leave out the sentences of this sample or coder file (repeatable; recorded)",
-    )  # fmt: skip
-    p_sample.add_argument(
-        "--allocation", default="proportional",
-        help="stratified: how the sample is split across outlets: proportional (default; "
-        "each outlet's share of the corpus, at least one sentence each), equal (the same "
-        "number per outlet) or neyman (size times the spread the classifier predicts there, "
-        "at least one each; needs --population predictions.csv)",
-    )  # fmt: skip
-    p_sample.add_argument(
-        "--checkpoint", action="append", default=[], metavar="CKPT",
-        help="active: a checkpoint whose uncertainty picks the sentences (once per task; "
-        "frames and stance are averaged)",
-    )  # fmt: skip
-    p_sample.add_argument(
-        "--max-per-article", type=int, default=None, metavar="N",
-        help="active: at most N sentences from one article (default: twice its fair share)",
-    )  # fmt: skip
-    p_export = _sub(
-        sub, "export", "write a sample for Label Studio or a spreadsheet",
-        "label-studio writes FILE (tasks to import into a Label Studio project) and FILE\n"
-        "with .xml (the labelling config: paste it into the project's Labeling Interface;\n"
-        "it prints the codebook's definitions above the choices). csv writes a coding sheet:\n"
-        "one frame:NAME column per frame (mark 1 or x), a stance and a note column.",
-    )  # fmt: skip
-    p_export.add_argument("sample", help="a sample written by framing coding sample|sheet")
-    p_export.add_argument(
-        "--format", required=True, choices=["label-studio", "csv"], help="the coding tool"
-    )
-    p_export.add_argument(
-        "--out", required=True, help="the file to write (.json for label-studio, .csv); must "
-        "not exist",
-    )  # fmt: skip
-    p_export.add_argument(
-        "--predictions", action="append", default=[], metavar="CKPT",
-        help="pre-annotate with this checkpoint's decisions (once per task; refused for a "
-        "random sample: it would pull coders toward the model)",
-    )  # fmt: skip
-    p_import = _sub(
-        sub, "import", "add a coded export or sheet to a coder file",
-        "Reads a Label Studio export (JSON, JSON-MIN or CSV) or a filled-in coding sheet\n"
-        "(CSV separated by , ; or tab), checks every label against the schema and every\n"
-        "sentence against the study's samples and corpus, and adds the codings at the end\n"
-        "of the coder file, with who coded them and when where Label Studio says so. Lines\n"
-        "already in the coder file are never changed; a sentence there with other labels is\n"
-        "refused. Nothing is written unless the whole file is valid.",
-    )  # fmt: skip
-    p_import.add_argument("coded", help="the Label Studio export or the filled-in sheet")
-    p_import.add_argument(
-        "--out", required=True,
-        help="the coder file (.jsonl), e.g. labels/coder_a.jsonl; created if missing; never "
-        "the gold set or a sample",
-    )  # fmt: skip
-    p_import.add_argument(
-        "--annotator", default=None, metavar="ID_OR_EMAIL",
-        help="Label Studio: import this coder's annotations (needed when several coded a task)",
-    )  # fmt: skip
-    p_import.add_argument(
-        "--sample", default=None, metavar="SAMPLE",
-        help="the sample the coded sentences were drawn from (default: any sample in the study "
-        "folder, or the study's corpus)",
-    )  # fmt: skip
-    p_agree = _sub(
-        sub, "agreement", "agreement between the first and second coding",
-        "Prints Krippendorff's alpha per frame and for stance with a 95% bootstrap interval\n"
-        "over duplicate groups, percent agreement, every disagreement, and identical\n"
-        "sentences one coder coded differently.",
-    )  # fmt: skip
-    p_agree.add_argument(
-        "--first", default=None, metavar="FILE", help="default: the study's codings.first"
-    )
-    p_agree.add_argument(
-        "--second", default=None, metavar="FILE", help="default: the study's codings.second"
-    )
-    p_agree.add_argument("--markdown", action="store_true", help="print only the summary table")
-    p_agree.add_argument(
-        "--json", default=None, metavar="FILE", help="also write the full report here (.json)"
-    )
-    p_asm = _sub(
-        sub, "assemble", "build the gold labelled set",
-        "Writes the gold set: every sentence of the first coding, with the adjudication's\n"
-        "decisions applied. A sentence the two coders coded differently and nobody has\n"
-        "adjudicated keeps the first coding, marked 'disagreement'; identical sentences\n"
-        "coded differently are listed too. framing train refuses both until adjudicated;\n"
-        "their sentences go into an adjudication template (a coding sheet with both codings\n"
-        "beside the text), written when no file of that name exists. Fill it in, import it\n"
-        "into the adjudication file and assemble again.",
-    )  # fmt: skip
-    p_asm.add_argument(
-        "--out", default=None, metavar="FILE", help="default: the study's sentences (gold set)"
-    )
-    p_asm.add_argument(
-        "--template", default=None, metavar="FILE",
-        help="where the adjudication template goes (default: beside the adjudication file, "
-        "NAME.todo.csv)",
-    )  # fmt: skip
-    p_audit = _sub(
-        sub, "audit", "rank likely label errors (cleanlab)",
-        "Ranks the gold set's sentences by cleanlab's label quality on the out-of-fold\n"
-        "probabilities of framing train runs of one task; nothing is changed for you.",
-    )  # fmt: skip
-    p_audit.add_argument("runs", nargs="+", help="framing train run folders of one task")
-    p_audit.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
-    p_audit.add_argument(
-        "--out", default=None, metavar="FILE", help="write every flagged sentence as CSV"
-    )
-    _sub(
-        sub, "stats", "print label counts for the data card",
-        "Counts per frame, per stance class and per outlet of the gold set, after a line on\n"
-        "codings not resolved yet (coder disagreements, identical sentences coded differently).",
-    )  # fmt: skip
-    p_cues = _sub(
-        sub, "cues", "words and phrases that distinguish each label (log-odds, z-scores)",
-        "For each frame and stance class of the gold set, the terms that distinguish it from\n"
-        "the rest (log-odds ratio with an informative Dirichlet prior, Monroe, Colaresi & Quinn\n"
-        "2008), each marked as a codebook cue already or new: suggestions to read, never applied.",
-    )  # fmt: skip
-    p_cues.add_argument(
-        "--gold", default=None, metavar="FILE", help="default: the study's sentences"
-    )
-    p_cues.add_argument("--out", default="results/cues", help="folder: cues.csv, cues.md")
-    p_cues.add_argument("--top", type=int, default=20, help="terms per label")
-    p_cues.add_argument("--ngrams", type=int, default=2, help="longest phrase, in words")
-    p_cues.add_argument("--min-count", type=int, default=2, help="times a term must occur")
-    p_cues.add_argument("--prior", type=float, default=1.0, help="prior strength (x corpus)")
-    return p
+@subcommand(
+    coding, "write every sentence to code (a census)",
+    "Writes OUT (one JSON line per sentence of the study's corpus) and its record\n"
+    "OUT.sample.json (strategy 'sheet', inclusion probability 1). Export it with\n"
+    "framing coding export to code it in Label Studio or a spreadsheet.",
+)  # fmt: skip
+@click.argument("out", help="the sample file to write (.jsonl); must not exist")
+def sheet(out: str) -> int:
+    def body(study) -> None:
+        from framing.coding.population import study_population
+        from framing.coding.records import record_path
+        from framing.coding.samples import refuse_existing, write_sample
+        from framing.coding.sampling import census
+
+        target = Path(out)
+        refuse_existing(target, record_path(target))
+        population = study_population(study)
+        drawn = census(population)
+        write_sample(drawn, target, population)
+        print(f"wrote {len(drawn.sentences)} sentences to {target}")
+
+    return in_study(body)
+
+
+@subcommand(
+    coding, "draw sentences to code, with a sample record",
+    "Writes OUT (the drawn sentences, in reading order) and OUT.sample.json: strategy,\n"
+    "seed, population (file, fingerprint, sentences per outlet) and each sentence's\n"
+    "inclusion probability. simple and stratified are random samples (for validate and\n"
+    "estimate); overlap is a random share of each article's sentences for a blind second\n"
+    "coder; active picks what checkpoints are least sure of and is not random.",
+)  # fmt: skip
+@click.argument("out", help="the sample file to write (.jsonl); must not exist")
+@click.option(
+    "--strategy", required=True,
+    type=click.Choice(["simple", "stratified", "active", "overlap"]),
+    help="how to draw: simple random, stratified by outlet, active (uncertainty), or "
+    "overlap (a share of an earlier sample's articles)",
+)  # fmt: skip
+@click.option(
+    "--size", type=int, default=None, metavar="N",
+    help="sentences to draw (simple, stratified, active)",
+)  # fmt: skip
+@click.option(
+    "--fraction", type=float, default=None, metavar="F",
+    help="overlap: the share of each article's sentences to draw, in (0, 1], rounded up",
+)  # fmt: skip
+@click.option("--seed", type=int, default=0, help="seed of the random draw (default 0; recorded)")
+@click.option(
+    "--population", default=None, metavar="FILE",
+    help="sentence file to draw from (framing corpus --out, or predictions.csv); "
+    "default: the study's articles",
+)  # fmt: skip
+@click.option(
+    "--from", "parent", default=None, metavar="SAMPLE",
+    help="overlap: the earlier sample to draw from (default: the whole corpus)",
+)  # fmt: skip
+@click.option(
+    "--exclude", multiple=True, metavar="FILE",
+    help="leave out the sentences of this sample or coder file (repeatable; recorded)",
+)  # fmt: skip
+@click.option(
+    "--allocation", default="proportional", metavar="HOW",
+    help="stratified: how the sample is split across outlets: proportional (default; "
+    "each outlet's share of the corpus, at least one sentence each), equal (the same "
+    "number per outlet) or neyman (size times the spread the classifier predicts there, "
+    "at least one each; needs --population predictions.csv)",
+)  # fmt: skip
+@click.option(
+    "--checkpoint", multiple=True, metavar="CKPT",
+    help="active: a checkpoint whose uncertainty picks the sentences (once per task; "
+    "frames and stance are averaged)",
+)  # fmt: skip
+@click.option(
+    "--max-per-article", type=int, default=None, metavar="N",
+    help="active: at most N sentences from one article (default: twice its fair share)",
+)  # fmt: skip
+def sample(**options) -> int:
+    args = SimpleNamespace(**options)
+    return in_study(lambda study: drawn_sample(study, args))
+
+
+@subcommand(
+    coding, "write a sample for Label Studio or a spreadsheet",
+    "label-studio writes FILE (tasks to import into a Label Studio project) and FILE\n"
+    "with .xml (the labelling config: paste it into the project's Labeling Interface;\n"
+    "it prints the codebook's definitions above the choices). csv writes a coding sheet:\n"
+    "one frame:NAME column per frame (mark 1 or x), a stance and a note column.",
+)  # fmt: skip
+@click.argument("sample", help="a sample written by framing coding sample|sheet")
+@click.option(
+    "--format", "tool", required=True, type=click.Choice(["label-studio", "csv"]),
+    help="the coding tool",
+)  # fmt: skip
+@click.option(
+    "--out", required=True, metavar="FILE",
+    help="the file to write (.json for label-studio, .csv); must not exist",
+)  # fmt: skip
+@click.option(
+    "--predictions", multiple=True, metavar="CKPT",
+    help="pre-annotate with this checkpoint's decisions (once per task; refused for a "
+    "random sample: it would pull coders toward the model)",
+)  # fmt: skip
+def export(sample: str, tool: str, out: str, predictions: tuple[str, ...]) -> int:
+    def body(study) -> None:
+        from framing.coding.exchange import export_sample
+
+        written = export_sample(sample, tool, out, study.schema, list(predictions))
+        print("wrote " + ", ".join(map(str, written)))
+
+    return in_study(body)
+
+
+@subcommand(
+    coding, "add a coded export or sheet to a coder file",
+    "Reads a Label Studio export (JSON, JSON-MIN or CSV) or a filled-in coding sheet\n"
+    "(CSV separated by , ; or tab), checks every label against the schema and every\n"
+    "sentence against the study's samples and corpus, and adds the codings at the end\n"
+    "of the coder file, with who coded them and when where Label Studio says so. Lines\n"
+    "already in the coder file are never changed; a sentence there with other labels is\n"
+    "refused. Nothing is written unless the whole file is valid.",
+    name="import",
+)  # fmt: skip
+@click.argument("coded", help="the Label Studio export or the filled-in sheet")
+@click.option(
+    "--out", required=True, metavar="FILE",
+    help="the coder file (.jsonl), e.g. labels/coder_a.jsonl; created if missing; never "
+    "the gold set or a sample",
+)  # fmt: skip
+@click.option(
+    "--annotator", default=None, metavar="ID_OR_EMAIL",
+    help="Label Studio: import this coder's annotations (needed when several coded a task)",
+)  # fmt: skip
+@click.option(
+    "--sample", default=None, metavar="SAMPLE",
+    help="the sample the coded sentences were drawn from (default: any sample in the study "
+    "folder, or the study's corpus)",
+)  # fmt: skip
+def import_coded(coded: str, out: str, annotator: str | None, sample: str | None) -> int:
+    def body(study) -> None:
+        from framing.coding.exchange import import_coding
+
+        counts = import_coding(coded, out, study.schema, annotator, study, sample)
+        print(
+            f"{out}: added {counts['added']} codings ({counts['already_there']} already "
+            f"there, {counts['not_coded']} not coded yet in {coded}); lines already in "
+            "the file are never changed"
+        )
+
+    return in_study(body)
+
+
+@subcommand(
+    coding, "agreement between the first and second coding",
+    "Prints Krippendorff's alpha per frame and for stance with a 95% bootstrap interval\n"
+    "over duplicate groups, percent agreement, every disagreement, and identical\n"
+    "sentences one coder coded differently.",
+)  # fmt: skip
+@click.option("--first", default=None, metavar="FILE", help="default: the study's codings.first")
+@click.option("--second", default=None, metavar="FILE", help="default: the study's codings.second")
+@click.option("--markdown", is_flag=True, help="print only the summary table")
+@click.option(
+    "--json", default=None, metavar="FILE", help="also write the full report here (.json)"
+)
+def agreement(**options) -> int:
+    args = SimpleNamespace(**options)
+    return in_study(lambda study: agreement_printed(study, args))
 
 
 def _coding_file(study, given: str | None, key: str) -> Path:
@@ -220,7 +214,7 @@ def _coding_file(study, given: str | None, key: str) -> Path:
     return resolve_path(given) if given else study.path(key)
 
 
-def agreement(study, args) -> None:
+def agreement_printed(study, args) -> None:
     from framing.coding.agreement import agreement_report, markdown_table
     from framing.coding.files import read_coding
     from framing.coding.gold import identical_coded_differently, study_sentences
@@ -306,7 +300,7 @@ def assembled(study, result) -> None:
     )
 
 
-def sample(study, args) -> None:
+def drawn_sample(study, args) -> None:
     from framing.coding.records import record_path
     from framing.coding.samples import draw
 
@@ -331,7 +325,7 @@ def sample(study, args) -> None:
     )
 
 
-def audit(study, args) -> None:
+def audit_printed(study, args) -> None:
     from framing.coding.audit import label_issues
     from framing.outputs import Kind, check_file_target, output_file, spreadsheet_frame
 
@@ -359,67 +353,103 @@ def audit(study, args) -> None:
         print(f"wrote {args.out}")
 
 
-def main(argv: list[str] | None = None, prog: str = "framing coding") -> int:
-    args = build_parser(prog).parse_args(argv)
+@subcommand(
+    coding, "build the gold labelled set",
+    "Writes the gold set: every sentence of the first coding, with the adjudication's\n"
+    "decisions applied. A sentence the two coders coded differently and nobody has\n"
+    "adjudicated keeps the first coding, marked 'disagreement'; identical sentences\n"
+    "coded differently are listed too. framing train refuses both until adjudicated;\n"
+    "their sentences go into an adjudication template (a coding sheet with both codings\n"
+    "beside the text), written when no file of that name exists. Fill it in, import it\n"
+    "into the adjudication file and assemble again.",
+)  # fmt: skip
+@click.option(
+    "--out", default=None, metavar="FILE", help="default: the study's sentences (gold set)"
+)
+@click.option(
+    "--template", default=None, metavar="FILE",
+    help="where the adjudication template goes (default: beside the adjudication file, "
+    "NAME.todo.csv)",
+)  # fmt: skip
+def assemble(out: str | None, template: str | None) -> int:
+    from framing.coding import gold
 
-    def body() -> None:
-        from framing.coding import gold
+    return in_study(lambda study: assembled(study, gold.assemble(study, out, template)))
+
+
+@subcommand(
+    coding, "rank likely label errors (cleanlab)",
+    "Ranks the gold set's sentences by cleanlab's label quality on the out-of-fold\n"
+    "probabilities of framing train runs of one task; nothing is changed for you.",
+)  # fmt: skip
+@click.argument("runs", nargs=-1, required=True, help="framing train run folders of one task")
+@click.option("--top", type=int, default=20, show_default=True, help="rows to print")
+@click.option("--out", default=None, metavar="FILE", help="write every flagged sentence as CSV")
+def audit(**options) -> int:
+    args = SimpleNamespace(**options)
+    return in_study(lambda study: audit_printed(study, args))
+
+
+@subcommand(
+    coding, "print label counts for the data card",
+    "Counts per frame, per stance class and per outlet of the gold set, after a line on\n"
+    "codings not resolved yet (coder disagreements, identical sentences coded differently).",
+)  # fmt: skip
+def stats() -> int:
+    from framing.coding import gold
+
+    return in_study(lambda study: print(gold.label_counts_markdown(study)))
+
+
+@subcommand(
+    coding, "words and phrases that distinguish each label (log-odds, z-scores)",
+    "For each frame and stance class of the gold set, the terms that distinguish it from\n"
+    "the rest (log-odds ratio with an informative Dirichlet prior, Monroe, Colaresi & Quinn\n"
+    "2008), each marked as a codebook cue already or new: suggestions to read, never applied.",
+)  # fmt: skip
+@click.option("--gold", default=None, metavar="FILE", help="default: the study's sentences")
+@click.option(
+    "--out", default="results/cues", show_default=True, metavar="DIR",
+    help="the folder to write cues.csv and cues.md into",
+)  # fmt: skip
+@click.option("--top", type=int, default=20, show_default=True, help="terms per label")
+@click.option("--ngrams", type=int, default=2, show_default=True, help="longest phrase, in words")
+@click.option("--min-count", type=int, default=2, show_default=True, help="times a term must occur")
+@click.option(
+    "--prior", type=float, default=1.0, show_default=True,
+    help="strength of the prior (times the corpus counts)",
+)  # fmt: skip
+def cues(**options) -> int:
+    args = SimpleNamespace(**options)
+
+    def body(study) -> None:
+        from framing.coding.cues import write_cue_suggestions
+
+        gold_file = _coding_file(study, args.gold, "sentences")
+        table = write_cue_suggestions(
+            gold_file, study.schema, args.out, args.top, args.ngrams, args.min_count,
+            args.prior,
+        )  # fmt: skip
+        new = int((table.significant & (table.codebook == "new")).sum())
+        print(f"wrote {args.out}/cues.md and cues.csv: {new} significant terms not in the "
+              "codebook (suggestions to read, never applied)")  # fmt: skip
+
+    return in_study(body)
+
+
+def in_study(body: Callable[[object], None]) -> int:
+    """Run ``body(study)`` on the study found from the working directory."""
+
+    def run_body() -> None:
         from framing.study import load_study
 
-        study = load_study()
-        if args.command == "agreement":
-            agreement(study, args)
-        elif args.command == "stats":
-            print(gold.label_counts_markdown(study))
-        elif args.command == "assemble":
-            assembled(study, gold.assemble(study, args.out, args.template))
-        elif args.command == "sample":
-            sample(study, args)
-        elif args.command == "export":
-            from framing.coding.exchange import export_sample
+        body(load_study())
 
-            written = export_sample(
-                args.sample, args.format, args.out, study.schema, args.predictions
-            )
-            print("wrote " + ", ".join(map(str, written)))
-        elif args.command == "import":
-            from framing.coding.exchange import import_coding
+    return run_command(run_body)
 
-            counts = import_coding(
-                args.coded, args.out, study.schema, args.annotator, study, args.sample
-            )
-            print(
-                f"{args.out}: added {counts['added']} codings ({counts['already_there']} already "
-                f"there, {counts['not_coded']} not coded yet in {args.coded}); lines already in "
-                "the file are never changed"
-            )
-        elif args.command == "audit":
-            audit(study, args)
-        elif args.command == "cues":
-            from framing.coding.cues import write_cue_suggestions
 
-            gold_file = _coding_file(study, args.gold, "sentences")
-            table = write_cue_suggestions(
-                gold_file, study.schema, args.out, args.top, args.ngrams, args.min_count,
-                args.prior,
-            )  # fmt: skip
-            new = int((table.significant & (table.codebook == "new")).sum())
-            print(f"wrote {args.out}/cues.md and cues.csv: {new} significant terms not in the "
-                  "codebook (suggestions to read, never applied)")  # fmt: skip
-        else:  # sheet: every sentence, a census
-            from framing.coding.population import study_population
-            from framing.coding.records import record_path
-            from framing.coding.samples import refuse_existing, write_sample
-            from framing.coding.sampling import census
-
-            out = Path(args.out)
-            refuse_existing(out, record_path(out))
-            population = study_population(study)
-            drawn = census(population)
-            write_sample(drawn, out, population)
-            print(f"wrote {len(drawn.sentences)} sentences to {out}")
-
-    return run_command(body)
+def main(argv: list[str] | None = None, prog: str = "framing coding") -> int:
+    return invoke(coding, argv, prog)
 
 
 if __name__ == "__main__":

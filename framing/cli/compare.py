@@ -11,19 +11,32 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = parser("framing compare", __doc__)
-    p.add_argument("runs", nargs="+", help="run folders, multirun folders or metrics.json")
-    p.add_argument("--out", default="results/comparison", type=Path)
-    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap replicates B")
-    p.add_argument("--level", type=float, default=0.95)
-    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
-    args = p.parse_args(argv)
+@command(__doc__)
+@click.argument(
+    "runs", nargs=-1, required=True, help="run folders, multirun folders or metrics.json files"
+)
+@click.option(
+    "--out", default="results/comparison", show_default=True, type=Path, metavar="DIR",
+    help="the folder to write the tables and the figure into",
+)  # fmt: skip
+@click.option(
+    "--bootstrap", type=int, default=1000, show_default=True,
+    help="bootstrap replicates of the intervals and differences",
+)  # fmt: skip
+@click.option(
+    "--level", type=float, default=0.95, show_default=True, help="confidence level of the intervals"
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="seed of the bootstrap")
+def compare(**options) -> int:
+    args = SimpleNamespace(**options)
 
     def body() -> None:
         from framing.runs.comparison import write_comparison
@@ -34,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"compared {len(runs)} runs; wrote " + ", ".join(map(str, written)))
 
     return run_command(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(compare, argv, "framing compare")
 
 
 if __name__ == "__main__":

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import json
 import sys
+from types import SimpleNamespace
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
 
 
 def load_rules(rules_file: str | None):
@@ -27,22 +30,26 @@ def load_rules(rules_file: str | None):
     return choose_corpus_rules(rules_file=rules_file)
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = parser("framing corpus", __doc__)
-    p.add_argument(
-        "input",
-        help="folder of .txt / .html articles (subfolders too), a .jsonl, .csv or .parquet file",
-    )
-    p.add_argument("--outlets", default=None, help="outlet table (CSV with article_id)")
-    p.add_argument("--rules", default=None, help="YAML file of cleaning-rule overrides")
-    p.add_argument("--out", default=None, help="write sentences as JSONL here")
-    p.add_argument("--report", default=None, help="write the cleaning report as JSON here")
-    p.add_argument(
-        "--keep-duplicate-ids",
-        action="store_true",
-        help="keep articles that share an id (renamed id~2, id~3, ...) instead of stopping",
-    )
-    args = p.parse_args(argv)
+@command(__doc__)
+@click.argument(
+    "input",
+    help="folder of .txt / .html articles (subfolders too), a .jsonl, .csv or .parquet file",
+)
+@click.option(
+    "--outlets", default=None, metavar="FILE",
+    help="outlet table (CSV with article_id and outlet columns)",
+)  # fmt: skip
+@click.option("--rules", default=None, metavar="FILE", help="YAML file of cleaning-rule overrides")
+@click.option("--out", default=None, metavar="FILE", help="write the sentences as JSONL here")
+@click.option(
+    "--report", default=None, metavar="FILE", help="write the cleaning report as JSON here"
+)
+@click.option(
+    "--keep-duplicate-ids", is_flag=True,
+    help="keep articles that share an id (renamed id~2, id~3, ...) instead of stopping",
+)  # fmt: skip
+def corpus(**options) -> int:
+    args = SimpleNamespace(**options)
 
     def body() -> None:
         from framing.corpus.pipeline import clean_corpus
@@ -90,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             write_text(args.report, text, Kind.CLEANING_REPORT, inputs=inputs)
 
     return run_command(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(corpus, argv, "framing corpus")
 
 
 if __name__ == "__main__":

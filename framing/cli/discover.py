@@ -15,23 +15,48 @@ is added to it.
 from __future__ import annotations
 
 import sys
+from types import SimpleNamespace
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = parser("framing discover", __doc__)
-    p.add_argument("input", help="predictions.csv of framing predict, or a sentence file")
-    p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--all", action="store_true", help="cluster every sentence of predictions")
-    p.add_argument("--clusters", type=int, default=None, help="default: round(sqrt(n/2))")
-    p.add_argument("--seed", type=int, default=None, help="default: the study's, else 0")
-    p.add_argument("--top-terms", type=int, default=10)
-    p.add_argument("--central", type=int, default=3, help="central sentences shown per cluster")
-    p.add_argument("--encoder", default=None, help="default: the study's discover.encoder")
-    p.add_argument("--cache-dir", default=None, help="share embeddings on disk with this folder")
-    args = p.parse_args(argv)
+@command(__doc__)
+@click.argument(
+    "input", help="predictions.csv of framing predict, or a sentence file (JSONL or CSV)"
+)
+@click.option("--out", required=True, metavar="DIR", help="the folder to write into")
+@click.option(
+    "--all", is_flag=True,
+    help="cluster every sentence of predictions.csv, not only those without a frame",
+)  # fmt: skip
+@click.option(
+    "--clusters", type=int, default=None, metavar="K",
+    help="number of clusters (default: round(sqrt(n/2)))",
+)  # fmt: skip
+@click.option(
+    "--seed", type=int, default=None, help="seed of the clustering (default: the study's, else 0)"
+)
+@click.option(
+    "--top-terms", type=int, default=10, show_default=True, metavar="N",
+    help="distinguishing terms listed per cluster",
+)  # fmt: skip
+@click.option(
+    "--central", type=int, default=3, show_default=True, metavar="N",
+    help="central sentences shown per cluster",
+)  # fmt: skip
+@click.option(
+    "--encoder", default=None,
+    help="sentence encoder (default: the study's discover.encoder, else all-MiniLM-L6-v2)",
+)  # fmt: skip
+@click.option(
+    "--cache-dir", default=None, metavar="DIR",
+    help="share embeddings on disk with the runs that cache in this folder",
+)  # fmt: skip
+def discover(**options) -> int:
+    args = SimpleNamespace(**options)
 
     def body() -> None:
         from framing.discover.run import discover, study_settings
@@ -59,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     return run_command(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(discover, argv, "framing discover")
 
 
 if __name__ == "__main__":

@@ -29,97 +29,99 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
+from framing.cli._progress import show_progress
 
 
 def sizes(text: str) -> list[int]:
-    return [int(v) for v in text.split(",") if v.strip()]
+    """``100,200,400`` as numbers; anything else is a usage error naming the option."""
+    try:
+        return [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise click.BadParameter(f"whole numbers separated by commas, got {text!r}") from None
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = parser("framing estimate", __doc__)
-    p.add_argument("predictions", type=Path, help="predictions.csv of framing predict")
-    p.add_argument("coded", type=Path, help="coder file (JSONL) of the random sample")
-    p.add_argument("--out", type=Path, required=True, help="output folder (must not exist)")
-    p.add_argument(
-        "--record", type=Path, default=None, help="the sample record (default: beside CODED)"
-    )
-    p.add_argument(
-        "--difference",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("A", "B"),
-        help="also estimate outlet A minus outlet B (repeatable)",
-    )
-    p.add_argument(
-        "--estimand",
-        choices=("corpus", "process"),
-        default="corpus",
-        help="corpus (default): the share in the corpus in hand, finite-population corrected, "
-        "exact under a census; process: the share in the process that generated it",
-    )
-    p.add_argument(
-        "--cluster",
-        choices=("article", "sentence"),
-        default=None,
-        help="--estimand process only: unit of the variance, article (default) or sentence "
-        "(the corpus estimand's variance follows the units that were drawn)",
-    )
-    p.add_argument(
-        "--predictor",
-        choices=("probability", "decision"),
-        default="probability",
-        help="what PPI++ corrects: the classifier's probabilities (default) or its 0/1 "
-        "decisions; predictors.csv gives both widths",
-    )
-    p.add_argument(
-        "--no-pooling", action="store_true", help="per outlet, only each outlet's own PPI++"
-    )
-    p.add_argument(
-        "--interval",
-        choices=("bayes", "bootstrap", "prasad_rao"),
-        default="bayes",
-        help="pooled intervals: bayes (default: the between-outlet variance integrated out, "
-        "arcsine scale), or the plug-in parametric bootstrap or Prasad-Rao MSE (share scale; "
-        "they undercovered in the simulation)",
-    )
-    p.add_argument(
-        "--checkpoint",
-        action="append",
-        default=[],
-        help="cross-prediction: a checkpoint that made the predictions (once per task)",
-    )
-    p.add_argument("--folds", type=int, default=5, help="cross-prediction: folds of articles")
-    p.add_argument(
-        "--gold", type=Path, default=None, help="cross-prediction: gold set (default: the study's)"
-    )
-    p.add_argument(
-        "--min-coded",
-        type=int,
-        default=10,
-        help="below this many coded units an outlet's own interval is at least the coded "
-        "sample's width",
-    )
-    p.add_argument(
-        "--plan",
-        type=sizes,
-        default=None,
-        metavar="N,N,...",
-        help="numbers of coded sentences for plan.csv",
-    )
-    p.add_argument("--level", type=float, default=0.95)
-    p.add_argument("--seed", type=int, default=0, help="bootstrap and fold seed")
-    p.add_argument(
-        "--allow-nonrandom",
-        action="store_true",
-        help="estimate from a non-random sample anyway, flagged invalid",
-    )
-    p.add_argument("--no-figure", action="store_true", help="skip the figures (faster)")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
-    args = p.parse_args(argv)
+@command(__doc__)
+@click.argument("predictions", type=Path, help="predictions.csv of framing predict")
+@click.argument("coded", type=Path, help="coder file (JSONL) of the random sample")
+@click.option(
+    "--out", type=Path, required=True, metavar="DIR",
+    help="output folder (must not exist, unless --overwrite)",
+)  # fmt: skip
+@click.option(
+    "--record", type=Path, default=None, metavar="FILE",
+    help="the sample record (default: beside CODED)",
+)  # fmt: skip
+@click.option(
+    "--difference", nargs=2, multiple=True, metavar="A B",
+    help="also estimate outlet A minus outlet B (repeatable)",
+)  # fmt: skip
+@click.option(
+    "--estimand", type=click.Choice(["corpus", "process"]), default="corpus",
+    help="corpus (default): the share in the corpus in hand, finite-population corrected, "
+    "exact under a census; process: the share in the process that generated it",
+)  # fmt: skip
+@click.option(
+    "--cluster", type=click.Choice(["article", "sentence"]), default=None,
+    help="--estimand process only: unit of the variance, article (default) or sentence "
+    "(the corpus estimand's variance follows the units that were drawn)",
+)  # fmt: skip
+@click.option(
+    "--predictor", type=click.Choice(["probability", "decision"]), default="probability",
+    help="what PPI++ corrects: the classifier's probabilities (default) or its 0/1 "
+    "decisions; predictors.csv gives both widths",
+)  # fmt: skip
+@click.option("--no-pooling", is_flag=True, help="per outlet, only each outlet's own PPI++")
+@click.option(
+    "--interval", type=click.Choice(["bayes", "bootstrap", "prasad_rao"]), default="bayes",
+    help="pooled intervals: bayes (default: the between-outlet variance integrated out, "
+    "arcsine scale), or the plug-in parametric bootstrap or Prasad-Rao MSE (share scale; "
+    "they undercovered in the simulation)",
+)  # fmt: skip
+@click.option(
+    "--checkpoint", multiple=True, metavar="CKPT",
+    help="cross-prediction: a checkpoint that made the predictions (once per task)",
+)  # fmt: skip
+@click.option(
+    "--folds", type=int, default=5, show_default=True, metavar="N",
+    help="cross-prediction: folds of articles",
+)  # fmt: skip
+@click.option(
+    "--gold", type=Path, default=None, metavar="FILE",
+    help="cross-prediction: gold set (default: the study's)",
+)  # fmt: skip
+@click.option(
+    "--min-coded", type=int, default=10, show_default=True, metavar="N",
+    help="below this many coded units an outlet's own interval is at least the coded "
+    "sample's width",
+)  # fmt: skip
+@click.option(
+    "--plan", callback=lambda ctx, param, value: sizes(value) if value else None,
+    default=None, metavar="N,N,...",
+    help="numbers of coded sentences for plan.csv (default: 25,50,100,200,400,800,1600)",
+)  # fmt: skip
+@click.option(
+    "--level", type=float, default=0.95, show_default=True, help="confidence level of the intervals"
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="bootstrap and fold seed")
+@click.option(
+    "--allow-nonrandom", is_flag=True,
+    help="estimate from a non-random sample anyway, flagged invalid",
+)  # fmt: skip
+@click.option(
+    "--no-figure", is_flag=True,
+    help="draw no figures (each figure adds several seconds per label)",
+)  # fmt: skip
+@click.option("--overwrite", is_flag=True, help="replace an existing --out folder")
+def estimate(**options) -> int:
+    args = SimpleNamespace(**options)
+    args.difference = [list(pair) for pair in args.difference]
+    args.checkpoint = list(args.checkpoint)
 
     def body() -> None:
         from framing.errors import FramingInputError
@@ -144,22 +146,23 @@ def main(argv: list[str] | None = None) -> int:
             interval=args.interval,
             seed=args.seed,
         )
-        report = estimate_corpus(
-            args.predictions,
-            args.coded,
-            args.out,
-            load_study().schema,
-            record=args.record,
-            allow_nonrandom=args.allow_nonrandom,
-            pairs=args.difference,
-            options=options,
-            plan_sizes=args.plan or DEFAULT_SIZES,
-            figure=not args.no_figure,
-            overwrite=args.overwrite,
-            checkpoints=args.checkpoint,
-            folds=args.folds,
-            gold=args.gold,
-        )
+        with show_progress():  # cross-prediction refits and figures take a while
+            report = estimate_corpus(
+                args.predictions,
+                args.coded,
+                args.out,
+                load_study().schema,
+                record=args.record,
+                allow_nonrandom=args.allow_nonrandom,
+                pairs=args.difference,
+                options=options,
+                plan_sizes=args.plan or DEFAULT_SIZES,
+                figure=not args.no_figure,
+                overwrite=args.overwrite,
+                checkpoints=args.checkpoint,
+                folds=args.folds,
+                gold=args.gold,
+            )
         for note in report["notes"]:
             print(("warning: " if not report["valid"] else "note: ") + note, file=sys.stderr)
         print(
@@ -169,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
         print((args.out / "summary.md").read_text(encoding="utf-8"))
 
     return run_command(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(estimate, argv, "framing estimate")
 
 
 if __name__ == "__main__":

@@ -14,20 +14,32 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
 
 SWEEP_DIR = "results/multirun/learning_curve"
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = parser("framing learning-curve", __doc__)
-    p.add_argument("items", nargs="*", metavar="RUNS|KEY=VALUE",
-                   help="run folders to aggregate, or sweep overrides")  # fmt: skip
-    p.add_argument("--out", default="results/learning_curve", type=Path)
-    p.add_argument("--bootstrap", type=int, default=None, help="replicates (eval.bootstrap)")
-    args = p.parse_args(argv)
+@command(__doc__)
+@click.argument(
+    "items", nargs=-1, metavar="[RUNS...|KEY=VALUE...]",
+    help="run folders to aggregate, or overrides of the sweep to run "
+    "(e.g. eval.n_folds=3 hydra/launcher=slurm hydra.sweep.dir=DIR)",
+)  # fmt: skip
+@click.option(
+    "--out", default="results/learning_curve", show_default=True, type=Path, metavar="DIR",
+    help="the folder to write learning_curve.csv and the figure into",
+)  # fmt: skip
+@click.option(
+    "--bootstrap", type=int, default=None,
+    help="bootstrap replicates (default: the runs' eval.bootstrap)",
+)  # fmt: skip
+def learning_curve(**options) -> int:
+    args = SimpleNamespace(**options)
     overrides = [a for a in args.items if "=" in a]
     folders = [a for a in args.items if "=" not in a]
 
@@ -59,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"learning curve of {', '.join(info['models'])} from {len(runs)} runs -> {args.out}")
 
     return run_command(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(learning_curve, argv, "framing learning-curve")
 
 
 if __name__ == "__main__":

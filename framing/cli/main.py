@@ -1,11 +1,22 @@
-"""The ``framing`` command: ``framing COMMAND [options]``; ``framing --help`` lists them."""
+"""framing: stance and framing analysis of news coverage.
+
+framing COMMAND --help                   # what a command does, its arguments and options
+framing --install-completion [SHELL]     # Tab completion of commands, options and config
+"""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-#: command -> (module under framing.cli, one line of help)
+import click
+
+from framing.cli import _completion
+from framing.cli._framework import CONTEXT_SETTINGS, Group, help_text, invoke
+
+#: command -> (its module under framing.cli, one line of help). The module's Click command is
+#: the attribute of the module's own name (framing.cli.learning_curve.learning_curve); it is
+#: imported only when the command runs, is completed or shows its help.
 COMMANDS: dict[str, tuple[str, str]] = {
     "study": ("study", "create a study folder (init) or show the current one"),
     "corpus": ("corpus", "clean and split articles into sentences, with duplicate groups"),
@@ -24,28 +35,48 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def usage() -> str:
-    width = max(map(len, COMMANDS))
-    lines = ["usage: framing COMMAND [options]   (framing COMMAND --help for each)", ""]
-    lines += [f"  {name:<{width}}  {text}" for name, (_, text) in COMMANDS.items()]
-    return "\n".join(lines)
+class Framing(Group):
+    """The ``framing`` command: its subcommands are loaded from ``COMMANDS`` on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module = COMMANDS[name][0]
+        return getattr(importlib.import_module(f"framing.cli.{module}"), module)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the table, without importing every command."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, text) for name, (_, text) in COMMANDS.items()])
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from framing.version import package_version
+
+    click.echo(f"framing {package_version()}")
+    ctx.exit()
+
+
+@click.group(
+    cls=Framing, help=help_text(__doc__), context_settings=CONTEXT_SETTINGS,
+    invoke_without_command=False, no_args_is_help=True,
+)  # fmt: skip
+@click.option(
+    "-V", "--version", is_flag=True, expose_value=False, is_eager=True,
+    callback=_print_version, help="print the version and stop",
+)  # fmt: skip
+@_completion.options
+def framing() -> None:
+    pass
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or argv[0] in ("-h", "--help", "help"):
-        print(usage())
-        return 0
-    if argv[0] in ("-V", "--version"):
-        from framing.version import package_version
-
-        print(f"framing {package_version()}")
-        return 0
-    if argv[0] not in COMMANDS:
-        print(f"error: unknown command '{argv[0]}'\n\n{usage()}", file=sys.stderr)
-        return 2
-    module = importlib.import_module(f"framing.cli.{COMMANDS[argv[0]][0]}")
-    return module.main(argv[1:])
+    return invoke(framing, argv, "framing")
 
 
 if __name__ == "__main__":

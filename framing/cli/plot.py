@@ -31,40 +31,52 @@ from __future__ import annotations
 
 import sys
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
+from framing.report.paper_figures import PlotOptions
+
+DEFAULTS = PlotOptions()
 
 
-def main(argv: list[str] | None = None) -> int:
-    from framing.report.paper_figures import PlotOptions
-
-    defaults = PlotOptions()
-    p = parser("framing plot", __doc__)
-    p.add_argument("--comparison", default=defaults.comparison)
-    p.add_argument(
-        "--runs", nargs="+", default=defaults.runs, metavar="DIR",
-        help="run folders or folders above them (default: %(default)s)",
-    )  # fmt: skip
-    p.add_argument(
-        "--model", default=defaults.model, help="family whose out-of-fold predictions are shown"
-    )
-    p.add_argument("--learning-curve", default=defaults.learning_curve)
-    p.add_argument("--out", default=defaults.out)
-    p.add_argument(
-        "--bootstrap", type=int, default=defaults.bootstrap,
-        help="bootstrap replicates for the mixes and the per-label F1 intervals",
-    )  # fmt: skip
-    p.add_argument("--only", nargs="+", metavar="STEM", help="draw only these figures")
-    p.add_argument(
-        "--width", default=None, metavar="single|double|INCHES",
-        help="width of every figure (default: single, one column)",
-    )  # fmt: skip
-    args = p.parse_args(argv)
-    options = PlotOptions(
-        comparison=args.comparison, runs=args.runs, model=args.model,
-        learning_curve=args.learning_curve, out=args.out, bootstrap=args.bootstrap,
-        only=args.only, width=args.width,
-    )  # fmt: skip
+@command(__doc__)
+@click.option(
+    "--comparison", default=DEFAULTS.comparison, show_default=True, metavar="FILE",
+    help="comparison.csv of framing compare",
+)  # fmt: skip
+@click.option(
+    "--runs", multiple=True, default=DEFAULTS.runs, show_default=True, metavar="DIR",
+    help="run folders or folders above them (repeatable)",
+)  # fmt: skip
+@click.option(
+    "--model", default=DEFAULTS.model, show_default=True,
+    help="family whose out-of-fold predictions are shown",
+)  # fmt: skip
+@click.option(
+    "--learning-curve", default=DEFAULTS.learning_curve, show_default=True, metavar="FILE",
+    help="learning_curve.csv of framing learning-curve",
+)  # fmt: skip
+@click.option(
+    "--out", default=DEFAULTS.out, show_default=True, metavar="DIR",
+    help="the folder the figures are written into",
+)  # fmt: skip
+@click.option(
+    "--bootstrap", type=int, default=DEFAULTS.bootstrap, show_default=True, metavar="N",
+    help="bootstrap replicates for the mixes and the per-label F1 intervals",
+)  # fmt: skip
+@click.argument(
+    "stems", nargs=-1, metavar="[STEM]...",
+    help="draw only these figures (as --only; the list above names them)",
+)  # fmt: skip
+@click.option("--only", multiple=True, metavar="STEM", help="draw only this figure (repeatable)")
+@click.option(
+    "--width", default=None, metavar="single|double|INCHES",
+    help="width of every figure (default: single, one column)",
+)  # fmt: skip
+def plot(runs: tuple[str, ...], stems: tuple[str, ...], only: tuple[str, ...], **settings) -> int:
+    # `--only a b` (the form before Click) reads as --only a and the figure b: both drawn
+    options = PlotOptions(runs=list(runs), only=[*only, *stems] or None, **settings)
     return run_command(lambda: _draw(options))
 
 
@@ -89,6 +101,10 @@ def report_outcome(outcome) -> int:
         )
         return 2
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(plot, argv, "framing plot")
 
 
 if __name__ == "__main__":

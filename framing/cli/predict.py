@@ -14,7 +14,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from framing.cli import _config_help as config_help
 from framing.cli._common import hydra_app, is_hydra_flag, quoted_override, run_command, run_hydra
+from framing.cli._framework import invoke
+from framing.cli._hydra import hydra_command, key_rows, option_rows
+from framing.cli._progress import duration, rate, show_progress
 
 
 def predict_task(cfg) -> None:
@@ -25,11 +29,13 @@ def predict_task(cfg) -> None:
 
     try:
         options = predict_options(cfg)
-        if cfg.get("shard") is not None:  # one job of a sharded run
-            stats = predict_shard(options, int(cfg.shard))
-            print(f"shard {cfg.shard}: {stats['n_sentences']} sentences")
-            return
-        report = predict_corpus(options)
+        one_shard = cfg.get("shard") is not None  # one job of a sharded run: lines, no bar
+        with show_progress(options.progress, interactive=False if one_shard else None):
+            if one_shard:
+                stats = predict_shard(options, int(cfg.shard))
+                print(f"shard {cfg.shard}: {stats['n_sentences']:,} sentences")
+                return
+            report = predict_corpus(options)
     except FramingInputError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
@@ -48,9 +54,11 @@ def predict_task(cfg) -> None:
             f"checkpoints were not trained on them (report.json: language)",
             file=sys.stderr,
         )
+    total_s = report["timing_s"]["total"]
     print(
-        f"{report['n_sentences']} sentences from {report['n_articles']} articles{empty}{skipped}"
-        f"{other} -> {report['output']} ({report['sentences_per_s']} sentences/s)"
+        f"{report['n_sentences']:,} sentences from {report['n_articles']:,} articles{empty}"
+        f"{skipped}{other} -> {report['output']} in {duration(total_s)} "
+        f"({rate(report['n_sentences'], total_s, 'sentences')}, loading and reading included)"
     )
 
 
@@ -77,26 +85,45 @@ def sharded(argv: list[str]) -> int:
                 "framing predict",
             )
 
-        report = predict_sharded(
-            predict_options(cfg), launch, progress=lambda line: print(line, file=sys.stderr)
-        )
+        options = predict_options(cfg)
+        with show_progress(options.progress):
+            report = predict_sharded(
+                options, launch, progress=lambda line: print(line, file=sys.stderr)
+            )
         print(
-            f"{report['n_sentences']} sentences from {report['n_articles']} articles in "
+            f"{report['n_sentences']:,} sentences from {report['n_articles']:,} articles in "
             f"{len(report['shards'])} shards -> {report['output']}"
         )
 
     return run_command(body)
 
 
-def main(argv: list[str] | None = None) -> int:
+def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The keys ``framing predict --help`` lists, with the comments of conf/predict.yaml."""
+    keys = config_help.documented_keys(config_help.config_text("predict"))
+    return [
+        ("Settings (KEY=VALUE; conf/predict.yaml)", key_rows(keys, skip=["shard"])),
+        ("Launchers for shards=N", option_rows("hydra/launcher")),
+    ]
+
+
+@hydra_command(__doc__, "predict", help_sections, groups=[])
+def predict(overrides: tuple[str, ...]) -> int:
+    return run_predict(list(overrides))
+
+
+def run_predict(argv: list[str]) -> int:
     from framing.cli.options import check_predict_config
 
-    argv = sys.argv[1:] if argv is None else argv
     values = [a for a in argv if not is_hydra_flag(a)]
     wants_shards = any(a.startswith("shards=") and a != "shards=1" for a in values)
     if wants_shards and len(values) == len(argv):
         return sharded(argv)
     return hydra_app(predict_task, "predict", argv, "framing predict", check=check_predict_config)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(predict, argv, "framing predict")
 
 
 if __name__ == "__main__":

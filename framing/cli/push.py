@@ -16,25 +16,27 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = parser("framing push", __doc__)
-    p.add_argument("checkpoint", type=Path, help="checkpoint folder (a run's checkpoint/)")
-    p.add_argument("repo_id", metavar="REPO_ID", help="the Hub model repository, OWNER/NAME")
-    p.add_argument("--private", action="store_true", help="create the repository as private")
-    p.add_argument("--revision", default=None, help="branch to push to (created if missing)")
-    p.add_argument(
-        "--dry-run",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="write what would be uploaded into DIR (a new folder) and contact nobody",
-    )
-    args = p.parse_args(argv)
+@command(__doc__)
+@click.argument("checkpoint", type=Path, help="checkpoint folder (a run's checkpoint/)")
+@click.argument("repo_id", metavar="REPO_ID", help="the Hub model repository, OWNER/NAME")
+@click.option("--private", is_flag=True, help="create the repository as private")
+@click.option(
+    "--revision", default=None, metavar="BRANCH", help="branch to push to (created if missing)"
+)
+@click.option(
+    "--dry-run", type=Path, default=None, metavar="DIR",
+    help="write what would be uploaded into DIR (a new folder) and contact nobody",
+)  # fmt: skip
+def push(**options) -> int:
+    args = SimpleNamespace(**options)
 
     def body() -> None:
         from framing.checkpoint.publish import hub_token, push_checkpoint, stage_for_hub
@@ -63,6 +65,10 @@ def report(staged) -> None:
         print(f"  {name}")
     for note in staged.warnings:
         print(f"warning: {note}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(push, argv, "framing push")
 
 
 if __name__ == "__main__":

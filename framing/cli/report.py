@@ -19,32 +19,45 @@ from disk, with no network.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
+from framing.report.page import ReportOptions
+
+DEFAULTS = ReportOptions()
 
 
-def main(argv: list[str] | None = None) -> int:
-    from framing.report.page import ReportOptions
-
-    defaults = ReportOptions()
-    p = parser("framing report", __doc__)
-    for name in ("comparison", "figures", "predictions", "validation", "estimates"):
-        p.add_argument(f"--{name}", default=getattr(defaults, name), metavar="DIR")
-    p.add_argument("--discover", default=defaults.discover, metavar="DIR")
-    p.add_argument("--cues", default=defaults.cues, metavar="FILE_OR_DIR")
-    p.add_argument("--out", default=defaults.out, help="the page (default: %(default)s)")
-    p.add_argument(
-        "--max-sentences", type=int, default=defaults.max_sentences, metavar="N",
-        help="sentences listed per outlet and label: the N/2 surest and N/2 least sure "
-        "(default: %(default)s)",
+def _folder(name: str, what: str) -> Callable:
+    return click.option(
+        f"--{name}", default=getattr(DEFAULTS, name), show_default=True, metavar="DIR",
+        help=f"where {what} wrote its files",
     )  # fmt: skip
-    args = p.parse_args(argv)
-    options = ReportOptions(
-        comparison=args.comparison, figures=args.figures, predictions=args.predictions,
-        validation=args.validation, estimates=args.estimates, discover=args.discover,
-        cues=args.cues, out=args.out, max_sentences=args.max_sentences,
-    )  # fmt: skip
+
+
+@command(__doc__)
+@_folder("comparison", "framing compare")
+@_folder("figures", "framing plot")
+@_folder("predictions", "framing predict")
+@_folder("validation", "framing validate")
+@_folder("estimates", "framing estimate")
+@_folder("discover", "framing discover")
+@click.option(
+    "--cues", default=DEFAULTS.cues, show_default=True, metavar="FILE_OR_DIR",
+    help="cues.md / cues.csv of framing coding cues, or their folder",
+)  # fmt: skip
+@click.option(
+    "--out", default=DEFAULTS.out, show_default=True, metavar="FILE", help="the page to write"
+)
+@click.option(
+    "--max-sentences", type=int, default=DEFAULTS.max_sentences, show_default=True,
+    metavar="N",
+    help="sentences listed per outlet and label: the N/2 surest and N/2 least sure",
+)  # fmt: skip
+def report(**settings) -> int:
+    options = ReportOptions(**settings)
     return run_command(lambda: _write(options))
 
 
@@ -55,6 +68,10 @@ def _write(options) -> int:
     absent = [s.title for s in sections if s.empty]
     print(f"wrote {out}" + (f" (not available: {'; '.join(absent)})" if absent else ""))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(report, argv, "framing report")
 
 
 if __name__ == "__main__":

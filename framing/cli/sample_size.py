@@ -17,31 +17,47 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
 from framing.cli.estimate import sizes
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = parser("framing sample-size", __doc__)
-    p.add_argument("predictions", type=Path, help="predictions.csv of framing predict")
-    p.add_argument("pilot", type=Path, help="coder file (JSONL) of the pilot random sample")
-    p.add_argument("--record", type=Path, default=None, help="the pilot's sample record")
-    p.add_argument("--sizes", type=sizes, default=None, metavar="N,N,...")
-    p.add_argument("--target", type=float, default=None, help="wanted half-width, e.g. 0.05")
-    p.add_argument(
-        "--estimand",
-        choices=("corpus", "process"),
-        default="corpus",
-        help="corpus (default): sizes capped at the corpus, a census is exact; process",
-    )
-    p.add_argument("--cluster", choices=("article", "sentence"), default="article",
-                   help="--estimand process only: unit of the variance")  # fmt: skip
-    p.add_argument("--level", type=float, default=0.95)
-    p.add_argument("--all-outlets-only", action="store_true", help="print only the whole corpus")
-    p.add_argument("--out", type=Path, default=None, help="also write the table as CSV")
-    args = p.parse_args(argv)
+@command(__doc__)
+@click.argument("predictions", type=Path, help="predictions.csv of framing predict")
+@click.argument("pilot", type=Path, help="coder file (JSONL) of the pilot random sample")
+@click.option(
+    "--record", type=Path, default=None, metavar="FILE",
+    help="the pilot's sample record (default: beside PILOT)",
+)  # fmt: skip
+@click.option(
+    "--sizes", callback=lambda ctx, param, value: sizes(value) if value else None,
+    default=None, metavar="N,N,...",
+    help="total numbers of coded sentences to project (default: 25,50,100,200,400,800,1600)",
+)  # fmt: skip
+@click.option(
+    "--target", type=float, default=None, metavar="HALF_WIDTH",
+    help="the half-width wanted, e.g. 0.05: prints the coded sentences it takes",
+)  # fmt: skip
+@click.option(
+    "--estimand", type=click.Choice(["corpus", "process"]), default="corpus",
+    help="corpus (default): sizes capped at the corpus, a census is exact; process: the "
+    "process that generated the corpus, as for framing estimate",
+)  # fmt: skip
+@click.option(
+    "--cluster", type=click.Choice(["article", "sentence"]), default="article",
+    show_default=True, help="--estimand process only: unit of the variance",
+)  # fmt: skip
+@click.option(
+    "--level", type=float, default=0.95, show_default=True, help="confidence level of the intervals"
+)
+@click.option("--all-outlets-only", is_flag=True, help="print only the whole corpus")
+@click.option("--out", type=Path, default=None, metavar="FILE", help="also write the table as CSV")
+def sample_size(**options) -> int:
+    args = SimpleNamespace(**options)
 
     def body() -> None:
         from framing.estimate.planning import DEFAULT_SIZES
@@ -70,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
     return run_command(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(sample_size, argv, "framing sample-size")
 
 
 if __name__ == "__main__":

@@ -11,38 +11,60 @@ from __future__ import annotations
 
 import sys
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import group, invoke, subcommand
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = parser("framing study", __doc__)
-    sub = p.add_subparsers(dest="command", required=True)
-    p_init = sub.add_parser("init", help="create a new study folder from the template")
-    p_init.add_argument("folder")
-    p_init.add_argument("--name", default=None, help="default: the folder's name")
-    p_init.add_argument("--description", default="")
-    p_init.add_argument("--language", default="en", help="ISO 639-1 code of the corpus")
-    sub.add_parser("show", help="print the study found from the working directory")
-    args = p.parse_args(argv)
+@group(__doc__)
+def study() -> None:
+    pass
 
+
+@subcommand(
+    study, "create a new study folder from the template",
+    "Writes DIR/conf/study.yaml, a codebook to fill in, articles/ and labels/. DIR must not\n"
+    "exist or be empty.",
+)  # fmt: skip
+@click.argument("folder", metavar="DIR", help="the study folder to create")
+@click.option("--name", default=None, help="the study's name (default: the folder's name)")
+@click.option("--description", default="", help="one line on what the study is about")
+@click.option(
+    "--language", default="en", show_default=True,
+    help="ISO 639-1 code of the corpus's language",
+)  # fmt: skip
+def init(folder: str, name: str | None, description: str, language: str) -> int:
     def body() -> None:
-        if args.command == "init":
-            from framing.study.init import create_study
+        from framing.study.init import create_study
 
-            written = create_study(args.folder, args.name, args.description, args.language)
-            print(f"created study {args.folder} ({len(written)} files); next: edit "
-                  f"{args.folder}/conf/study.yaml and {args.folder}/codebook.md")  # fmt: skip
-            return
+        written = create_study(folder, name, description, language)
+        print(f"created study {folder} ({len(written)} files); next: edit "
+              f"{folder}/conf/study.yaml and {folder}/codebook.md")  # fmt: skip
+
+    return run_command(body)
+
+
+@subcommand(
+    study, "print the study found from the working directory",
+    "The study folder (the nearest one at or above the working directory holding\n"
+    "conf/study.yaml, or FRAMING_STUDY) and its config.",
+)  # fmt: skip
+def show() -> int:
+    def body() -> None:
         import yaml
 
         from framing.study import load_study
 
-        study = load_study()
-        print(f"study {study.name} at {study.root}")
-        print(yaml.safe_dump(study.config, sort_keys=False, allow_unicode=True).rstrip())
+        found = load_study()
+        print(f"study {found.name} at {found.root}")
+        print(yaml.safe_dump(found.config, sort_keys=False, allow_unicode=True).rstrip())
 
     return run_command(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(study, argv, "framing study")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,12 @@ from pathlib import Path
 
 import hydra.errors
 
+from framing.cli import _config_help as config_help
 from framing.cli._common import hydra_app
+from framing.cli._framework import invoke
+from framing.cli._hydra import hydra_command, key_rows, option_rows
+from framing.cli._logs import third_party_output_to_log
+from framing.cli._progress import show_progress
 
 
 class JobFailed(hydra.errors.CompactHydraException):
@@ -37,8 +42,15 @@ def train_task(cfg) -> float:
 
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
+    multirun = hydra_cfg.mode == RunMode.MULTIRUN
     try:
-        score = train_run(train_options(cfg), run_dir)
+        # the progress goes to the terminal's stderr, taken before third-party output is
+        # sent to the log file; a sweep's jobs may run side by side: lines, not bars
+        with (
+            show_progress(stream=sys.stderr, interactive=False if multirun else None),
+            third_party_output_to_log(),
+        ):
+            score = train_run(train_options(cfg), run_dir)
         if hydra_cfg.mode == RunMode.MULTIRUN:
             publish_run(run_dir)
         return score
@@ -55,14 +67,43 @@ def train_task(cfg) -> float:
         sys.exit(2)
 
 
-def main(argv: list[str] | None = None) -> int:
+def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The config groups and keys ``framing train --help`` lists, from the config files."""
+    train_keys = config_help.documented_keys(config_help.config_text("train"))
+    eval_keys = config_help.documented_keys(config_help.config_text("eval/default"), "eval.")
+    return [
+        ("Task, family and protocol (GROUP=OPTION)", [
+            *option_rows("task"), *option_rows("model"), *option_rows("eval"),
+        ]),
+        ("Settings (KEY=VALUE)", [
+            *key_rows(train_keys),
+            *key_rows(eval_keys, skip=["eval.protocol"]),
+            ("model.KEY=VALUE", "a setting of the chosen family (framing train model=NAME "
+             "--cfg job lists them)"),
+        ]),
+        ("Sweeps (with -m)", [
+            *[(f"+{row[0]}", row[1]) for row in option_rows("experiment")],
+            *option_rows("hydra/launcher"),
+        ]),
+    ]  # fmt: skip
+
+
+@hydra_command(__doc__, "train", help_sections)
+def train(overrides: tuple[str, ...]) -> int:
+    return run_train(list(overrides))
+
+
+def run_train(argv: list[str]) -> int:
     from framing.cli.options import check_train_config
     from framing.runs.job import staged_runs
 
-    argv = sys.argv[1:] if argv is None else argv
     return hydra_app(
         train_task, "train", argv, "framing train", check=check_train_config, staged=staged_runs
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(train, argv, "framing train")
 
 
 if __name__ == "__main__":

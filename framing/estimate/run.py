@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing import progress
 from framing.data.schema import ALL_OUTLETS
 from framing.errors import FramingInputError
 from framing.estimate.crossfit import cross_predict
@@ -354,16 +355,18 @@ def estimate_corpus(
         (tmp / "summary.md").write_text(
             summary_markdown(table, predictors, notes, report), encoding="utf-8"
         )
-        if figure:
+        if figure:  # several seconds per label: the command shows it (framing.progress)
             sentences = table[table.level == "sentences"]
-            for t in sample.tasks:
-                plot_outlet_estimates(
-                    sentences[sentences.task == t.task],
-                    tmp / f"outlet_estimates_{t.task}",
-                    list(t.labels),
-                    t.multi_label,
-                    options.level,
-                )
+            with progress.task("figures", total=len(sample.tasks), unit="figures") as drawing:
+                for t in sample.tasks:
+                    plot_outlet_estimates(
+                        sentences[sentences.task == t.task],
+                        tmp / f"outlet_estimates_{t.task}",
+                        list(t.labels),
+                        t.multi_label,
+                        options.level,
+                    )
+                    drawing.advance(note=t.task)
         (tmp / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return report
 

@@ -14,6 +14,7 @@ from framing.evaluate.bootstrap import (
     group_counts,
     hierarchical_bootstrap,
     interval_description,
+    interval_text,
     percentile_interval,
     resampled_scores,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "hierarchical_bootstrap",
     "indicator_matrix",
     "interval_description",
+    "interval_text",
     "macro_micro_f1",
     "percentile_interval",
     "resampled_scores",

@@ -152,3 +152,8 @@ def interval_description(n_boot: int, n_seeds: int, level: float = 0.95) -> str:
         f"{round(level * 100)}% percentile bootstrap over duplicate groups (cluster bootstrap),"
         f" B={n_boot}, {seeds}"
     )
+
+
+def interval_text(stat: dict, digits: int = 3) -> str:
+    """A score with its interval as a person reads it: ``0.533 [0.376, 0.684]``."""
+    return f"{stat['mean']:.{digits}f} [{stat['ci_low']:.{digits}f}, {stat['ci_high']:.{digits}f}]"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import clone
 
+from framing import progress
 from framing.data import TaskData
 from framing.errors import FramingInputError
 from framing.evaluate.metrics import indicator_matrix
@@ -155,6 +156,7 @@ def fit_predict_fold(
         cut = model.thresholds_
     else:
         model = clone(estimator).fit(train_data.texts, train_data.targets())
+        progress.advance()
         if data.multi_label:
             cut = np.full(len(data.labels), float(fixed))
     proba = model.predict_proba(data.subset(test).texts)
@@ -203,37 +205,32 @@ def cross_validate(
     fold_of_row = np.full(len(data), -1)
     fold_thresholds: list[list[float] | None] = []
     fold_info: list[dict] = []
-    for f, (train, test) in enumerate(folds):
-        start = time.perf_counter()
-        proba[test], pred[test], cut = fit_predict_fold(
-            estimator,
-            data,
-            train,
-            test,
-            thresholds=thresholds,
-            inner_folds=inner_folds,
-            fixed=fixed,
-            inner_seed=seed + 1 + f,
-        )
-        fold_of_row[test] = f
-        fold_thresholds.append(None if cut is None else [float(t) for t in cut])
-        fold_info.append(
-            {
-                "fold": f,
-                "n_train_sentences": len(train),
-                "n_train_groups": len(np.unique(data.groups[train])),
-                "n_test_sentences": len(test),
-                "fit_s": time.perf_counter() - start,
-            }
-        )
-        log.info(
-            "fold %d/%d: train %d, test %d, thresholds %s",
-            f + 1,
-            len(folds),
-            len(train),
-            len(test),
-            fold_thresholds[-1],
-        )
+    inner = data.multi_label and thresholds == "inner_cv"  # inner fits + one on the fold
+    fits = len(folds) * (inner_folds + 1 if inner else 1)
+    with progress.task("cross-validation", total=fits, unit="fits"):
+        for f, (train, test) in enumerate(folds):
+            start = time.perf_counter()
+            with progress.stage(f"fold {f + 1}/{len(folds)}"):
+                proba[test], pred[test], cut = fit_predict_fold(
+                    estimator, data, train, test, thresholds=thresholds,
+                    inner_folds=inner_folds, fixed=fixed, inner_seed=seed + 1 + f,
+                )  # fmt: skip
+            fold_of_row[test] = f
+            fold_thresholds.append(None if cut is None else [float(t) for t in cut])
+            fold_info.append(
+                {
+                    "fold": f,
+                    "n_train_sentences": len(train),
+                    "n_train_groups": len(np.unique(data.groups[train])),
+                    "n_test_sentences": len(test),
+                    "fit_s": time.perf_counter() - start,
+                }
+            )
+            shown = "" if cut is None else "; thresholds " + " ".join(f"{t:.2f}" for t in cut)
+            log.info(
+                "fold %d/%d: train %d, test %d sentences%s",
+                f + 1, len(folds), len(train), len(test), shown,
+            )  # fmt: skip
     return CrossValResult(proba, pred, fold_of_row, fold_thresholds, fold_info)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from framing import progress
 from framing.errors import FramingWarning
 from framing.evaluate.metrics import THRESHOLD_GRID, best_thresholds
 from framing.evaluate.splitters import DuplicateGroupKFold
@@ -61,11 +62,13 @@ class InnerCVThresholdClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
         if multi_label:
             proba = np.zeros(targets.shape, dtype=float)
             splitter = DuplicateGroupKFold(self.inner_folds, random_state=self.random_state)
-            for train, test in splitter.split(texts, targets, groups):
+            for n, (train, test) in enumerate(splitter.split(texts, targets, groups), 1):
                 inner = clone(self.estimator).fit([texts[i] for i in train], _rows(y, train))
                 proba[test] = inner.predict_proba([texts[i] for i in test])
+                progress.advance(note=f"inner fit {n}/{self.inner_folds}")
             self.thresholds_ = best_thresholds(targets, proba, THRESHOLD_GRID)
         self.estimator_ = clone(self.estimator).fit(texts, y)
+        progress.advance(note="fit on the whole training fold")
         if self.thresholds_ is not None:
             self.estimator_.set_thresholds(self.thresholds_)
         self.classes_ = self.estimator_.classes_

@@ -171,7 +171,7 @@ def predict_shard(options: PredictOptions, shard: int) -> dict:
             batch_size=options.batch_size,
             workers=run.workers,
             facts=facts,
-            progress=options.progress,
+            total_articles=stop - start,
         )
         if stats["n_articles"] != stop - start:
             raise RuntimeError(

@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from framing import progress
 from framing.corpus.language import UNDETERMINED
 from framing.corpus.source import CorpusSource
 from framing.errors import FramingInputError, FramingNote, FramingWarning
@@ -101,13 +102,12 @@ def stream_predictions(
     batch_size: int,
     workers: int = 1,
     facts=None,
-    progress: bool = False,
+    total_articles: int | None = None,
 ) -> dict:
     """Read, split, classify and count, chunk by chunk; returns the counts for the report.
     ``facts``: the corpus facts of a first pass (framing.corpus.facts), for the cleaning;
-    ``progress``: a progress bar on stderr when it is a terminal."""
-    from tqdm import tqdm
-
+    ``total_articles``: how many articles will come (the first pass counted them), for the
+    progress (``framing.progress`` task "classify")."""
     share_header = [c for ck in checkpoints for c in ck.share_columns]
     outlets: dict[str, Tally] = {}
     stats = {
@@ -124,7 +124,7 @@ def stream_predictions(
     with (
         (out / ROWS).open("w", encoding="utf-8") as pred_fh,
         (out / "article_mix.csv").open("w", encoding="utf-8", newline="") as art_fh,
-        tqdm(unit=" sentences", desc="predict", disable=None if progress else True) as bar,
+        progress.task("classify", total=total_articles, unit="articles") as classifying,
     ):
         art_writer = SpreadsheetWriter(art_fh)
         art_writer.writerow(["article_id", "outlet", "n_sentences", *share_header])
@@ -158,7 +158,7 @@ def stream_predictions(
             stats["n_sentences"] += result.n_sentences
             stats["classify_s"] += result.classify_s
             stats["worker_peak_kb"] = max(stats["worker_peak_kb"], result.worker_peak_kb)
-            bar.update(result.n_sentences)
+            classifying.advance(len(result.articles), sentences=result.n_sentences)
             fault_point("predict.batch")
     stats["outlets"] = outlets
     stats["workers"] = job.workers_used
@@ -241,7 +241,9 @@ def prepare_prediction(options: PredictOptions) -> Prediction:
         options.output, Kind.PREDICTIONS, inputs=inputs, overwrite=options.overwrite,
         overwrite_fix=OVERWRITE_FIX,
     )  # fmt: skip
-    checkpoints = load_checkpoints(options.checkpoint, options.device)
+    with progress.task("load checkpoints", unit="checkpoints") as loading:
+        checkpoints = load_checkpoints(options.checkpoint, options.device)
+        loading.advance(len(checkpoints))
     workers = prediction_workers(options.workers, checkpoints)
     choice = choose_corpus_rules(options.study, search=False)
     source = corpus_source(options, choice.rules)
@@ -272,7 +274,12 @@ def first_pass(run: Prediction, skipped: list[dict] | None = None, wrap=None):
     each as a line) and kept in ``run.source``."""
     if run.rules_note:
         warnings.warn(run.rules_note, FramingNote, stacklevel=2)
-    facts = run.source.first_pass(wrap)
+
+    def read(articles):  # each article read is a step of the "read" progress task
+        counted = progress.counted(articles, "read", unit="articles")
+        return wrap(counted) if wrap else counted
+
+    facts = run.source.first_pass(read)
     for line in run.source.notices():
         warnings.warn(line, FramingWarning, stacklevel=2)
     if skipped is not None:
@@ -336,7 +343,7 @@ def predict_corpus(options: PredictOptions) -> dict:
             batch_size=options.batch_size,
             workers=run.workers,
             facts=facts,
-            progress=options.progress,
+            total_articles=facts.n_articles,
         )
         stats["stream_s"] = time.perf_counter() - stream_start
         return write_summary(run, stats, skipped, tmp, renamed_article_ids=renamed)

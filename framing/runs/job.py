@@ -31,6 +31,7 @@ import numpy as np
 from sklearn.base import clone
 
 from framing import evaluate as ev
+from framing import progress
 from framing.checkpoint import save_checkpoint, training_data_summary
 from framing.data import TASKS, TaskData, load_labelled_set, task_data
 from framing.errors import FramingInputError
@@ -177,8 +178,9 @@ def train_model(options: TrainOptions) -> TrainResult:
     # a clone: the caller's estimator stays unfitted, as scikit-learn's helpers leave it
     estimator = clone(options.model.estimator).set_params(labels=list(data.labels))
     log.info(
-        "%s on %s: %d sentences, labels %s", options.model.name, data.task, len(data), data.labels
-    )
+        "%s on %s: %d sentences; labels %s",
+        options.model.name, data.task, len(data), ", ".join(data.labels),
+    )  # fmt: skip
     result = ev.cross_validate(
         estimator,
         data,
@@ -191,7 +193,11 @@ def train_model(options: TrainOptions) -> TrainResult:
         train_fraction=e.train_fraction,
     )
     evaluated = time.perf_counter()
-    final = fit_final_model(estimator, data, result, e) if e.train_fraction == 1 else None
+    final = None
+    if e.train_fraction == 1:
+        with progress.task("final model", total=1, unit="fits") as fitting:
+            final = fit_final_model(estimator, data, result, e)
+            fitting.advance()
     trained = time.perf_counter()
     metrics = run_metrics(options, task, result, final)
     metrics["wall_time_s"] = {
@@ -199,10 +205,17 @@ def train_model(options: TrainOptions) -> TrainResult:
         "evaluate": evaluated - start,
         "total": time.perf_counter() - start,
     }
+    if metrics["thresholds"]:  # multi-label: the decision threshold of each label
+        log.info(
+            "final thresholds: %s",
+            ", ".join(f"{label} {cut:.2f}" for label, cut in metrics["thresholds"].items()),
+        )
     log.info(
-        "fold thresholds: %s; final thresholds: %s", result.fold_thresholds, metrics["thresholds"]
+        "macro-F1 %s, micro-F1 %s (%s)",
+        ev.interval_text(metrics["macro_f1"]),
+        ev.interval_text(metrics["micro_f1"]),
+        metrics["interval"],
     )
-    log.info("macro-F1 %s, micro-F1 %s", metrics["macro_f1"], metrics["micro_f1"])
     oof = ev.oof_predictions(data, result, options.seed, task.dataset["article_id"])
     return TrainResult(metrics, oof, final, task)
 
