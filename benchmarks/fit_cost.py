@@ -98,8 +98,11 @@ def run_fit(code: Path, family: str, workdir: Path, tag: str, profile: bool) -> 
     load_before = os.getloadavg()[0]
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, family, str(out), "1" if profile else "0"],
-        cwd=code, env=env, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=code,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"{family} on {code} failed:\n{done.stderr[-3000:]}")
     record = json.loads(Path(f"{out}.json").read_text())

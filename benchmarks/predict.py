@@ -279,8 +279,11 @@ def run_raw_encoder(corpus: Path) -> dict:
     load_before = os.getloadavg()[0]
     done = subprocess.run(
         [sys.executable, "-c", _RAW_ENCODER, str(corpus)],
-        env=_child_env(), capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        env=_child_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     record = json.loads(done.stdout.strip().splitlines()[-1])
     return record | {
         "sentences_per_s": round(record["n_sentences"] / record["encode_s"], 1),
@@ -368,9 +371,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--workers", type=int, nargs="+", default=None, help="worker processes to compare"
     )
     parser.add_argument(
-        "--quarter", action=argparse.BooleanOptionalAction, default=True,
+        "--quarter",
+        action=argparse.BooleanOptionalAction,
+        default=True,
         help="also run at a quarter of the size (memory growth)",
-    )  # fmt: skip
+    )
     parser.add_argument(
         "--raw-encoder", action="store_true", help="time the bare encoder on the same sentences"
     )
@@ -415,8 +420,9 @@ def main(argv: list[str] | None = None) -> int:
                 ckpt = train_checkpoint(family, workdir / f"ckpt_{family}")
             for name in [n for n in ("quarter", "full") if n in corpora]:
                 for workers in args.workers or [None]:
-                    print(f"predict {family} on {name} corpus, workers={workers} ...",
-                          file=sys.stderr)  # fmt: skip
+                    print(
+                        f"predict {family} on {name} corpus, workers={workers} ...", file=sys.stderr
+                    )
                     out = workdir / f"out_{family}_{name}_{workers}"
                     run = run_predict(
                         ckpt, Path(corpora[name]["path"]), out, args.batch_size, workers

@@ -117,9 +117,16 @@ def run(task: str, model_name: str, repeats: int, initial: int, batch: int):
                 macro, _ = macro_micro_f1(confusion_counts(truth, pred).sum(axis=0))
                 n_coded = n if n != "all" else round(len(data) * 4 / 5)
                 rows.append(
-                    {"task": task, "model": model_name, "repeat": r, "strategy": strategy,
-                     "n_coded": n_coded, "full": n == "all", "macro_f1": float(macro)}
-                )  # fmt: skip
+                    {
+                        "task": task,
+                        "model": model_name,
+                        "repeat": r,
+                        "strategy": strategy,
+                        "n_coded": n_coded,
+                        "full": n == "all",
+                        "macro_f1": float(macro),
+                    }
+                )
         print(f"{task} {model_name} repeat {r + 1}/{repeats} done", file=sys.stderr)
     return rows
 
@@ -149,8 +156,11 @@ def summarise(rows: list[dict], n_boot: int = 2000, seed: int = 0):
             row = {"task": task, "model": model, "n_coded": int(n)}
             for name, v in (*values.items(), ("active_minus_random", diff)):
                 low, high = percentile_interval(weights @ v)
-                row |= {f"{name}": round(float(v.mean()), 4), f"{name}_low": round(float(low), 4),
-                        f"{name}_high": round(float(high), 4)}  # fmt: skip
+                row |= {
+                    f"{name}": round(float(v.mean()), 4),
+                    f"{name}_low": round(float(low), 4),
+                    f"{name}_high": round(float(high), 4),
+                }
             row["active_ahead_share"] = round(float((weights @ diff > 0).mean()), 3)
             curve.append(row)
         rows_here = [c for c in curve if (c["task"], c["model"]) == (task, model)]

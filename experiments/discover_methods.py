@@ -29,9 +29,12 @@ def umap_hdbscan(x, seed):
 
     # BERTopic's defaults: 15 neighbours, 5 dimensions, min_dist 0, cosine; min cluster 5
     reduced = umap.UMAP(
-        n_neighbors=min(15, len(x) - 1), n_components=5, min_dist=0.0, metric="cosine",
+        n_neighbors=min(15, len(x) - 1),
+        n_components=5,
+        min_dist=0.0,
+        metric="cosine",
         random_state=seed,
-    ).fit_transform(x)  # fmt: skip
+    ).fit_transform(x)
     return HDBSCAN(min_cluster_size=5).fit_predict(reduced)
 
 
@@ -90,14 +93,21 @@ def main() -> int:
             for s in (100, 101, 102):
                 keep = np.sort(np.random.default_rng(s).choice(n, int(round(0.9 * n)), False))
                 subsamples.append(ari(base[keep], method(x[keep], 0)))
-            rows.append({
-                "corpus": corpus, "sentences": n, "method": name,
-                "clusters": len(set(base.tolist()) - {-1}),
-                "noise_share": float(np.mean(base == -1)),
-                "ari_seed_1": seeds[0], "ari_seed_2": seeds[1],
-                "ari_subsample_1": subsamples[0], "ari_subsample_2": subsamples[1],
-                "ari_subsample_3": subsamples[2], "seconds": time.perf_counter() - started,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "corpus": corpus,
+                    "sentences": n,
+                    "method": name,
+                    "clusters": len(set(base.tolist()) - {-1}),
+                    "noise_share": float(np.mean(base == -1)),
+                    "ari_seed_1": seeds[0],
+                    "ari_seed_2": seeds[1],
+                    "ari_subsample_1": subsamples[0],
+                    "ari_subsample_2": subsamples[1],
+                    "ari_subsample_3": subsamples[2],
+                    "seconds": time.perf_counter() - started,
+                }
+            )
             print(rows[-1], flush=True)
     table = pd.DataFrame(rows)
     with output_folder("results/discover_methods", Kind.EXPERIMENT) as tmp:

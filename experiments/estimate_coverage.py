@@ -355,9 +355,15 @@ def main(argv: list[str] | None = None) -> int:
         frames, stance = pick_runs(args.runs, args.model)
         if args.only:
             outlet_study(
-                frames.oof, stance.oof, args.outlet_replicates, args.cross_replicates,
-                args.seed, args.chunks, args.resume, args.only,
-            )  # fmt: skip
+                frames.oof,
+                stance.oof,
+                args.outlet_replicates,
+                args.cross_replicates,
+                args.seed,
+                args.chunks,
+                args.resume,
+                args.only,
+            )
             print(f"saved the chunks of {', '.join(args.only)} in {args.chunks}/")
             return
         args.out.mkdir(parents=True, exist_ok=True)
@@ -374,9 +380,14 @@ def main(argv: list[str] | None = None) -> int:
                 Kind.EXPERIMENT,
             )
         outlets, overall, outlet_pops = outlet_study(
-            frames.oof, stance.oof, args.outlet_replicates, args.cross_replicates, args.seed,
-            args.chunks, args.resume,
-        )  # fmt: skip
+            frames.oof,
+            stance.oof,
+            args.outlet_replicates,
+            args.cross_replicates,
+            args.seed,
+            args.chunks,
+            args.resume,
+        )
         summary = summarise_outlets(outlets)
         for name, frame in (
             ("outlets.csv", outlets),

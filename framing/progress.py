@@ -85,9 +85,18 @@ class Task:
 
     def snapshot(self, event: str, failed: bool = False) -> Snapshot:
         return Snapshot(
-            self.task_id, self.name, event, self.done, self.total, self.unit,
-            time.perf_counter() - self.started, self.depth, self.note, dict(self.counts), failed,
-        )  # fmt: skip
+            self.task_id,
+            self.name,
+            event,
+            self.done,
+            self.total,
+            self.unit,
+            time.perf_counter() - self.started,
+            self.depth,
+            self.note,
+            dict(self.counts),
+            failed,
+        )
 
     def _tell(self, event: str, failed: bool = False) -> None:
         if logger.isEnabledFor(PROGRESS):

@@ -33,8 +33,12 @@ def framing(*args: str, cwd: Path = PROJECT_ROOT, timeout: float = 600, env=None
     env.pop("FRAMING_STUDY", None)
     return subprocess.run(
         [sys.executable, "-m", "framing.cli.main", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -123,14 +127,22 @@ def label_studio_export(tasks: list[dict], coder: dict[str, dict], annotators=(1
     for i, task in enumerate(tasks, start=1):
         c = coder[task["data"]["sentence_id"]]
         result = [
-            {"from_name": "stance", "to_name": "text", "type": "choices",
-             "value": {"choices": [c["stance"]]}},
-        ]  # fmt: skip
+            {
+                "from_name": "stance",
+                "to_name": "text",
+                "type": "choices",
+                "value": {"choices": [c["stance"]]},
+            },
+        ]
         if c["frames"]:
             result.append(
-                {"from_name": "frames", "to_name": "text", "type": "choices",
-                 "value": {"choices": c["frames"]}}
-            )  # fmt: skip
+                {
+                    "from_name": "frames",
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": {"choices": c["frames"]},
+                }
+            )
         annotations = [
             {"id": 100 * i + a, "completed_by": a, "result": result, "was_cancelled": False}
             for a in annotators

@@ -57,8 +57,11 @@ def test_disagreements_are_listed_marked_refused_and_adjudicated(study):
     write_jsonl(study / "labels/coder_a.jsonl", codings("coder_a").values())
     write_jsonl(study / "labels/coder_b.jsonl", codings("coder_b").values())
     a, b = codings("coder_a"), codings("coder_b")
-    disputed = [s for s in a if (set(a[s]["frames"]), a[s]["stance"]) != (
-        set(b[s]["frames"]), b[s]["stance"])]  # fmt: skip
+    disputed = [
+        s
+        for s in a
+        if (set(a[s]["frames"]), a[s]["stance"]) != (set(b[s]["frames"]), b[s]["stance"])
+    ]
     assert len(disputed) == 4
     out = ok(framing("coding", "assemble", cwd=study))
     assert "4 sentence(s) coded differently by the two coders, not adjudicated" in out
@@ -82,8 +85,11 @@ def test_disagreements_are_listed_marked_refused_and_adjudicated(study):
     )
     one_error(
         framing("train", "hydra.run.dir=runs/frames", cwd=study),
-        "gold.jsonl", "field 'disagreement'", "4 sentence(s) coded differently", disputed[0],
-    )  # fmt: skip
+        "gold.jsonl",
+        "field 'disagreement'",
+        "4 sentence(s) coded differently",
+        disputed[0],
+    )
     assert not (study / "runs").exists()
     # the adjudicator decides (coder C's reading stands in), import, assemble again
     c = codings("coder_c")
@@ -93,8 +99,16 @@ def test_disagreements_are_listed_marked_refused_and_adjudicated(study):
             row[f"frame:{frame}"] = "x" if frame in decided["frames"] else ""
         row["stance"], row["note"] = decided["stance"], "third reading"
     write_rows(template, rows)
-    ok(framing("coding", "import", "labels/adjudication.todo.csv", "--out",
-               "labels/adjudication.jsonl", cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding",
+            "import",
+            "labels/adjudication.todo.csv",
+            "--out",
+            "labels/adjudication.jsonl",
+            cwd=study,
+        )
+    )
     again = ok(framing("coding", "assemble", cwd=study))
     assert "not adjudicated" not in again and "template" not in again
     gold = {r["sentence_id"]: r for r in jsonl(study / "labels/gold.jsonl")}
@@ -141,8 +155,12 @@ def test_identical_sentences_coded_differently(study):
     assert "1 set(s) of identical sentences coded differently" in ok(
         framing("coding", "stats", cwd=study)
     )
-    one_error(framing("train", "hydra.run.dir=runs/frames", cwd=study), "gold.jsonl",
-              "identical sentences are coded differently", copy)  # fmt: skip
+    one_error(
+        framing("train", "hydra.run.dir=runs/frames", cwd=study),
+        "gold.jsonl",
+        "identical sentences are coded differently",
+        copy,
+    )
     # adjudicated: both copies decided (here: the same way), the set trains
     decided = {"frames": a[original]["frames"], "stance": a[original]["stance"]}
     write_jsonl(
@@ -163,8 +181,10 @@ def test_an_adjudicator_may_keep_identical_sentences_apart(study):
     write_jsonl(study / "labels/coder_a.jsonl", coder)
     write_jsonl(
         study / "labels/adjudication.jsonl",
-        [a[original] | {"note": "context: a plain report"},
-         {"sentence_id": copy, "frames": [], "stance": "critical", "note": "context: a quote"}],
-    )  # fmt: skip
+        [
+            a[original] | {"note": "context: a plain report"},
+            {"sentence_id": copy, "frames": [], "stance": "critical", "note": "context: a quote"},
+        ],
+    )
     ok(framing("coding", "assemble", cwd=study))
     assert len(load_labelled_set(study=load_study(study))) == len(coder)

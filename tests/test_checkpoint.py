@@ -33,8 +33,13 @@ from framing.models import FAMILIES, family_class
 from conftest import PROJECT_ROOT, fit
 
 ENCODER_FAMILIES = {
-    "embedding_lr", "setfit", "finetune", "zeroshot", "cues_embedding_lr", "definition_pairs",
-}  # fmt: skip
+    "embedding_lr",
+    "setfit",
+    "finetune",
+    "zeroshot",
+    "cues_embedding_lr",
+    "definition_pairs",
+}
 #: encoder families that train no transformer (only a head over cached embeddings)
 FAST_ENCODER_FAMILIES = {"cues_embedding_lr", "definition_pairs"}
 # Few training steps for the encoder families; a key is used only if the family takes it.
@@ -250,15 +255,25 @@ def test_unfitted_or_mislabelled_model_is_not_saved(schema, toy_data, tmp_path):
     texts, frames, stance = toy_data
     with pytest.raises(ValueError, match="not fitted"):
         save_checkpoint(
-            family_class("majority")(), tmp_path / "a", schema=schema, task="frames",
-            config=None, data_sha256=None, metrics=None,
-        )  # fmt: skip
+            family_class("majority")(),
+            tmp_path / "a",
+            schema=schema,
+            task="frames",
+            config=None,
+            data_sha256=None,
+            metrics=None,
+        )
     model = fit(family_class("majority")(), texts, stance, schema.labels("stance"))
     with pytest.raises(FramingInputError, match="labels"):
         save_checkpoint(
-            model, tmp_path / "b", schema=schema, task="frames",
-            config=None, data_sha256=None, metrics=None,
-        )  # fmt: skip
+            model,
+            tmp_path / "b",
+            schema=schema,
+            task="frames",
+            config=None,
+            data_sha256=None,
+            metrics=None,
+        )
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 

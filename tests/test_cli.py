@@ -57,9 +57,11 @@ def test_the_command_list_loads_no_command_module():
         "fromlist=['COMMANDS']).COMMANDS.values()}))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
         env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr
     assert "train" in done.stdout and "estimate" in done.stdout  # the command list
     assert done.stdout.strip().splitlines()[-1] == "[]"
@@ -162,14 +164,21 @@ def test_usage_mistakes_are_one_error_line():
 def complete(words: str, cword: int | None = None) -> list[str]:
     """What framing answers bash's completion request (Click's protocol) for ``words``."""
     env = dict(
-        os.environ, PYTHONPATH=str(PROJECT_ROOT), _FRAMING_COMPLETE="bash_complete",
-        COMP_WORDS=words, COMP_CWORD=str(len(words.split()) - 1 if cword is None else cword),
-    )  # fmt: skip
+        os.environ,
+        PYTHONPATH=str(PROJECT_ROOT),
+        _FRAMING_COMPLETE="bash_complete",
+        COMP_WORDS=words,
+        COMP_CWORD=str(len(words.split()) - 1 if cword is None else cword),
+    )
     env.pop("FRAMING_STUDY", None)
     done = subprocess.run(
-        [sys.executable, "-m", "framing.cli.main"], env=env, cwd=PROJECT_ROOT,
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [sys.executable, "-m", "framing.cli.main"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     return [line.split(",", 1)[1] for line in done.stdout.splitlines() if line]
 
@@ -207,9 +216,14 @@ def _pty_bash(tmp_path: Path, keys: list[tuple[str, str]], script: Path) -> str:
     program.chmod(0o755)
     record = tmp_path / "typed.txt"
     env = dict(
-        os.environ, PYTHONPATH=str(PROJECT_ROOT), PATH=f"{bin_dir}:{os.environ['PATH']}",
-        HOME=str(tmp_path), PS1="$ ", TERM="dumb", INPUTRC="/dev/null",
-    )  # fmt: skip
+        os.environ,
+        PYTHONPATH=str(PROJECT_ROOT),
+        PATH=f"{bin_dir}:{os.environ['PATH']}",
+        HOME=str(tmp_path),
+        PS1="$ ",
+        TERM="dumb",
+        INPUTRC="/dev/null",
+    )
     env.pop("FRAMING_STUDY", None)
     pid, fd = pty.fork()
     if pid == 0:  # the child: an interactive bash in the seed study
@@ -261,10 +275,13 @@ def test_tab_completes_in_bash_with_the_installed_script(tmp_path):
     assert (tmp_path / ".bashrc").read_text().count(str(script)) == 1  # added once
     typed = _pty_bash(
         tmp_path,
-        [("framing tr\t", "framing train "), ("model=tf\t", "model=tfidf_"),
-         ("l\t", "model=tfidf_lr ")],
+        [
+            ("framing tr\t", "framing train "),
+            ("model=tf\t", "model=tfidf_"),
+            ("l\t", "model=tfidf_lr "),
+        ],
         script,
-    )  # fmt: skip
+    )
     assert typed == "train model=tfidf_lr"
 
 
@@ -292,8 +309,11 @@ def test_off_a_terminal_progress_is_a_line_per_tenth_with_rate_and_time_left():
     assert [re.search(r"\((\d+)%\)", line).group(1) for line in steps] == [
         str(p) for p in range(10, 101, 10)
     ]  # one line per tenth, not one per step
-    assert re.match(r"classify: 12/40 articles \(30%\), [\d,.]+ articles/s, \d+:\d\d left; "
-                    r"36 sentences$", steps[2])  # fmt: skip
+    assert re.match(
+        r"classify: 12/40 articles \(30%\), [\d,.]+ articles/s, \d+:\d\d left; "
+        r"36 sentences$",
+        steps[2],
+    )
     assert re.match(r"classify: done, 40 articles in \d+:\d\d .*; 120 sentences", lines[11])
     assert lines[-2:][0] == "read: started"  # no total known: no percentage, no time left
     assert lines[-1].startswith("read: done, 7 articles in")
@@ -334,8 +354,9 @@ def checkpoint(tmp_path_factory, schema, toy_data) -> Path:
     model = family_class("tfidf_lr")(min_df=1)
     fit(model, texts, frames, schema.labels("frames"))
     folder = tmp_path_factory.mktemp("ckpt") / "frames"
-    save_checkpoint(model, folder, schema=schema, task="frames", config=None, data_sha256=None,
-                    metrics=None)  # fmt: skip
+    save_checkpoint(
+        model, folder, schema=schema, task="frames", config=None, data_sha256=None, metrics=None
+    )
     return folder
 
 
@@ -360,9 +381,15 @@ def write_news(folder: Path) -> Path:
 def test_predict_off_a_terminal_writes_progress_lines_with_totals(checkpoint, tmp_path):
     articles = write_news(tmp_path / "news")
     done = framing(
-        "predict", f"checkpoint={checkpoint}", f"input={articles}", f"output={tmp_path / 'out'}",
-        "figure=false", "batch_size=2", cwd=tmp_path, env={"FRAMING_PROGRESS_SECONDS": "0"},
-    )  # fmt: skip
+        "predict",
+        f"checkpoint={checkpoint}",
+        f"input={articles}",
+        f"output={tmp_path / 'out'}",
+        "figure=false",
+        "batch_size=2",
+        cwd=tmp_path,
+        env={"FRAMING_PROGRESS_SECONDS": "0"},
+    )
     assert done.returncode == 0, done.stderr
     err = done.stderr
     assert "load checkpoints: done, 1 checkpoint in" in err
@@ -370,12 +397,18 @@ def test_predict_off_a_terminal_writes_progress_lines_with_totals(checkpoint, tm
     assert "classify: started (6 articles)" in err  # the first pass counted them
     assert re.search(r"classify: \d/6 articles \(\d+%\), .* left; \d+ sentences", err)
     assert "classify: 6/6 articles (100%)" in err
-    assert re.search(r"in \d+:\d\d \([\d,.]+ sentences/s, loading and reading included\)",
-                     done.stdout)  # fmt: skip
+    assert re.search(
+        r"in \d+:\d\d \([\d,.]+ sentences/s, loading and reading included\)", done.stdout
+    )
     quiet = framing(
-        "predict", f"checkpoint={checkpoint}", f"input={articles}", f"output={tmp_path / 'q'}",
-        "figure=false", "progress=false", cwd=tmp_path,
-    )  # fmt: skip
+        "predict",
+        f"checkpoint={checkpoint}",
+        f"input={articles}",
+        f"output={tmp_path / 'q'}",
+        "figure=false",
+        "progress=false",
+        cwd=tmp_path,
+    )
     assert quiet.returncode == 0 and quiet.stderr == ""
 
 
@@ -387,9 +420,16 @@ def test_predict_on_a_terminal_draws_a_bar_with_total_percentage_and_eta(checkpo
 
     articles = write_news(tmp_path / "news")
     command = [
-        sys.executable, "-m", "framing.cli.main", "predict", f"checkpoint={checkpoint}",
-        f"input={articles}", f"output={tmp_path / 'out'}", "figure=false", "batch_size=2",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "framing.cli.main",
+        "predict",
+        f"checkpoint={checkpoint}",
+        f"input={articles}",
+        f"output={tmp_path / 'out'}",
+        "figure=false",
+        "batch_size=2",
+    ]
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TERM="xterm", COLUMNS="120")
     env.pop("FRAMING_STUDY", None)
     pid, fd = pty.fork()
@@ -417,9 +457,12 @@ def test_predict_on_a_terminal_draws_a_bar_with_total_percentage_and_eta(checkpo
 
 def test_train_shows_per_fit_progress_and_reads_like_a_person_wrote_it(tmp_path):
     frames = framing(
-        "train", "model=tfidf_lr", "eval.bootstrap=50", f"hydra.run.dir={tmp_path / 'f'}",
+        "train",
+        "model=tfidf_lr",
+        "eval.bootstrap=50",
+        f"hydra.run.dir={tmp_path / 'f'}",
         env={"FRAMING_PROGRESS_SECONDS": "0"},
-    )  # fmt: skip
+    )
     assert frames.returncode == 0, frames.stderr
     shown = frames.stdout + frames.stderr
     assert "cross-validation: started (20 fits)" in shown  # 5 folds x (3 inner fits + 1)
@@ -429,9 +472,12 @@ def test_train_shows_per_fit_progress_and_reads_like_a_person_wrote_it(tmp_path)
     assert re.search(r"macro-F1 0\.\d{3} \[0\.\d{3}, 0\.\d{3}\], micro-F1 0\.\d{3} \[", shown)
     assert "'mean'" not in shown and "{" not in shown
     stance = framing(
-        "train", "task=stance", "model=majority", "eval.bootstrap=50",
+        "train",
+        "task=stance",
+        "model=majority",
+        "eval.bootstrap=50",
         f"hydra.run.dir={tmp_path / 's'}",
-    )  # fmt: skip
+    )
     assert stance.returncode == 0, stance.stderr
     shown = stance.stdout + stance.stderr
     assert "thresholds" not in shown and "None" not in shown
@@ -484,10 +530,16 @@ def test_other_libraries_output_goes_to_the_log_file_not_the_terminal(tmp_path):
 def test_setfit_banners_and_bars_stay_in_the_run_log(tmp_path):
     run = tmp_path / "run"
     done = framing(
-        "train", "model=setfit", "task=stance", "model.estimator.max_steps=2", "eval.n_folds=2",
-        "eval.bootstrap=20", f"hydra.run.dir={run}", f"paths.results_dir={tmp_path / 'r'}",
+        "train",
+        "model=setfit",
+        "task=stance",
+        "model.estimator.max_steps=2",
+        "eval.n_folds=2",
+        "eval.bootstrap=20",
+        f"hydra.run.dir={run}",
+        f"paths.results_dir={tmp_path / 'r'}",
         timeout=1800,
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr
     shown = done.stdout + done.stderr
     for hidden in ("Running training", "Batches", ".tmp", "sentence_transformers"):

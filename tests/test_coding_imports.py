@@ -98,8 +98,18 @@ def test_label_studios_own_parser_accepts_the_config_and_the_preannotations(sche
 def export_with_provenance(study: Path) -> tuple[list[dict], list[dict]]:
     """The tasks framing exported, and what Label Studio's JSON export holds after coder
     anna@example.org (user 8) coded them: every annotation with its dates and lead time."""
-    ok(framing("coding", "export", "labels/all.jsonl", "--format", "label-studio", "--out",
-               "labels/all.tasks.json", cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding",
+            "export",
+            "labels/all.jsonl",
+            "--format",
+            "label-studio",
+            "--out",
+            "labels/all.tasks.json",
+            cwd=study,
+        )
+    )
     exported = json.loads((study / "labels/all.tasks.json").read_text())
     tasks_ = label_studio_export(exported, codings("coder_a"))
     for i, task in enumerate(tasks_):
@@ -109,9 +119,13 @@ def export_with_provenance(study: Path) -> tuple[list[dict], list[dict]]:
         ann["updated_at"] = f"2026-03-02T11:{i:02d}:00.000000Z"
         ann["lead_time"] = 10.5 + i
     tasks_[0]["annotations"][0]["result"].append(
-        {"from_name": "note", "to_name": "text", "type": "textarea",
-         "value": {"text": ["first line of the piece"]}}
-    )  # fmt: skip
+        {
+            "from_name": "note",
+            "to_name": "text",
+            "type": "textarea",
+            "value": {"text": ["first line of the piece"]},
+        }
+    )
     tasks_[1]["annotations"] = []  # not coded yet
     return exported, tasks_
 
@@ -132,12 +146,17 @@ def json_min(tasks_: list[dict]) -> list[dict]:
                     row[item["from_name"]] = item["value"]["text"][0]
                 else:
                     choices = item["value"]["choices"]
-                    row[item["from_name"]] = choices[0] if len(choices) == 1 else {
-                        "choices": choices}  # fmt: skip
+                    row[item["from_name"]] = (
+                        choices[0] if len(choices) == 1 else {"choices": choices}
+                    )
             by = ann["completed_by"]
-            row |= {"annotator": by["email"] if isinstance(by, dict) else by,
-                    "annotation_id": ann["id"], "created_at": ann["created_at"],
-                    "updated_at": ann["updated_at"], "lead_time": ann["lead_time"]}  # fmt: skip
+            row |= {
+                "annotator": by["email"] if isinstance(by, dict) else by,
+                "annotation_id": ann["id"],
+                "created_at": ann["created_at"],
+                "updated_at": ann["updated_at"],
+                "lead_time": ann["lead_time"],
+            }
             rows.append(row)
     return rows
 
@@ -158,8 +177,7 @@ def check_imported(study: Path, coder_file: str, tasks_: list[dict]) -> None:
 def test_a_json_export_keeps_who_coded_and_when(study):
     _, tasks_ = export_with_provenance(study)
     (study / "export.json").write_text(json.dumps(tasks_))
-    out = ok(framing("coding", "import", "export.json", "--out", "labels/coder_a.jsonl",
-                     cwd=study))  # fmt: skip
+    out = ok(framing("coding", "import", "export.json", "--out", "labels/coder_a.jsonl", cwd=study))
     assert "added 59 codings (0 already there, 1 not coded yet" in out
     check_imported(study, "labels/coder_a.jsonl", tasks_)
 
@@ -167,8 +185,9 @@ def test_a_json_export_keeps_who_coded_and_when(study):
 def test_a_json_min_export_is_imported(study):
     _, tasks_ = export_with_provenance(study)
     (study / "export.min.json").write_text(json.dumps(json_min(tasks_)))
-    out = ok(framing("coding", "import", "export.min.json", "--out", "labels/coder_a.jsonl",
-                     cwd=study))  # fmt: skip
+    out = ok(
+        framing("coding", "import", "export.min.json", "--out", "labels/coder_a.jsonl", cwd=study)
+    )
     assert "added 59 codings" in out
     check_imported(study, "labels/coder_a.jsonl", tasks_)
 
@@ -185,20 +204,46 @@ def test_label_studios_own_json_min_and_csv_exports_are_imported(study):
         task["annotations"].append(second)
     (study / "export.json").write_text(json.dumps(tasks_))
     converter = Converter(
-        config=(study / "labels/all.tasks.xml").read_text(), project_dir=None,
+        config=(study / "labels/all.tasks.xml").read_text(),
+        project_dir=None,
         download_resources=False,
-    )  # fmt: skip
+    )
     converter.convert_to_json_min(str(study / "export.json"), str(study / "min"), is_dir=False)
     converter.convert_to_csv(str(study / "export.json"), str(study / "csv"), is_dir=False, sep=",")
-    for exported, coder_file in (("min/result.json", "a_min.jsonl"),
-                                 ("csv/result.csv", "a_csv.jsonl")):  # fmt: skip
-        one_error(framing("coding", "import", exported, "--out", f"labels/{coder_file}",
-                          cwd=study), "the task has 2 annotations", "--annotator")  # fmt: skip
-        ok(framing("coding", "import", exported, "--out", f"labels/{coder_file}",
-                   "--annotator", "anna@example.org", cwd=study))  # fmt: skip
+    for exported, coder_file in (
+        ("min/result.json", "a_min.jsonl"),
+        ("csv/result.csv", "a_csv.jsonl"),
+    ):
+        one_error(
+            framing("coding", "import", exported, "--out", f"labels/{coder_file}", cwd=study),
+            "the task has 2 annotations",
+            "--annotator",
+        )
+        ok(
+            framing(
+                "coding",
+                "import",
+                exported,
+                "--out",
+                f"labels/{coder_file}",
+                "--annotator",
+                "anna@example.org",
+                cwd=study,
+            )
+        )
         check_imported(study, f"labels/{coder_file}", tasks_)
-        ok(framing("coding", "import", exported, "--out", f"labels/b_{coder_file}",
-                   "--annotator", "9", cwd=study))  # fmt: skip
+        ok(
+            framing(
+                "coding",
+                "import",
+                exported,
+                "--out",
+                f"labels/b_{coder_file}",
+                "--annotator",
+                "9",
+                cwd=study,
+            )
+        )
         second = lines(study / f"labels/b_{coder_file}")
         assert [r["annotator"] for r in second] == ["9"] * 4
 
@@ -208,11 +253,20 @@ def test_an_annotator_who_is_not_in_the_export(study):
     (study / "export.json").write_text(json.dumps(tasks_))
     before = files(study)
     one_error(
-        framing("coding", "import", "export.json", "--out", "labels/coder_a.jsonl",
-                "--annotator", "99", cwd=study),
-        "field '--annotator'", "no annotation by annotator '99'",
+        framing(
+            "coding",
+            "import",
+            "export.json",
+            "--out",
+            "labels/coder_a.jsonl",
+            "--annotator",
+            "99",
+            cwd=study,
+        ),
+        "field '--annotator'",
+        "no annotation by annotator '99'",
         "annotators in it: 8, anna@example.org",
-    )  # fmt: skip
+    )
     assert files(study) == before
 
 
@@ -220,8 +274,11 @@ def test_an_annotator_who_is_not_in_the_export(study):
 
 
 def filled_sheet(study: Path) -> list[dict]:
-    ok(framing("coding", "export", "labels/all.jsonl", "--format", "csv", "--out", "c.csv",
-               cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding", "export", "labels/all.jsonl", "--format", "csv", "--out", "c.csv", cwd=study
+        )
+    )
     fill_sheet(study / "c.csv", codings("coder_a"))
     with (study / "c.csv").open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -266,9 +323,13 @@ def test_a_sheet_missing_a_frame_column_is_refused(study):
         del row["frame:public_health"]
     write_rows(study / "c.csv", rows)
     before = files(study)
-    one_error(framing("coding", "import", "c.csv", "--out", "labels/coder_a.jsonl", cwd=study),
-              "c.csv", "line 1", "field 'frame:public_health'",
-              "has no 'frame:public_health' column")  # fmt: skip
+    one_error(
+        framing("coding", "import", "c.csv", "--out", "labels/coder_a.jsonl", cwd=study),
+        "c.csv",
+        "line 1",
+        "field 'frame:public_health'",
+        "has no 'frame:public_health' column",
+    )
     assert files(study) == before
 
 
@@ -278,8 +339,11 @@ def test_a_quote_never_closed_is_refused_with_its_line(study):
     text[3] = text[3].replace(",", ',"', 1)  # the sentence_id cell opens a quote
     (study / "c.csv").write_text("".join(text), encoding="utf-8")
     before = files(study)
-    one_error(framing("coding", "import", "c.csv", "--out", "labels/coder_a.jsonl", cwd=study),
-              "c.csv", "never closed")  # fmt: skip
+    one_error(
+        framing("coding", "import", "c.csv", "--out", "labels/coder_a.jsonl", cwd=study),
+        "c.csv",
+        "never closed",
+    )
     assert files(study) == before
 
 
@@ -300,8 +364,9 @@ def test_codings_go_only_into_a_coder_file(study, target, expected):
     ok(framing("corpus", "articles", "--out", "sentences.jsonl", cwd=study))
     (study / "labels/gold.jsonl").write_text("")  # the gold set may not exist yet: still refused
     before = files(study)
-    one_error(framing("coding", "import", "c.csv", "--out", target, cwd=study),
-              "field '--out'", expected)  # fmt: skip
+    one_error(
+        framing("coding", "import", "c.csv", "--out", target, cwd=study), "field '--out'", expected
+    )
     assert files(study) == before
 
 
@@ -311,23 +376,49 @@ def test_codings_of_sentences_in_no_sample_or_corpus_are_refused(study):
     tasks_[7]["data"]["sentence_id"] = "s0000000000bb"
     (study / "export.json").write_text(json.dumps(tasks_))
     before = files(study)
-    one_error(framing("coding", "import", "export.json", "--out", "labels/coder_a.jsonl",
-                      cwd=study),
-              "export.json", "field 'sentence_id'", "2 coded sentence(s) are not in any sample",
-              "s0000000000aa")  # fmt: skip
+    one_error(
+        framing("coding", "import", "export.json", "--out", "labels/coder_a.jsonl", cwd=study),
+        "export.json",
+        "field 'sentence_id'",
+        "2 coded sentence(s) are not in any sample",
+        "s0000000000aa",
+    )
     assert files(study) == before
 
 
 def test_a_sample_named_with_sample_must_hold_every_coded_sentence(study):
     filled_sheet(study)
-    ok(framing("coding", "sample", "labels/few.jsonl", "--strategy", "simple", "--size", "5",
-               cwd=study))  # fmt: skip
-    one_error(framing("coding", "import", "c.csv", "--out", "labels/coder_a.jsonl", "--sample",
-                      "labels/few.jsonl", cwd=study),
-              "55 coded sentence(s) are not in the sample labels/few.jsonl")  # fmt: skip
+    ok(
+        framing(
+            "coding", "sample", "labels/few.jsonl", "--strategy", "simple", "--size", "5", cwd=study
+        )
+    )
+    one_error(
+        framing(
+            "coding",
+            "import",
+            "c.csv",
+            "--out",
+            "labels/coder_a.jsonl",
+            "--sample",
+            "labels/few.jsonl",
+            cwd=study,
+        ),
+        "55 coded sentence(s) are not in the sample labels/few.jsonl",
+    )
     # the coded sample kept beside its record (all.coded.jsonl -> all.sample.json) is a coder file
-    ok(framing("coding", "import", "c.csv", "--out", "labels/all.coded.jsonl", "--sample",
-               "labels/all.jsonl", cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding",
+            "import",
+            "c.csv",
+            "--out",
+            "labels/all.coded.jsonl",
+            "--sample",
+            "labels/all.jsonl",
+            cwd=study,
+        )
+    )
 
 
 def test_a_hand_made_coder_file_is_appended_to_never_rewritten(study):

@@ -92,8 +92,20 @@ def test_allocation_is_proportional_capped_and_gives_every_outlet_one():
 
 
 def test_sample_command_writes_the_sample_and_its_record(study):
-    out = ok(framing("coding", "sample", "labels/b.jsonl", "--strategy", "stratified",
-                     "--size", "30", "--seed", "4", cwd=study))  # fmt: skip
+    out = ok(
+        framing(
+            "coding",
+            "sample",
+            "labels/b.jsonl",
+            "--strategy",
+            "stratified",
+            "--size",
+            "30",
+            "--seed",
+            "4",
+            cwd=study,
+        )
+    )
     assert "wrote 30 sentences (stratified, random)" in out
     rows = [json.loads(x) for x in (study / "labels/b.jsonl").read_text().splitlines()]
     record = read_sample_record(study / "labels/b.jsonl")
@@ -101,22 +113,39 @@ def test_sample_command_writes_the_sample_and_its_record(study):
     assert [u.sentence_id for u in record.units] == [r["sentence_id"] for r in rows]
     strata = Counter(r["outlet"] for r in rows)
     assert record.population["strata"] == {
-        "Aldwin Business Daily": 20, "Coastline Radio": 18, "Harbour Gazette": 22,
-    }  # fmt: skip
+        "Aldwin Business Daily": 20,
+        "Coastline Radio": 18,
+        "Harbour Gazette": 22,
+    }
     for unit in record.units:  # n_h / N_h
         n_h, big_n = strata[unit.outlet], record.population["strata"][unit.outlet]
         assert unit.inclusion_probability == pytest.approx(n_h / big_n)
     sentences = [json.loads(x) for x in (study / "labels/b.jsonl").read_text().splitlines()]
     assert {"sentence_id", "article_id", "outlet", "text", "dup_group"} <= set(sentences[0])
     # the population's fingerprint is the hash of its sentence ids in reading order
-    done = ok(framing("corpus", "articles", "--outlets", "outlets.csv", "--out", "all.jsonl",
-                      cwd=study))  # fmt: skip
+    done = ok(
+        framing("corpus", "articles", "--outlets", "outlets.csv", "--out", "all.jsonl", cwd=study)
+    )
     assert done
     ids = [json.loads(x)["sentence_id"] for x in (study / "all.jsonl").read_text().splitlines()]
     assert record.population["sha256"] == population_sha256(ids)
     # an overlap of it: parent probability times the within-article share
-    ok(framing("coding", "sample", "labels/o.jsonl", "--strategy", "overlap", "--from",
-               "labels/b.jsonl", "--fraction", "0.5", "--seed", "1", cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding",
+            "sample",
+            "labels/o.jsonl",
+            "--strategy",
+            "overlap",
+            "--from",
+            "labels/b.jsonl",
+            "--fraction",
+            "0.5",
+            "--seed",
+            "1",
+            cwd=study,
+        )
+    )
     overlap = read_sample_record(study / "labels/o.jsonl")
     parent = record.probabilities
     per_article = Counter(r["article_id"] for r in rows)
@@ -127,18 +156,46 @@ def test_sample_command_writes_the_sample_and_its_record(study):
     assert overlap.random and overlap.population["sha256"] == record.population["sha256"]
     # a sample never overwrites a file
     before = files(study)
-    one_error(framing("coding", "sample", "labels/b.jsonl", "--strategy", "simple",
-                      "--size", "5", cwd=study), "labels/b.jsonl", "already exists")  # fmt: skip
+    one_error(
+        framing(
+            "coding", "sample", "labels/b.jsonl", "--strategy", "simple", "--size", "5", cwd=study
+        ),
+        "labels/b.jsonl",
+        "already exists",
+    )
     assert files(study) == before
 
 
 def test_a_population_file_and_exclusions(study, tmp_path):
     ok(framing("corpus", "articles", "--out", "all.jsonl", cwd=study))
-    ok(framing("coding", "sample", "labels/first.jsonl", "--strategy", "simple", "--size", "20",
-               cwd=study))  # fmt: skip
-    ok(framing("coding", "sample", "labels/second.jsonl", "--strategy", "simple",
-               "--size", "40", "--population", "all.jsonl", "--exclude", "labels/first.jsonl",
-               cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding",
+            "sample",
+            "labels/first.jsonl",
+            "--strategy",
+            "simple",
+            "--size",
+            "20",
+            cwd=study,
+        )
+    )
+    ok(
+        framing(
+            "coding",
+            "sample",
+            "labels/second.jsonl",
+            "--strategy",
+            "simple",
+            "--size",
+            "40",
+            "--population",
+            "all.jsonl",
+            "--exclude",
+            "labels/first.jsonl",
+            cwd=study,
+        )
+    )
     first = read_sample_record(study / "labels/first.jsonl")
     second = read_sample_record(study / "labels/second.jsonl")
     assert not set(first.probabilities) & set(second.probabilities)
@@ -150,8 +207,9 @@ def test_a_population_file_and_exclusions(study, tmp_path):
 def test_the_overlap_sample_draws_the_seed_studys_blind_second_coding(tmp_path):
     """(``python -m framing.annotate sample`` drew it before; the alias is gone.)"""
     out = tmp_path / "blind.jsonl"
-    done = framing("coding", "sample", str(out), "--strategy", "overlap", "--fraction", "0.5",
-                   "--seed", "2024")  # fmt: skip
+    done = framing(
+        "coding", "sample", str(out), "--strategy", "overlap", "--fraction", "0.5", "--seed", "2024"
+    )
     assert done.returncode == 0, done.stderr
     drawn = {json.loads(x)["sentence_id"] for x in out.read_text().splitlines()}
     blind = PROJECT_ROOT / "seeds/labels/coder_b_blind.jsonl"
@@ -163,10 +221,32 @@ def test_the_overlap_sample_draws_the_seed_studys_blind_second_coding(tmp_path):
 
 
 def test_label_studio_round_trip(study):
-    ok(framing("coding", "sample", "labels/b.jsonl", "--strategy", "simple", "--size", "25",
-               "--seed", "3", cwd=study))  # fmt: skip
-    ok(framing("coding", "export", "labels/b.jsonl", "--format", "label-studio", "--out",
-               "labels/b.tasks.json", cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding",
+            "sample",
+            "labels/b.jsonl",
+            "--strategy",
+            "simple",
+            "--size",
+            "25",
+            "--seed",
+            "3",
+            cwd=study,
+        )
+    )
+    ok(
+        framing(
+            "coding",
+            "export",
+            "labels/b.jsonl",
+            "--format",
+            "label-studio",
+            "--out",
+            "labels/b.tasks.json",
+            cwd=study,
+        )
+    )
     config = ET.parse(study / "labels/b.tasks.xml").getroot()
     choices = {c.get("name"): c for c in config.iter("Choices")}
     assert choices["frames"].get("choice") == "multiple"
@@ -180,23 +260,48 @@ def test_label_studio_round_trip(study):
     coder = codings("coder_a")
     exported = label_studio_export(tasks, coder, annotators=(7, 8))
     (study / "export.json").write_text(json.dumps(exported))
-    one_error(framing("coding", "import", "export.json", "--out", "labels/coder_a.jsonl",
-                      cwd=study),
-              "export.json", "field '[0].annotations'", "--annotator")  # fmt: skip
+    one_error(
+        framing("coding", "import", "export.json", "--out", "labels/coder_a.jsonl", cwd=study),
+        "export.json",
+        "field '[0].annotations'",
+        "--annotator",
+    )
     assert not (study / "labels/coder_a.jsonl").exists()
-    out = ok(framing("coding", "import", "export.json", "--out", "labels/coder_a.jsonl",
-                     "--annotator", "8", cwd=study))  # fmt: skip
+    out = ok(
+        framing(
+            "coding",
+            "import",
+            "export.json",
+            "--out",
+            "labels/coder_a.jsonl",
+            "--annotator",
+            "8",
+            cwd=study,
+        )
+    )
     assert "added 25 codings" in out
     imported = [json.loads(x) for x in (study / "labels/coder_a.jsonl").read_text().splitlines()]
     assert {r["sentence_id"]: (r["frames"], r["stance"]) for r in imported} == {
-        t["data"]["sentence_id"]: (coder[t["data"]["sentence_id"]]["frames"],
-                                   coder[t["data"]["sentence_id"]]["stance"])
+        t["data"]["sentence_id"]: (
+            coder[t["data"]["sentence_id"]]["frames"],
+            coder[t["data"]["sentence_id"]]["stance"],
+        )
         for t in tasks
-    }  # fmt: skip
+    }
     # importing again adds nothing and changes nothing
     before = (study / "labels/coder_a.jsonl").read_bytes()
-    again = ok(framing("coding", "import", "export.json", "--out", "labels/coder_a.jsonl",
-                       "--annotator", "7", cwd=study))  # fmt: skip
+    again = ok(
+        framing(
+            "coding",
+            "import",
+            "export.json",
+            "--out",
+            "labels/coder_a.jsonl",
+            "--annotator",
+            "7",
+            cwd=study,
+        )
+    )
     assert "added 0 codings (25 already there" in again
     assert (study / "labels/coder_a.jsonl").read_bytes() == before
 
@@ -206,11 +311,29 @@ def test_csv_round_trip_and_agreement(study):
     assert read_sample_record(study / "labels/all.jsonl").strategy == "sheet"
     for coder in ("coder_a", "coder_b"):
         sheet = study / f"labels/{coder}.csv"
-        ok(framing("coding", "export", "labels/all.jsonl", "--format", "csv", "--out",
-                   str(sheet.relative_to(study)), cwd=study))  # fmt: skip
+        ok(
+            framing(
+                "coding",
+                "export",
+                "labels/all.jsonl",
+                "--format",
+                "csv",
+                "--out",
+                str(sheet.relative_to(study)),
+                cwd=study,
+            )
+        )
         fill_sheet(sheet, codings(coder))
-        ok(framing("coding", "import", str(sheet.relative_to(study)), "--out",
-                   f"labels/{coder}.jsonl", cwd=study))  # fmt: skip
+        ok(
+            framing(
+                "coding",
+                "import",
+                str(sheet.relative_to(study)),
+                "--out",
+                f"labels/{coder}.jsonl",
+                cwd=study,
+            )
+        )
     out = ok(framing("coding", "agreement", cwd=study))
     assert "Sentences coded by both coders: 60" in out
     assert "Disagreements (4):" in out  # the four sentences the two passes coded differently
@@ -235,8 +358,12 @@ def test_a_partly_coded_study_assembles_the_coded_sentences(study):
     with (study / "labels/coder_a.jsonl").open("a") as fh:
         fh.write(json.dumps(stray) + "\n")
     (study / "labels/gold.jsonl").unlink()
-    one_error(framing("coding", "assemble", cwd=study), "coder_a.jsonl", "field 'sentence_id'",
-              "s000000000000")  # fmt: skip
+    one_error(
+        framing("coding", "assemble", cwd=study),
+        "coder_a.jsonl",
+        "field 'sentence_id'",
+        "s000000000000",
+    )
     assert not (study / "labels/gold.jsonl").exists()
 
 
@@ -245,53 +372,87 @@ def test_a_partly_coded_study_assembles_the_coded_sentences(study):
 
 def test_a_label_studio_choice_outside_the_schema(study):
     ok(framing("coding", "sheet", "labels/all.jsonl", cwd=study))
-    ok(framing("coding", "export", "labels/all.jsonl", "--format", "label-studio", "--out",
-               "t.json", cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding",
+            "export",
+            "labels/all.jsonl",
+            "--format",
+            "label-studio",
+            "--out",
+            "t.json",
+            cwd=study,
+        )
+    )
     exported = label_studio_export(json.loads((study / "t.json").read_text()), codings("coder_a"))
     exported[3]["annotations"][0]["result"][0]["value"]["choices"] = ["positive"]
     (study / "export.json").write_text(json.dumps(exported))
     before = files(study)
     one_error(
         framing("coding", "import", "export.json", "--out", "labels/coder_a.jsonl", cwd=study),
-        "export.json", "field '[3].annotations[0].result[0].value.choices'",
+        "export.json",
+        "field '[3].annotations[0].result[0].value.choices'",
         "'positive' is not a stance class",
-    )  # fmt: skip
+    )
     assert files(study) == before
 
 
 def test_a_label_studio_task_without_an_id(study):
     ok(framing("coding", "sheet", "labels/all.jsonl", cwd=study))
-    ok(framing("coding", "export", "labels/all.jsonl", "--format", "label-studio", "--out",
-               "t.json", cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding",
+            "export",
+            "labels/all.jsonl",
+            "--format",
+            "label-studio",
+            "--out",
+            "t.json",
+            cwd=study,
+        )
+    )
     exported = label_studio_export(json.loads((study / "t.json").read_text()), codings("coder_a"))
     del exported[5]["id"]
     (study / "export.json").write_text(json.dumps(exported))
     before = files(study)
     one_error(
         framing("coding", "import", "export.json", "--out", "labels/coder_a.jsonl", cwd=study),
-        "export.json", "field '[5].id'", "a task without an id",
-    )  # fmt: skip
+        "export.json",
+        "field '[5].id'",
+        "a task without an id",
+    )
     assert files(study) == before
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda rows: rows[2].update(stance="positive"), ("line 4", "field 'stance'",
-                                                          "unknown stance 'positive'")),
-        (lambda rows: rows[4].update(sentence_id=rows[1]["sentence_id"]),
-         ("line 6", "field 'sentence_id'", "duplicate sentence_id")),
-        (lambda rows: rows[0].update({"frame:economic_cost": "maybe"}),
-         ("line 2", "field 'frame:economic_cost'", "not a frame mark")),
-        (lambda rows: [r.update({"frame:safety": ""}) for r in rows],
-         ("line 1", "field 'frame:safety'", "not a frame of the schema")),
+        (
+            lambda rows: rows[2].update(stance="positive"),
+            ("line 4", "field 'stance'", "unknown stance 'positive'"),
+        ),
+        (
+            lambda rows: rows[4].update(sentence_id=rows[1]["sentence_id"]),
+            ("line 6", "field 'sentence_id'", "duplicate sentence_id"),
+        ),
+        (
+            lambda rows: rows[0].update({"frame:economic_cost": "maybe"}),
+            ("line 2", "field 'frame:economic_cost'", "not a frame mark"),
+        ),
+        (
+            lambda rows: [r.update({"frame:safety": ""}) for r in rows],
+            ("line 1", "field 'frame:safety'", "not a frame of the schema"),
+        ),
     ],
     ids=["unknown-label", "duplicate-id", "bad-mark", "unknown-frame-column"],
-)  # fmt: skip
+)
 def test_a_coded_csv_with_bad_rows(study, change, expected):
     ok(framing("coding", "sheet", "labels/all.jsonl", cwd=study))
-    ok(framing("coding", "export", "labels/all.jsonl", "--format", "csv", "--out", "c.csv",
-               cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding", "export", "labels/all.jsonl", "--format", "csv", "--out", "c.csv", cwd=study
+        )
+    )
     fill_sheet(study / "c.csv", codings("coder_a"))
     with (study / "c.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -299,8 +460,11 @@ def test_a_coded_csv_with_bad_rows(study, change, expected):
     write_rows(study / "c.csv", rows)
     (study / "labels/coder_a.jsonl").write_text("")  # an existing (empty) coder file
     before = files(study)
-    one_error(framing("coding", "import", "c.csv", "--out", "labels/coder_a.jsonl", cwd=study),
-              "c.csv", *expected)  # fmt: skip
+    one_error(
+        framing("coding", "import", "c.csv", "--out", "labels/coder_a.jsonl", cwd=study),
+        "c.csv",
+        *expected,
+    )
     assert files(study) == before
 
 
@@ -308,8 +472,14 @@ def test_a_study_config_missing_a_required_key(study):
     config = study / "conf/study.yaml"
     config.write_text(config.read_text().replace("name: congestion_charge\n", ""))
     before = files(study)
-    one_error(framing("coding", "sample", "labels/b.jsonl", "--strategy", "simple", "--size",
-                      "5", cwd=study), "conf/study.yaml", "field 'name'", "missing")  # fmt: skip
+    one_error(
+        framing(
+            "coding", "sample", "labels/b.jsonl", "--strategy", "simple", "--size", "5", cwd=study
+        ),
+        "conf/study.yaml",
+        "field 'name'",
+        "missing",
+    )
     assert files(study) == before
 
 
@@ -317,8 +487,13 @@ def test_a_study_folder_without_articles(tmp_path):
     ok(framing("study", "init", "empty", cwd=tmp_path))
     study = tmp_path / "empty"
     before = files(study)
-    one_error(framing("coding", "sample", "labels/b.jsonl", "--strategy", "simple", "--size",
-                      "5", cwd=study), "empty/articles", "no .txt or .html articles")  # fmt: skip
+    one_error(
+        framing(
+            "coding", "sample", "labels/b.jsonl", "--strategy", "simple", "--size", "5", cwd=study
+        ),
+        "empty/articles",
+        "no .txt or .html articles",
+    )
     one_error(framing("coding", "sheet", "labels/all.jsonl", cwd=study), "empty/articles")
     assert files(study) == before
 
@@ -336,17 +511,38 @@ def trained(tmp_path_factory) -> Path:
     (study / "labels/coder_a.jsonl").write_text("\n".join(coded) + "\n")
     ok(framing("coding", "assemble", cwd=study))
     for task in ("frames", "stance"):
-        ok(framing("train", f"task={task}", f"hydra.run.dir=runs/{task}", "eval.bootstrap=50",
-                   cwd=study))  # fmt: skip
+        ok(
+            framing(
+                "train",
+                f"task={task}",
+                f"hydra.run.dir=runs/{task}",
+                "eval.bootstrap=50",
+                cwd=study,
+            )
+        )
     return study
 
 
 def test_active_sample_spreads_over_articles_and_skips_coded_sentences(trained):
     study = trained
-    out = ok(framing("coding", "sample", "labels/active.jsonl", "--strategy", "active",
-                     "--size", "8", "--max-per-article", "2", "--checkpoint",
-                     "runs/frames/checkpoint", "--checkpoint", "runs/stance/checkpoint",
-                     cwd=study))  # fmt: skip
+    out = ok(
+        framing(
+            "coding",
+            "sample",
+            "labels/active.jsonl",
+            "--strategy",
+            "active",
+            "--size",
+            "8",
+            "--max-per-article",
+            "2",
+            "--checkpoint",
+            "runs/frames/checkpoint",
+            "--checkpoint",
+            "runs/stance/checkpoint",
+            cwd=study,
+        )
+    )
     assert "not random: never use it for estimates" in out
     record = read_sample_record(study / "labels/active.jsonl")
     assert record.strategy == "active" and not record.random
@@ -365,19 +561,67 @@ def test_preannotations_only_for_a_sample_that_is_not_random(trained):
     for name in ("active2", "random2"):
         for suffix in (".jsonl", ".sample.json", ".tasks.json", ".tasks.xml"):
             (study / "labels" / f"{name}{suffix}").unlink(missing_ok=True)
-    ok(framing("coding", "sample", "labels/random2.jsonl", "--strategy", "simple", "--size",
-               "10", cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding",
+            "sample",
+            "labels/random2.jsonl",
+            "--strategy",
+            "simple",
+            "--size",
+            "10",
+            cwd=study,
+        )
+    )
     before = files(study)
-    one_error(framing("coding", "export", "labels/random2.jsonl", "--format", "label-studio",
-                      "--out", "labels/random2.tasks.json", "--predictions",
-                      "runs/frames/checkpoint", cwd=study),
-              "random2.jsonl", "field '--predictions'", "random ('simple') sample")  # fmt: skip
+    one_error(
+        framing(
+            "coding",
+            "export",
+            "labels/random2.jsonl",
+            "--format",
+            "label-studio",
+            "--out",
+            "labels/random2.tasks.json",
+            "--predictions",
+            "runs/frames/checkpoint",
+            cwd=study,
+        ),
+        "random2.jsonl",
+        "field '--predictions'",
+        "random ('simple') sample",
+    )
     assert files(study) == before
-    ok(framing("coding", "sample", "labels/active2.jsonl", "--strategy", "active", "--size", "5",
-               "--checkpoint", "runs/frames/checkpoint", cwd=study))  # fmt: skip
-    ok(framing("coding", "export", "labels/active2.jsonl", "--format", "label-studio", "--out",
-               "labels/active2.tasks.json", "--predictions", "runs/frames/checkpoint",
-               "--predictions", "runs/stance/checkpoint", cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding",
+            "sample",
+            "labels/active2.jsonl",
+            "--strategy",
+            "active",
+            "--size",
+            "5",
+            "--checkpoint",
+            "runs/frames/checkpoint",
+            cwd=study,
+        )
+    )
+    ok(
+        framing(
+            "coding",
+            "export",
+            "labels/active2.jsonl",
+            "--format",
+            "label-studio",
+            "--out",
+            "labels/active2.tasks.json",
+            "--predictions",
+            "runs/frames/checkpoint",
+            "--predictions",
+            "runs/stance/checkpoint",
+            cwd=study,
+        )
+    )
     tasks = json.loads((study / "labels/active2.tasks.json").read_text())
     for task in tasks:
         (prediction,) = task["predictions"]
@@ -390,8 +634,18 @@ def test_preannotations_only_for_a_sample_that_is_not_random(trained):
 def test_audit_ranks_likely_label_errors(trained, tmp_path):
     study = trained
     for task in ("frames", "stance"):
-        out = ok(framing("coding", "audit", f"runs/{task}", "--top", "3", "--out",
-                         str(tmp_path / f"{task}.csv"), cwd=study))  # fmt: skip
+        out = ok(
+            framing(
+                "coding",
+                "audit",
+                f"runs/{task}",
+                "--top",
+                "3",
+                "--out",
+                str(tmp_path / f"{task}.csv"),
+                cwd=study,
+            )
+        )
         with (tmp_path / f"{task}.csv").open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
         assert rows, out
@@ -400,24 +654,51 @@ def test_audit_ranks_likely_label_errors(trained, tmp_path):
         quality = [float(r["quality"]) for r in rows]
         assert quality[0] == min(quality)  # most suspicious first (self-confidence)
         assert f"{task} codings flagged by cleanlab" in out
-    one_error(framing("coding", "audit", "runs/frames", "runs/stance", cwd=study),
-              "runs/stance", "audit one task at a time")  # fmt: skip
+    one_error(
+        framing("coding", "audit", "runs/frames", "runs/stance", cwd=study),
+        "runs/stance",
+        "audit one task at a time",
+    )
 
 
 def test_validate_warns_when_the_coded_sentences_were_training_sentences(trained):
     """A coded sample of the study's own corpus is mostly sentences the checkpoints were
     trained on; validate says how many, for each checkpoint, found by its training set's hash."""
     study = trained
-    ok(framing("corpus", "articles", "--outlets", "outlets.csv", "--out", "corpus_all.jsonl",
-               cwd=study))  # fmt: skip
-    ok(framing("coding", "sample", "labels/own.jsonl", "--strategy", "simple", "--size", "20",
-               "--seed", "5", cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "corpus", "articles", "--outlets", "outlets.csv", "--out", "corpus_all.jsonl", cwd=study
+        )
+    )
+    ok(
+        framing(
+            "coding",
+            "sample",
+            "labels/own.jsonl",
+            "--strategy",
+            "simple",
+            "--size",
+            "20",
+            "--seed",
+            "5",
+            cwd=study,
+        )
+    )
     ids = [json.loads(x)["sentence_id"] for x in (study / "labels/own.jsonl").open()]
     coder = codings("coder_a")
     (study / "labels/own.coded.jsonl").write_text("".join(json.dumps(coder[i]) + "\n" for i in ids))
-    out = ok(framing("validate", "runs/frames/checkpoint", "runs/stance/checkpoint",
-                     "--coded", "labels/own.coded.jsonl", "--sentences", "corpus_all.jsonl",
-                     cwd=study))  # fmt: skip
+    out = ok(
+        framing(
+            "validate",
+            "runs/frames/checkpoint",
+            "runs/stance/checkpoint",
+            "--coded",
+            "labels/own.coded.jsonl",
+            "--sentences",
+            "corpus_all.jsonl",
+            cwd=study,
+        )
+    )
     trained_on = {json.loads(x)["sentence_id"] for x in (study / "labels/gold.jsonl").open()}
     n = len(trained_on & set(ids))
     assert 0 < n < 20
@@ -465,11 +746,13 @@ def test_the_diversity_guard_keeps_one_article_from_filling_the_batch():
         (["--strategy", "overlap"], "field '--fraction'"),
         (["--strategy", "simple", "--size", "0"], "field '--size'"),
         (["--strategy", "simple", "--size", "61"], "the population has 60"),
-        (["--strategy", "stratified", "--size", "9", "--allocation", "optimal"],
-         "field '--allocation'"),
+        (
+            ["--strategy", "stratified", "--size", "9", "--allocation", "optimal"],
+            "field '--allocation'",
+        ),
         (["--strategy", "simple", "--size", "5", "--population", "none.jsonl"], "none.jsonl"),
     ],
-)  # fmt: skip
+)
 def test_sample_options_that_cannot_work_write_nothing(study, options, expected):
     before = files(study)
     one_error(framing("coding", "sample", "labels/x.jsonl", *options, cwd=study), expected)

@@ -37,8 +37,12 @@ def start(args: list[str], cwd: Path, fault: str | None = None) -> subprocess.Po
         env["FRAMING_FAULT"] = fault
     return subprocess.Popen(
         [sys.executable, "-m", "framing.cli.main", *args],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_until_stopped(proc: subprocess.Popen, timeout: float = 300.0) -> None:
@@ -84,12 +88,35 @@ def coder_file_study(tmp_path: Path) -> tuple[Path, list[str]]:
     shutil.copytree(EXAMPLE, study, ignore=shutil.ignore_patterns("codings", "README.md"))
     exports = []
     for name, seed in (("a", "1"), ("b", "2")):
-        assert framing("coding", "sample", f"labels/{name}.jsonl", "--strategy", "simple",
-                       "--size", "10", "--seed", seed,
-                       *(["--exclude", "labels/a.jsonl"] if name == "b" else []),
-                       cwd=study).returncode == 0  # fmt: skip
-        assert framing("coding", "export", f"labels/{name}.jsonl", "--format", "label-studio",
-                       "--out", f"labels/{name}.tasks.json", cwd=study).returncode == 0  # fmt: skip
+        assert (
+            framing(
+                "coding",
+                "sample",
+                f"labels/{name}.jsonl",
+                "--strategy",
+                "simple",
+                "--size",
+                "10",
+                "--seed",
+                seed,
+                *(["--exclude", "labels/a.jsonl"] if name == "b" else []),
+                cwd=study,
+            ).returncode
+            == 0
+        )
+        assert (
+            framing(
+                "coding",
+                "export",
+                f"labels/{name}.jsonl",
+                "--format",
+                "label-studio",
+                "--out",
+                f"labels/{name}.tasks.json",
+                cwd=study,
+            ).returncode
+            == 0
+        )
         tasks = json.loads((study / f"labels/{name}.tasks.json").read_text())
         (study / f"{name}.export.json").write_text(
             json.dumps(label_studio_export(tasks, codings("coder_a")))

@@ -54,8 +54,11 @@ def composed(*overrides: str, hydra: bool = False, config: str = "train"):
 def test_default_config(hydra_conf):
     cfg = composed(hydra=True)
     assert (cfg.task.name, cfg.model.name, cfg.eval.protocol, cfg.seed) == (
-        "frames", "tfidf_lr", "grouped_kfold", 0,
-    )  # fmt: skip
+        "frames",
+        "tfidf_lr",
+        "grouped_kfold",
+        0,
+    )
     assert cfg.study.name == "seeds", "the study's conf/study.yaml replaces the placeholder"
     assert cfg.hydra.job.name == "train"  # Hydra names the job log train.log after it
     assert cfg.hydra.run.dir.startswith("results/runs/")

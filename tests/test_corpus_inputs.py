@@ -68,8 +68,10 @@ def test_an_outlet_table_with_a_quote_never_closed_is_refused(tmp_path):
 )
 def test_a_text_that_is_not_a_string_is_named_with_its_type(tmp_path, value, named):
     """Before: "the article text is empty" (or a crash) for a number, a truth value, a list."""
-    src = _jsonl(tmp_path / "news.jsonl", [{"article_id": "a", "text": STORY},
-                                           {"article_id": "b", "text": value}])  # fmt: skip
+    src = _jsonl(
+        tmp_path / "news.jsonl",
+        [{"article_id": "a", "text": STORY}, {"article_id": "b", "text": value}],
+    )
     with pytest.raises(FramingInputError) as err:
         list(iter_articles(src))
     message = str(err.value)
@@ -100,14 +102,21 @@ def test_outlet_names_are_normalised_and_case_variants_reported(tmp_path):
     names = [" Reuters", "Reuters ", "Reuters", "reuters", "REUTERS", "Ｒｅｕｔｅｒｓ"]
     src = _jsonl(
         tmp_path / "news.jsonl",
-        [{"article_id": f"a{i}", "outlet": name, "text": STORY if i < 2 else f"{STORY} {i}"}
-         for i, name in enumerate(names)],
-    )  # fmt: skip
+        [
+            {"article_id": f"a{i}", "outlet": name, "text": STORY if i < 2 else f"{STORY} {i}"}
+            for i, name in enumerate(names)
+        ],
+    )
     source = CorpusSource(src, RULES)
     articles = _read(source)
     assert [articles[f"a{i}"].outlet for i in range(6)] == [
-        "Reuters", "Reuters", "Reuters", "reuters", "REUTERS", "Reuters",
-    ]  # fmt: skip
+        "Reuters",
+        "Reuters",
+        "Reuters",
+        "reuters",
+        "REUTERS",
+        "Reuters",
+    ]
     variants = source.report()["outlets"]["case_variants"]
     assert variants == [{"Reuters": 4, "REUTERS": 1, "reuters": 1}]
     assert any("differ only in case" in line and "'REUTERS'" in line for line in source.notices())
@@ -120,22 +129,31 @@ def test_the_outlet_table_wins_and_a_conflict_is_reported(tmp_path):
     silently."""
     src = _jsonl(
         tmp_path / "news.jsonl",
-        [{"article_id": "a1", "outlet": "Own Outlet", "text": STORY},
-         {"article_id": "a2", "outlet": "Unlisted Own", "text": STORY + " Two."},
-         {"article_id": "a3", "text": STORY + " Three."},
-         {"article_id": "a4", "outlet": "Table Outlet ", "text": STORY + " Four."}],
-    )  # fmt: skip
+        [
+            {"article_id": "a1", "outlet": "Own Outlet", "text": STORY},
+            {"article_id": "a2", "outlet": "Unlisted Own", "text": STORY + " Two."},
+            {"article_id": "a3", "text": STORY + " Three."},
+            {"article_id": "a4", "outlet": "Table Outlet ", "text": STORY + " Four."},
+        ],
+    )
     table = tmp_path / "outlets.csv"
     table.write_text("article_id,outlet\na1,Table Outlet\na3,Third\na4,Table Outlet\n")
     source = CorpusSource(src, RULES, table)
     outlets = {k: a.outlet for k, a in _read(source).items()}
-    assert outlets == {"a1": "Table Outlet", "a2": "Unlisted Own", "a3": "Third",
-                       "a4": "Table Outlet"}  # fmt: skip
+    assert outlets == {
+        "a1": "Table Outlet",
+        "a2": "Unlisted Own",
+        "a3": "Third",
+        "a4": "Table Outlet",
+    }
     report = source.report()["outlets"]
     assert report["n_conflicts"] == 1  # a4 differs only by a space: the same outlet
     assert report["conflicts"][0] | {"source": ""} == {
-        "article_id": "a1", "own": "Own Outlet", "table": "Table Outlet", "source": "",
-    }  # fmt: skip
+        "article_id": "a1",
+        "own": "Own Outlet",
+        "table": "Table Outlet",
+        "source": "",
+    }
     assert any("another outlet than the outlet table" in x for x in source.notices())
 
 

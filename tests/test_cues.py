@@ -66,8 +66,16 @@ def test_duplicate_groups_count_once(schema):
     records = [
         {**base, "sentence_id": f"c{i}", "dup_group": "g1", "text": "Bamboo diplomacy again."}
         for i in range(5)
-    ] + [{"sentence_id": f"d{i}", "dup_group": f"h{i}", "text": f"Plain report {i} here.",
-          "frames": [], "stance": "neutral"} for i in range(5)]  # fmt: skip
+    ] + [
+        {
+            "sentence_id": f"d{i}",
+            "dup_group": f"h{i}",
+            "text": f"Plain report {i} here.",
+            "frames": [],
+            "stance": "neutral",
+        }
+        for i in range(5)
+    ]
     table = gold_cue_table(records, schema, top=50, min_count=1)
     row = table[(table.label == "neutrality") & (table.term == "bamboo")].iloc[0]
     assert row.n_label == 1

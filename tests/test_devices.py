@@ -75,10 +75,22 @@ def test_auto_is_the_cpu_here_and_cuda_is_refused_in_one_line(tmp_path):
         pytest.skip("this machine has a GPU")
     assert resolve_device("auto") == "cpu"
     done = subprocess.run(
-        [sys.executable, "-m", "framing.cli.main", "train", "model=embedding_lr", "device=cuda",
-         "eval.n_folds=3", "eval.inner_folds=2", f"hydra.run.dir={tmp_path / 'run'}"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "framing.cli.main",
+            "train",
+            "model=embedding_lr",
+            "device=cuda",
+            "eval.n_folds=3",
+            "eval.inner_folds=2",
+            f"hydra.run.dir={tmp_path / 'run'}",
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 2, done.stderr[-2000:]
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "field 'device'" in errors[0] and "no CUDA device" in errors[0]

@@ -89,8 +89,9 @@ def test_discover_on_predictions_takes_the_unframed_sentences(tmp_path, schema):
     assert done.returncode == 0, done.stderr
     wide = pd.read_csv(everything / "clusters.csv")
     assert wide["size"].sum() == len(records)
-    shares = (wide[[f"predicted:{f}" for f in schema.frame_names]].to_numpy().T
-              * wide["size"].to_numpy()).sum(axis=1)  # fmt: skip
+    shares = (
+        wide[[f"predicted:{f}" for f in schema.frame_names]].to_numpy().T * wide["size"].to_numpy()
+    ).sum(axis=1)
     counts = [sum(f in r["frames"] for r in records) for f in schema.frame_names]
     np.testing.assert_allclose(shares, counts, atol=1e-2)
 
@@ -167,8 +168,12 @@ def test_a_corpus_in_another_language_is_refused(tmp_path):
     corpus = tmp_path / "german.jsonl"
     with corpus.open("w", encoding="utf-8") as fh:
         for i in range(30):
-            row = {"sentence_id": f"s{i}", "article_id": f"a{i // 6}", "outlet": "Blatt",
-                   "text": f"{lines[i % 4]} ({i})"}  # fmt: skip
+            row = {
+                "sentence_id": f"s{i}",
+                "article_id": f"a{i // 6}",
+                "outlet": "Blatt",
+                "text": f"{lines[i % 4]} ({i})",
+            }
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     done = framing("discover", str(corpus), "--out", str(tmp_path / "out"))
     assert done.returncode == 2 and "another language" in done.stderr and "'de'" in done.stderr

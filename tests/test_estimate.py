@@ -403,13 +403,18 @@ def test_outlet_estimate_figure_reads_with_many_outlets(tmp_path, n_outlets):
             est = share.mean() if name == "All outlets" else share[i]
             rows.append(
                 {
-                    "outlet": name, "label": label, "n_coded": 0 if i == 0 else 10,
+                    "outlet": name,
+                    "label": label,
+                    "n_coded": 0 if i == 0 else 10,
                     "method": "PPI++" if name == "All outlets" else "pooled (Fay-Herriot)",
-                    "estimate": est, "low": max(est - 0.08, 0), "high": est + 0.08,
-                    "unpooled_low": max(est - 0.2, 0), "unpooled_high": est + 0.2,
+                    "estimate": est,
+                    "low": max(est - 0.08, 0),
+                    "high": est + 0.08,
+                    "unpooled_low": max(est - 0.2, 0),
+                    "unpooled_high": est + 0.2,
                     "classify_and_count": est + 0.05,
                 }
-            )  # fmt: skip
+            )
     files = plot_outlet_estimates(pd.DataFrame(rows), tmp_path / "fig", FRAMES, True)
     fig = files.figure
     assert layout_problems(fig) == []
@@ -417,14 +422,19 @@ def test_outlet_estimate_figure_reads_with_many_outlets(tmp_path, n_outlets):
     assert width <= 7.2 and height < 9.5  # fits a page at double-column width
     panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
     assert [ax.get_title(loc="left") for ax in panels] == [
-        "isolation breaking", "neutrality", "historical friendship", "western criticism",
+        "isolation breaking",
+        "neutrality",
+        "historical friendship",
+        "western criticism",
         "no frame",
-    ]  # fmt: skip
+    ]
     legend = {t.get_text() for t in fig.legends[0].get_texts()}
     assert legend == {
-        "pooled across outlets", "no coded sentence (predicted)", "outlet's own PPI++",
+        "pooled across outlets",
+        "no coded sentence (predicted)",
+        "outlet's own PPI++",
         "classify and count",
-    }  # fmt: skip
+    }
     for ax in panels:
         assert ax.get_xlim()[0] < 0 < ax.get_xlim()[1]
         assert "%" in ax.xaxis.get_major_formatter()(0.5, 0)
@@ -467,9 +477,15 @@ def test_a_census_gives_the_exact_share_under_the_corpus_estimand(tmp_path):
     )
     for estimand in ("corpus", "process"):
         done = framing(
-            "estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "all.jsonl"),
-            "--out", str(tmp_path / estimand), "--no-figure", "--estimand", estimand,
-        )  # fmt: skip
+            "estimate",
+            str(tmp_path / "predictions.csv"),
+            str(tmp_path / "all.jsonl"),
+            "--out",
+            str(tmp_path / estimand),
+            "--no-figure",
+            "--estimand",
+            estimand,
+        )
         assert done.returncode == 0, done.stderr
     exact = pd.read_csv(tmp_path / "corpus" / "estimates.csv").query(
         "level == 'sentences' and outlet == 'All outlets'"
@@ -490,9 +506,14 @@ def test_cluster_applies_only_to_the_process_estimand(tmp_path):
     make_corpus(tmp_path)
     out = tmp_path / "est"
     done = framing(
-        "estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
-        "--out", str(out), "--cluster", "sentence",
-    )  # fmt: skip
+        "estimate",
+        str(tmp_path / "predictions.csv"),
+        str(tmp_path / "coded.jsonl"),
+        "--out",
+        str(out),
+        "--cluster",
+        "sentence",
+    )
     assert_bad_input(done, "--cluster", "--estimand process", out=out)
 
 
@@ -505,9 +526,14 @@ def test_sample_size_never_plans_zero_for_a_label_the_pilot_never_showed(tmp_pat
         c["frames"] = [f for f in c["frames"] if f != "western_criticism"]
     (tmp_path / "coded.jsonl").write_text("".join(json.dumps(c) + "\n" for c in coded))
     done = framing(
-        "sample-size", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
-        "--sizes", "50,400,100000", "--out", str(tmp_path / "plan.csv"),
-    )  # fmt: skip
+        "sample-size",
+        str(tmp_path / "predictions.csv"),
+        str(tmp_path / "coded.jsonl"),
+        "--sizes",
+        "50,400,100000",
+        "--out",
+        str(tmp_path / "plan.csv"),
+    )
     assert done.returncode == 0, done.stderr
     plan = pd.read_csv(tmp_path / "plan.csv")
     assert plan.n_coded_total.max() == len(table)  # 100000 capped at the corpus
@@ -532,10 +558,15 @@ def test_neyman_allocation_follows_the_predicted_spread(tmp_path):
     for outlet, proba in (("Sure", 0.02), ("Unsure", 0.5)):
         for i in range(200):
             rows.append(
-                {"sentence_id": f"{outlet}{i}", "article_id": f"{outlet}{i // 20}",
-                 "outlet": outlet, "text": f"Sentence {i} of {outlet}.",
-                 "proba:neutral": proba, "pred:neutral": int(proba > 0.5)}
-            )  # fmt: skip
+                {
+                    "sentence_id": f"{outlet}{i}",
+                    "article_id": f"{outlet}{i // 20}",
+                    "outlet": outlet,
+                    "text": f"Sentence {i} of {outlet}.",
+                    "proba:neutral": proba,
+                    "pred:neutral": int(proba > 0.5),
+                }
+            )
     path = tmp_path / "predictions.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     spread = predicted_spread(path)
@@ -546,8 +577,9 @@ def test_neyman_allocation_follows_the_predicted_spread(tmp_path):
     sizes = drawn.params["strata_sizes"]
     assert sizes["Unsure"] > 2.5 * sizes["Sure"] and sum(sizes.values()) == 60
     assert drawn.probabilities[next(iter(drawn.probabilities))] in (
-        sizes["Sure"] / 200, sizes["Unsure"] / 200,
-    )  # fmt: skip
+        sizes["Sure"] / 200,
+        sizes["Unsure"] / 200,
+    )
     # without probabilities: one error naming the field
     plain = tmp_path / "plain.csv"
     pd.DataFrame(rows).drop(columns=["proba:neutral"]).to_csv(plain, index=False)
@@ -555,7 +587,17 @@ def test_neyman_allocation_follows_the_predicted_spread(tmp_path):
     done = framing("study", "init", str(study))
     assert done.returncode == 0, done.stderr
     done = framing(
-        "coding", "sample", str(study / "labels" / "n.jsonl"), "--strategy", "stratified",
-        "--allocation", "neyman", "--size", "20", "--population", str(plain), cwd=study,
-    )  # fmt: skip
+        "coding",
+        "sample",
+        str(study / "labels" / "n.jsonl"),
+        "--strategy",
+        "stratified",
+        "--allocation",
+        "neyman",
+        "--size",
+        "20",
+        "--population",
+        str(plain),
+        cwd=study,
+    )
     assert_bad_input(done, "proba:", "--allocation", out=study / "labels" / "n.jsonl")

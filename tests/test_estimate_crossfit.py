@@ -41,15 +41,21 @@ def seed_corpus(tmp_path_factory):
     checkpoints = []
     for task in ("frames", "stance"):
         done = framing(
-            "train", f"task={task}", "model=tfidf_lr", "eval.bootstrap=100",
+            "train",
+            f"task={task}",
+            "model=tfidf_lr",
+            "eval.bootstrap=100",
             f"hydra.run.dir={folder / task}",
-        )  # fmt: skip
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         checkpoints.append(folder / task / "checkpoint")
     done = framing(
-        "predict", f"checkpoint=[{','.join(map(str, checkpoints))}]", "input=seeds/articles",
-        "outlets=seeds/outlets.csv", f"output={folder / 'pred'}",
-    )  # fmt: skip
+        "predict",
+        f"checkpoint=[{','.join(map(str, checkpoints))}]",
+        "input=seeds/articles",
+        "outlets=seeds/outlets.csv",
+        f"output={folder / 'pred'}",
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     gold = {
         r["sentence_id"]: {k: r[k] for k in ("sentence_id", "frames", "stance")}
@@ -119,9 +125,16 @@ def test_too_few_articles_to_cross_fit_says_how_many(seed_corpus):
     coded = write_coded(small, predictions, one, gold)
     out = small / "est"
     done = framing(
-        "estimate", str(predictions), str(coded), "--out", str(out),
-        "--checkpoint", str(checkpoints[0]), "--checkpoint", str(checkpoints[1]),
-    )  # fmt: skip
+        "estimate",
+        str(predictions),
+        str(coded),
+        "--out",
+        str(out),
+        "--checkpoint",
+        str(checkpoints[0]),
+        "--checkpoint",
+        str(checkpoints[1]),
+    )
     assert_bad_input(done, "too few articles to cross-fit", "at least 5", "has 1", out=out)
 
 
@@ -134,7 +147,14 @@ def test_a_family_that_cannot_be_refitted_is_named(seed_corpus):
     (fake / "framing_checkpoint.json").write_text(json.dumps(info | {"family": "setfit"}))
     out = folder / "est_setfit"
     done = framing(
-        "estimate", str(predictions), str(coded), "--out", str(out),
-        "--checkpoint", str(fake), "--checkpoint", str(checkpoints[1]),
-    )  # fmt: skip
+        "estimate",
+        str(predictions),
+        str(coded),
+        "--out",
+        str(out),
+        "--checkpoint",
+        str(fake),
+        "--checkpoint",
+        str(checkpoints[1]),
+    )
     assert_bad_input(done, "cannot refit family 'setfit'", "fine-tunes", out=out)

@@ -113,13 +113,19 @@ def test_homogeneous_errors_pool_narrow_and_heterogeneous_errors_widen():
     H = 20
     same = outlet_sample(np.zeros(H), rng)
     pooled = pool_outlets(same, np.array([1.0]), draws=2000)
-    own = np.array([
-        ppi_mean(
-            same.y[same.outlet == h], same.f[same.outlet == h], np.arange(12),
-            corpus_mean(same.corpus_mean[h][None], np.ones(1), estimand="corpus"),
-            lam=1.0, fraction=np.full(12, 12 / 300),
-        ).se[0] for h in range(H)
-    ])  # fmt: skip
+    own = np.array(
+        [
+            ppi_mean(
+                same.y[same.outlet == h],
+                same.f[same.outlet == h],
+                np.arange(12),
+                corpus_mean(same.corpus_mean[h][None], np.ones(1), estimand="corpus"),
+                lam=1.0,
+                fraction=np.full(12, 12 / 300),
+            ).se[0]
+            for h in range(H)
+        ]
+    )
     pooled_half = np.median(pooled.high - pooled.low) / 2
     assert pooled_half < 0.75 * np.median(1.96 * own)
     bias = np.zeros(H)
@@ -179,8 +185,9 @@ def test_cross_prediction_combination_matches_ppi_python():
     corpus = corpus_mean(
         average[:, None], np.ones(N), by_sentence=True, squares=average[:, None] ** 2
     )
-    ours = ppi_mean(y[:, None], held_out[:, None], np.arange(n), corpus, lam=1.0,
-                    clustered_df=False)  # fmt: skip
+    ours = ppi_mean(
+        y[:, None], held_out[:, None], np.arange(n), corpus, lam=1.0, clustered_df=False
+    )
     low, high = crossppi_mean_ci(y, held_out, unlabelled, alpha=0.05)
     assert ours.estimate[0] == pytest.approx(
         float(np.ravel(crossppi_mean_pointestimate(y, held_out, unlabelled))[0]), abs=1e-12

@@ -74,9 +74,13 @@ def test_cross_val_score_with_groups_on_two_families(schema, stance):
     splitter = DuplicateGroupKFold(n_splits=3, random_state=0)
     for model in families(schema):
         scores = cross_val_score(
-            model.set_params(labels=schema.stance_names), texts, y, groups=groups,
-            cv=splitter, scoring="f1_macro",
-        )  # fmt: skip
+            model.set_params(labels=schema.stance_names),
+            texts,
+            y,
+            groups=groups,
+            cv=splitter,
+            scoring="f1_macro",
+        )
         assert scores.shape == (3,) and np.all((scores > 0.2) & (scores <= 1))
     # the splitter never puts one duplicate group on both sides
     for train, test in splitter.split(texts, y, groups):
@@ -88,9 +92,11 @@ def test_grid_search_on_two_families(schema, stance):
     cv = DuplicateGroupKFold(n_splits=3, random_state=0)
     grids = [
         (TfidfLogisticClassifier(labels=schema.stance_names), {"C": [0.5, 4.0]}),
-        (LexiconClassifier(labels=schema.stance_names, codebook=schema.to_dict()),
-         {"smoothing": [0.5, 1.0]}),
-    ]  # fmt: skip
+        (
+            LexiconClassifier(labels=schema.stance_names, codebook=schema.to_dict()),
+            {"smoothing": [0.5, 1.0]},
+        ),
+    ]
     for model, grid in grids:
         search = GridSearchCV(model, grid, cv=cv, scoring="f1_macro").fit(texts, y, groups=groups)
         assert set(search.best_params_) == set(grid)
@@ -132,9 +138,14 @@ def test_thresholds_meta_estimator_tunes_inside_its_training_data(schema, frames
         TfidfLogisticClassifier(labels=schema.frame_names), inner_folds=3, random_state=1
     )
     scores = cross_val_score(
-        meta, texts, y, groups=groups, cv=DuplicateGroupKFold(3), scoring="f1_macro",
+        meta,
+        texts,
+        y,
+        groups=groups,
+        cv=DuplicateGroupKFold(3),
+        scoring="f1_macro",
         params={"groups": groups},
-    )  # fmt: skip
+    )
     assert scores.shape == (3,)
     fitted = clone(meta).fit(texts, y, groups=groups)
     assert fitted.thresholds_.shape == (4,) and not np.allclose(fitted.thresholds_, 0.5)
@@ -195,9 +206,15 @@ def test_grid_search_and_inner_thresholds_receive_groups_under_metadata_routing(
         ).fit(texts, y, groups=groups)
         assert search.best_estimator_.n_inner_groups_ == len(np.unique(groups)) < len(texts)
         folds = cross_validate(
-            meta, texts, y, params={"groups": groups}, cv=DuplicateGroupKFold(3),
-            return_estimator=True, return_indices=True, scoring="f1_macro",
-        )  # fmt: skip
+            meta,
+            texts,
+            y,
+            params={"groups": groups},
+            cv=DuplicateGroupKFold(3),
+            return_estimator=True,
+            return_indices=True,
+            scoring="f1_macro",
+        )
     for fitted, train in zip(folds["estimator"], folds["indices"]["train"], strict=True):
         assert fitted.n_inner_groups_ == len(np.unique(groups[train]))
 

@@ -94,9 +94,15 @@ def test_folds_are_shuffled_by_seed():
 def test_thresholds_never_see_the_test_fold(toy_data):
     texts, frames, _ = toy_data
     data = TaskData(
-        "frames", FRAMES, True, texts, frames, np.array([f"g{i // 2}" for i in range(len(texts))]),
-        np.array(["o"] * len(texts)), [f"s{i}" for i in range(len(texts))],
-    )  # fmt: skip
+        "frames",
+        FRAMES,
+        True,
+        texts,
+        frames,
+        np.array([f"g{i // 2}" for i in range(len(texts))]),
+        np.array(["o"] * len(texts)),
+        [f"s{i}" for i in range(len(texts))],
+    )
     folds = ev.make_folds(data, "grouped_kfold", 3, seed=0)
 
     def run(y):

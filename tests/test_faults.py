@@ -79,11 +79,22 @@ def test_prediction_stopped_at_a_named_point_keeps_the_earlier_output(workspace,
     nested = workspace / "new" / "deeper" / "out"
     for target, extra in (("out", ["overwrite=true"]), (str(nested), [])):
         result = subprocess.run(
-            [sys.executable, "-m", "framing.cli.main", "predict", *args, f"output={target}",
-             *extra],
-            cwd=workspace, preexec_fn=as_from_a_terminal, env=with_fault(point, sig),
-            capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "framing.cli.main",
+                "predict",
+                *args,
+                f"output={target}",
+                *extra,
+            ],
+            cwd=workspace,
+            preexec_fn=as_from_a_terminal,
+            env=with_fault(point, sig),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         stopped(result, sig)
         assert leftovers(workspace) == []
     if point == "swap":  # the swap is held together: the new output is complete, or absent
@@ -104,11 +115,22 @@ def test_training_stopped_at_a_named_point_keeps_the_earlier_run(tmp_path, point
     assert framing("train", *FAST, f"hydra.run.dir={run_dir}").returncode == 0
     earlier = snapshot(run_dir)
     result = subprocess.run(
-        [sys.executable, "-m", "framing.cli.main", "train", *FAST, "seed=5",
-         f"hydra.run.dir={run_dir}"],
-        cwd=PROJECT_ROOT, preexec_fn=as_from_a_terminal, env=with_fault(point, sig),
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "framing.cli.main",
+            "train",
+            *FAST,
+            "seed=5",
+            f"hydra.run.dir={run_dir}",
+        ],
+        cwd=PROJECT_ROOT,
+        preexec_fn=as_from_a_terminal,
+        env=with_fault(point, sig),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     stopped(result, sig)
     assert leftovers(tmp_path) == []
     if point.startswith("swap"):
@@ -120,9 +142,13 @@ def test_training_stopped_at_a_named_point_keeps_the_earlier_run(tmp_path, point
     fresh = tmp_path / "made" / "for" / "run"
     result = subprocess.run(
         [sys.executable, "-m", "framing.cli.main", "train", *FAST, f"hydra.run.dir={fresh}"],
-        cwd=PROJECT_ROOT, preexec_fn=as_from_a_terminal, env=with_fault(point, sig),
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        cwd=PROJECT_ROOT,
+        preexec_fn=as_from_a_terminal,
+        env=with_fault(point, sig),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     stopped(result, sig)
     if not point.startswith("swap"):
         assert not (tmp_path / "made").exists()
@@ -134,11 +160,24 @@ def test_sweep_stopped_mid_way_keeps_its_finished_runs_in_the_sweep_folder(tmp_p
     be in the sweep folder (and its marker) as soon as it finished."""
     sweep = tmp_path / "sweep"
     result = subprocess.run(
-        [sys.executable, "-m", "framing.cli.main", "train", "-m", *FAST,
-         "model=majority,lexicon,majority", "seed=0,1", f"hydra.sweep.dir={sweep}"],
-        cwd=PROJECT_ROOT, preexec_fn=as_from_a_terminal,
-        env=with_fault("train.start@3", sig), capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "framing.cli.main",
+            "train",
+            "-m",
+            *FAST,
+            "model=majority,lexicon,majority",
+            "seed=0,1",
+            f"hydra.sweep.dir={sweep}",
+        ],
+        cwd=PROJECT_ROOT,
+        preexec_fn=as_from_a_terminal,
+        env=with_fault("train.start@3", sig),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if sig == "SIGKILL":
         assert result.returncode == -signal.SIGKILL
     else:
@@ -160,11 +199,22 @@ def test_sigterm_from_outside_during_prediction_removes_its_temporary_folder(wor
     """Issue 14 item 7: SIGTERM used to leave the hidden temp folder and new parent folders."""
     big_article_folder(workspace / "many", n=400)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "framing.cli.main", "predict", "checkpoint=ckpt", "input=many",
-         "output=new/out", "batch_size=4", "figure=false"],
-        cwd=workspace, env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
-        stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "framing.cli.main",
+            "predict",
+            "checkpoint=ckpt",
+            "input=many",
+            "output=new/out",
+            "batch_size=4",
+            "figure=false",
+        ],
+        cwd=workspace,
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     new = workspace / "new"
     wait_for(lambda: new.exists() and any(p.name.startswith(".out.") for p in new.iterdir()))
     proc.send_signal(signal.SIGTERM)
@@ -178,11 +228,20 @@ def test_sigterm_from_outside_during_training_leaves_no_stub_run_folder(tmp_path
     """Issue 14 item 7: a killed run used to leave a run folder whose .hydra/ described it."""
     runs = tmp_path / "runs"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "framing.cli.main", "train", "model=tfidf_lr",
-         f"hydra.run.dir={runs / 'run'}"],
-        cwd=PROJECT_ROOT, env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "framing.cli.main",
+            "train",
+            "model=tfidf_lr",
+            f"hydra.run.dir={runs / 'run'}",
+        ],
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wait_for(lambda: runs.exists() and any((p / ".hydra").exists() for p in runs.iterdir()))
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=120)
@@ -197,11 +256,23 @@ def test_a_full_disk_mid_prediction_is_one_error_line_and_leaves_nothing(workspa
     write would): one ``error:`` line naming the output, no traceback, nothing left."""
     big_article_folder(workspace / "many", n=10)
     result = subprocess.run(
-        [sys.executable, "-m", "framing.cli.main", "predict", "checkpoint=ckpt", "input=many",
-         "output=new/out", "batch_size=8", "figure=false"],
-        cwd=workspace, env=with_fault("predict.batch@2", "ENOSPC"), capture_output=True,
-        text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "framing.cli.main",
+            "predict",
+            "checkpoint=ckpt",
+            "input=many",
+            "output=new/out",
+            "batch_size=8",
+            "figure=false",
+        ],
+        cwd=workspace,
+        env=with_fault("predict.batch@2", "ENOSPC"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
@@ -214,14 +285,24 @@ def test_a_full_disk_writing_a_file_keeps_the_earlier_file(tmp_path):
     args = ["corpus", str(PROJECT_ROOT / "examples/congestion_charge/articles"), "--out", str(out)]
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
     env.pop("FRAMING_STUDY", None)
-    first = subprocess.run([sys.executable, "-m", "framing.cli.main", *args], cwd=tmp_path,
-                           env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
+    first = subprocess.run(
+        [sys.executable, "-m", "framing.cli.main", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert first.returncode == 0, first.stderr
     before = out.read_bytes()
     result = subprocess.run(
-        [sys.executable, "-m", "framing.cli.main", *args], cwd=tmp_path,
-        env=dict(env, FRAMING_FAULT="write:ENOSPC"), capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [sys.executable, "-m", "framing.cli.main", *args],
+        cwd=tmp_path,
+        env=dict(env, FRAMING_FAULT="write:ENOSPC"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "sentences.jsonl" in errors[0], result.stderr

@@ -20,10 +20,17 @@ FRACTIONS = (0.5, 1.0)
 def tiny_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("lc")
     sweep = framing(
-        "train", "-m", "+experiment=learning_curve", "model=majority,tfidf_lr", "task=frames",
-        "seed=0", "eval.train_fraction=0.5,1.0", "eval.n_folds=3", "hydra/launcher=basic",
+        "train",
+        "-m",
+        "+experiment=learning_curve",
+        "model=majority,tfidf_lr",
+        "task=frames",
+        "seed=0",
+        "eval.train_fraction=0.5,1.0",
+        "eval.n_folds=3",
+        "hydra/launcher=basic",
         f"hydra.sweep.dir={root / 'runs'}",
-    )  # fmt: skip
+    )
     assert sweep.returncode == 0, sweep.stderr[-3000:]
     out = root / "learning_curve"
     done = framing("learning-curve", str(root / "runs"), "--out", str(out), "--bootstrap", "200")
@@ -102,9 +109,14 @@ def test_the_full_fraction_reproduces_the_training_cross_validation(tiny_run, la
     cfg = compose("train", ["task=frames", "model=tfidf_lr", "seed=0", "eval.n_folds=3"])
     data = task_data(labelled_set, "frames", schema)
     result = ev.cross_validate(
-        build_estimator(cfg.model, data.labels), data, protocol="grouped_kfold", n_folds=3,
-        seed=0, thresholds="inner_cv", inner_folds=int(cfg.eval.inner_folds),
-    )  # fmt: skip
+        build_estimator(cfg.model, data.labels),
+        data,
+        protocol="grouped_kfold",
+        n_folds=3,
+        seed=0,
+        thresholds="inner_cv",
+        inner_folds=int(cfg.eval.inner_folds),
+    )
     truth = ev.indicator_matrix(data.y, True, len(data.labels))
     expected = ev.scores(truth, result.pred, data.labels)["macro_f1"]
     curve = pd.read_csv(out / "learning_curve.csv")

@@ -103,9 +103,14 @@ def test_a_left_out_outlet_as_the_new_corpus(tmp_path):
     for name, extra in runs.items():
         out = tmp_path / f"est_{name}"
         done = framing(
-            "estimate", str(tmp_path / "pred" / "predictions.csv"), str(coded),
-            "--out", str(out), "--no-figure", *extra,
-        )  # fmt: skip
+            "estimate",
+            str(tmp_path / "pred" / "predictions.csv"),
+            str(coded),
+            "--out",
+            str(out),
+            "--no-figure",
+            *extra,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         estimates = pd.read_csv(out / "estimates.csv")
         overall = estimates[(estimates.outlet == "All outlets") & (estimates.level == "sentences")]
@@ -128,10 +133,18 @@ def test_a_left_out_outlet_as_the_new_corpus(tmp_path):
     # many are needed
     out = tmp_path / "est_crossfit"
     done = framing(
-        "estimate", str(tmp_path / "pred" / "predictions.csv"), str(coded), "--out", str(out),
-        "--checkpoint", checkpoints[0], "--checkpoint", checkpoints[1],
-        "--gold", str(tmp_path / "train.jsonl"),
-    )  # fmt: skip
+        "estimate",
+        str(tmp_path / "pred" / "predictions.csv"),
+        str(coded),
+        "--out",
+        str(out),
+        "--checkpoint",
+        checkpoints[0],
+        "--checkpoint",
+        checkpoints[1],
+        "--gold",
+        str(tmp_path / "train.jsonl"),
+    )
     assert_bad_input(done, "too few articles to cross-fit", "at least 5", out=out)
 
 
@@ -174,16 +187,23 @@ def test_three_left_out_outlets_pooled_cross_predicted_and_planned(tmp_path):
     for task in ("frames", "stance"):
         run = tmp_path / task
         done = framing(
-            "train", f"task={task}", "model=tfidf_lr",
-            f"study.sentences={tmp_path / 'train.jsonl'}", "eval.bootstrap=100", "eval.n_folds=3",
+            "train",
+            f"task={task}",
+            "model=tfidf_lr",
+            f"study.sentences={tmp_path / 'train.jsonl'}",
+            "eval.bootstrap=100",
+            "eval.n_folds=3",
             f"hydra.run.dir={run}",
-        )  # fmt: skip
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         checkpoints.append(str(run / "checkpoint"))
     done = framing(
-        "predict", f"checkpoint=[{','.join(checkpoints)}]", f"input={new}",
-        f"output={tmp_path / 'pred'}", "outlets=seeds/outlets.csv",
-    )  # fmt: skip
+        "predict",
+        f"checkpoint=[{','.join(checkpoints)}]",
+        f"input={new}",
+        f"output={tmp_path / 'pred'}",
+        "outlets=seeds/outlets.csv",
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     predictions_file = tmp_path / "pred" / "predictions.csv"
     predictions = pd.read_csv(predictions_file, dtype=str)
@@ -226,10 +246,21 @@ def test_three_left_out_outlets_pooled_cross_predicted_and_planned(tmp_path):
     # never saw that article
     out = tmp_path / "est_cross"
     done = framing(
-        "estimate", str(predictions_file), str(coded), "--out", str(out), "--no-figure",
-        "--checkpoint", checkpoints[0], "--checkpoint", checkpoints[1], "--folds", "3",
-        "--gold", str(tmp_path / "train.jsonl"),
-    )  # fmt: skip
+        "estimate",
+        str(predictions_file),
+        str(coded),
+        "--out",
+        str(out),
+        "--no-figure",
+        "--checkpoint",
+        checkpoints[0],
+        "--checkpoint",
+        checkpoints[1],
+        "--folds",
+        "3",
+        "--gold",
+        str(tmp_path / "train.jsonl"),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     cross = json.loads((out / "report.json").read_text())["cross_prediction"]
     assert cross["folds"] == 3 and cross["coded_articles"] == 3
@@ -248,9 +279,16 @@ def test_three_left_out_outlets_pooled_cross_predicted_and_planned(tmp_path):
     # the plan: capped at the corpus, never +-0 short of a census, a pooled column per outlet
     plan_file = tmp_path / "plan.csv"
     done = framing(
-        "sample-size", str(predictions_file), str(coded), "--sizes", "30,90,1000",
-        "--target", "0.1", "--out", str(plan_file),
-    )  # fmt: skip
+        "sample-size",
+        str(predictions_file),
+        str(coded),
+        "--sizes",
+        "30,90,1000",
+        "--target",
+        "0.1",
+        "--out",
+        str(plan_file),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     plan = pd.read_csv(plan_file)
     total = len(predictions)

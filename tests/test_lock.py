@@ -16,9 +16,18 @@ from conftest import PROJECT_ROOT
 LOCK = PROJECT_ROOT / "results" / "requirements.lock"
 #: the packages whose releases move the committed numbers
 NUMERIC = [
-    "numpy", "scipy", "pandas", "scikit-learn", "torch", "transformers",
-    "sentence-transformers", "setfit", "datasets", "matplotlib", "statsmodels",
-]  # fmt: skip
+    "numpy",
+    "scipy",
+    "pandas",
+    "scikit-learn",
+    "torch",
+    "transformers",
+    "sentence-transformers",
+    "setfit",
+    "datasets",
+    "matplotlib",
+    "statsmodels",
+]
 
 
 def read_lock(text: str) -> dict[str, Requirement]:

@@ -40,12 +40,23 @@ def test_sentences_from_a_dataframe_parquet_or_folder_are_the_same(tmp_path, mon
     assert len(from_folder) == 60
     pd.testing.assert_frame_equal(from_frame, from_folder)
     pd.testing.assert_frame_equal(from_parquet, from_folder)
-    assert set(from_frame["outlet"]) == {"Harbour Gazette", "Aldwin Business Daily",
-                                         "Coastline Radio"}  # fmt: skip
+    assert set(from_frame["outlet"]) == {
+        "Harbour Gazette",
+        "Aldwin Business Daily",
+        "Coastline Radio",
+    }
     assert list(from_frame.columns) == [  # the fields of framing corpus --out
-        "sentence_id", "article_id", "outlet", "position", "text", "kind", "dup_group",
-        "language", "syndicated", "line",
-    ]  # fmt: skip
+        "sentence_id",
+        "article_id",
+        "outlet",
+        "position",
+        "text",
+        "kind",
+        "dup_group",
+        "language",
+        "syndicated",
+        "line",
+    ]
 
 
 def test_sentences_from_a_dataset_match_the_corpus_command(tmp_path, monkeypatch):

@@ -91,16 +91,25 @@ def test_the_train_command_says_which_config_key_is_wrong(tmp_path, overrides, e
 def test_train_from_python_gives_what_the_command_gives(tmp_path, monkeypatch):
     """Same options, same library call: the metrics and the out-of-fold table are equal."""
     done = run_framing(
-        "train", "model=tfidf_lr", "seed=1", *FAST, f"hydra.run.dir={tmp_path / 'cli'}",
+        "train",
+        "model=tfidf_lr",
+        "seed=1",
+        *FAST,
+        f"hydra.run.dir={tmp_path / 'cli'}",
         f"paths.cache_dir={tmp_path / 'cache'}",
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     monkeypatch.chdir(PROJECT_ROOT)
     monkeypatch.delenv("FRAMING_STUDY", raising=False)
     run = framing.train(
-        "frames", "tfidf_lr", seed=1, n_folds=3, inner_folds=2, bootstrap=50,
+        "frames",
+        "tfidf_lr",
+        seed=1,
+        n_folds=3,
+        inner_folds=2,
+        bootstrap=50,
         overrides=[f"paths.cache_dir={tmp_path / 'cache'}"],
-    )  # fmt: skip
+    )
     command = json.loads((tmp_path / "cli" / "metrics.json").read_text())
     for key in ("macro_f1", "micro_f1", "per_label", "thresholds", "n_folds", "data_sha256"):
         assert run.metrics[key] == command[key], key
@@ -133,9 +142,12 @@ def test_predict_from_python_writes_what_the_command_writes(tmp_path, monkeypatc
     framing.train("frames", "majority", n_folds=3, bootstrap=50, out=tmp_path / "run")
     checkpoint, articles = tmp_path / "run" / "checkpoint", PROJECT_ROOT / "seeds" / "articles"
     done = run_framing(
-        "predict", f"checkpoint={checkpoint}", f"input={articles}", f"output={tmp_path / 'cli'}",
+        "predict",
+        f"checkpoint={checkpoint}",
+        f"input={articles}",
+        f"output={tmp_path / 'cli'}",
         "figure=false",
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     report = framing.predict(checkpoint, articles, tmp_path / "py", figure=False)
     assert (

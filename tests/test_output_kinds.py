@@ -52,20 +52,53 @@ def made(tmp_path_factory) -> Path:
     ok(framing("train", *FAST, f"hydra.run.dir={root / 'run'}"))
     (root / "articles").mkdir()
     (root / "articles" / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    ok(framing("predict", "checkpoint=run/checkpoint", "input=articles", "output=pred",
-               "figure=false", cwd=root))  # fmt: skip
+    ok(
+        framing(
+            "predict",
+            "checkpoint=run/checkpoint",
+            "input=articles",
+            "output=pred",
+            "figure=false",
+            cwd=root,
+        )
+    )
     study = root / "study"
     shutil.copytree(EXAMPLE, study, ignore=shutil.ignore_patterns("codings", "README.md"))
-    ok(framing("coding", "sample", "labels/b.jsonl", "--strategy", "simple", "--size", "12",
-               "--seed", "1", cwd=study))  # fmt: skip
-    ok(framing("coding", "export", "labels/b.jsonl", "--format", "label-studio", "--out",
-               "labels/b.tasks.json", cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding",
+            "sample",
+            "labels/b.jsonl",
+            "--strategy",
+            "simple",
+            "--size",
+            "12",
+            "--seed",
+            "1",
+            cwd=study,
+        )
+    )
+    ok(
+        framing(
+            "coding",
+            "export",
+            "labels/b.jsonl",
+            "--format",
+            "label-studio",
+            "--out",
+            "labels/b.tasks.json",
+            cwd=study,
+        )
+    )
     tasks = json.loads((study / "labels/b.tasks.json").read_text())
     (study / "export.json").write_text(json.dumps(label_studio_export(tasks, codings("coder_a"))))
     ok(framing("coding", "import", "export.json", "--out", "labels/coder_a.jsonl", cwd=study))
     imported = root / "imported"  # a folder made by coding import alone
-    ok(framing("coding", "import", "export.json", "--out", str(imported / "coder.jsonl"),
-               cwd=study))  # fmt: skip
+    ok(
+        framing(
+            "coding", "import", "export.json", "--out", str(imported / "coder.jsonl"), cwd=study
+        )
+    )
     return root
 
 
@@ -84,10 +117,29 @@ def test_study_init_lists_none_of_the_users_files_and_predict_never_replaces_it(
     (tmp_path / "st" / "articles" / "a.txt").write_text(ARTICLE, encoding="utf-8")
     before = snapshot(tmp_path / "st")
     checkpoint = f"checkpoint={made / 'run' / 'checkpoint'}"
-    refused(framing("predict", checkpoint, "input=st/articles", "output=st", "overwrite=true",
-                    "figure=false", cwd=tmp_path), "study folder")  # fmt: skip
-    refused(framing("predict", checkpoint, "input=articles", f"output={tmp_path / 'st'}",
-                    "overwrite=true", "figure=false", cwd=tmp_path / "st"))  # fmt: skip
+    refused(
+        framing(
+            "predict",
+            checkpoint,
+            "input=st/articles",
+            "output=st",
+            "overwrite=true",
+            "figure=false",
+            cwd=tmp_path,
+        ),
+        "study folder",
+    )
+    refused(
+        framing(
+            "predict",
+            checkpoint,
+            "input=articles",
+            f"output={tmp_path / 'st'}",
+            "overwrite=true",
+            "figure=false",
+            cwd=tmp_path / "st",
+        )
+    )
     assert snapshot(tmp_path / "st") == before
 
 
@@ -95,13 +147,25 @@ def test_study_init_lists_none_of_the_users_files_and_predict_never_replaces_it(
 def test_predict_never_replaces_its_checkpoint_or_the_run_holding_it(made):
     before = snapshot(made / "run")
     args = ["input=articles", "overwrite=true", "figure=false"]
-    refused(framing("predict", "checkpoint=run/checkpoint", "output=run/checkpoint", *args,
-                    cwd=made), "checkpoint")  # fmt: skip
-    refused(framing("predict", "checkpoint=run/checkpoint", "output=run", *args, cwd=made),
-            "training run")  # fmt: skip
-    refused(framing("predict", "checkpoint=checkpoint", f"input={made / 'articles'}",
-                    f"output={made / 'run'}", "overwrite=true", "figure=false",
-                    cwd=made / "run"))  # fmt: skip
+    refused(
+        framing("predict", "checkpoint=run/checkpoint", "output=run/checkpoint", *args, cwd=made),
+        "checkpoint",
+    )
+    refused(
+        framing("predict", "checkpoint=run/checkpoint", "output=run", *args, cwd=made),
+        "training run",
+    )
+    refused(
+        framing(
+            "predict",
+            "checkpoint=checkpoint",
+            f"input={made / 'articles'}",
+            f"output={made / 'run'}",
+            "overwrite=true",
+            "figure=false",
+            cwd=made / "run",
+        )
+    )
     assert snapshot(made / "run") == before
 
 
@@ -111,8 +175,15 @@ def test_estimate_never_deletes_the_predictions_it_reads(tmp_path):
     make_corpus(tmp_path)
     legacy_marker(tmp_path)
     before = snapshot(tmp_path)
-    done = framing("estimate", str(tmp_path / "predictions.csv"), str(tmp_path / "coded.jsonl"),
-                   "--out", str(tmp_path), "--overwrite", "--no-figure")  # fmt: skip
+    done = framing(
+        "estimate",
+        str(tmp_path / "predictions.csv"),
+        str(tmp_path / "coded.jsonl"),
+        "--out",
+        str(tmp_path),
+        "--overwrite",
+        "--no-figure",
+    )
     refused(done, "predictions")
     assert snapshot(tmp_path) == before
 
@@ -121,9 +192,19 @@ def test_validate_never_deletes_the_checkpoint_it_scores(made, tmp_path):
     coded, _ = coded_sample(tmp_path)
     checkpoint = made / "run" / "checkpoint"
     before = snapshot(checkpoint)
-    done = framing("validate", str(checkpoint), "--coded", str(coded), "--sentences",
-                   str(SENTENCES), "--out", str(checkpoint), "--overwrite",
-                   "--bootstrap", "20")  # fmt: skip
+    done = framing(
+        "validate",
+        str(checkpoint),
+        "--coded",
+        str(coded),
+        "--sentences",
+        str(SENTENCES),
+        "--out",
+        str(checkpoint),
+        "--overwrite",
+        "--bootstrap",
+        "20",
+    )
     refused(done, "checkpoint")
     assert snapshot(checkpoint) == before
 
@@ -145,14 +226,22 @@ def test_train_never_replaces_another_commands_folder(made, folder):
     "command",
     [
         ["coding", "assemble", "--out", "labels/coder_a.jsonl"],
-        ["coding", "agreement", "--first", "labels/coder_a.jsonl", "--second",
-         "labels/coder_a.jsonl", "--json", "labels/coder_a.jsonl"],
+        [
+            "coding",
+            "agreement",
+            "--first",
+            "labels/coder_a.jsonl",
+            "--second",
+            "labels/coder_a.jsonl",
+            "--json",
+            "labels/coder_a.jsonl",
+        ],
         ["corpus", "articles", "--out", "labels/coder_a.jsonl"],
         ["corpus", "articles", "--report", "labels/coder_a.jsonl"],
         ["coding", "sample", "labels/coder_a.jsonl", "--strategy", "simple", "--size", "3"],
     ],
     ids=["assemble --out", "agreement --json", "corpus --out", "corpus --report", "sample"],
-)  # fmt: skip
+)
 def test_no_other_command_replaces_a_coder_file(made, command):
     study = made / "study"
     before = snapshot(study / "labels")
@@ -163,10 +252,22 @@ def test_no_other_command_replaces_a_coder_file(made, command):
 def test_a_sample_and_a_sheet_are_never_replaced_even_by_their_own_command(made):
     study = made / "study"
     before = snapshot(study / "labels")
-    refused(framing("coding", "export", "labels/b.jsonl", "--format", "label-studio", "--out",
-                    "labels/b.tasks.json", cwd=study), "b.tasks.json")  # fmt: skip
-    refused(framing("coding", "import", "export.json", "--out", "labels/b.jsonl", cwd=study),
-            "b.jsonl")  # fmt: skip
+    refused(
+        framing(
+            "coding",
+            "export",
+            "labels/b.jsonl",
+            "--format",
+            "label-studio",
+            "--out",
+            "labels/b.tasks.json",
+            cwd=study,
+        ),
+        "b.tasks.json",
+    )
+    refused(
+        framing("coding", "import", "export.json", "--out", "labels/b.jsonl", cwd=study), "b.jsonl"
+    )
     assert snapshot(study / "labels") == before
 
 

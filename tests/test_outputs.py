@@ -61,9 +61,14 @@ def test_predict_overwrite_never_empties_a_folder_holding_input_or_checkpoint(wo
     before = snapshot(workspace)
     target = {".": ".", "workspace": str(workspace), "articles": "articles"}[output]
     result = framing(
-        "predict", "checkpoint=ckpt", "input=articles", f"output={target}", "overwrite=true",
-        "figure=false", cwd=workspace,
-    )  # fmt: skip
+        "predict",
+        "checkpoint=ckpt",
+        "input=articles",
+        f"output={target}",
+        "overwrite=true",
+        "figure=false",
+        cwd=workspace,
+    )
     error = one_error(result)
     assert "framing did not write" in error
     assert snapshot(workspace) == before
@@ -182,9 +187,11 @@ def test_label_names_never_become_paths_or_share_a_file(tmp_path):
     frames = ["x.a", "x.b", "../../../../ESCAPED"]
     stance = ["pos", "neg"]
     schema = LabelSchema(
-        "hostile", 1, tuple(LabelDefinition(n) for n in frames),
+        "hostile",
+        1,
+        tuple(LabelDefinition(n) for n in frames),
         tuple(LabelDefinition(n) for n in stance),
-    )  # fmt: skip
+    )
     rng = np.random.default_rng(0)
     rows, coded = [], []
     for outlet in ("Outlet A", "Outlet B"):
@@ -192,8 +199,13 @@ def test_label_names_never_become_paths_or_share_a_file(tmp_path):
             for s in range(4):
                 sid = f"{outlet[-1]}{a}-{s}"
                 labels = [f for f in frames if rng.random() < 0.4]
-                row = {"sentence_id": sid, "article_id": f"{outlet[-1]}{a}", "outlet": outlet,
-                       "position": s, "text": f"Sentence {sid}."}  # fmt: skip
+                row = {
+                    "sentence_id": sid,
+                    "article_id": f"{outlet[-1]}{a}",
+                    "outlet": outlet,
+                    "position": s,
+                    "text": f"Sentence {sid}.",
+                }
                 row |= {f"pred:{f}": int(f in labels) for f in frames}
                 row |= {f"pred:{c}": int(c == "pos") for c in stance}
                 rows.append(row)
@@ -226,8 +238,14 @@ def test_formula_cells_are_marked_in_csvs_and_read_back_unchanged(tmp_path, work
     evil = '=HYPERLINK("http://x.example","click")'
     article = {"article_id": "-a1", "outlet": evil, "text": ARTICLE.replace("Putin", "=Putin")}
     (workspace / "news.jsonl").write_text(json.dumps(article) + "\n")
-    done = framing("predict", "checkpoint=ckpt", "input=news.jsonl", "output=out",
-                   "figure=false", cwd=workspace)  # fmt: skip
+    done = framing(
+        "predict",
+        "checkpoint=ckpt",
+        "input=news.jsonl",
+        "output=out",
+        "figure=false",
+        cwd=workspace,
+    )
     assert done.returncode == 0, done.stderr
     with (workspace / "out" / "predictions.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))

@@ -113,8 +113,10 @@ def core_install(tmp_path_factory) -> Path:
     copy_files(PACKAGE_FILES, source)
     build = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(work), "."],
-        cwd=source, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=source,
+        capture_output=True,
+        text=True,
+    )
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     (wheel,) = work.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
@@ -225,8 +227,11 @@ def check_validation_and_estimates(study: Path) -> None:
     estimates = pd.read_csv(study / "results" / "estimates" / "estimates.csv")
     shares = estimates[estimates["level"] == "sentences"]
     assert set(shares["outlet"]) == {
-        "All outlets", "Harbour Gazette", "Aldwin Business Daily", "Coastline Radio",
-    }  # fmt: skip
+        "All outlets",
+        "Harbour Gazette",
+        "Aldwin Business Daily",
+        "Coastline Radio",
+    }
     overall = shares[shares["outlet"] == "All outlets"].set_index("label")
     truth = {
         "economic_cost": ["economic_cost" in coder_c[i]["frames"] for i in ids],

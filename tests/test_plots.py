@@ -96,12 +96,19 @@ def comparison(schema):
             mean = rng.uniform(0.2, 0.8)
             micro = rng.uniform(0.2, 0.8)
             row = {
-                "task": task, "model": model, "model_label": label, "is_baseline": baseline,
-                "n_seeds": 3, "n_sentences": 167, "macro_f1": mean,
+                "task": task,
+                "model": model,
+                "model_label": label,
+                "is_baseline": baseline,
+                "n_seeds": 3,
+                "n_sentences": 167,
+                "macro_f1": mean,
                 "macro_f1_low": mean - rng.uniform(0.02, 0.1),
-                "macro_f1_high": mean + rng.uniform(0.02, 0.1), "micro_f1": micro,
-                "micro_f1_low": micro - 0.05, "micro_f1_high": micro + 0.05,
-            }  # fmt: skip
+                "macro_f1_high": mean + rng.uniform(0.02, 0.1),
+                "micro_f1": micro,
+                "micro_f1_low": micro - 0.05,
+                "micro_f1_high": micro + 0.05,
+            }
             for lab in all_labels:
                 row[f"f1:{lab}"] = rng.uniform(0, 1) if lab in schema.labels(task) else np.nan
             rows.append(row | {"train_s": 1.0, "evaluate_s": 2.0})
@@ -131,7 +138,7 @@ def curve():
                         "macro_f1": mean,
                         "macro_f1_low": mean - 0.08,
                         "macro_f1_high": mean + 0.07,
-                    }  # fmt: skip
+                    }
                 )
     return pd.DataFrame(rows)
 
@@ -155,7 +162,7 @@ def made_up_intervals(comparison, schema, without=("majority",)):
                     "f1_high": min(1.0, f1 + 0.09),
                 }
             )
-    return pd.DataFrame(rows)  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 @pytest.fixture(scope="module")
@@ -168,12 +175,22 @@ def figures(tmp_path_factory, labelled_set, schema, records, comparison, curve):
     f, s = schema.labels("frames"), schema.labels("stance")
     return {
         "mix_frames": outlet_mix.plot_outlet_mix(
-            gold["frames"], outlet_mix.oof_indicators(frames_oof, f), f, True, out / "mix_frames",
-            "TF-IDF + LR", n_boot=300,
+            gold["frames"],
+            outlet_mix.oof_indicators(frames_oof, f),
+            f,
+            True,
+            out / "mix_frames",
+            "TF-IDF + LR",
+            n_boot=300,
         ),
         "mix_stance": outlet_mix.plot_outlet_mix(
-            gold["stance"], outlet_mix.oof_indicators(stance_oof, s), s, False, out / "mix_stance",
-            "TF-IDF + LR", n_boot=300,
+            gold["stance"],
+            outlet_mix.oof_indicators(stance_oof, s),
+            s,
+            False,
+            out / "mix_stance",
+            "TF-IDF + LR",
+            n_boot=300,
         ),
         "comparison": model_comparison.plot_model_comparison(comparison, out / "comparison"),
         "f1_frames": label_f1.plot_label_f1_heatmap(
@@ -190,11 +207,12 @@ def figures(tmp_path_factory, labelled_set, schema, records, comparison, curve):
         ),
         "learning_curve": learning_curve_figure.plot_learning_curve(curve, out / "learning_curve"),
         "prediction_mix": prediction_mix.plot_prediction_mix(
-            prediction_rows(records, schema), [("frames", f, True), ("stance", s, False)],
+            prediction_rows(records, schema),
+            [("frames", f, True), ("stance", s, False)],
             out / "prediction_mix",
         ),
         "_oof": {"frames": frames_oof, "stance": stance_oof},
-    }  # fmt: skip
+    }
 
 
 def prediction_rows(records, schema) -> list[dict]:
@@ -217,9 +235,16 @@ def prediction_rows(records, schema) -> list[dict]:
 
 
 FIGURE_NAMES = [
-    "mix_frames", "mix_stance", "comparison", "f1_frames", "f1_stance", "cooccurrence",
-    "confusion", "learning_curve", "prediction_mix",
-]  # fmt: skip
+    "mix_frames",
+    "mix_stance",
+    "comparison",
+    "f1_frames",
+    "f1_stance",
+    "cooccurrence",
+    "confusion",
+    "learning_curve",
+    "prediction_mix",
+]
 
 
 # ---------------------------------------------------------------------------- files and size
@@ -272,14 +297,21 @@ def double_column(tmp_path_factory, labelled_set, schema, records, comparison, c
         "prediction_mix": prediction_mix.plot_prediction_mix(
             prediction_rows(records, schema), [("frames", f, True)], out / "pm", width=w
         ),
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize(
     "name",
-    ["mix_frames", "comparison", "f1_frames", "cooccurrence", "confusion", "learning_curve",
-     "prediction_mix"],
-)  # fmt: skip
+    [
+        "mix_frames",
+        "comparison",
+        "f1_frames",
+        "cooccurrence",
+        "confusion",
+        "learning_curve",
+        "prediction_mix",
+    ],
+)
 def test_each_figure_also_comes_two_columns_wide_and_still_fits(double_column, name):
     result = double_column[name]
     assert png_width_in(result.png) == pytest.approx(7.2, abs=0.05)
@@ -715,11 +747,19 @@ def write_run(folder, oof, task, model, label, seed, labels, sha):
     part = oof[oof["seed"] == seed]
     part.to_csv(folder / "oof_predictions.csv", index=False)
     metrics = {
-        "task": task, "model": model, "model_label": label, "is_baseline": False, "seed": seed,
-        "protocol": "grouped_kfold", "n_folds": 5, "n_sentences": len(part), "labels": labels,
-        "data_sha256": sha, "wall_time_s": {"train": 1.0, "evaluate": 1.0, "total": 2.0},
+        "task": task,
+        "model": model,
+        "model_label": label,
+        "is_baseline": False,
+        "seed": seed,
+        "protocol": "grouped_kfold",
+        "n_folds": 5,
+        "n_sentences": len(part),
+        "labels": labels,
+        "data_sha256": sha,
+        "wall_time_s": {"train": 1.0, "evaluate": 1.0, "total": 2.0},
         "macro_f1": {"mean": 0.5, "ci_low": 0.4, "ci_high": 0.6},
-    }  # fmt: skip
+    }
     (folder / "metrics.json").write_text(json.dumps(metrics))
     (folder / "config.yaml").write_text(f"task:\n  name: {task}\nmodel:\n  name: {model}\n")
 
@@ -736,9 +776,15 @@ def results(tmp_path, figures, schema, curve):
     for task in ("frames", "stance"):
         for seed in (0, 1):
             write_run(
-                runs / f"{task}_tfidf_lr_s{seed}", figures["_oof"][task], task, "tfidf_lr",
-                "TF-IDF + LR", seed, schema.labels(task), sha,
-            )  # fmt: skip
+                runs / f"{task}_tfidf_lr_s{seed}",
+                figures["_oof"][task],
+                task,
+                "tfidf_lr",
+                "TF-IDF + LR",
+                seed,
+                schema.labels(task),
+                sha,
+            )
     comparison = comparison_table(find_runs([runs]), n_boot=100)
     comparison.to_csv(tmp_path / "comparison.csv", index=False, float_format="%.4f")
     curve.to_csv(tmp_path / "learning_curve.csv", index=False)
@@ -748,9 +794,15 @@ def results(tmp_path, figures, schema, curve):
 
 
 ALL_STEMS = {
-    "framing_mix_frames", "framing_mix_stance", "model_comparison", "f1_per_frame",
-    "f1_per_stance_class", "frame_cooccurrence", "stance_confusion", "learning_curve",
-}  # fmt: skip
+    "framing_mix_frames",
+    "framing_mix_stance",
+    "model_comparison",
+    "f1_per_frame",
+    "f1_per_stance_class",
+    "frame_cooccurrence",
+    "stance_confusion",
+    "learning_curve",
+}
 
 
 def test_plot_command_draws_every_figure_from_the_results_without_a_warning(results, capsys):
@@ -833,8 +885,10 @@ def test_plot_command_with_missing_inputs_exits_2_and_names_them(tmp_path):
     argv = [a for key, path in missing.items() for a in (key, str(path))]
     proc = subprocess.run(
         [sys.executable, "-m", "framing.plot", *argv, "--out", str(out)],  # the README's alias
-        cwd=PROJECT_ROOT, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2, proc.stderr
     for path in missing.values():
         assert str(path) in proc.stderr
@@ -879,9 +933,15 @@ def test_plot_advice_in_a_study_folder_names_only_framing_commands(tmp_path):
 def test_plot_command_refuses_runs_of_another_labelled_set(tmp_path, figures, schema, capsys):
     runs = tmp_path / "multirun"
     write_run(
-        runs / "stance_tfidf_lr_s0", figures["_oof"]["stance"], "stance", "tfidf_lr",
-        "TF-IDF + LR", 0, schema.labels("stance"), "0" * 64,
-    )  # fmt: skip
+        runs / "stance_tfidf_lr_s0",
+        figures["_oof"]["stance"],
+        "stance",
+        "tfidf_lr",
+        "TF-IDF + LR",
+        0,
+        schema.labels("stance"),
+        "0" * 64,
+    )
     out = tmp_path / "figures"
     argv = ["--runs", str(runs), "--out", str(out), "--only", "stance_confusion"]
     argv += ["--model", "tfidf_lr"]

@@ -321,9 +321,14 @@ def test_worker_processes_give_byte_identical_outputs(checkpoints, tmp_path):
     for workers in (1, 2):
         out = tmp_path / f"out{workers}"
         result = run_predict(
-            ckpt, f"input={articles}", f"output={out}", f"workers={workers}", "batch_size=3",
-            "figure=false", cwd=tmp_path,
-        )  # fmt: skip
+            ckpt,
+            f"input={articles}",
+            f"output={out}",
+            f"workers={workers}",
+            "batch_size=3",
+            "figure=false",
+            cwd=tmp_path,
+        )
         assert result.returncode == 0, result.stderr
         assert json.loads((out / "report.json").read_text())["workers"] == workers
         outputs[workers] = {

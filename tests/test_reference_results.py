@@ -40,23 +40,45 @@ def rerun(tmp_path_factory):
     out = tmp_path_factory.mktemp("reference")
     cache = f"paths.cache_dir={out / 'cache'}"
     framing(
-        "train", "-m", "model=majority,lexicon,tfidf_lr,tfidf_svm,embedding_lr,zeroshot",
-        "task=frames,stance", "seed=0,1", *FAST, f"hydra.sweep.dir={out / 'sweep'}", cache,
+        "train",
+        "-m",
+        "model=majority,lexicon,tfidf_lr,tfidf_svm,embedding_lr,zeroshot",
+        "task=frames,stance",
+        "seed=0,1",
+        *FAST,
+        f"hydra.sweep.dir={out / 'sweep'}",
+        cache,
         "hydra/launcher=local_parallel",
-    )  # fmt: skip
+    )
     framing("compare", str(out / "sweep"), "--out", str(out / "comparison"), "--bootstrap", "200")
     framing(
-        "train", "-m", "+experiment=learning_curve", "model=majority,lexicon,tfidf_lr,embedding_lr",
-        "task=frames,stance", "seed=0,1", "eval.train_fraction=0.5,1.0", *FAST,
-        f"hydra.sweep.dir={out / 'lcruns'}", cache,
-    )  # fmt: skip
+        "train",
+        "-m",
+        "+experiment=learning_curve",
+        "model=majority,lexicon,tfidf_lr,embedding_lr",
+        "task=frames,stance",
+        "seed=0,1",
+        "eval.train_fraction=0.5,1.0",
+        *FAST,
+        f"hydra.sweep.dir={out / 'lcruns'}",
+        cache,
+    )
     framing("learning-curve", str(out / "lcruns"), "--out", str(out / "lc"), "--bootstrap", "200")
     framing(
-        "plot", "--runs", str(out / "sweep"), "--model", "tfidf_lr",
-        "--comparison", str(out / "comparison" / "comparison.csv"),
-        "--learning-curve", str(out / "lc" / "learning_curve.csv"),
-        "--out", str(out / "figures"), "--bootstrap", "200",
-    )  # fmt: skip
+        "plot",
+        "--runs",
+        str(out / "sweep"),
+        "--model",
+        "tfidf_lr",
+        "--comparison",
+        str(out / "comparison" / "comparison.csv"),
+        "--learning-curve",
+        str(out / "lc" / "learning_curve.csv"),
+        "--out",
+        str(out / "figures"),
+        "--bootstrap",
+        "200",
+    )
     return out
 
 

@@ -45,8 +45,15 @@ def study(tmp_path_factory) -> Path:
     run(root, "coding", "assemble")
     shutil.copy(root / "codings" / "coder_b.jsonl", root / "labels" / "coder_b.jsonl")
     sweep = "results/multirun/sweep"
-    run(root, "train", "-m", "task=frames,stance", "model=tfidf_lr", "seed=0,1",
-        f"hydra.sweep.dir={sweep}")  # fmt: skip
+    run(
+        root,
+        "train",
+        "-m",
+        "task=frames,stance",
+        "model=tfidf_lr",
+        "seed=0,1",
+        f"hydra.sweep.dir={sweep}",
+    )
     run(root, "compare", sweep, "--out", "results/comparison")
     # no learning curve: that figure is skipped (exit 2), the others are drawn
     run(root, "plot", "--model", "tfidf_lr", "--runs", sweep, "--bootstrap", "200", ok=(2,))
@@ -54,17 +61,52 @@ def study(tmp_path_factory) -> Path:
         next((root / sweep).glob(f"*_{task}_tfidf_lr_s0")) / "checkpoint"
         for task in ("frames", "stance")
     ]
-    run(root, "predict", f"checkpoint=[{','.join(map(str, checkpoints))}]", "input=articles",
-        "outlets=outlets.csv", "output=results/predictions")  # fmt: skip
-    run(root, "coding", "sample", "labels/check.jsonl", "--strategy", "simple", "--size", "20",
-        "--seed", "3", "--population", "results/predictions/predictions.csv")  # fmt: skip
-    run(root, "coding", "export", "labels/check.jsonl", "--format", "csv",
-        "--out", "labels/check.csv")  # fmt: skip
+    run(
+        root,
+        "predict",
+        f"checkpoint=[{','.join(map(str, checkpoints))}]",
+        "input=articles",
+        "outlets=outlets.csv",
+        "output=results/predictions",
+    )
+    run(
+        root,
+        "coding",
+        "sample",
+        "labels/check.jsonl",
+        "--strategy",
+        "simple",
+        "--size",
+        "20",
+        "--seed",
+        "3",
+        "--population",
+        "results/predictions/predictions.csv",
+    )
+    run(
+        root,
+        "coding",
+        "export",
+        "labels/check.jsonl",
+        "--format",
+        "csv",
+        "--out",
+        "labels/check.csv",
+    )
     fill_sheet(root / "labels" / "check.csv", codings("coder_b"))
     run(root, "coding", "import", "labels/check.csv", "--out", "labels/check.coded.jsonl")
     predictions = "results/predictions/predictions.csv"
-    run(root, "validate", *map(str, checkpoints), "--coded", "labels/check.coded.jsonl",
-        "--sentences", predictions, "--out", "results/validation")  # fmt: skip
+    run(
+        root,
+        "validate",
+        *map(str, checkpoints),
+        "--coded",
+        "labels/check.coded.jsonl",
+        "--sentences",
+        predictions,
+        "--out",
+        "results/validation",
+    )
     run(root, "estimate", predictions, "labels/check.coded.jsonl", "--out", "results/estimates")
     return root
 
@@ -100,10 +142,13 @@ def test_page_opens_from_disk_in_chromium_with_no_error_and_every_image_drawn(
         "document.querySelector('details.label').open = true; true"
     )
     visit = open_page(
-        page, tmp_path / "profile", screenshot=shot, before_screenshot=open_first,
+        page,
+        tmp_path / "profile",
+        screenshot=shot,
+        before_screenshot=open_first,
         element_shots={"#predictions": counted_shot},
         evaluate={"title": "document.title", "scripts": "document.scripts.length"},
-    )  # fmt: skip
+    )
     assert visit.errors == []
     # nothing but the file itself and its inlined images: no network, no other file
     schemes = {url.split(":", 1)[0] for url in visit.requests}
@@ -150,9 +195,17 @@ def test_page_has_every_section_with_its_numbers(page, study):
     tree = parse(page)
     sections = {s.get("id"): s for s in tree.xpath("//section")}
     assert list(sections) == [
-        "codebook", "gold", "agreement", "comparison", "figures", "validation", "estimates",
-        "predictions", "discover", "cues",
-    ]  # fmt: skip
+        "codebook",
+        "gold",
+        "agreement",
+        "comparison",
+        "figures",
+        "validation",
+        "estimates",
+        "predictions",
+        "discover",
+        "cues",
+    ]
     text = {k: s.text_content() for k, s in sections.items()}
     for definition in ("economic_cost", "public_health", "favourable", "critical"):
         assert definition in text["codebook"]
@@ -161,8 +214,16 @@ def test_page_has_every_section_with_its_numbers(page, study):
     comparison = pd.read_csv(study / "results" / "comparison" / "comparison.csv")
     assert f"{comparison['macro_f1'].iloc[0]:.3f}" in text["comparison"]
     assert "Validation on the new corpus" in text["validation"]
-    for key in ("codebook", "gold", "agreement", "comparison", "figures", "validation",
-                "estimates", "predictions"):  # fmt: skip
+    for key in (
+        "codebook",
+        "gold",
+        "agreement",
+        "comparison",
+        "figures",
+        "validation",
+        "estimates",
+        "predictions",
+    ):
         assert not sections[key].xpath(".//*[@class='missing']"), key
     # what is missing is named, with the command that makes it
     for key, command in (("discover", "framing discover"), ("cues", "framing coding cues")):
@@ -182,12 +243,13 @@ def counted(tree) -> dict[tuple[str, str], dict]:
             )
             rows = entry.xpath(".//tbody/tr[not(@class='more')]")
             out[(outlet.group(1), head.group(1))] = {
-                "n_counted": int(head.group(2)), "n": int(head.group(3)),
+                "n_counted": int(head.group(2)),
+                "n": int(head.group(3)),
                 "share": float(head.group(4)) / 100,
                 "probabilities": [float(r.xpath("./td")[0].text_content()) for r in rows],
                 "texts": [r.xpath("./td")[1].text_content() for r in rows],
                 "more": entry.xpath(".//tr[@class='more']"),
-            }  # fmt: skip
+            }
     return out
 
 

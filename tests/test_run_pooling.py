@@ -29,16 +29,18 @@ def test_runs_pool_by_family_and_seed():
     runs = [run(seed=0), run(seed=1), run("majority", seed=0)]
     pools = pool_runs(runs)
     assert {k: [r.seed for r in v] for k, v in pools.items()} == {
-        ("frames", "tfidf_lr"): [0, 1], ("frames", "majority"): [0],
-    }  # fmt: skip
+        ("frames", "tfidf_lr"): [0, 1],
+        ("frames", "majority"): [0],
+    }
 
 
 def test_a_learning_curve_pools_by_fraction_too():
     runs = [run(fraction=0.5), run(fraction=1.0), run(seed=1, fraction=0.5)]
     pools = pool_runs(runs, by_fraction=True)
     assert {k: len(v) for k, v in pools.items()} == {
-        ("frames", "tfidf_lr", 0.5): 2, ("frames", "tfidf_lr", 1.0): 1,
-    }  # fmt: skip
+        ("frames", "tfidf_lr", 0.5): 2,
+        ("frames", "tfidf_lr", 1.0): 1,
+    }
 
 
 @pytest.mark.parametrize("by_fraction", [False, True])

@@ -22,11 +22,14 @@ from framing.errors import FramingInputError
 
 def record(**changes) -> SampleRecord:
     base = SampleRecord(
-        strategy="stratified", random=True, unit="sentence", seed=7,
+        strategy="stratified",
+        random=True,
+        unit="sentence",
+        seed=7,
         population={"file": "sentences.jsonl", "n_sentences": 8, "strata": {"A": 4, "B": 4}},
         units=[SampledUnit("s1", "a1", "A", 0.25), SampledUnit("s2", "b1", "B", 0.25)],
         params={"size": 10},
-    )  # fmt: skip
+    )
     for key, value in changes.items():
         setattr(base, key, value)
     return base
@@ -59,7 +62,7 @@ def test_round_trip_beside_the_sample(tmp_path):
                 ]
             },
             "units[0].inclusion_probability",
-        ),  # fmt: skip
+        ),
         ({"units": []}, "units"),
     ],
 )
@@ -89,18 +92,32 @@ def simple(p: float = 0.25) -> dict:
     ("raw", "field", "said"),
     [
         (simple(1e-6), "units[1].inclusion_probability", "n/N = 2/8 = 0.25"),
-        (simple() | {"population": {"n_sentences": 80}}, "units[0].inclusion_probability",
-         "n/N = 2/80"),
+        (
+            simple() | {"population": {"n_sentences": 80}},
+            "units[0].inclusion_probability",
+            "n/N = 2/80",
+        ),
         (simple() | {"population": {}}, "population.n_sentences", "positive whole number"),
-        (record(units=[SampledUnit("s1", "a1", "A", 0.25), SampledUnit("s2", "b1", "B", 0.5)])
-         .to_dict(), "units[1].inclusion_probability", "n_h/N_h = 1/4 (stratum 'B')"),
-        (record(units=[SampledUnit("s1", "a1", "C", 0.25)]).to_dict(), "units[0].outlet",
-         "'C' is not a stratum"),
-        (record(strategy="sheet", units=[SampledUnit("s1", "a1", "A", 1.0)]).to_dict(), "units",
-         "a census lists every sentence"),
+        (
+            record(
+                units=[SampledUnit("s1", "a1", "A", 0.25), SampledUnit("s2", "b1", "B", 0.5)]
+            ).to_dict(),
+            "units[1].inclusion_probability",
+            "n_h/N_h = 1/4 (stratum 'B')",
+        ),
+        (
+            record(units=[SampledUnit("s1", "a1", "C", 0.25)]).to_dict(),
+            "units[0].outlet",
+            "'C' is not a stratum",
+        ),
+        (
+            record(strategy="sheet", units=[SampledUnit("s1", "a1", "A", 1.0)]).to_dict(),
+            "units",
+            "a census lists every sentence",
+        ),
     ],
     ids=["simple-edited", "simple-N", "simple-no-N", "stratified-edited", "no-stratum", "census"],
-)  # fmt: skip
+)
 def test_probabilities_that_the_design_cannot_give_are_refused(tmp_path, raw, field, said):
     path = tmp_path / "x.sample.json"
     path.write_text(json.dumps(raw))
@@ -122,9 +139,11 @@ def test_an_overlap_is_checked_against_its_parent(tmp_path):
     # half of each article's sentences in the parent (rounded up): 2 of 3, probability 0.5*2/3
     units = [SampledUnit("s0", "a1", "A", 1 / 3), SampledUnit("s4", "a2", "A", 1 / 3)]
     overlap = record(
-        strategy="overlap", units=units, population={"file": str(parent), "n_sentences": 6},
+        strategy="overlap",
+        units=units,
+        population={"file": str(parent), "n_sentences": 6},
         params={"fraction": 0.5, "parent": {"file": str(parent), "random": True}},
-    )  # fmt: skip
+    )
     write_sample_record(overlap, tmp_path / "o.jsonl")
     assert read_sample_record(tmp_path / "o.jsonl").probabilities["s4"] == pytest.approx(1 / 3)
     edited = json.loads((tmp_path / "o.sample.json").read_text())

@@ -65,10 +65,24 @@ def predict(folder: Path, *args: str, fault: str | None = None) -> subprocess.Co
     if fault:
         env["FRAMING_FAULT"] = fault
     return subprocess.run(
-        [sys.executable, "-m", "framing.cli.main", "predict", "checkpoint=ckpt",
-         "input=news.jsonl", "figure=false", "batch_size=8", "keep_duplicate_ids=true", *args],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "framing.cli.main",
+            "predict",
+            "checkpoint=ckpt",
+            "input=news.jsonl",
+            "figure=false",
+            "batch_size=8",
+            "keep_duplicate_ids=true",
+            *args,
+        ],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
@@ -87,8 +101,13 @@ def single_report(folder: Path) -> dict:
 
 
 def test_a_repeated_article_id_stops_a_sharded_run_before_any_shard(corpus):
-    done = predict(corpus, "output=refused", "shards=2", "hydra/launcher=submitit_local",
-                   "keep_duplicate_ids=false")  # fmt: skip
+    done = predict(
+        corpus,
+        "output=refused",
+        "shards=2",
+        "hydra/launcher=submitit_local",
+        "keep_duplicate_ids=false",
+    )
     assert done.returncode == 2
     assert "article id 'dup' is used by 2 articles" in done.stderr.strip().splitlines()[-1]
     assert not (corpus / "refused").exists() and not (corpus / ".refused.shards").exists()
@@ -112,16 +131,20 @@ def test_two_shards_in_separate_processes_merge_to_the_single_process_output(cor
     assert [s["shard"] for s in shards] == [0, 1]
     assert len({s["pid"] for s in shards}) == 2 and os.getpid() not in {s["pid"] for s in shards}
     ids = [row.split(",")[1] for row in single["predictions.csv"].decode().splitlines()[1:]]
-    outlets_of = {row.split(",")[0]: row.split(",")[1] for row in
-                  single["article_mix.csv"].decode().splitlines()[1:]}  # fmt: skip
+    outlets_of = {
+        row.split(",")[0]: row.split(",")[1]
+        for row in single["article_mix.csv"].decode().splitlines()[1:]
+    }
     for shard in shards:
         start, stop = shard["articles"]
         assert stop > start and shard["n_sentences"] > 0
     assert sum(s["n_sentences"] for s in shards) == len(ids)
     first, second = shards
     # the chrome line's stories fall two in the first shard and one in the second
-    assert [sum(start <= i < stop for i in CHROME_IN) for start, stop in
-            (first["articles"], second["articles"])] == [2, 1]  # fmt: skip
+    assert [
+        sum(start <= i < stop for i in CHROME_IN)
+        for start, stop in (first["articles"], second["articles"])
+    ] == [2, 1]
     in_first = {f"a{i}" for i in range(*first["articles"])}
     in_second = {f"a{i}" for i in range(*second["articles"])}
     assert any(outlets_of.get(a) == "one_outlet" for a in in_first)

@@ -135,9 +135,14 @@ def absent_label_population(rng):
             outlet.append(np.full(size, h))
     p = expit(np.concatenate(score))[:, None]
     return sim.Population(
-        "absent", ["label"], np.concatenate(y)[:, None], (p >= 0.5) * 1.0, p,
-        np.concatenate(article), np.concatenate(outlet),
-    )  # fmt: skip
+        "absent",
+        ["label"],
+        np.concatenate(y)[:, None],
+        (p >= 0.5) * 1.0,
+        p,
+        np.concatenate(article),
+        np.concatenate(outlet),
+    )
 
 
 def test_pooled_intervals_hold_a_share_of_zero_the_outlets_own_sample_cannot_rule_out():

@@ -19,8 +19,12 @@ from conftest import PROJECT_ROOT
 def framing(*args: str, cwd, env=None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "framing.cli.main", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=600, env=env,
-    )  # fmt: skip
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
 
 
 def test_the_study_is_found_from_any_folder_inside_it(monkeypatch):

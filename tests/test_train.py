@@ -27,10 +27,26 @@ RUN_FILES = {
     "train.log",
 }
 METRIC_KEYS = [
-    "task", "model", "model_label", "is_baseline", "seed", "protocol", "n_folds", "n_sentences",
-    "train_fraction", "labels", "macro_f1", "micro_f1", "interval", "per_label", "thresholds",
-    "folds", "wall_time_s", "data_sha256", "optimized_metric",
-]  # fmt: skip
+    "task",
+    "model",
+    "model_label",
+    "is_baseline",
+    "seed",
+    "protocol",
+    "n_folds",
+    "n_sentences",
+    "train_fraction",
+    "labels",
+    "macro_f1",
+    "micro_f1",
+    "interval",
+    "per_label",
+    "thresholds",
+    "folds",
+    "wall_time_s",
+    "data_sha256",
+    "optimized_metric",
+]
 HEAVY = {"torch", "transformers", "sentence_transformers", "setfit"}
 
 
@@ -38,8 +54,11 @@ def train(*overrides: str, importtime: bool = False) -> subprocess.CompletedProc
     flags = ["-X", "importtime"] if importtime else []
     return subprocess.run(
         [sys.executable, *flags, "-m", "framing.train", *overrides],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def imported_modules(importtime_stderr: str) -> set[str]:
@@ -67,8 +86,14 @@ def assert_contract_run(run_dir, labelled_set, task: str, model: str, seed: int)
     oof = pd.read_csv(run_dir / "oof_predictions.csv", dtype={"sentence_id": str})
     per_label = [f"{kind}:{lab}" for lab in labels for kind in ("true", "proba", "pred")]
     assert list(oof.columns) == [
-        "sentence_id", "article_id", "outlet", "dup_group", "seed", "fold", *per_label,
-    ]  # fmt: skip
+        "sentence_id",
+        "article_id",
+        "outlet",
+        "dup_group",
+        "seed",
+        "fold",
+        *per_label,
+    ]
     assert sorted(oof.sentence_id) == sorted(labelled_set["sentence_id"])
     assert set(oof.fold) == {0, 1, 2} and set(oof.seed) == {seed}
     for fold in range(3):  # no duplicate group on both sides of any fold
@@ -90,9 +115,14 @@ def sweep(tmp_path_factory):
     """Eight small runs of the two baselines through Hydra's multirun, in one process."""
     folder = tmp_path_factory.mktemp("sweep")
     done = train(
-        "-m", "model=majority,lexicon", "task=frames,stance", "seed=0,1", *FAST,
-        f"hydra.sweep.dir={folder}", importtime=True,
-    )  # fmt: skip
+        "-m",
+        "model=majority,lexicon",
+        "task=frames,stance",
+        "seed=0,1",
+        *FAST,
+        f"hydra.sweep.dir={folder}",
+        importtime=True,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return folder, done
 
@@ -177,9 +207,19 @@ def test_compare_pools_seeds_and_writes_table_and_figure(sweep, tmp_path, capsys
     assert (out / "model_comparison.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     table = pd.read_csv(out / "comparison.csv")
     assert list(table.columns[:12]) == [
-        "task", "model", "model_label", "is_baseline", "n_seeds", "n_sentences",
-        "macro_f1", "macro_f1_low", "macro_f1_high", "micro_f1", "micro_f1_low", "micro_f1_high",
-    ]  # fmt: skip
+        "task",
+        "model",
+        "model_label",
+        "is_baseline",
+        "n_seeds",
+        "n_sentences",
+        "macro_f1",
+        "macro_f1_low",
+        "macro_f1_high",
+        "micro_f1",
+        "micro_f1_low",
+        "micro_f1_high",
+    ]
     assert list(table.columns[-2:]) == ["train_s", "evaluate_s"]
     assert "f1:neutrality" in table.columns and "f1:critical" in table.columns
     assert len(table) == 4 and set(table.n_seeds) == {2}

@@ -12,10 +12,16 @@ def test_compare_puts_the_two_protocols_side_by_side(tmp_path):
     sweep = tmp_path / "sweep"
     for eval_cfg, extra in (("default", ["eval.n_folds=3"]), ("loo_outlet", [])):
         done = framing(
-            "train", "-m", "task=frames,stance", "model=majority,tfidf_lr", f"eval={eval_cfg}",
-            *extra, "eval.inner_folds=2", "eval.bootstrap=100",
+            "train",
+            "-m",
+            "task=frames,stance",
+            "model=majority,tfidf_lr",
+            f"eval={eval_cfg}",
+            *extra,
+            "eval.inner_folds=2",
+            "eval.bootstrap=100",
             f"hydra.sweep.dir={sweep / eval_cfg}",
-        )  # fmt: skip
+        )
         assert done.returncode == 0, done.stderr[-2000:]
     out = tmp_path / "comparison"
     done = framing("compare", str(sweep), "--out", str(out), "--bootstrap", "200")
@@ -33,9 +39,13 @@ def test_compare_puts_the_two_protocols_side_by_side(tmp_path):
     assert "grouped CV and leave-one-outlet-out" in markdown and "understates" in markdown
     # within a column, two eval settings are still refused
     done = framing(
-        "train", "task=frames", "model=majority", "eval.n_folds=4", "eval.bootstrap=100",
+        "train",
+        "task=frames",
+        "model=majority",
+        "eval.n_folds=4",
+        "eval.bootstrap=100",
         f"hydra.run.dir={sweep / 'default' / 'extra_frames_majority'}",
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert_bad_input(
         framing("compare", str(sweep), "--out", str(tmp_path / "again")), "eval settings"

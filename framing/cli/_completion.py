@@ -173,12 +173,22 @@ def options(function: Callable) -> Callable:
     """``--install-completion [SHELL]`` and ``--show-completion [SHELL]`` on ``framing``."""
     for name, action, text in (
         ("--show-completion", _show, "print the completion script (default: this shell's)"),
-        ("--install-completion", _install, "install Tab completion for bash, zsh or fish "
-         "(default: this shell)"),
-    ):  # fmt: skip
+        (
+            "--install-completion",
+            _install,
+            "install Tab completion for bash, zsh or fish (default: this shell)",
+        ),
+    ):
         function = click.option(
-            name, type=click.Choice(SHELLS), is_flag=False, flag_value="auto", default=None,
-            expose_value=False, is_eager=True, metavar="[SHELL]", help=text,
+            name,
+            type=click.Choice(SHELLS),
+            is_flag=False,
+            flag_value="auto",
+            default=None,
+            expose_value=False,
+            is_eager=True,
+            metavar="[SHELL]",
+            help=text,
             callback=_shell_option(action),
-        )(function)  # fmt: skip
+        )(function)
     return function

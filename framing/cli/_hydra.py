@@ -66,10 +66,13 @@ def hydra_command(
     def decorate(function: Callable) -> click.Command:
         function = _no_hydra_completion(function)
         function = click.argument(
-            "overrides", nargs=-1, type=click.UNPROCESSED, metavar="[KEY=VALUE]...",
+            "overrides",
+            nargs=-1,
+            type=click.UNPROCESSED,
+            metavar="[KEY=VALUE]...",
             shell_complete=completer(config_name, groups),
             help="config overrides and Hydra flags (the sections below)",
-        )(function)  # fmt: skip
+        )(function)
         return click.command(
             cls=HydraCommand,
             help=help_text(doc),
@@ -87,8 +90,10 @@ def _no_hydra_completion(function: Callable) -> Callable:
 
     @functools.wraps(function)
     def checked(overrides: tuple[str, ...]) -> int:
-        if any(a in ("-sc", "--shell-completion") or a.startswith("--shell-completion=")
-               for a in overrides):  # fmt: skip
+        if any(
+            a in ("-sc", "--shell-completion") or a.startswith("--shell-completion=")
+            for a in overrides
+        ):
             raise click.UsageError(
                 "framing's Tab completion, config keys included, is installed with "
                 "framing --install-completion (Hydra's -sc is not used)"
@@ -219,9 +224,13 @@ def check_override_keys(config_name: str, argv: Sequence[str]) -> None:
     for o in overrides:
         key = o.key_or_group
         if (
-            key in groups or key.startswith("hydra") or o.is_add() or o.is_force_add()
-            or o.is_delete() or key.split(".")[0] in swept
-        ):  # fmt: skip
+            key in groups
+            or key.startswith("hydra")
+            or o.is_add()
+            or o.is_force_add()
+            or o.is_delete()
+            or key.split(".")[0] in swept
+        ):
             continue
         if key not in known and not any(k.startswith(key + ".") for k in known):
             value = o.input_line.partition("=")[2]

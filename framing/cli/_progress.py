@@ -127,11 +127,15 @@ class ProgressDisplay(logging.Handler):
         bar = self.bars.get(s.task_id)
         if s.event == "start" or bar is None:
             bar = tqdm(
-                total=s.total, desc=s.name, unit=f" {s.unit}", file=self.stream,
-                position=s.depth, leave=s.depth == 0,
+                total=s.total,
+                desc=s.name,
+                unit=f" {s.unit}",
+                file=self.stream,
+                position=s.depth,
+                leave=s.depth == 0,
                 # COLUMNS, else the terminal's width, else 80 (a new pty can say 0)
                 ncols=shutil.get_terminal_size().columns,
-            )  # fmt: skip
+            )
             self.bars[s.task_id] = bar
         bar.update(s.done - bar.n)
         more = extras(s)

@@ -40,11 +40,12 @@ def coding() -> None:
 
 
 @subcommand(
-    coding, "write every sentence to code (a census)",
+    coding,
+    "write every sentence to code (a census)",
     "Writes OUT (one JSON line per sentence of the study's corpus) and its record\n"
     "OUT.sample.json (strategy 'sheet', inclusion probability 1). Export it with\n"
     "framing coding export to code it in Label Studio or a spreadsheet.",
-)  # fmt: skip
+)
 @click.argument("out", help="the sample file to write (.jsonl); must not exist")
 def sheet(out: str) -> int:
     def body(study) -> None:
@@ -64,84 +65,114 @@ def sheet(out: str) -> int:
 
 
 @subcommand(
-    coding, "draw sentences to code, with a sample record",
+    coding,
+    "draw sentences to code, with a sample record",
     "Writes OUT (the drawn sentences, in reading order) and OUT.sample.json: strategy,\n"
     "seed, population (file, fingerprint, sentences per outlet) and each sentence's\n"
     "inclusion probability. simple and stratified are random samples (for validate and\n"
     "estimate); overlap is a random share of each article's sentences for a blind second\n"
     "coder; active picks what checkpoints are least sure of and is not random.",
-)  # fmt: skip
+)
 @click.argument("out", help="the sample file to write (.jsonl); must not exist")
 @click.option(
-    "--strategy", required=True,
+    "--strategy",
+    required=True,
     type=click.Choice(["simple", "stratified", "active", "overlap"]),
     help="how to draw: simple random, stratified by outlet, active (uncertainty), or "
     "overlap (a share of an earlier sample's articles)",
-)  # fmt: skip
+)
 @click.option(
-    "--size", type=int, default=None, metavar="N",
+    "--size",
+    type=int,
+    default=None,
+    metavar="N",
     help="sentences to draw (simple, stratified, active)",
-)  # fmt: skip
+)
 @click.option(
-    "--fraction", type=float, default=None, metavar="F",
+    "--fraction",
+    type=float,
+    default=None,
+    metavar="F",
     help="overlap: the share of each article's sentences to draw, in (0, 1], rounded up",
-)  # fmt: skip
+)
 @click.option("--seed", type=int, default=0, help="seed of the random draw (default 0; recorded)")
 @click.option(
-    "--population", default=None, metavar="FILE",
+    "--population",
+    default=None,
+    metavar="FILE",
     help="sentence file to draw from (framing corpus --out, or predictions.csv); "
     "default: the study's articles",
-)  # fmt: skip
+)
 @click.option(
-    "--from", "parent", default=None, metavar="SAMPLE",
+    "--from",
+    "parent",
+    default=None,
+    metavar="SAMPLE",
     help="overlap: the earlier sample to draw from (default: the whole corpus)",
-)  # fmt: skip
+)
 @click.option(
-    "--exclude", multiple=True, metavar="FILE",
+    "--exclude",
+    multiple=True,
+    metavar="FILE",
     help="leave out the sentences of this sample or coder file (repeatable; recorded)",
-)  # fmt: skip
+)
 @click.option(
-    "--allocation", default="proportional", metavar="HOW",
+    "--allocation",
+    default="proportional",
+    metavar="HOW",
     help="stratified: how the sample is split across outlets: proportional (default; "
     "each outlet's share of the corpus, at least one sentence each), equal (the same "
     "number per outlet) or neyman (size times the spread the classifier predicts there, "
     "at least one each; needs --population predictions.csv)",
-)  # fmt: skip
+)
 @click.option(
-    "--checkpoint", multiple=True, metavar="CKPT",
+    "--checkpoint",
+    multiple=True,
+    metavar="CKPT",
     help="active: a checkpoint whose uncertainty picks the sentences (once per task; "
     "frames and stance are averaged)",
-)  # fmt: skip
+)
 @click.option(
-    "--max-per-article", type=int, default=None, metavar="N",
+    "--max-per-article",
+    type=int,
+    default=None,
+    metavar="N",
     help="active: at most N sentences from one article (default: twice its fair share)",
-)  # fmt: skip
+)
 def sample(**options) -> int:
     args = SimpleNamespace(**options)
     return in_study(lambda study: drawn_sample(study, args))
 
 
 @subcommand(
-    coding, "write a sample for Label Studio or a spreadsheet",
+    coding,
+    "write a sample for Label Studio or a spreadsheet",
     "label-studio writes FILE (tasks to import into a Label Studio project) and FILE\n"
     "with .xml (the labelling config: paste it into the project's Labeling Interface;\n"
     "it prints the codebook's definitions above the choices). csv writes a coding sheet:\n"
     "one frame:NAME column per frame (mark 1 or x), a stance and a note column.",
-)  # fmt: skip
+)
 @click.argument("sample", help="a sample written by framing coding sample|sheet")
 @click.option(
-    "--format", "tool", required=True, type=click.Choice(["label-studio", "csv"]),
+    "--format",
+    "tool",
+    required=True,
+    type=click.Choice(["label-studio", "csv"]),
     help="the coding tool",
-)  # fmt: skip
+)
 @click.option(
-    "--out", required=True, metavar="FILE",
+    "--out",
+    required=True,
+    metavar="FILE",
     help="the file to write (.json for label-studio, .csv); must not exist",
-)  # fmt: skip
+)
 @click.option(
-    "--predictions", multiple=True, metavar="CKPT",
+    "--predictions",
+    multiple=True,
+    metavar="CKPT",
     help="pre-annotate with this checkpoint's decisions (once per task; refused for a "
     "random sample: it would pull coders toward the model)",
-)  # fmt: skip
+)
 def export(sample: str, tool: str, out: str, predictions: tuple[str, ...]) -> int:
     def body(study) -> None:
         from framing.coding.exchange import export_sample
@@ -153,7 +184,8 @@ def export(sample: str, tool: str, out: str, predictions: tuple[str, ...]) -> in
 
 
 @subcommand(
-    coding, "add a coded export or sheet to a coder file",
+    coding,
+    "add a coded export or sheet to a coder file",
     "Reads a Label Studio export (JSON, JSON-MIN or CSV) or a filled-in coding sheet\n"
     "(CSV separated by , ; or tab), checks every label against the schema and every\n"
     "sentence against the study's samples and corpus, and adds the codings at the end\n"
@@ -161,22 +193,28 @@ def export(sample: str, tool: str, out: str, predictions: tuple[str, ...]) -> in
     "already in the coder file are never changed; a sentence there with other labels is\n"
     "refused. Nothing is written unless the whole file is valid.",
     name="import",
-)  # fmt: skip
+)
 @click.argument("coded", help="the Label Studio export or the filled-in sheet")
 @click.option(
-    "--out", required=True, metavar="FILE",
+    "--out",
+    required=True,
+    metavar="FILE",
     help="the coder file (.jsonl), e.g. labels/coder_a.jsonl; created if missing; never "
     "the gold set or a sample",
-)  # fmt: skip
+)
 @click.option(
-    "--annotator", default=None, metavar="ID_OR_EMAIL",
+    "--annotator",
+    default=None,
+    metavar="ID_OR_EMAIL",
     help="Label Studio: import this coder's annotations (needed when several coded a task)",
-)  # fmt: skip
+)
 @click.option(
-    "--sample", default=None, metavar="SAMPLE",
+    "--sample",
+    default=None,
+    metavar="SAMPLE",
     help="the sample the coded sentences were drawn from (default: any sample in the study "
     "folder, or the study's corpus)",
-)  # fmt: skip
+)
 def import_coded(coded: str, out: str, annotator: str | None, sample: str | None) -> int:
     def body(study) -> None:
         from framing.coding.exchange import import_coding
@@ -192,11 +230,12 @@ def import_coded(coded: str, out: str, annotator: str | None, sample: str | None
 
 
 @subcommand(
-    coding, "agreement between the first and second coding",
+    coding,
+    "agreement between the first and second coding",
     "Prints Krippendorff's alpha per frame and for stance with a 95% bootstrap interval\n"
     "over duplicate groups, percent agreement, every disagreement, and identical\n"
     "sentences one coder coded differently.",
-)  # fmt: skip
+)
 @click.option("--first", default=None, metavar="FILE", help="default: the study's codings.first")
 @click.option("--second", default=None, metavar="FILE", help="default: the study's codings.second")
 @click.option("--markdown", is_flag=True, help="print only the summary table")
@@ -345,8 +384,10 @@ def audit_printed(study, args) -> None:
         "re-read them against the codebook:"
     )
     for row in table.head(args.top).itertuples():
-        print(f"{row.rank:>3}. {row.sentence_id}  quality {row.quality:.3f}  coded [{row.coded}]  "
-              f"model [{row.model}]  {row.text}")  # fmt: skip
+        print(
+            f"{row.rank:>3}. {row.sentence_id}  quality {row.quality:.3f}  coded [{row.coded}]  "
+            f"model [{row.model}]  {row.text}"
+        )
     if args.out:
         with output_file(args.out, Kind.AUDIT, inputs=args.runs) as tmp:
             spreadsheet_frame(table).to_csv(tmp, index=False)
@@ -354,7 +395,8 @@ def audit_printed(study, args) -> None:
 
 
 @subcommand(
-    coding, "build the gold labelled set",
+    coding,
+    "build the gold labelled set",
     "Writes the gold set: every sentence of the first coding, with the adjudication's\n"
     "decisions applied. A sentence the two coders coded differently and nobody has\n"
     "adjudicated keeps the first coding, marked 'disagreement'; identical sentences\n"
@@ -362,15 +404,17 @@ def audit_printed(study, args) -> None:
     "their sentences go into an adjudication template (a coding sheet with both codings\n"
     "beside the text), written when no file of that name exists. Fill it in, import it\n"
     "into the adjudication file and assemble again.",
-)  # fmt: skip
+)
 @click.option(
     "--out", default=None, metavar="FILE", help="default: the study's sentences (gold set)"
 )
 @click.option(
-    "--template", default=None, metavar="FILE",
+    "--template",
+    default=None,
+    metavar="FILE",
     help="where the adjudication template goes (default: beside the adjudication file, "
     "NAME.todo.csv)",
-)  # fmt: skip
+)
 def assemble(out: str | None, template: str | None) -> int:
     from framing.coding import gold
 
@@ -378,10 +422,11 @@ def assemble(out: str | None, template: str | None) -> int:
 
 
 @subcommand(
-    coding, "rank likely label errors (cleanlab)",
+    coding,
+    "rank likely label errors (cleanlab)",
     "Ranks the gold set's sentences by cleanlab's label quality on the out-of-fold\n"
     "probabilities of framing train runs of one task; nothing is changed for you.",
-)  # fmt: skip
+)
 @click.argument("runs", nargs=-1, required=True, help="framing train run folders of one task")
 @click.option("--top", type=int, default=20, show_default=True, help="rows to print")
 @click.option("--out", default=None, metavar="FILE", help="write every flagged sentence as CSV")
@@ -391,10 +436,11 @@ def audit(**options) -> int:
 
 
 @subcommand(
-    coding, "print label counts for the data card",
+    coding,
+    "print label counts for the data card",
     "Counts per frame, per stance class and per outlet of the gold set, after a line on\n"
     "codings not resolved yet (coder disagreements, identical sentences coded differently).",
-)  # fmt: skip
+)
 def stats() -> int:
     from framing.coding import gold
 
@@ -402,23 +448,30 @@ def stats() -> int:
 
 
 @subcommand(
-    coding, "words and phrases that distinguish each label (log-odds, z-scores)",
+    coding,
+    "words and phrases that distinguish each label (log-odds, z-scores)",
     "For each frame and stance class of the gold set, the terms that distinguish it from\n"
     "the rest (log-odds ratio with an informative Dirichlet prior, Monroe, Colaresi & Quinn\n"
     "2008), each marked as a codebook cue already or new: suggestions to read, never applied.",
-)  # fmt: skip
+)
 @click.option("--gold", default=None, metavar="FILE", help="default: the study's sentences")
 @click.option(
-    "--out", default="results/cues", show_default=True, metavar="DIR",
+    "--out",
+    default="results/cues",
+    show_default=True,
+    metavar="DIR",
     help="the folder to write cues.csv and cues.md into",
-)  # fmt: skip
+)
 @click.option("--top", type=int, default=20, show_default=True, help="terms per label")
 @click.option("--ngrams", type=int, default=2, show_default=True, help="longest phrase, in words")
 @click.option("--min-count", type=int, default=2, show_default=True, help="times a term must occur")
 @click.option(
-    "--prior", type=float, default=1.0, show_default=True,
+    "--prior",
+    type=float,
+    default=1.0,
+    show_default=True,
     help="strength of the prior (times the corpus counts)",
-)  # fmt: skip
+)
 def cues(**options) -> int:
     args = SimpleNamespace(**options)
 
@@ -427,12 +480,19 @@ def cues(**options) -> int:
 
         gold_file = _coding_file(study, args.gold, "sentences")
         table = write_cue_suggestions(
-            gold_file, study.schema, args.out, args.top, args.ngrams, args.min_count,
+            gold_file,
+            study.schema,
+            args.out,
+            args.top,
+            args.ngrams,
+            args.min_count,
             args.prior,
-        )  # fmt: skip
+        )
         new = int((table.significant & (table.codebook == "new")).sum())
-        print(f"wrote {args.out}/cues.md and cues.csv: {new} significant terms not in the "
-              "codebook (suggestions to read, never applied)")  # fmt: skip
+        print(
+            f"wrote {args.out}/cues.md and cues.csv: {new} significant terms not in the "
+            "codebook (suggestions to read, never applied)"
+        )
 
     return in_study(body)
 

@@ -24,13 +24,20 @@ from framing.cli._framework import command, invoke
     "runs", nargs=-1, required=True, help="run folders, multirun folders or metrics.json files"
 )
 @click.option(
-    "--out", default="results/comparison", show_default=True, type=Path, metavar="DIR",
+    "--out",
+    default="results/comparison",
+    show_default=True,
+    type=Path,
+    metavar="DIR",
     help="the folder to write the tables and the figure into",
-)  # fmt: skip
+)
 @click.option(
-    "--bootstrap", type=int, default=1000, show_default=True,
+    "--bootstrap",
+    type=int,
+    default=1000,
+    show_default=True,
     help="bootstrap replicates of the intervals and differences",
-)  # fmt: skip
+)
 @click.option(
     "--level", type=float, default=0.95, show_default=True, help="confidence level of the intervals"
 )

@@ -36,18 +36,21 @@ def load_rules(rules_file: str | None):
     help="folder of .txt / .html articles (subfolders too), a .jsonl, .csv or .parquet file",
 )
 @click.option(
-    "--outlets", default=None, metavar="FILE",
+    "--outlets",
+    default=None,
+    metavar="FILE",
     help="outlet table (CSV with article_id and outlet columns)",
-)  # fmt: skip
+)
 @click.option("--rules", default=None, metavar="FILE", help="YAML file of cleaning-rule overrides")
 @click.option("--out", default=None, metavar="FILE", help="write the sentences as JSONL here")
 @click.option(
     "--report", default=None, metavar="FILE", help="write the cleaning report as JSON here"
 )
 @click.option(
-    "--keep-duplicate-ids", is_flag=True,
+    "--keep-duplicate-ids",
+    is_flag=True,
     help="keep articles that share an id (renamed id~2, id~3, ...) instead of stopping",
-)  # fmt: skip
+)
 def corpus(**options) -> int:
     args = SimpleNamespace(**options)
 

@@ -29,32 +29,47 @@ from framing.cli._framework import command, invoke
 )
 @click.option("--out", required=True, metavar="DIR", help="the folder to write into")
 @click.option(
-    "--all", is_flag=True,
+    "--all",
+    is_flag=True,
     help="cluster every sentence of predictions.csv, not only those without a frame",
-)  # fmt: skip
+)
 @click.option(
-    "--clusters", type=int, default=None, metavar="K",
+    "--clusters",
+    type=int,
+    default=None,
+    metavar="K",
     help="number of clusters (default: round(sqrt(n/2)))",
-)  # fmt: skip
+)
 @click.option(
     "--seed", type=int, default=None, help="seed of the clustering (default: the study's, else 0)"
 )
 @click.option(
-    "--top-terms", type=int, default=10, show_default=True, metavar="N",
+    "--top-terms",
+    type=int,
+    default=10,
+    show_default=True,
+    metavar="N",
     help="distinguishing terms listed per cluster",
-)  # fmt: skip
+)
 @click.option(
-    "--central", type=int, default=3, show_default=True, metavar="N",
+    "--central",
+    type=int,
+    default=3,
+    show_default=True,
+    metavar="N",
     help="central sentences shown per cluster",
-)  # fmt: skip
+)
 @click.option(
-    "--encoder", default=None,
+    "--encoder",
+    default=None,
     help="sentence encoder (default: the study's discover.encoder, else all-MiniLM-L6-v2)",
-)  # fmt: skip
+)
 @click.option(
-    "--cache-dir", default=None, metavar="DIR",
+    "--cache-dir",
+    default=None,
+    metavar="DIR",
     help="share embeddings on disk with the runs that cache in this folder",
-)  # fmt: skip
+)
 def discover(**options) -> int:
     args = SimpleNamespace(**options)
 

@@ -50,73 +50,107 @@ def sizes(text: str) -> list[int]:
 @click.argument("predictions", type=Path, help="predictions.csv of framing predict")
 @click.argument("coded", type=Path, help="coder file (JSONL) of the random sample")
 @click.option(
-    "--out", type=Path, required=True, metavar="DIR",
+    "--out",
+    type=Path,
+    required=True,
+    metavar="DIR",
     help="output folder (must not exist, unless --overwrite)",
-)  # fmt: skip
+)
 @click.option(
-    "--record", type=Path, default=None, metavar="FILE",
+    "--record",
+    type=Path,
+    default=None,
+    metavar="FILE",
     help="the sample record (default: beside CODED)",
-)  # fmt: skip
+)
 @click.option(
-    "--difference", nargs=2, multiple=True, metavar="A B",
+    "--difference",
+    nargs=2,
+    multiple=True,
+    metavar="A B",
     help="also estimate outlet A minus outlet B (repeatable)",
-)  # fmt: skip
+)
 @click.option(
-    "--estimand", type=click.Choice(["corpus", "process"]), default="corpus",
+    "--estimand",
+    type=click.Choice(["corpus", "process"]),
+    default="corpus",
     help="corpus (default): the share in the corpus in hand, finite-population corrected, "
     "exact under a census; process: the share in the process that generated it",
-)  # fmt: skip
+)
 @click.option(
-    "--cluster", type=click.Choice(["article", "sentence"]), default=None,
+    "--cluster",
+    type=click.Choice(["article", "sentence"]),
+    default=None,
     help="--estimand process only: unit of the variance, article (default) or sentence "
     "(the corpus estimand's variance follows the units that were drawn)",
-)  # fmt: skip
+)
 @click.option(
-    "--predictor", type=click.Choice(["probability", "decision"]), default="probability",
+    "--predictor",
+    type=click.Choice(["probability", "decision"]),
+    default="probability",
     help="what PPI++ corrects: the classifier's probabilities (default) or its 0/1 "
     "decisions; predictors.csv gives both widths",
-)  # fmt: skip
+)
 @click.option("--no-pooling", is_flag=True, help="per outlet, only each outlet's own PPI++")
 @click.option(
-    "--interval", type=click.Choice(["bayes", "bootstrap", "prasad_rao"]), default="bayes",
+    "--interval",
+    type=click.Choice(["bayes", "bootstrap", "prasad_rao"]),
+    default="bayes",
     help="pooled intervals: bayes (default: the between-outlet variance integrated out, "
     "arcsine scale), or the plug-in parametric bootstrap or Prasad-Rao MSE (share scale; "
     "they undercovered in the simulation)",
-)  # fmt: skip
+)
 @click.option(
-    "--checkpoint", multiple=True, metavar="CKPT",
+    "--checkpoint",
+    multiple=True,
+    metavar="CKPT",
     help="cross-prediction: a checkpoint that made the predictions (once per task)",
-)  # fmt: skip
+)
 @click.option(
-    "--folds", type=int, default=5, show_default=True, metavar="N",
+    "--folds",
+    type=int,
+    default=5,
+    show_default=True,
+    metavar="N",
     help="cross-prediction: folds of articles",
-)  # fmt: skip
+)
 @click.option(
-    "--gold", type=Path, default=None, metavar="FILE",
+    "--gold",
+    type=Path,
+    default=None,
+    metavar="FILE",
     help="cross-prediction: gold set (default: the study's)",
-)  # fmt: skip
+)
 @click.option(
-    "--min-coded", type=int, default=10, show_default=True, metavar="N",
+    "--min-coded",
+    type=int,
+    default=10,
+    show_default=True,
+    metavar="N",
     help="below this many coded units an outlet's own interval is at least the coded "
     "sample's width",
-)  # fmt: skip
+)
 @click.option(
-    "--plan", callback=lambda ctx, param, value: sizes(value) if value else None,
-    default=None, metavar="N,N,...",
+    "--plan",
+    callback=lambda ctx, param, value: sizes(value) if value else None,
+    default=None,
+    metavar="N,N,...",
     help="numbers of coded sentences for plan.csv (default: 25,50,100,200,400,800,1600)",
-)  # fmt: skip
+)
 @click.option(
     "--level", type=float, default=0.95, show_default=True, help="confidence level of the intervals"
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="bootstrap and fold seed")
 @click.option(
-    "--allow-nonrandom", is_flag=True,
+    "--allow-nonrandom",
+    is_flag=True,
     help="estimate from a non-random sample anyway, flagged invalid",
-)  # fmt: skip
+)
 @click.option(
-    "--no-figure", is_flag=True,
+    "--no-figure",
+    is_flag=True,
     help="draw no figures (each figure adds several seconds per label)",
-)  # fmt: skip
+)
 @click.option("--overwrite", is_flag=True, help="replace an existing --out folder")
 def estimate(**options) -> int:
     args = SimpleNamespace(**options)

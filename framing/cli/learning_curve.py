@@ -26,18 +26,26 @@ SWEEP_DIR = "results/multirun/learning_curve"
 
 @command(__doc__)
 @click.argument(
-    "items", nargs=-1, metavar="[RUNS...|KEY=VALUE...]",
+    "items",
+    nargs=-1,
+    metavar="[RUNS...|KEY=VALUE...]",
     help="run folders to aggregate, or overrides of the sweep to run "
     "(e.g. eval.n_folds=3 hydra/launcher=slurm hydra.sweep.dir=DIR)",
-)  # fmt: skip
+)
 @click.option(
-    "--out", default="results/learning_curve", show_default=True, type=Path, metavar="DIR",
+    "--out",
+    default="results/learning_curve",
+    show_default=True,
+    type=Path,
+    metavar="DIR",
     help="the folder to write learning_curve.csv and the figure into",
-)  # fmt: skip
+)
 @click.option(
-    "--bootstrap", type=int, default=None,
+    "--bootstrap",
+    type=int,
+    default=None,
     help="bootstrap replicates (default: the runs' eval.bootstrap)",
-)  # fmt: skip
+)
 def learning_curve(**options) -> int:
     args = SimpleNamespace(**options)
     overrides = [a for a in args.items if "=" in a]
@@ -58,9 +66,14 @@ def learning_curve(**options) -> int:
             given = [o.split("=", 1)[1] for o in overrides if o.startswith("hydra.sweep.dir=")]
             sweep_dir = given[-1] if given else SWEEP_DIR
             sweep = [
-                sys.executable, "-m", "framing.cli.train", "-m", "+experiment=learning_curve",
-                f"hydra.sweep.dir={sweep_dir}", *overrides,
-            ]  # fmt: skip
+                sys.executable,
+                "-m",
+                "framing.cli.train",
+                "-m",
+                "+experiment=learning_curve",
+                f"hydra.sweep.dir={sweep_dir}",
+                *overrides,
+            ]
             if subprocess.run(sweep).returncode != 0:
                 raise FramingInputError("the learning-curve sweep failed (see above)")
             folders.append(sweep_dir)

@@ -63,13 +63,21 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
 
 
 @click.group(
-    cls=Framing, help=help_text(__doc__), context_settings=CONTEXT_SETTINGS,
-    invoke_without_command=False, no_args_is_help=True,
-)  # fmt: skip
+    cls=Framing,
+    help=help_text(__doc__),
+    context_settings=CONTEXT_SETTINGS,
+    invoke_without_command=False,
+    no_args_is_help=True,
+)
 @click.option(
-    "-V", "--version", is_flag=True, expose_value=False, is_eager=True,
-    callback=_print_version, help="print the version and stop",
-)  # fmt: skip
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="print the version and stop",
+)
 @_completion.options
 def framing() -> None:
     pass

@@ -42,38 +42,61 @@ DEFAULTS = PlotOptions()
 
 @command(__doc__)
 @click.option(
-    "--comparison", default=DEFAULTS.comparison, show_default=True, metavar="FILE",
+    "--comparison",
+    default=DEFAULTS.comparison,
+    show_default=True,
+    metavar="FILE",
     help="comparison.csv of framing compare",
-)  # fmt: skip
+)
 @click.option(
-    "--runs", multiple=True, default=DEFAULTS.runs, show_default=True, metavar="DIR",
+    "--runs",
+    multiple=True,
+    default=DEFAULTS.runs,
+    show_default=True,
+    metavar="DIR",
     help="run folders or folders above them (repeatable)",
-)  # fmt: skip
+)
 @click.option(
-    "--model", default=DEFAULTS.model, show_default=True,
+    "--model",
+    default=DEFAULTS.model,
+    show_default=True,
     help="family whose out-of-fold predictions are shown",
-)  # fmt: skip
+)
 @click.option(
-    "--learning-curve", default=DEFAULTS.learning_curve, show_default=True, metavar="FILE",
+    "--learning-curve",
+    default=DEFAULTS.learning_curve,
+    show_default=True,
+    metavar="FILE",
     help="learning_curve.csv of framing learning-curve",
-)  # fmt: skip
+)
 @click.option(
-    "--out", default=DEFAULTS.out, show_default=True, metavar="DIR",
+    "--out",
+    default=DEFAULTS.out,
+    show_default=True,
+    metavar="DIR",
     help="the folder the figures are written into",
-)  # fmt: skip
+)
 @click.option(
-    "--bootstrap", type=int, default=DEFAULTS.bootstrap, show_default=True, metavar="N",
+    "--bootstrap",
+    type=int,
+    default=DEFAULTS.bootstrap,
+    show_default=True,
+    metavar="N",
     help="bootstrap replicates for the mixes and the per-label F1 intervals",
-)  # fmt: skip
+)
 @click.argument(
-    "stems", nargs=-1, metavar="[STEM]...",
+    "stems",
+    nargs=-1,
+    metavar="[STEM]...",
     help="draw only these figures (as --only; the list above names them)",
-)  # fmt: skip
+)
 @click.option("--only", multiple=True, metavar="STEM", help="draw only this figure (repeatable)")
 @click.option(
-    "--width", default=None, metavar="single|double|INCHES",
+    "--width",
+    default=None,
+    metavar="single|double|INCHES",
     help="width of every figure (default: single, one column)",
-)  # fmt: skip
+)
 def plot(runs: tuple[str, ...], stems: tuple[str, ...], only: tuple[str, ...], **settings) -> int:
     # `--only a b` (the form before Click) reads as --only a and the figure b: both drawn
     options = PlotOptions(runs=list(runs), only=[*only, *stems] or None, **settings)

@@ -32,9 +32,12 @@ from framing.cli._framework import command, invoke
     "--revision", default=None, metavar="BRANCH", help="branch to push to (created if missing)"
 )
 @click.option(
-    "--dry-run", type=Path, default=None, metavar="DIR",
+    "--dry-run",
+    type=Path,
+    default=None,
+    metavar="DIR",
     help="write what would be uploaded into DIR (a new folder) and contact nobody",
-)  # fmt: skip
+)
 def push(**options) -> int:
     args = SimpleNamespace(**options)
 

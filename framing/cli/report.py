@@ -32,9 +32,12 @@ DEFAULTS = ReportOptions()
 
 def _folder(name: str, what: str) -> Callable:
     return click.option(
-        f"--{name}", default=getattr(DEFAULTS, name), show_default=True, metavar="DIR",
+        f"--{name}",
+        default=getattr(DEFAULTS, name),
+        show_default=True,
+        metavar="DIR",
         help=f"where {what} wrote its files",
-    )  # fmt: skip
+    )
 
 
 @command(__doc__)
@@ -45,17 +48,23 @@ def _folder(name: str, what: str) -> Callable:
 @_folder("estimates", "framing estimate")
 @_folder("discover", "framing discover")
 @click.option(
-    "--cues", default=DEFAULTS.cues, show_default=True, metavar="FILE_OR_DIR",
+    "--cues",
+    default=DEFAULTS.cues,
+    show_default=True,
+    metavar="FILE_OR_DIR",
     help="cues.md / cues.csv of framing coding cues, or their folder",
-)  # fmt: skip
+)
 @click.option(
     "--out", default=DEFAULTS.out, show_default=True, metavar="FILE", help="the page to write"
 )
 @click.option(
-    "--max-sentences", type=int, default=DEFAULTS.max_sentences, show_default=True,
+    "--max-sentences",
+    type=int,
+    default=DEFAULTS.max_sentences,
+    show_default=True,
     metavar="N",
     help="sentences listed per outlet and label: the N/2 surest and N/2 least sure",
-)  # fmt: skip
+)
 def report(**settings) -> int:
     options = ReportOptions(**settings)
     return run_command(lambda: _write(options))

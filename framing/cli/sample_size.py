@@ -30,27 +30,40 @@ from framing.cli.estimate import sizes
 @click.argument("predictions", type=Path, help="predictions.csv of framing predict")
 @click.argument("pilot", type=Path, help="coder file (JSONL) of the pilot random sample")
 @click.option(
-    "--record", type=Path, default=None, metavar="FILE",
+    "--record",
+    type=Path,
+    default=None,
+    metavar="FILE",
     help="the pilot's sample record (default: beside PILOT)",
-)  # fmt: skip
+)
 @click.option(
-    "--sizes", callback=lambda ctx, param, value: sizes(value) if value else None,
-    default=None, metavar="N,N,...",
+    "--sizes",
+    callback=lambda ctx, param, value: sizes(value) if value else None,
+    default=None,
+    metavar="N,N,...",
     help="total numbers of coded sentences to project (default: 25,50,100,200,400,800,1600)",
-)  # fmt: skip
+)
 @click.option(
-    "--target", type=float, default=None, metavar="HALF_WIDTH",
+    "--target",
+    type=float,
+    default=None,
+    metavar="HALF_WIDTH",
     help="the half-width wanted, e.g. 0.05: prints the coded sentences it takes",
-)  # fmt: skip
+)
 @click.option(
-    "--estimand", type=click.Choice(["corpus", "process"]), default="corpus",
+    "--estimand",
+    type=click.Choice(["corpus", "process"]),
+    default="corpus",
     help="corpus (default): sizes capped at the corpus, a census is exact; process: the "
     "process that generated the corpus, as for framing estimate",
-)  # fmt: skip
+)
 @click.option(
-    "--cluster", type=click.Choice(["article", "sentence"]), default="article",
-    show_default=True, help="--estimand process only: unit of the variance",
-)  # fmt: skip
+    "--cluster",
+    type=click.Choice(["article", "sentence"]),
+    default="article",
+    show_default=True,
+    help="--estimand process only: unit of the variance",
+)
 @click.option(
     "--level", type=float, default=0.95, show_default=True, help="confidence level of the intervals"
 )

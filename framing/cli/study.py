@@ -23,33 +23,39 @@ def study() -> None:
 
 
 @subcommand(
-    study, "create a new study folder from the template",
+    study,
+    "create a new study folder from the template",
     "Writes DIR/conf/study.yaml, a codebook to fill in, articles/ and labels/. DIR must not\n"
     "exist or be empty.",
-)  # fmt: skip
+)
 @click.argument("folder", metavar="DIR", help="the study folder to create")
 @click.option("--name", default=None, help="the study's name (default: the folder's name)")
 @click.option("--description", default="", help="one line on what the study is about")
 @click.option(
-    "--language", default="en", show_default=True,
+    "--language",
+    default="en",
+    show_default=True,
     help="ISO 639-1 code of the corpus's language",
-)  # fmt: skip
+)
 def init(folder: str, name: str | None, description: str, language: str) -> int:
     def body() -> None:
         from framing.study.init import create_study
 
         written = create_study(folder, name, description, language)
-        print(f"created study {folder} ({len(written)} files); next: edit "
-              f"{folder}/conf/study.yaml and {folder}/codebook.md")  # fmt: skip
+        print(
+            f"created study {folder} ({len(written)} files); next: edit "
+            f"{folder}/conf/study.yaml and {folder}/codebook.md"
+        )
 
     return run_command(body)
 
 
 @subcommand(
-    study, "print the study found from the working directory",
+    study,
+    "print the study found from the working directory",
     "The study folder (the nearest one at or above the working directory holding\n"
     "conf/study.yaml, or FRAMING_STUDY) and its config.",
-)  # fmt: skip
+)
 def show() -> int:
     def body() -> None:
         import yaml

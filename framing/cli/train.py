@@ -72,20 +72,34 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     train_keys = config_help.documented_keys(config_help.config_text("train"))
     eval_keys = config_help.documented_keys(config_help.config_text("eval/default"), "eval.")
     return [
-        ("Task, family and protocol (GROUP=OPTION)", [
-            *option_rows("task"), *option_rows("model"), *option_rows("eval"),
-        ]),
-        ("Settings (KEY=VALUE)", [
-            *key_rows(train_keys),
-            *key_rows(eval_keys, skip=["eval.protocol"]),
-            ("model.KEY=VALUE", "a setting of the chosen family (framing train model=NAME "
-             "--cfg job lists them)"),
-        ]),
-        ("Sweeps (with -m)", [
-            *[(f"+{row[0]}", row[1]) for row in option_rows("experiment")],
-            *option_rows("hydra/launcher"),
-        ]),
-    ]  # fmt: skip
+        (
+            "Task, family and protocol (GROUP=OPTION)",
+            [
+                *option_rows("task"),
+                *option_rows("model"),
+                *option_rows("eval"),
+            ],
+        ),
+        (
+            "Settings (KEY=VALUE)",
+            [
+                *key_rows(train_keys),
+                *key_rows(eval_keys, skip=["eval.protocol"]),
+                (
+                    "model.KEY=VALUE",
+                    "a setting of the chosen family (framing train model=NAME "
+                    "--cfg job lists them)",
+                ),
+            ],
+        ),
+        (
+            "Sweeps (with -m)",
+            [
+                *[(f"+{row[0]}", row[1]) for row in option_rows("experiment")],
+                *option_rows("hydra/launcher"),
+            ],
+        ),
+    ]
 
 
 @hydra_command(__doc__, "train", help_sections)

@@ -24,29 +24,47 @@ from framing.cli._framework import command, invoke
 
 @command(__doc__)
 @click.argument(
-    "checkpoints", nargs=-1, required=True, metavar="CHECKPOINT...",
+    "checkpoints",
+    nargs=-1,
+    required=True,
+    metavar="CHECKPOINT...",
     help="one checkpoint per task (framing train's RUN/checkpoint)",
-)  # fmt: skip
+)
 @click.option(
-    "--coded", type=Path, required=True, metavar="FILE",
+    "--coded",
+    type=Path,
+    required=True,
+    metavar="FILE",
     help="coder file (JSONL) of the coded random sample",
-)  # fmt: skip
+)
 @click.option(
-    "--sentences", type=Path, required=True, metavar="FILE",
+    "--sentences",
+    type=Path,
+    required=True,
+    metavar="FILE",
     help="predictions.csv (framing predict) or sentences JSONL (framing corpus)",
-)  # fmt: skip
+)
 @click.option(
-    "--record", type=Path, default=None, metavar="FILE",
+    "--record",
+    type=Path,
+    default=None,
+    metavar="FILE",
     help="the sample record (default: beside --coded)",
-)  # fmt: skip
+)
 @click.option(
-    "--out", type=Path, default=None, metavar="DIR",
+    "--out",
+    type=Path,
+    default=None,
+    metavar="DIR",
     help="also write the report here (must not exist, unless --overwrite)",
-)  # fmt: skip
+)
 @click.option(
-    "--bootstrap", type=int, default=1000, show_default=True,
+    "--bootstrap",
+    type=int,
+    default=1000,
+    show_default=True,
     help="bootstrap replicates of the intervals",
-)  # fmt: skip
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="seed of the bootstrap")
 @click.option(
     "--level", type=float, default=0.95, show_default=True, help="confidence level of the intervals"

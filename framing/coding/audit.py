@@ -65,9 +65,11 @@ def label_issues(run_paths: list[str | Path], texts: dict[str, str] | None = Non
 
             given = [list(np.flatnonzero(row)) for row in truth]
             flagged = find_label_issues(
-                given, proba, multi_label=True,
+                given,
+                proba,
+                multi_label=True,
                 n_jobs=1,  # a worker pool is slower than one process on a few hundred rows
-            )  # fmt: skip
+            )
             quality = get_label_quality_scores(given, proba)
             model = [[labels[j] for j in np.flatnonzero(row)] for row in decided]
             coded = [[labels[j] for j in row] for row in given]

@@ -114,9 +114,11 @@ def read_coded_file(path: str | Path, schema, annotator: str | None = None):
             return lsexport.read_export(path, schema, annotator)
         if annotator:
             raise FramingInputError(
-                "a coding sheet holds one coder's labels", file=path, field="--annotator",
+                "a coding sheet holds one coder's labels",
+                file=path,
+                field="--annotator",
                 fix="leave out --annotator (it picks a coder in a Label Studio export)",
-            )  # fmt: skip
+            )
         return spreadsheet.read_sheet(path, schema)
     raise FramingInputError(
         f"unsupported coded file type '{suffix}'",
@@ -169,9 +171,10 @@ def import_coding(
     records, uncoded = read_coded_file(path, schema, annotator)
     if not records:
         raise FramingInputError(
-            f"holds no coded sentence ({uncoded} not coded yet)", file=path,
+            f"holds no coded sentence ({uncoded} not coded yet)",
+            file=path,
             fix="code the sentences first; nothing was written",
-        )  # fmt: skip
+        )
     if study is not None or sample is not None:
         check_known_sentences(path, records, study, sample)
     counts = append_codings(out, schema, records, path)

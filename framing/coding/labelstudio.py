@@ -59,9 +59,14 @@ def labelling_config(schema: LabelSchema) -> str:
         for label in labels:
             ET.SubElement(choices, "Choice", value=label.name, hint=label.description)
     ET.SubElement(
-        view, "TextArea", name=NOTE, toName=TEXT, rows="2", maxSubmissions="1",
+        view,
+        "TextArea",
+        name=NOTE,
+        toName=TEXT,
+        rows="2",
+        maxSubmissions="1",
         placeholder="Note (optional): why, on a hard case",
-    )  # fmt: skip
+    )
     ET.indent(view)
     return ET.tostring(view, encoding="unicode") + "\n"
 
@@ -71,9 +76,13 @@ def _result(frames: list[str], stance: str | None) -> list[dict]:
     for control, values in ((FRAMES, frames), (STANCE, [stance] if stance else [])):
         if values:
             result.append(
-                {"from_name": control, "to_name": TEXT, "type": "choices",
-                 "value": {"choices": list(values)}}
-            )  # fmt: skip
+                {
+                    "from_name": control,
+                    "to_name": TEXT,
+                    "type": "choices",
+                    "value": {"choices": list(values)},
+                }
+            )
     return result
 
 

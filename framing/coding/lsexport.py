@@ -111,9 +111,11 @@ def _full_json_task(task: dict, i: int, path: Path) -> Task:
     sid = data.get("sentence_id") if isinstance(data, dict) else None
     if not isinstance(sid, str) or not sid:
         raise _error(
-            "missing sentence_id", where, ".data.sentence_id",
+            "missing sentence_id",
+            where,
+            ".data.sentence_id",
             fix="import tasks written by framing coding export",
-        )  # fmt: skip
+        )
     out = Task(str(task["id"]), sid, where, "json")
     annotations = task.get("annotations") or []
     if not isinstance(annotations, list):
@@ -169,9 +171,11 @@ def _result_choices(result, at: dict):
             continue
         if control not in (FRAMES, STANCE):
             raise _error(
-                f"unknown control '{control}'", here, ".from_name",
+                f"unknown control '{control}'",
+                here,
+                ".from_name",
                 fix="use the labelling config written by framing coding export",
-            )  # fmt: skip
+            )
         choices = item["value"].get("choices")
         if not isinstance(choices, list):
             raise _error("must be a list", here, ".value.choices")
@@ -222,9 +226,11 @@ def _flat_task(row: dict, where: dict) -> tuple[str, Task, Annotation | None]:
         sid = str(sid)
     if not isinstance(sid, str) or not sid.strip():
         raise _error(
-            "missing sentence_id", where, "sentence_id" if where.get("line") else ".sentence_id",
+            "missing sentence_id",
+            where,
+            "sentence_id" if where.get("line") else ".sentence_id",
             fix="import tasks written by framing coding export",
-        )  # fmt: skip
+        )
     sid = sid.strip()
     key = str(row["id"]) if row.get("id") not in (None, "") else sid
     task = Task(key, sid, where, "csv" if where.get("line") else "json-min")
@@ -268,8 +274,9 @@ def export_tasks(path: str | Path) -> list[Task]:
         if LS_CSV_COLUMN not in header:
             raise FramingInputError(
                 f"has no '{LS_CSV_COLUMN}' column: not a Label Studio CSV export",
-                file=path, line=1,
-            )  # fmt: skip
+                file=path,
+                line=1,
+            )
         return _flat_tasks(rows, path, json_min=False)
     try:
         raw = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -277,9 +284,10 @@ def export_tasks(path: str | Path) -> list[Task]:
         raise FramingInputError(f"is not valid JSON ({err})", file=path) from None
     if not isinstance(raw, list):
         raise FramingInputError(
-            "must be a JSON list (Label Studio's JSON or JSON-MIN export)", file=path,
+            "must be a JSON list (Label Studio's JSON or JSON-MIN export)",
+            file=path,
             fix="export the project from Label Studio as JSON, JSON-MIN or CSV",
-        )  # fmt: skip
+        )
     if not raw:
         return []
     full = [isinstance(t, dict) and isinstance(t.get("data"), dict) for t in raw]

@@ -271,9 +271,11 @@ def _check_overlap(units: list[SampledUnit], params: dict, path: Path) -> None:
     for i, unit in enumerate(units):
         if unit.sentence_id not in parent_p:
             raise FramingInputError(
-                f"'{unit.sentence_id}' is not in the parent sample", file=path,
-                field=f"units[{i}].sentence_id", fix=DAMAGED_FIX,
-            )  # fmt: skip
+                f"'{unit.sentence_id}' is not in the parent sample",
+                file=path,
+                field=f"units[{i}].sentence_id",
+                fix=DAMAGED_FIX,
+            )
 
     def within_article(u):
         size = per_article[u.article_id]

@@ -121,9 +121,10 @@ def draw(
     if strategy == "overlap":
         if exclude:
             raise FramingInputError(
-                "an overlap sample is a share of an earlier sample", field="--exclude",
+                "an overlap sample is a share of an earlier sample",
+                field="--exclude",
                 fix="draw the earlier sample with --exclude instead",
-            )  # fmt: skip
+            )
         return _draw_overlap(study, out, parent, fraction, seed)
     if parent is not None:
         raise FramingInputError(
@@ -229,7 +230,7 @@ def _active(population: Population, size, seed, checkpoints, max_per_article) ->
                     "created_at": m.info.get("created_at"),
                 }
                 for p, m in zip(checkpoints, models, strict=True)
-            ],  # fmt: skip
+            ],
             "max_per_article": cap,
             "uncertainty": {sid: round(v, 6) for sid, v in chosen.items()},
         },

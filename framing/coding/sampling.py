@@ -144,9 +144,12 @@ def predicted_spread(path, sentence_ids: set[str] | None = None) -> dict[str, fl
     sums: dict[str, float] = {}
     counts: dict[str, int] = {}
     for chunk in pd.read_csv(
-        path, usecols=["sentence_id", "outlet", *columns], dtype={"sentence_id": str,
-        "outlet": str}, keep_default_na=False, chunksize=200_000,
-    ):  # fmt: skip
+        path,
+        usecols=["sentence_id", "outlet", *columns],
+        dtype={"sentence_id": str, "outlet": str},
+        keep_default_na=False,
+        chunksize=200_000,
+    ):
         if sentence_ids is not None:
             chunk = chunk[chunk["sentence_id"].isin(sentence_ids)]
         p = chunk[columns].to_numpy(dtype=float)

@@ -38,8 +38,12 @@ DELIMITERS = (",", ";", "\t")
 
 def columns(schema: LabelSchema, context: list[str] = ()) -> list[str]:
     return [
-        *ID_COLUMNS, *context, *(FRAME_PREFIX + f for f in schema.frame_names), "stance", "note"
-    ]  # fmt: skip
+        *ID_COLUMNS,
+        *context,
+        *(FRAME_PREFIX + f for f in schema.frame_names),
+        "stance",
+        "note",
+    ]
 
 
 def write_sheet(
@@ -62,9 +66,14 @@ def write_sheet(
             marks = [("1" if p and f in p["frames"] else "") for f in schema.frame_names]
             shown = (context or {}).get(row["sentence_id"], {})
             writer.writerow(
-                [*(row.get(c, "") for c in ID_COLUMNS), *(shown.get(c, "") for c in extra),
-                 *marks, p["stance"] if p else "", ""]
-            )  # fmt: skip
+                [
+                    *(row.get(c, "") for c in ID_COLUMNS),
+                    *(shown.get(c, "") for c in extra),
+                    *marks,
+                    p["stance"] if p else "",
+                    "",
+                ]
+            )
 
 
 def header_delimiter(header_line: str) -> str:
@@ -167,9 +176,12 @@ def read_sheet(path: str | Path, schema: LabelSchema) -> tuple[list[dict], int]:
         frame = canonical_label(column[len(FRAME_PREFIX) :], schema.frame_names)
         if frame is None:
             raise FramingInputError(
-                "is not a frame of the schema", file=path, line=1, field=column,
+                "is not a frame of the schema",
+                file=path,
+                line=1,
+                field=column,
                 fix=f"valid frames: {', '.join(schema.frame_names)}",
-            )  # fmt: skip
+            )
         frame_columns[column] = frame
     missing = [f for f in schema.frame_names if f not in frame_columns.values()]
     if missing:
@@ -192,8 +204,10 @@ def read_sheet(path: str | Path, schema: LabelSchema) -> tuple[list[dict], int]:
         if sid in seen:
             raise FramingInputError(
                 f"duplicate sentence_id '{sid}' (first on line {seen[sid]})",
-                file=path, line=line, field="sentence_id",
-            )  # fmt: skip
+                file=path,
+                line=line,
+                field="sentence_id",
+            )
         seen[sid] = line
         records.append(record)
     return records, uncoded
@@ -209,9 +223,12 @@ def _row(row: dict, frame_columns: dict[str, str], schema: LabelSchema, path: Pa
             frames.append(frame)
         elif value not in ABSENT:
             raise FramingInputError(
-                f"'{row[column]}' is not a frame mark", file=path, line=line, field=column,
+                f"'{row[column]}' is not a frame mark",
+                file=path,
+                line=line,
+                field=column,
                 fix="mark a frame with 1 or x, leave it empty (or 0) otherwise",
-            )  # fmt: skip
+            )
     if not stance_text and not frames:
         return None
     if not sid:
@@ -220,9 +237,11 @@ def _row(row: dict, frame_columns: dict[str, str], schema: LabelSchema, path: Pa
     if stance is None:
         raise FramingInputError(
             f"unknown stance '{stance_text}'" if stance_text else "no stance class",
-            file=path, line=line, field="stance",
+            file=path,
+            line=line,
+            field="stance",
             fix=f"valid stances: {', '.join(schema.stance_names)}",
-        )  # fmt: skip
+        )
     return {
         "sentence_id": sid,
         "frames": sorted(set(frames), key=schema.frame_names.index),

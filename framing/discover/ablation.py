@@ -55,8 +55,17 @@ def best_match(labels: np.ndarray, truth: np.ndarray) -> dict:
         f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
         key = (f1, precision, -int(c))
         if best is None or key > best[0]:
-            best = (key, {"cluster": int(c), "size": int(members.sum()), "hits": hits,
-                          "precision": precision, "recall": recall, "f1": f1})  # fmt: skip
+            best = (
+                key,
+                {
+                    "cluster": int(c),
+                    "size": int(members.sum()),
+                    "hits": hits,
+                    "precision": precision,
+                    "recall": recall,
+                    "f1": f1,
+                },
+            )
     return best[1]
 
 

@@ -219,9 +219,16 @@ def _articles(
 
 def from_material(name, material: SeedMaterial, f, p, rows, article, outlet) -> Population:
     return Population(
-        name, material.series, material.y[rows], f[rows], p[rows], article, outlet, rows,
+        name,
+        material.series,
+        material.y[rows],
+        f[rows],
+        p[rows],
+        article,
+        outlet,
+        rows,
         material.n_frames,
-    )  # fmt: skip
+    )
 
 
 def build_homogeneous(material: SeedMaterial, rng, per_outlet: int = 10) -> Population:
@@ -294,9 +301,14 @@ def build_synthetic_3x(rng, per_outlet: int = 10, factor: float = 3.0) -> Popula
     y = np.vstack(y_all)
     p = expit(np.vstack(s_all))
     return Population(
-        "synthetic_3x", series, y, (p >= 0.5) * 1.0, p, np.concatenate(article),
+        "synthetic_3x",
+        series,
+        y,
+        (p >= 0.5) * 1.0,
+        p,
+        np.concatenate(article),
         np.concatenate(outlet),
-    )  # fmt: skip
+    )
 
 
 # ---------------------------------------------------------------------------- one replicate
@@ -347,12 +359,17 @@ def prepare(pop: Population) -> Prepared:
     H = pop.n_outlets
     everything = np.arange(len(pop.y))
     return Prepared(
-        pop, overall, per, np.bincount(pop.outlet, minlength=H).astype(float),
-        corpus_by_outlet(pop, pop.f), corpus_by_outlet(pop, pop.p), pop.f.mean(axis=0),
+        pop,
+        overall,
+        per,
+        np.bincount(pop.outlet, minlength=H).astype(float),
+        corpus_by_outlet(pop, pop.f),
+        corpus_by_outlet(pop, pop.p),
+        pop.f.mean(axis=0),
         pop.p.mean(axis=0),
         [process_corpus(pop, pop.f, np.flatnonzero(pop.outlet == h)) for h in range(H)],
         process_corpus(pop, pop.f, everything),
-    )  # fmt: skip
+    )
 
 
 def _known(mean: np.ndarray):
@@ -388,9 +405,17 @@ def unpooled_corpus(prep, idx, f_s, corpus_mean_h, level, lam_max):
             continue
         frac = np.full(rows.sum(), rows.sum() / prep.sizes[h])
         est, _, _ = estimate_scope(
-            pop.y[idx][rows], f_s[rows], idx[rows], np.ones(rows.sum()),
-            _known(corpus_mean_h[h]), level, MIN_CODED, None, frac, lam_max,
-        )  # fmt: skip
+            pop.y[idx][rows],
+            f_s[rows],
+            idx[rows],
+            np.ones(rows.sum()),
+            _known(corpus_mean_h[h]),
+            level,
+            MIN_CODED,
+            None,
+            frac,
+            lam_max,
+        )
         low[h], high[h] = est.low, est.high
     return low, high
 
@@ -407,9 +432,12 @@ def unpooled_today(prep, idx, level):
         if not rows.any():
             continue
         est = ppi_mean(
-            pop.y[idx][rows], pop.f[idx][rows], pop.article[idx][rows],
-            prep.process_outlet[h], level=level,
-        )  # fmt: skip
+            pop.y[idx][rows],
+            pop.f[idx][rows],
+            pop.article[idx][rows],
+            prep.process_outlet[h],
+            level=level,
+        )
         est, _ = stabilised(est, level, MIN_CODED)
         low[h], high[h] = est.low, est.high
     return low, high
@@ -463,8 +491,9 @@ def replicate(
         pooled = pool_outlets(data, lam, level, "bayes", draws=draws, seed=seed)
         out[name] = [None, reach_own_bounds(pooled.low, pooled.high, shown, *mine)[:2]]
         if name == "pooled":
-            flat = pool_outlets(data, lam, level, "bootstrap", draws=200, seed=seed,
-                                transform="none")  # fmt: skip
+            flat = pool_outlets(
+                data, lam, level, "bootstrap", draws=200, seed=seed, transform="none"
+            )
             out["pooled_bootstrap"] = [None, reach_own_bounds(flat.low, flat.high, shown, *own)[:2]]
             pr = [prasad_rao_interval(m, np.eye(pop.n_outlets), level) for m in flat.models]
             pr_low, pr_high = (np.column_stack([r[i] for r in pr]) for i in (2, 3))
@@ -513,13 +542,28 @@ class CrossFitter:
         mean_p = corpus_by_outlet(pop, p)
         frac = np.full(n, n / len(pop.y))
         est, _, _ = estimate_scope(
-            pop.y[idx], p[idx], idx, np.ones(n), _known(p.mean(axis=0)), level, MIN_CODED,
-            None, frac, lam_max,
-        )  # fmt: skip
+            pop.y[idx],
+            p[idx],
+            idx,
+            np.ones(n),
+            _known(p.mean(axis=0)),
+            level,
+            MIN_CODED,
+            None,
+            frac,
+            lam_max,
+        )
         est_f, _, _ = estimate_scope(
-            pop.y[idx], f[idx], idx, np.ones(n), _known(f.mean(axis=0)), level, MIN_CODED,
-            None, frac,
-        )  # fmt: skip
+            pop.y[idx],
+            f[idx],
+            idx,
+            np.ones(n),
+            _known(f.mean(axis=0)),
+            level,
+            MIN_CODED,
+            None,
+            frac,
+        )
         data = outlet_inputs(prep, idx, p[idx], mean_p)
         pooled = pool_outlets(data, est.lam, level, "bayes", draws=draws, seed=seed)
         own = unpooled_corpus(prep, idx, p[idx], mean_p, level, lam_max)
@@ -575,11 +619,16 @@ def run_population(
             for j, label in enumerate(pop.series):
                 overall.append(
                     {
-                        "population": pop.name, "n": n, "method": method, "label": label,
-                        "true_share": prep.truth[j], "coverage": cov[j], "half_width": half[j],
+                        "population": pop.name,
+                        "n": n,
+                        "method": method,
+                        "label": label,
+                        "true_share": prep.truth[j],
+                        "coverage": cov[j],
+                        "half_width": half[j],
                         "replicates": replicates,
                     }
-                )  # fmt: skip
+                )
         else:
             first, second = spread[(method, scope)] / replicates
             mc_se = np.sqrt(np.maximum(second - first**2, 0) / max(replicates - 1, 1))
@@ -587,12 +636,18 @@ def run_population(
                 for j, label in enumerate(pop.series):
                     outlets.append(
                         {
-                            "population": pop.name, "n": n, "method": method, "label": label,
-                            "outlet": o, "true_share": prep.outlet_truth[o, j],
-                            "coverage": cov[o, j], "half_width": half[o, j],
-                            "replicates": replicates, "mean_coverage_mc_se": mc_se[j],
+                            "population": pop.name,
+                            "n": n,
+                            "method": method,
+                            "label": label,
+                            "outlet": o,
+                            "true_share": prep.outlet_truth[o, j],
+                            "coverage": cov[o, j],
+                            "half_width": half[o, j],
+                            "replicates": replicates,
+                            "mean_coverage_mc_se": mc_se[j],
                         }
-                    )  # fmt: skip
+                    )
     return pd.DataFrame(overall), pd.DataFrame(outlets)
 
 
@@ -607,14 +662,22 @@ def classify_and_count(pop: Population, n: int) -> pd.DataFrame:
     error = counted - per
     rows = [
         {
-            "population": pop.name, "n": n, "method": "classify_and_count", "label": label,
-            "outlet": o, "true_share": per[o, j], "coverage": float(abs(error[o, j]) < 1e-12),
-            "half_width": 0.0, "replicates": 1, "mean_coverage_mc_se": 0.0,
-            "estimate": counted[o, j], "abs_error": abs(error[o, j]),
+            "population": pop.name,
+            "n": n,
+            "method": "classify_and_count",
+            "label": label,
+            "outlet": o,
+            "true_share": per[o, j],
+            "coverage": float(abs(error[o, j]) < 1e-12),
+            "half_width": 0.0,
+            "replicates": 1,
+            "mean_coverage_mc_se": 0.0,
+            "estimate": counted[o, j],
+            "abs_error": abs(error[o, j]),
         }
         for o in range(pop.n_outlets)
         for j, label in enumerate(pop.series)
-    ]  # fmt: skip
+    ]
     return pd.DataFrame(rows)
 
 

@@ -326,10 +326,17 @@ def estimate_level(
             for p in predictors:
                 y, f = indicator_arrays(part, series, PREFIX[p])
                 ppi, a, p_notes = estimate_scope(
-                    y, f, design.clusters, weights, corpora[p], options.level,
-                    options.min_coded, design.strata, design.fraction,
+                    y,
+                    f,
+                    design.clusters,
+                    weights,
+                    corpora[p],
+                    options.level,
+                    options.min_coded,
+                    design.strata,
+                    design.fraction,
                     options.lam_max if p == "probability" else 1.0,
-                )  # fmt: skip
+                )
                 found[p] = ppi
                 if p == predictor:
                     alone = a
@@ -405,9 +412,14 @@ def pool_level(
         return None
     data = outlet_data(sample, found, outlets, options)
     pooled = pool_outlets(
-        data, overall.ppi.lam, options.level, options.interval, draws=options.draws,
-        seed=options.seed, transform="arcsine" if options.interval == "bayes" else "none",
-    )  # fmt: skip
+        data,
+        overall.ppi.lam,
+        options.level,
+        options.interval,
+        draws=options.draws,
+        seed=options.seed,
+        transform="arcsine" if options.interval == "bayes" else "none",
+    )
     if pooled is None:
         return None
     by_scope = {e.scope: e for e in found}

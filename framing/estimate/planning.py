@@ -129,9 +129,10 @@ def pooled_half_width(pooled, h: int, j: int, n_outlet: float, level: float) -> 
     elif n_outlet > 0:  # nothing coded in the pilot: the average per-unit variance
         coded = np.isfinite(model.psi) & (pooled.n_units > 0)
         unit = np.median(
-            model.psi[coded] * pooled.n_units[coded] / np.maximum(1 - pooled.n_units[coded]
-            / pooled.population[coded], 1e-12)
-        )  # fmt: skip
+            model.psi[coded]
+            * pooled.n_units[coded]
+            / np.maximum(1 - pooled.n_units[coded] / pooled.population[coded], 1e-12)
+        )
         psi[h] = unit * max(1 - n_outlet / population, 0.0) / n_outlet
     at = FayHerriot(model.X, model.direct, psi, model.A, model.beta, model.adjustment)
     e = np.zeros(len(psi))

@@ -266,9 +266,19 @@ def pool_outlets(
     share = data.weights @ data.y / data.weights.sum()
     floor = np.minimum((n_eff * share + 2) / (n_eff + 4), (n_eff * (1 - share) + 2) / (n_eff + 4))
     return PooledOutlets(
-        models, interval, level, draws, seed, direct, psi, lam, transform, n_psu.astype(float),
-        data.population, floor,
-    )  # fmt: skip
+        models,
+        interval,
+        level,
+        draws,
+        seed,
+        direct,
+        psi,
+        lam,
+        transform,
+        n_psu.astype(float),
+        data.population,
+        floor,
+    )
 
 
 BOUNDARY_NOTE = (

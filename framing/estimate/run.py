@@ -303,9 +303,14 @@ def estimate_corpus(
     pilots = [(e.scope, e.task.task, e.series, e.ppi) for e in estimates if e.level == "sentences"]
     total = sample.corpus.n_sentences if options.estimand == "corpus" else None
     plan = plan_rows(
-        pilots, len(sample.table), plan_sizes, None, options.level, total,
+        pilots,
+        len(sample.table),
+        plan_sizes,
+        None,
+        options.level,
+        total,
         pooled_by_task(estimates),
-    )  # fmt: skip
+    )
     notes = list(sample.notes) + (cross.notes if cross else [])
     method = METHOD.format(
         predictor={"probability": "probabilities", "decision": "0/1 decisions"}[

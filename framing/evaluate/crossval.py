@@ -212,9 +212,15 @@ def cross_validate(
             start = time.perf_counter()
             with progress.stage(f"fold {f + 1}/{len(folds)}"):
                 proba[test], pred[test], cut = fit_predict_fold(
-                    estimator, data, train, test, thresholds=thresholds,
-                    inner_folds=inner_folds, fixed=fixed, inner_seed=seed + 1 + f,
-                )  # fmt: skip
+                    estimator,
+                    data,
+                    train,
+                    test,
+                    thresholds=thresholds,
+                    inner_folds=inner_folds,
+                    fixed=fixed,
+                    inner_seed=seed + 1 + f,
+                )
             fold_of_row[test] = f
             fold_thresholds.append(None if cut is None else [float(t) for t in cut])
             fold_info.append(
@@ -229,8 +235,12 @@ def cross_validate(
             shown = "" if cut is None else "; thresholds " + " ".join(f"{t:.2f}" for t in cut)
             log.info(
                 "fold %d/%d: train %d, test %d sentences%s",
-                f + 1, len(folds), len(train), len(test), shown,
-            )  # fmt: skip
+                f + 1,
+                len(folds),
+                len(train),
+                len(test),
+                shown,
+            )
     return CrossValResult(proba, pred, fold_of_row, fold_thresholds, fold_info)
 
 

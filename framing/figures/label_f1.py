@@ -87,9 +87,15 @@ def plot_label_f1_heatmap(
             note += "; no interval (no run folders): " + ", ".join(without)
         # the colour bar goes below, so the label columns get the whole width
         fig.colorbar(
-            image, ax=ax, orientation="horizontal", location="bottom", shrink=0.9, aspect=40,
-            pad=0.02, label=style.fit_text(note, 0.8 * fig_width - 0.3, 7),
-        )  # fmt: skip
+            image,
+            ax=ax,
+            orientation="horizontal",
+            location="bottom",
+            shrink=0.9,
+            aspect=40,
+            pad=0.02,
+            label=style.fit_text(note, 0.8 * fig_width - 0.3, 7),
+        )
         data = rows[["task", "model", "model_label", "is_baseline"]].copy()
         data = data.loc[data.index.repeat(len(labels))].reset_index(drop=True)
         data["label"] = list(labels) * len(rows)

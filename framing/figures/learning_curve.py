@@ -41,10 +41,19 @@ def plot_learning_curve(
                 y = line["macro_f1"].to_numpy()
                 low, high = line["macro_f1_low"].to_numpy(), line["macro_f1_high"].to_numpy()
                 ax.errorbar(
-                    x, y, yerr=[y - low, high - y],
-                    color=look["color"], marker=look["marker"], mfc=look["mfc"],
-                    ls=look["ls"], lw=0.9, elinewidth=0.6, capsize=1.5, ms=3.5, mew=0.8,
-                )  # fmt: skip
+                    x,
+                    y,
+                    yerr=[y - low, high - y],
+                    color=look["color"],
+                    marker=look["marker"],
+                    mfc=look["mfc"],
+                    ls=look["ls"],
+                    lw=0.9,
+                    elinewidth=0.6,
+                    capsize=1.5,
+                    ms=3.5,
+                    mew=0.8,
+                )
             folds = int(rows["n_folds"].max())
             seeds = int(rows["n_seeds"].max())
             ax.set_title(
@@ -73,16 +82,28 @@ def plot_learning_curve(
                     lw=0.9,
                     ms=3.5,
                     label=model.model_label,
-                )  # fmt: skip
+                )
             )
         fig.legend(
-            handles=handles, loc="outside upper center", ncols=2 if fig_width < 5 else 4,
+            handles=handles,
+            loc="outside upper center",
+            ncols=2 if fig_width < 5 else 4,
             handlelength=2.2,
             columnspacing=1.2,
-        )  # fmt: skip
+        )
         columns = [
-            "task", "model", "model_label", "is_baseline", "fraction", "n_train_sentences",
-            "n_seeds", "n_folds", "n_sentences", "macro_f1", "macro_f1_low", "macro_f1_high",
-        ]  # fmt: skip
+            "task",
+            "model",
+            "model_label",
+            "is_baseline",
+            "fraction",
+            "n_train_sentences",
+            "n_seeds",
+            "n_folds",
+            "n_sentences",
+            "macro_f1",
+            "macro_f1_low",
+            "macro_f1_high",
+        ]
         data = curve[curve["task"].isin(tasks)][columns].sort_values(["task", "model", "fraction"])
         return style.save_figure(fig, stem, data.reset_index(drop=True))

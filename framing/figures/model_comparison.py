@@ -40,11 +40,17 @@ def plot_model_comparison(
             for yi, row in zip(y, rows.itertuples(), strict=True):
                 look = style.family_style(row.model, bool(row.is_baseline))
                 ax.errorbar(
-                    row.macro_f1, yi,
+                    row.macro_f1,
+                    yi,
                     xerr=[[row.macro_f1 - row.macro_f1_low], [row.macro_f1_high - row.macro_f1]],
-                    fmt=look["marker"], color=look["color"], mfc=look["mfc"], mew=0.8,
-                    elinewidth=0.8, capsize=1.5, ms=4,
-                )  # fmt: skip
+                    fmt=look["marker"],
+                    color=look["color"],
+                    mfc=look["mfc"],
+                    mew=0.8,
+                    elinewidth=0.8,
+                    capsize=1.5,
+                    ms=4,
+                )
             baselines = rows[rows["is_baseline"].astype(bool)]
             if len(baselines):
                 ax.axvline(baselines["macro_f1"].max(), color=style.BASELINE_COLOUR, ls=":", lw=0.7)
@@ -63,14 +69,28 @@ def plot_model_comparison(
         legend = [
             Line2D([], [], marker="o", color="#222222", ls="none", ms=4, label="classifier"),
             Line2D(
-                [], [], marker="o", color=style.BASELINE_COLOUR, mfc="white", ls="none", ms=4,
+                [],
+                [],
+                marker="o",
+                color=style.BASELINE_COLOUR,
+                mfc="white",
+                ls="none",
+                ms=4,
                 label="baseline",
             ),
             Line2D([], [], color=style.BASELINE_COLOUR, ls=":", lw=0.7, label="best baseline"),
-        ]  # fmt: skip
+        ]
         fig.legend(handles=legend, loc="outside upper center", ncols=3, handletextpad=0.3)
         columns = [
-            "task", "model", "model_label", "is_baseline", "n_seeds", "n_sentences",
-            "macro_f1", "macro_f1_low", "macro_f1_high", "rank",
-        ]  # fmt: skip
+            "task",
+            "model",
+            "model_label",
+            "is_baseline",
+            "n_seeds",
+            "n_sentences",
+            "macro_f1",
+            "macro_f1_low",
+            "macro_f1_high",
+            "rank",
+        ]
         return style.save_figure(fig, stem, pd.concat(data, ignore_index=True)[columns])

@@ -56,9 +56,19 @@ def row_table(rows, series: list[str]):
     data["row"] = data["outlet"].map(position)
     data["panel"] = data["label"].map({s: i for i, s in enumerate(series)})
     columns = [
-        "outlet", "label", "row", "panel", "method", "n_coded", "estimate", "low", "high",
-        "unpooled_low", "unpooled_high", "classify_and_count",
-    ]  # fmt: skip
+        "outlet",
+        "label",
+        "row",
+        "panel",
+        "method",
+        "n_coded",
+        "estimate",
+        "low",
+        "high",
+        "unpooled_low",
+        "unpooled_high",
+        "classify_and_count",
+    ]
     for c in columns:
         if c not in data:
             data[c] = np.nan if c not in ("method",) else "PPI++"
@@ -92,16 +102,27 @@ def plot_outlet_estimates(
             own = part["method"].astype(str).str.startswith("pooled")
             for r in part[own].itertuples():
                 ax.plot(
-                    [r.unpooled_low, r.unpooled_high], [r.row - 0.3] * 2, color=OWN_COLOUR,
-                    lw=0.5, marker="|", ms=2.5, mew=0.5, solid_capstyle="butt",
-                )  # fmt: skip
+                    [r.unpooled_low, r.unpooled_high],
+                    [r.row - 0.3] * 2,
+                    color=OWN_COLOUR,
+                    lw=0.5,
+                    marker="|",
+                    ms=2.5,
+                    mew=0.5,
+                    solid_capstyle="butt",
+                )
             ax.hlines(part["row"], part["low"], part["high"], color=colour, lw=1.4)
             seen = part["n_coded"] > 0
             ax.plot(part["estimate"][seen], part["row"][seen], "o", ms=3.2, color=colour)
             ax.plot(
-                part["estimate"][~seen], part["row"][~seen], "o", ms=3.2, mfc="white",
-                mec=colour, mew=0.8,
-            )  # fmt: skip
+                part["estimate"][~seen],
+                part["row"][~seen],
+                "o",
+                ms=3.2,
+                mfc="white",
+                mec=colour,
+                mew=0.8,
+            )
             ax.plot(
                 part["classify_and_count"], part["row"], "x", ms=3.0, mew=0.7, color=COUNT_COLOUR
             )
@@ -129,17 +150,34 @@ def plot_outlet_estimates(
         ]
         if unseen_any:
             handles.append(
-                Line2D([], [], color="#444444", marker="o", ms=3.2, mfc="white", lw=1.4,
-                       label="no coded sentence (predicted)")
-            )  # fmt: skip
+                Line2D(
+                    [],
+                    [],
+                    color="#444444",
+                    marker="o",
+                    ms=3.2,
+                    mfc="white",
+                    lw=1.4,
+                    label="no coded sentence (predicted)",
+                )
+            )
         if pooled_any:
             handles.append(
-                Line2D([], [], color=OWN_COLOUR, marker="|", ms=2.5, lw=0.5,
-                       label="outlet's own PPI++")
-            )  # fmt: skip
+                Line2D(
+                    [], [], color=OWN_COLOUR, marker="|", ms=2.5, lw=0.5, label="outlet's own PPI++"
+                )
+            )
         handles.append(
-            Line2D([], [], color=COUNT_COLOUR, marker="x", ms=3.0, mew=0.7, ls="none",
-                   label="classify and count")
-        )  # fmt: skip
+            Line2D(
+                [],
+                [],
+                color=COUNT_COLOUR,
+                marker="x",
+                ms=3.0,
+                mew=0.7,
+                ls="none",
+                label="classify and count",
+            )
+        )
         fig.legend(handles=handles, loc="outside upper center", ncols=len(handles))
         return style.save_figure(fig, stem, data)

@@ -109,12 +109,19 @@ def plot_outlet_mix(
                 share = rows["share"].to_numpy()
                 y = np.array([row_y(i, j) for i in range(len(outlets))]) + mark["offset"]
                 ax.errorbar(
-                    share, y,
+                    share,
+                    y,
                     xerr=[share - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - share],
-                    fmt=markers[label], color=colours[label], ms=MARKER_SIZE, mew=0.7,
-                    mfc=colours[label] if mark["filled"] else "white", elinewidth=0.6,
-                    capsize=0, zorder=3, gid=f"{source}:{label}",
-                )  # fmt: skip
+                    fmt=markers[label],
+                    color=colours[label],
+                    ms=MARKER_SIZE,
+                    mew=0.7,
+                    mfc=colours[label] if mark["filled"] else "white",
+                    elinewidth=0.6,
+                    capsize=0,
+                    zorder=3,
+                    gid=f"{source}:{label}",
+                )
         for i in range(0, len(outlets), 2):  # every other outlet on a light band
             ax.axhspan(row_y(i, n_series - 1) - 0.6, row_y(i, 0) + 0.6, color="#f2f2f2", lw=0)
         if outlets[-1] == ALL_OUTLETS:  # a rule between the outlets and the whole set
@@ -135,29 +142,62 @@ def plot_outlet_mix(
         ax.set_xlabel(
             style.fit_text(
                 f"Share of the outlet's sentences {what}; {round(level * 100)}% CI",
-                fig_width - 0.2, 7,
+                fig_width - 0.2,
+                7,
             )
-        )  # fmt: skip
+        )
         label_handles = [
-            Line2D([], [], ls="none", marker=markers[s], color=colours[s], ms=MARKER_SIZE,
-                   label=style.nice_label(s))
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker=markers[s],
+                color=colours[s],
+                ms=MARKER_SIZE,
+                label=style.nice_label(s),
+            )
             for s in series
-        ]  # fmt: skip
+        ]
         source_handles = [
-            Line2D([], [], ls="-", lw=0.6, marker="o", color="#444444", ms=MARKER_SIZE,
-                   label=f"gold coding (n={int(n_gold.iloc[-1])})"),
-            Line2D([], [], ls="-", lw=0.6, marker="o", color="#444444", mfc="white",
-                   ms=MARKER_SIZE, label=style.fit_text(
-                       f"{model_label}, out-of-fold{seeds}", 0.5 * fig_width - 0.4, 7)),
-        ]  # fmt: skip
+            Line2D(
+                [],
+                [],
+                ls="-",
+                lw=0.6,
+                marker="o",
+                color="#444444",
+                ms=MARKER_SIZE,
+                label=f"gold coding (n={int(n_gold.iloc[-1])})",
+            ),
+            Line2D(
+                [],
+                [],
+                ls="-",
+                lw=0.6,
+                marker="o",
+                color="#444444",
+                mfc="white",
+                ms=MARKER_SIZE,
+                label=style.fit_text(
+                    f"{model_label}, out-of-fold{seeds}", 0.5 * fig_width - 0.4, 7
+                ),
+            ),
+        ]
         # the label key above the panel, the source key below it
         fig.legend(
-            handles=label_handles, loc="outside upper center",
-            ncols=min(n_series, 3 if fig_width < 5 else 5), handlelength=1.0,
-            columnspacing=1.0, handletextpad=0.3,
-        )  # fmt: skip
+            handles=label_handles,
+            loc="outside upper center",
+            ncols=min(n_series, 3 if fig_width < 5 else 5),
+            handlelength=1.0,
+            columnspacing=1.0,
+            handletextpad=0.3,
+        )
         fig.legend(
-            handles=source_handles, loc="outside lower center", ncols=2, handlelength=1.6,
-            columnspacing=1.2, handletextpad=0.4,
-        )  # fmt: skip
+            handles=source_handles,
+            loc="outside lower center",
+            ncols=2,
+            handlelength=1.6,
+            columnspacing=1.2,
+            handletextpad=0.4,
+        )
         return style.save_figure(fig, stem, data)

@@ -70,9 +70,14 @@ def plot_prediction_mix(
                     ax.barh(y + offset, values[label], height=bar, **look[label])
                     zero = values[label] == 0  # a bar of no width: a firm mark at 0% instead
                     ax.plot(
-                        np.zeros(zero.sum()), (y + offset)[zero], ls="none", marker="|",
-                        ms=bar_pt, mew=1.2, color="#333333",
-                    )  # fmt: skip
+                        np.zeros(zero.sum()),
+                        (y + offset)[zero],
+                        ls="none",
+                        marker="|",
+                        ms=bar_pt,
+                        mew=1.2,
+                        color="#333333",
+                    )
                 ax.set_xlabel(
                     style.fit_text("Share of the outlet's sentences with the frame", label_in, 7)
                 )
@@ -96,14 +101,24 @@ def plot_prediction_mix(
             ax.tick_params(axis="y", length=0)
             ax.legend(
                 handles=[Patch(**look[s], label=style.nice_label(s)) for s in series],
-                title=f"{task} (classify and count)", loc="lower center",
-                bbox_to_anchor=(0.5, 1.0), ncols=3, handlelength=1.6, columnspacing=1.0,
-            )  # fmt: skip
+                title=f"{task} (classify and count)",
+                loc="lower center",
+                bbox_to_anchor=(0.5, 1.0),
+                ncols=3,
+                handlelength=1.6,
+                columnspacing=1.0,
+            )
             for r in rows:
                 for label in series:
                     data.append(
-                        {"task": task, "outlet": r["outlet"], "n_sentences": int(r["n_sentences"]),
-                         "label": label, "share": float(r[f"share:{label}"]),
-                         "colour": colours[label], "hatch": hatches[label]}
-                    )  # fmt: skip
+                        {
+                            "task": task,
+                            "outlet": r["outlet"],
+                            "n_sentences": int(r["n_sentences"]),
+                            "label": label,
+                            "share": float(r[f"share:{label}"]),
+                            "colour": colours[label],
+                            "hatch": hatches[label],
+                        }
+                    )
         return style.save_figure(fig, stem, pd.DataFrame(data))

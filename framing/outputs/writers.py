@@ -132,9 +132,13 @@ def finish_folder(
     give_usual_modes(staging.path)  # mkdtemp and some writers make files private (0600)
     with folder_lock(target.parent):
         check_folder_target(
-            shown or target, kind, inputs=inputs, overwrite=overwrite,
-            overwrite_fix=overwrite_fix, what=what,
-        )  # fmt: skip
+            shown or target,
+            kind,
+            inputs=inputs,
+            overwrite=overwrite,
+            overwrite_fix=overwrite_fix,
+            what=what,
+        )
         _finished_marker(staging.path, kind, command)
         unlock_for_swap(staging)
         swap(staging.path, target)

@@ -122,9 +122,13 @@ def first_pass(run: Prediction, shards: int) -> ShardPlan:
     if not sizes:
         first_article_or_fail(iter(()), skipped, run.input_path)
     return ShardPlan(
-        digest.hexdigest(), len(sizes), balanced_ranges(sizes, shards), skipped,
-        facts.to_dict(), renamed,
-    )  # fmt: skip
+        digest.hexdigest(),
+        len(sizes),
+        balanced_ranges(sizes, shards),
+        skipped,
+        facts.to_dict(),
+        renamed,
+    )
 
 
 def balanced_ranges(sizes: list[int], shards: int) -> list[tuple[int, int]]:
@@ -285,7 +289,10 @@ def merge_shards(run: Prediction, plan: ShardPlan, workspace: Path, wall_s: floa
         stats["without_sentences"] = stats["without_sentences"][:1000]
         stats["outlets"] = outlets
         return write_summary(
-            run, stats, plan.skipped, tmp,
+            run,
+            stats,
+            plan.skipped,
+            tmp,
             shards=ran_on,
             renamed_article_ids=plan.renamed,
-        )  # fmt: skip
+        )

@@ -238,9 +238,12 @@ def prepare_prediction(options: PredictOptions) -> Prediction:
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     inputs = prediction_inputs(options)
     check_folder_target(
-        options.output, Kind.PREDICTIONS, inputs=inputs, overwrite=options.overwrite,
+        options.output,
+        Kind.PREDICTIONS,
+        inputs=inputs,
+        overwrite=options.overwrite,
         overwrite_fix=OVERWRITE_FIX,
-    )  # fmt: skip
+    )
     with progress.task("load checkpoints", unit="checkpoints") as loading:
         checkpoints = load_checkpoints(options.checkpoint, options.device)
         loading.advance(len(checkpoints))

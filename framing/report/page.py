@@ -48,14 +48,20 @@ def build_sections(study, options: ReportOptions) -> list[sections.Section]:
         sections.estimates_section(options.estimates),
         sections.predictions_section(options.predictions, study, options.max_sentences),
         sections.folder_section(
-            "discover", "Frames the codebook does not have yet (framing discover)",
-            options.discover, "`framing discover … --out DIR`", ("clusters.md", "clusters.csv"),
+            "discover",
+            "Frames the codebook does not have yet (framing discover)",
+            options.discover,
+            "`framing discover … --out DIR`",
+            ("clusters.md", "clusters.csv"),
         ),
         sections.folder_section(
-            "cues", "Cue words per label (framing coding cues)", options.cues,
-            "`framing coding cues`", ("a cues .md or .csv",),
+            "cues",
+            "Cue words per label (framing coding cues)",
+            options.cues,
+            "`framing coding cues`",
+            ("a cues .md or .csv",),
         ),
-    ]  # fmt: skip
+    ]
 
 
 def render_page(study, page_sections: list[sections.Section]) -> str:

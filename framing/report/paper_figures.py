@@ -36,13 +36,30 @@ from framing.study import load_study, resolve_path
 log = logging.getLogger(__name__)
 
 COMPARISON_COLUMNS = [
-    "task", "model", "model_label", "is_baseline", "n_seeds", "n_sentences",
-    "macro_f1", "macro_f1_low", "macro_f1_high",
-]  # fmt: skip
+    "task",
+    "model",
+    "model_label",
+    "is_baseline",
+    "n_seeds",
+    "n_sentences",
+    "macro_f1",
+    "macro_f1_low",
+    "macro_f1_high",
+]
 CURVE_COLUMNS = [
-    "task", "model", "model_label", "is_baseline", "fraction", "n_train_sentences", "n_seeds",
-    "n_folds", "n_sentences", "macro_f1", "macro_f1_low", "macro_f1_high",
-]  # fmt: skip
+    "task",
+    "model",
+    "model_label",
+    "is_baseline",
+    "fraction",
+    "n_train_sentences",
+    "n_seeds",
+    "n_folds",
+    "n_sentences",
+    "macro_f1",
+    "macro_f1_low",
+    "macro_f1_high",
+]
 #: how far a per-label F1 recomputed from the run folders may sit from comparison.csv's
 #: (which is written with 4 decimals): more means the runs are not the ones compared
 F1_TOLERANCE = 1e-3
@@ -192,8 +209,10 @@ def label_intervals(runs: list, comparison, task: str, gold: Gold, n_boot: int, 
     table = label_f1_table(chosen, n_boot=n_boot) if chosen else None
     without = sorted(wanted - {r.metrics["model"] for r in chosen})
     if without:
-        warn(f"no run folders of {', '.join(without)} on {task}: their F1 is shown without an "
-             "interval")  # fmt: skip
+        warn(
+            f"no run folders of {', '.join(without)} on {task}: their F1 is shown without an "
+            "interval"
+        )
     if table is None:
         return None
     for row in table.itertuples():

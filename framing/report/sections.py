@@ -211,9 +211,11 @@ def validation_section(given: str) -> Section:
     path = resolve_path(given) / "validation.md"
     if not path.is_file():
         return _missing(
-            section, path, f"run `framing validate CKPT … --coded CODED --sentences "
+            section,
+            path,
+            f"run `framing validate CKPT … --coded CODED --sentences "
             f"predictions.csv --out {given}`",
-        )  # fmt: skip
+        )
     _add_markdown(section, path)
     return section
 
@@ -283,9 +285,10 @@ def predictions_section(given: str, study, max_sentences: int) -> Section:
     ]
     if not tasks:
         raise FramingInputError(
-            "has no pred:LABEL columns of this study's labels", file=csv,
+            "has no pred:LABEL columns of this study's labels",
+            file=csv,
             fix="predict with checkpoints of this study",
-        )  # fmt: skip
+        )
     folder = csv.parent
     section.sources.append(csv)
     section.parts.append(_thresholds_note(folder / "report.json"))
@@ -362,11 +365,13 @@ def _counted_label(label, counted, proba, proba_name, n, max_sentences) -> dict:
         shown = shown[:top] + shown[len(shown) - (max_sentences - top) :]
     sentences = [
         CountedSentence(
-            float(proba[i]), str(counted.at[i, "text"]), str(counted.at[i, "article_id"]),
+            float(proba[i]),
+            str(counted.at[i, "text"]),
+            str(counted.at[i, "article_id"]),
             int(counted.at[i, "position"]) if "position" in counted else -1,
         )
         for i in shown
-    ]  # fmt: skip
+    ]
     split = (max_sentences + 1) // 2 if hidden else None
     return {
         "label": label,

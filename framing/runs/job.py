@@ -179,8 +179,11 @@ def train_model(options: TrainOptions) -> TrainResult:
     estimator = clone(options.model.estimator).set_params(labels=list(data.labels))
     log.info(
         "%s on %s: %d sentences; labels %s",
-        options.model.name, data.task, len(data), ", ".join(data.labels),
-    )  # fmt: skip
+        options.model.name,
+        data.task,
+        len(data),
+        ", ".join(data.labels),
+    )
     result = ev.cross_validate(
         estimator,
         data,
