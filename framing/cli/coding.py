@@ -100,7 +100,7 @@ def sheet(out: str) -> int:
     "--population",
     default=None,
     metavar="FILE",
-    help="sentence file to draw from (framing corpus --out, or predictions.csv); "
+    help="sentence file to draw from (framing corpus --out, or predictions.csv / .parquet); "
     "default: the study's articles",
 )
 @click.option(

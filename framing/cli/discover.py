@@ -3,10 +3,11 @@
     framing discover results/predictions/predictions.csv --out results/discover
     framing discover sentences.jsonl --out results/discover --clusters 12 --seed 1
 
-INPUT is the predictions.csv of ``framing predict`` (by default only the sentences no frame
-was predicted for; ``--all`` takes every sentence) or a sentence file (the JSONL of
-``framing corpus --out``, or a CSV with sentence_id, article_id, text, outlet). The encoder is
-the study's ``discover.encoder`` (conf/study.yaml; default the packaged all-MiniLM-L6-v2).
+INPUT is the predictions.csv (or .parquet) of ``framing predict`` (by default only the
+sentences no frame was predicted for; ``--all`` takes every sentence) or a sentence file (the
+JSONL of ``framing corpus --out``, or a CSV with sentence_id, article_id, text, outlet). The
+encoder is the study's ``discover.encoder`` (conf/study.yaml; default the packaged
+all-MiniLM-L6-v2).
 Writes clusters.csv, clusters.md, outlet_shares.csv, sentences.csv and report.json to --out
 (see ``framing.discover.run``). Clusters are candidates to read against the codebook; nothing
 is added to it.

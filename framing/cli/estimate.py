@@ -5,12 +5,13 @@
         --difference "Outlet A" "Outlet B" --out estimates/
     framing estimate predictions.csv coded.jsonl --checkpoint RUN/checkpoint --out estimates/
 
-PREDICTIONS is the predictions.csv of ``framing predict`` (every sentence of the corpus);
-CODED a coder file (sentence_id, frames, stance) of a random sample of those sentences,
-with its sample record (``framing coding sample`` writes NAME.sample.json beside the sample;
-``--record`` points elsewhere). Writes estimates.csv, differences.csv, predictors.csv,
-plan.csv, summary.md, report.json and one faceted figure per task to ``--out`` (see
-``framing.estimate.run``). A sample the record calls non-random is refused;
+PREDICTIONS is the predictions.csv (or .parquet) of ``framing predict`` (every sentence of
+the corpus); CODED a coder file (sentence_id, frames, stance) of a random sample of those
+sentences, with its sample record (``framing coding sample`` writes NAME.sample.json beside
+the sample; ``--record`` points elsewhere). Writes estimates.csv, differences.csv,
+predictors.csv, plan.csv, summary.md, report.json and one faceted figure per task to ``--out``
+(see ``framing.estimate.run``); ``--parquet`` adds estimates.parquet and differences.parquet.
+A sample the record calls non-random is refused;
 ``--allow-nonrandom`` writes estimates flagged invalid in every output.
 
 What the intervals are for (``--estimand``): ``corpus`` (default), the share among the
@@ -47,7 +48,7 @@ def sizes(text: str) -> list[int]:
 
 
 @command(__doc__)
-@click.argument("predictions", type=Path, help="predictions.csv of framing predict")
+@click.argument("predictions", type=Path, help="predictions.csv or .parquet of framing predict")
 @click.argument("coded", type=Path, help="coder file (JSONL) of the random sample")
 @click.option(
     "--out",
@@ -151,6 +152,11 @@ def sizes(text: str) -> list[int]:
     is_flag=True,
     help="draw no figures (each figure adds several seconds per label)",
 )
+@click.option(
+    "--parquet",
+    is_flag=True,
+    help="also write estimates.parquet and differences.parquet (typed, full precision)",
+)
 @click.option("--overwrite", is_flag=True, help="replace an existing --out folder")
 def estimate(**options) -> int:
     args = SimpleNamespace(**options)
@@ -196,6 +202,7 @@ def estimate(**options) -> int:
                 checkpoints=args.checkpoint,
                 folds=args.folds,
                 gold=args.gold,
+                parquet=args.parquet,
             )
         for note in report["notes"]:
             print(("warning: " if not report["valid"] else "note: ") + note, file=sys.stderr)

@@ -27,7 +27,7 @@ from framing.cli.estimate import sizes
 
 
 @command(__doc__)
-@click.argument("predictions", type=Path, help="predictions.csv of framing predict")
+@click.argument("predictions", type=Path, help="predictions.csv or .parquet of framing predict")
 @click.argument("pilot", type=Path, help="coder file (JSONL) of the pilot random sample")
 @click.option(
     "--record",

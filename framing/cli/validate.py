@@ -42,7 +42,7 @@ from framing.cli._framework import command, invoke
     type=Path,
     required=True,
     metavar="FILE",
-    help="predictions.csv (framing predict) or sentences JSONL (framing corpus)",
+    help="predictions.csv or .parquet (framing predict) or sentences JSONL (framing corpus)",
 )
 @click.option(
     "--record",

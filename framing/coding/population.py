@@ -2,7 +2,8 @@
 
 By default that is the study's articles, cleaned and split with the study's rules (what
 ``framing corpus`` prints). A file of sentences works too: the JSONL ``framing corpus --out``
-writes, or a CSV with the same columns (``framing predict``'s ``predictions.csv`` is one), so a
+writes, or a CSV with the same columns (``framing predict``'s ``predictions.csv`` is one, and its
+``predictions.parquet``), so a
 validation sample can be drawn from a new corpus that was classified.
 
 The population's fingerprint (``sha256``) is the hash of its sentence ids in order, one per
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from framing.coding.gold import study_sentences
 from framing.corpus import Sentence
+from framing.data.tables import TABLE_SUFFIXES, read_table_chunks, table_columns
 from framing.errors import FramingInputError
 from framing.io import read_jsonl
 from framing.outputs import read_cell
@@ -79,24 +81,36 @@ def _sentence(record: dict, path: Path, line: int) -> Sentence:
 
 
 def _rows(path: Path):
-    """(line, record) of a JSONL or CSV file of sentences."""
-    if path.suffix.lower() == ".jsonl":
+    """(line, record) of a JSONL, CSV or Parquet file of sentences (a Parquet file's "line" is
+    its row number, counted from 1)."""
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
         yield from read_jsonl(path)
         return
-    if path.suffix.lower() != ".csv":
+    if suffix not in TABLE_SUFFIXES:
         raise FramingInputError(
             f"unsupported sentence file type '{path.suffix}'",
             file=path,
-            fix="give the .jsonl written by framing corpus --out, or a .csv with the same columns",
+            fix="give the .jsonl written by framing corpus --out, or the predictions.csv / "
+            ".parquet of framing predict (or a .csv with the same columns)",
         )
+    header = table_columns(path)
+    missing = [k for k in NEEDED if k not in header]
+    if missing:
+        raise FramingInputError(
+            f"has no '{missing[0]}' column", file=path, line=1, field=missing[0]
+        )
+    if suffix == ".parquet":
+        text = [c for c in header if not c.startswith(("pred:", "proba:"))]
+        row = 0
+        for chunk in read_table_chunks(path, text, text):
+            for record in chunk.to_dict("records"):
+                row += 1
+                yield row, record
+        return
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
-            missing = [k for k in NEEDED if k not in (reader.fieldnames or [])]
-            if missing:
-                raise FramingInputError(
-                    f"has no '{missing[0]}' column", file=path, line=1, field=missing[0]
-                )
             for row in reader:  # a CSV framing wrote (predictions.csv): undo its cell marks
                 yield reader.line_num, {k: read_cell(v) for k, v in row.items()}
     except UnicodeDecodeError:

@@ -29,6 +29,7 @@ import numpy as np
 
 from framing.coding.population import Population
 from framing.corpus import Sentence
+from framing.data.tables import read_table_chunks, table_columns
 from framing.errors import FramingInputError
 
 ALLOCATIONS = ("proportional", "equal", "neyman")
@@ -125,13 +126,12 @@ def allocate(
 
 def predicted_spread(path, sentence_ids: set[str] | None = None) -> dict[str, float]:
     """Per outlet, the root mean of p (1 - p) over its sentences (those in ``sentence_ids``)
-    and every ``proba:`` column of a predictions.csv: the standard deviation of a coded label
-    around the classifier's probability, were the probabilities calibrated (Neyman's S_h)."""
-    import pandas as pd
-
+    and every ``proba:`` column of the predictions (.csv or .parquet): the standard deviation
+    of a coded label around the classifier's probability, were the probabilities calibrated
+    (Neyman's S_h)."""
     try:
-        header = list(pd.read_csv(path, nrows=0).columns)
-    except (OSError, ValueError, UnicodeDecodeError):
+        header = table_columns(path)
+    except FramingInputError:
         header = []
     columns = [c for c in header if c.startswith("proba:")]
     if not columns or "outlet" not in header:
@@ -139,17 +139,12 @@ def predicted_spread(path, sentence_ids: set[str] | None = None) -> dict[str, fl
             "has no proba: columns: Neyman allocation needs the classifier's probabilities",
             file=path,
             field="--allocation",
-            fix="draw from the predictions.csv of framing predict",
+            fix="draw from the predictions (.csv or .parquet) of framing predict",
         )
     sums: dict[str, float] = {}
     counts: dict[str, int] = {}
-    for chunk in pd.read_csv(
-        path,
-        usecols=["sentence_id", "outlet", *columns],
-        dtype={"sentence_id": str, "outlet": str},
-        keep_default_na=False,
-        chunksize=200_000,
-    ):
+    keys = ["sentence_id", "outlet"]
+    for chunk in read_table_chunks(path, [*keys, *columns], keys):
         if sentence_ids is not None:
             chunk = chunk[chunk["sentence_id"].isin(sentence_ids)]
         p = chunk[columns].to_numpy(dtype=float)

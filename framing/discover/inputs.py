@@ -1,8 +1,9 @@
 """What ``framing discover`` clusters, checked before anything is embedded:
 
-- the ``predictions.csv`` of ``framing predict``: by default only the sentences no frame was
-  predicted for (every ``pred:FRAME`` of the study's frames is 0); ``every_sentence`` takes
-  them all. Its ``pred:`` / ``proba:`` columns are kept for the overlap with the frames;
+- the ``predictions.csv`` (or ``.parquet``) of ``framing predict``: by default only the
+  sentences no frame was predicted for (every ``pred:FRAME`` of the study's frames is 0);
+  ``every_sentence`` takes them all. Its ``pred:`` / ``proba:`` columns are kept for the
+  overlap with the frames;
 - a sentence file: the JSONL of ``framing corpus --out`` or a CSV with the same columns
   (sentence_id, article_id, text; outlet, language optional): every sentence.
 
@@ -18,10 +19,12 @@ from pathlib import Path
 import pandas as pd
 
 from framing.corpus.language import UNDETERMINED, detect_language
+from framing.data.tables import read_table_chunks
 from framing.errors import FramingInputError
 from framing.io import read_jsonl
 
 NEEDED = ("sentence_id", "article_id", "text")
+TEXT_COLUMNS = (*NEEDED, "outlet", "language", "kind", "dup_group")
 #: above this share of sentences in another language the corpus is refused, above the note
 #: share it is said in the report
 LANGUAGE_REFUSE_SHARE = 0.5
@@ -47,6 +50,9 @@ def _read_table(path: Path) -> pd.DataFrame:
     if suffix == ".jsonl":
         rows = [record for _, record in read_jsonl(path)]
         table = pd.DataFrame(rows)
+    elif suffix == ".parquet":  # framing predict format=parquet: numbers as numbers
+        chunks = list(read_table_chunks(path, None, TEXT_COLUMNS))
+        table = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
     elif suffix == ".csv":
         try:
             table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -58,7 +64,8 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise FramingInputError(
             f"unsupported file type '{path.suffix}'",
             file=path,
-            fix="give the predictions.csv of framing predict or the .jsonl of framing corpus --out",
+            fix="give the predictions.csv / .parquet of framing predict or the .jsonl of "
+            "framing corpus --out",
         )
     if table.empty:
         raise FramingInputError("holds no sentences", file=path)

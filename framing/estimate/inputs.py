@@ -1,13 +1,13 @@
 """What an estimate on a new corpus reads, checked before anything is computed:
 
-- ``predictions.csv`` of ``framing predict`` (every sentence of the corpus: sentence_id,
-  article_id, outlet, then ``proba:LABEL`` and ``pred:LABEL`` per label of each checkpoint).
-  It is read in chunks and kept only as per-article sums (of the 0/1 decisions ``f:``, of the
-  probabilities ``p:`` and of their squares ``p2:``), so memory grows with the number of
-  articles, not sentences; the rows of coded sentences are kept whole. Frames' 'no frame'
-  series is 1 - max over... no: its decision is "no frame predicted" and its probability the
-  product of (1 - p) over the frames (the frames' probabilities taken as independent, as the
-  per-frame heads are fitted).
+- ``predictions.csv`` (or ``.parquet``) of ``framing predict`` (every sentence of the corpus:
+  sentence_id, article_id, outlet, then ``proba:LABEL`` and ``pred:LABEL`` per label of each
+  checkpoint). It is read in chunks and kept only as per-article sums (of the 0/1 decisions
+  ``f:``, of the probabilities ``p:`` and of their squares ``p2:``), so memory grows with the
+  number of articles, not sentences; the rows of coded sentences are kept whole. Frames' 'no
+  frame' series: its decision is "no frame predicted" and its probability the product of
+  (1 - p) over the frames (the frames' probabilities taken as independent, as the per-frame
+  heads are fitted).
 - the coded sample: a coder file (JSONL: sentence_id, frames, stance) checked against the
   study's label schema (``framing.coding.files``);
 - the sample record beside the sample (``framing.coding.records``): how it was drawn and each
@@ -18,7 +18,6 @@ Every problem is one ``FramingInputError`` naming the file, line or field.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,9 +27,9 @@ import pandas as pd
 from framing.coding.files import read_coding
 from framing.coding.records import SampleRecord, read_sample_record, record_path
 from framing.data.schema import NO_FRAME, TASKS, LabelSchema
+from framing.data.tables import read_table_chunks, table_columns
 from framing.errors import FramingInputError
 from framing.io import read_jsonl
-from framing.outputs import read_frame
 
 KEYS = ("sentence_id", "article_id", "outlet")
 CHUNK_ROWS = 200_000
@@ -48,16 +47,6 @@ class TaskLabels:
     @property
     def series(self) -> list[str]:
         return list(self.labels) + ([NO_FRAME] if self.multi_label else [])
-
-
-def csv_header(path: Path) -> list[str]:
-    if not path.is_file():
-        raise FramingInputError("does not exist", file=path)
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            return next(csv.reader(fh), [])
-    except UnicodeDecodeError:
-        raise FramingInputError("is not valid UTF-8", file=path) from None
 
 
 def prediction_tasks(header: list[str], schema: LabelSchema, path: Path) -> list[TaskLabels]:
@@ -142,7 +131,7 @@ class PredictedCorpus:
 
 def read_predictions(path: Path, schema: LabelSchema, wanted: set[str]) -> PredictedCorpus:
     """Per-article sums of the decisions over every sentence, and the rows of ``wanted``."""
-    header = csv_header(path)
+    header = table_columns(path)
     tasks = prediction_tasks(header, schema, path)
     probabilities = all(f"proba:{label}" in header for t in tasks for label in t.labels)
     columns = [
@@ -153,15 +142,8 @@ def read_predictions(path: Path, schema: LabelSchema, wanted: set[str]) -> Predi
     ]
     sums, kept, n = [], [], 0
     try:
-        chunks = pd.read_csv(
-            path,
-            usecols=columns,
-            dtype={k: str for k in (*KEYS, "text")},
-            keep_default_na=False,
-            chunksize=CHUNK_ROWS,
-        )
+        chunks = read_table_chunks(path, columns, (*KEYS, "text"), CHUNK_ROWS)
         for chunk in chunks:
-            read_frame(chunk, [*KEYS, "text"])  # undo the marks against spreadsheet formulas
             if not chunk.filter(like="pred:").isin([0, 1]).all().all():
                 raise FramingInputError("pred: columns must hold 0 or 1", file=path)
             decisions = decision_columns(chunk, tasks, "f")

@@ -13,6 +13,8 @@ random sample, written to one folder (all or nothing):
                         model), the coded-only one, classify-and-count's
     predictors.csv      per scope and label: PPI++ half-width with the probabilities and with
                         the 0/1 decisions, and which is narrower
+    estimates.parquet, differences.parquet   with ``parquet=True`` (``--parquet``): the same
+                        tables, typed and at full precision
     plan.csv            expected half-widths for other numbers of coded sentences
                         (``framing.estimate.planning``)
     summary.md          the estimand, the overall shares, the pooling and the notes, to read
@@ -282,6 +284,7 @@ def estimate_corpus(
     checkpoints: Sequence[str | Path] = (),
     folds: int = 5,
     gold: str | Path | None = None,
+    parquet: bool = False,
 ) -> dict:
     """Read, estimate, write OUT (see the module docstring); returns the report. With
     ``checkpoints``, the predictions are replaced by cross-predictions
@@ -357,6 +360,9 @@ def estimate_corpus(
             tmp / "predictors.csv", index=False, float_format="%.6g"
         )
         spreadsheet_frame(plan).to_csv(tmp / "plan.csv", index=False, float_format="%.6g")
+        if parquet:  # full precision and typed columns, beside the CSVs the report reads
+            table.to_parquet(tmp / "estimates.parquet", index=False)
+            diffs.to_parquet(tmp / "differences.parquet", index=False)
         (tmp / "summary.md").write_text(
             summary_markdown(table, predictors, notes, report), encoding="utf-8"
         )

@@ -25,8 +25,9 @@ from framing.checkpoint import check_labels, load_checkpoint
 from framing.coding.files import read_coding
 from framing.coding.records import read_sample_record, record_path
 from framing.data.labelled import same_text
+from framing.data.tables import TABLE_SUFFIXES, read_table_chunks, table_columns
 from framing.errors import FramingInputError
-from framing.estimate.inputs import KEYS, check_coded_in, csv_header
+from framing.estimate.inputs import KEYS, check_coded_in
 from framing.estimate.run import OVERWRITE_FIX
 from framing.evaluate.bootstrap import (
     bootstrap_weights,
@@ -41,24 +42,20 @@ from framing.outputs import (
     Kind,
     check_folder_target,
     output_folder,
-    read_frame,
     spreadsheet_frame,
 )
 
 
 def read_sentences(path: Path, wanted: set[str]) -> pd.DataFrame:
-    """sentence_id, article_id, outlet, text of the ``wanted`` ids, from a predictions.csv or
-    a sentences JSONL."""
-    if path.suffix.lower() == ".csv":
-        header = csv_header(path)
+    """sentence_id, article_id, outlet, text of the ``wanted`` ids, from the predictions of
+    framing predict (.csv or .parquet) or a sentences JSONL."""
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        header = table_columns(path)
         missing = [c for c in (*KEYS, "text") if c not in header]
         if missing:
             raise FramingInputError(f"has no column {', '.join(missing)}", file=path)
         kept = []
-        for chunk in pd.read_csv(
-            path, usecols=[*KEYS, "text"], dtype=str, keep_default_na=False, chunksize=200_000
-        ):
-            read_frame(chunk)  # undo the marks against spreadsheet formulas
+        for chunk in read_table_chunks(path, [*KEYS, "text"], [*KEYS, "text"]):
             kept.append(chunk[chunk["sentence_id"].isin(wanted)])
         return pd.concat(kept, ignore_index=True)
     rows = []

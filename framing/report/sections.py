@@ -14,6 +14,7 @@ from framing.coding.agreement import agreement_report, markdown_table
 from framing.coding.files import read_coding
 from framing.data import load_labelled_set
 from framing.data.schema import ALL_OUTLETS, NO_FRAME
+from framing.data.tables import is_parquet, read_table_chunks
 from framing.errors import FramingInputError
 from framing.figures.outlet_mix import gold_indicators
 from framing.io import read_jsonl
@@ -80,6 +81,13 @@ def _read_csv(path: Path):
         return pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
         raise FramingInputError(f"is not a readable CSV ({err})", file=path) from None
+
+
+def _read_parquet(path: Path):
+    import pandas as pd
+
+    chunks = list(read_table_chunks(path, None, ("sentence_id", "article_id", "outlet", "text")))
+    return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
 
 
 def _add_markdown(section: Section, path: Path) -> None:
@@ -269,11 +277,13 @@ def predictions_section(given: str, study, max_sentences: int) -> Section:
     section = Section("predictions", "What was counted: the sentences behind each share")
     path = resolve_path(given)
     csv = path / "predictions.csv" if path.is_dir() or not path.suffix else path
+    if path.is_dir() and not csv.is_file() and (path / "predictions.parquet").is_file():
+        csv = path / "predictions.parquet"  # framing predict format=parquet
     if not csv.is_file():
         return _missing(
             section, csv, f"run `framing predict checkpoint=… input=ARTICLES output={given}`"
         )
-    table = _read_csv(csv)
+    table = _read_csv(csv) if not is_parquet(csv) else _read_parquet(csv)
     for column in ("sentence_id", "article_id", "outlet", "text"):
         if column not in table.columns:
             raise FramingInputError(f"has no {column} column", file=csv)
