@@ -172,6 +172,27 @@ def test_corrupt_metrics_json_is_one_error_naming_the_file(tmp_path, command, co
         assert f"{broken / 'metrics.json'}: " in result.stderr and "not drawn" in error
 
 
+CUT_OOF = {
+    "rows cut": lambda lines: lines[:116],  # the issue's case: 115 of 167 sentences scored
+    "two rows": lambda lines: lines[:3],
+    "line cut": lambda lines: lines[:-1] + [lines[-1][: len(lines[-1]) // 3]],
+}
+
+
+@pytest.mark.parametrize("cut", CUT_OOF.values(), ids=CUT_OOF.keys())
+def test_a_cut_off_oof_predictions_file_is_one_error_not_a_score(tmp_path, cut):
+    """Issue 17: a truncated oof_predictions.csv was scored as if the run had fewer sentences
+    (n_sentences 115, rc 0; with two rows a numpy traceback)."""
+    run_dir = finished_run(tmp_path)
+    oof = run_dir / "oof_predictions.csv"
+    lines = oof.read_text(encoding="utf-8").splitlines()
+    oof.write_text("\n".join(cut(lines)) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    error = one_error(framing("compare", str(run_dir), "--out", str(out), "--bootstrap", "50"))
+    assert str(oof) in error and "cut off or edited" in error
+    assert not out.exists()
+
+
 # ---------------------------------------------------------------- hostile names and cells
 def test_label_names_never_become_paths_or_share_a_file(tmp_path):
     """A frame named ``../../../../ESCAPED`` used to write its figure above the output folder;

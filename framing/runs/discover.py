@@ -102,6 +102,7 @@ def read_run(folder: Path) -> Run:
         oof = pd.read_csv(oof_file, dtype={"sentence_id": str, "dup_group": str})
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
         raise FramingInputError(f"is not a readable CSV ({err})", file=oof_file) from None
+    check_oof(oof, oof_file, metrics)
     config_file = folder / "config.yaml"
     if not config_file.exists():
         raise FramingInputError("the run has metrics.json but no config.yaml", file=folder)
@@ -110,6 +111,32 @@ def read_run(folder: Path) -> Run:
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise FramingInputError(f"is not valid YAML ({err})", file=config_file) from None
     return Run(folder, metrics, oof.sort_values("sentence_id", ignore_index=True), config)
+
+
+def check_oof(oof, oof_file: Path, metrics: dict) -> None:
+    """A cut-off or edited oof_predictions.csv stops here, naming the file, instead of being
+    scored: one row per sentence the run's metrics.json counts, every value present."""
+    expected = metrics.get("n_sentences")
+    if isinstance(expected, int) and len(oof) != expected:
+        raise FramingInputError(
+            f"has {len(oof)} rows but the run's metrics.json counts {expected} sentences "
+            "(cut off or edited)",
+            file=oof_file,
+            fix="train the run again",
+        )
+    values = [c for c in oof.columns if c.startswith(("true:", "proba:", "pred:"))]
+    if not values or "sentence_id" not in oof.columns:
+        raise FramingInputError(
+            "has no sentence_id and true:/proba:/pred: columns", file=oof_file, line=1
+        )
+    missing = oof[["sentence_id", *values]].isna().any(axis=1).to_numpy()
+    if missing.any():
+        raise FramingInputError(
+            "has a row with missing values (cut off or edited)",
+            file=oof_file,
+            line=int(missing.argmax()) + 2,  # the header is line 1
+            fix="train the run again",
+        )
 
 
 def find_runs(paths: list[str | Path]) -> list[Run]:
