@@ -35,7 +35,7 @@ import click
 
 from framing.cli._common import run_command
 from framing.cli._framework import command, invoke
-from framing.report.paper_figures import PlotOptions
+from framing.report.plot_options import PlotOptions
 
 DEFAULTS = PlotOptions()
 

@@ -29,6 +29,7 @@ from framing.figures.outlet_mix import gold_indicators, oof_indicators, plot_out
 from framing.figures.style import FigureFiles, figure_width, layout_problems
 from framing.io import sha256_file
 from framing.outputs import Kind, check_file_target
+from framing.report.plot_options import PlotOptions
 from framing.runs.comparison import label_f1_table, split_protocols
 from framing.runs.discover import find_runs
 from framing.study import load_study, resolve_path
@@ -63,20 +64,6 @@ CURVE_COLUMNS = [
 #: how far a per-label F1 recomputed from the run folders may sit from comparison.csv's
 #: (which is written with 4 decimals): more means the runs are not the ones compared
 F1_TOLERANCE = 1e-3
-
-
-@dataclass
-class PlotOptions:
-    """What ``framing plot`` was asked for (paths as given; resolved against the study)."""
-
-    comparison: str = "results/comparison/comparison.csv"
-    runs: list[str] = field(default_factory=lambda: ["results/multirun/full_comparison"])
-    model: str = "embedding_lr"
-    learning_curve: str = "results/learning_curve/learning_curve.csv"
-    out: str = "results/figures"
-    bootstrap: int = 1000
-    only: list[str] | None = None
-    width: str | None = None  # "single", "double", inches; None = each figure's own
 
 
 class MissingInput(Exception):
