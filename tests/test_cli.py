@@ -549,3 +549,45 @@ def test_setfit_banners_and_bars_stay_in_the_run_log(tmp_path):
     assert "cross-validation: done, 2 fits" in shown
     log = (run / "train.log").read_text()
     assert "Running training" in log and "macro-F1" in log
+
+
+# The README's table "Which commands need a study folder", run outside any study.
+NEEDS_A_STUDY = {
+    "train": ["train"],
+    "plot": ["plot"],
+    "learning-curve": ["learning-curve", "runs"],
+    "coding sample": ["coding", "sample", "o.jsonl", "--strategy", "simple", "--size", "3"],
+    "coding export": ["coding", "export", "s.jsonl", "--format", "csv", "--out", "o.csv"],
+    "coding import": ["coding", "import", "x.csv", "--out", "y.jsonl"],
+    "coding assemble": ["coding", "assemble"],
+    "coding agreement": ["coding", "agreement"],
+    "coding stats": ["coding", "stats"],
+    "coding cues": ["coding", "cues"],
+    "validate": ["validate", "ck", "--coded", "c.jsonl", "--sentences", "s.csv"],
+    "estimate": ["estimate", "p.csv", "c.jsonl", "--out", "est"],
+    "sample-size": ["sample-size", "p.csv", "c.jsonl"],
+    "discover": ["discover", "p.csv", "--out", "disc"],
+    "report": ["report"],
+}
+
+
+@pytest.mark.parametrize("args", NEEDS_A_STUDY.values(), ids=NEEDS_A_STUDY.keys())
+def test_a_command_that_needs_a_study_says_so_outside_one(tmp_path, args):
+    done = framing(*args, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: no study folder found"), done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_commands_that_need_no_study_run_outside_one(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text("A headline\n\nA first sentence here. A second one.\n")
+    done = framing("corpus", str(articles), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("note: no study folder here")
+    done = framing("study", "init", "mystudy", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for args in (["compare", "none", "--out", "o"], ["push", "none", "me/x", "--dry-run", "d"]):
+        done = framing(*args, cwd=tmp_path)  # they stop on the missing input, not the study
+        assert done.returncode == 2 and "no study folder" not in done.stderr, done.stderr

@@ -9,6 +9,7 @@ import pytest
 
 import framing
 from framing.checkpoint import save_checkpoint
+from framing.corpus import CorpusRules
 from framing.errors import FramingInputError
 from framing.models import family_class
 from framing.notebook import CorpusWarning
@@ -130,3 +131,10 @@ def test_predict_frame_adds_probabilities_and_decisions(tmp_path, toy_data, sche
     assert list(loaded.predict_frame(texts[:2])["text"]) == texts[:2]  # plain texts work too
     with pytest.raises(FramingInputError, match="has no 'sentence' column"):
         loaded.predict_frame(sents, text_column="sentence")
+
+
+@pytest.mark.parametrize("wrong", [42, ["a text"], None])
+def test_sentences_of_something_that_is_no_corpus_is_one_clear_error(wrong):
+    """Issue 21: ``framing.sentences(42)`` raised pathlib's own TypeError."""
+    with pytest.raises(FramingInputError, match=r"must be a path, a pandas DataFrame .*\(got "):
+        framing.sentences(wrong, rules=CorpusRules.with_overrides({}))

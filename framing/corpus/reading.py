@@ -8,6 +8,7 @@ outlet table and the two passes over a corpus are ``framing.corpus.source``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -114,6 +115,11 @@ def iter_articles(
     if is_dataset(path):
         yield from iter_dataset(path)
         return
+    if not isinstance(path, str | os.PathLike):
+        raise FramingInputError(
+            f"must be a path, a pandas DataFrame or a datasets.Dataset (got {type(path).__name__})",
+            field="articles",
+        )
     path = Path(path)
     if not path.exists():
         if path.is_symlink():
