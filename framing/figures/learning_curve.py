@@ -9,6 +9,22 @@ from framing.data.schema import TASKS
 from framing.figures import style
 from framing.models import family_order
 
+#: the columns of learning_curve.csv the figure reads and writes beside it
+CURVE_COLUMNS = [
+    "task",
+    "model",
+    "model_label",
+    "is_baseline",
+    "fraction",
+    "n_train_sentences",
+    "n_seeds",
+    "n_folds",
+    "n_sentences",
+    "macro_f1",
+    "macro_f1_low",
+    "macro_f1_high",
+]
+
 
 def plot_learning_curve(
     curve,
@@ -91,19 +107,7 @@ def plot_learning_curve(
             handlelength=2.2,
             columnspacing=1.2,
         )
-        columns = [
-            "task",
-            "model",
-            "model_label",
-            "is_baseline",
-            "fraction",
-            "n_train_sentences",
-            "n_seeds",
-            "n_folds",
-            "n_sentences",
-            "macro_f1",
-            "macro_f1_low",
-            "macro_f1_high",
-        ]
-        data = curve[curve["task"].isin(tasks)][columns].sort_values(["task", "model", "fraction"])
+        data = curve[curve["task"].isin(tasks)][CURVE_COLUMNS].sort_values(
+            ["task", "model", "fraction"]
+        )
         return style.save_figure(fig, stem, data.reset_index(drop=True))

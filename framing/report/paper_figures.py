@@ -23,7 +23,7 @@ from framing.errors import FramingInputError
 from framing.figures.confusion import plot_confusion_matrix
 from framing.figures.cooccurrence import plot_frame_cooccurrence
 from framing.figures.label_f1 import plot_label_f1_heatmap
-from framing.figures.learning_curve import plot_learning_curve
+from framing.figures.learning_curve import CURVE_COLUMNS, plot_learning_curve
 from framing.figures.model_comparison import plot_model_comparison
 from framing.figures.outlet_mix import gold_indicators, oof_indicators, plot_outlet_mix
 from framing.figures.style import FigureFiles, figure_width, layout_problems
@@ -42,20 +42,6 @@ COMPARISON_COLUMNS = [
     "model_label",
     "is_baseline",
     "n_seeds",
-    "n_sentences",
-    "macro_f1",
-    "macro_f1_low",
-    "macro_f1_high",
-]
-CURVE_COLUMNS = [
-    "task",
-    "model",
-    "model_label",
-    "is_baseline",
-    "fraction",
-    "n_train_sentences",
-    "n_seeds",
-    "n_folds",
     "n_sentences",
     "macro_f1",
     "macro_f1_low",
