@@ -5,8 +5,9 @@ it, as ``NAME:ACTION`` or ``NAME@N:ACTION`` (the N-th time the point is reached)
 ``FRAMING_FAULT=predict.batch@3:SIGTERM``. ACTION is a signal name — the process sends
 itself that signal there, exactly as ``timeout`` or a SLURM pre-emption would — or an errno
 name (``ENOSPC``, ``EDQUOT``, ``EROFS``): the point raises that ``OSError``, as a write on a
-full disk would. So a test can stop a command at a precise place instead of racing a timer
-or filling a disk.
+full disk would — or ``PAUSE``: the command waits there until a signal arrives, so a test can
+send that signal from outside knowing where the command is. So a test can stop a command at a
+precise place instead of racing a timer or filling a disk.
 
 Points: ``predict.start`` (checkpoints loaded, nothing written yet), ``predict.batch`` (after
 each batch of predictions is written), ``train.start`` (before the first write of a run),
@@ -37,6 +38,10 @@ def fault_point(name: str) -> None:
         return
     _reached[name] = _reached.get(name, 0) + 1
     if _reached[name] != int(nth or 1):
+        return
+    if action == "PAUSE":
+        # Held here until a signal comes from outside; its handler decides what happens next.
+        signal.pause()
         return
     if action.startswith("E") and hasattr(errno, action):
         code = getattr(errno, action)

@@ -211,7 +211,9 @@ def test_sigterm_from_outside_during_prediction_removes_its_temporary_folder(wor
             "figure=false",
         ],
         cwd=workspace,
-        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        # Held after the second batch until the signal comes: on a fast machine the whole
+        # prediction could otherwise finish between two polls of the test.
+        env=with_fault("predict.batch@2", "PAUSE"),
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -237,7 +239,9 @@ def test_sigterm_from_outside_during_training_leaves_no_stub_run_folder(tmp_path
             f"hydra.run.dir={runs / 'run'}",
         ],
         cwd=PROJECT_ROOT,
-        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        # Held before training until the signal comes: TF-IDF + LR trains in about a second,
+        # and CI once saw the run finish (exit 0) before the test's SIGTERM arrived.
+        env=with_fault("train.start", "PAUSE"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
