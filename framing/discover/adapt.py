@@ -30,6 +30,7 @@ from framing.discover.clustering import (
     renumber_by_size,
     unit_rows,
 )
+from framing.models.encoders import new_sentence_encoder
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,6 @@ def adapted_embeddings(
         losses,
     )
     from transformers import set_seed
-
-    from framing.models.encoders import new_sentence_encoder
 
     settings = settings or AdaptSettings()
     labels = [label_set(f) for f in gold_frames]
