@@ -6,7 +6,8 @@
 The first protocol (``framing.discover.ablation``: Ward on packaged MiniLM embeddings,
 k = round(sqrt(n / 2))) recovered one seed frame of four. The method here was chosen on the
 development set alone (benchmarks/discover_dev: 190 invented sentences coded by hand, five
-frames crossed with five topics), where, by the same ablation:
+frames crossed with five topics), where, by the same ablation (exploratory runs; only the last
+line is recorded, in results/discover_adapted/dev.csv):
 
 - raw MiniLM + Ward, k = sqrt rule: 2 of 5 frames recovered; removing the article mean, the
   top 1-8 principal components, or clustering on similarities to generic framing dimensions:

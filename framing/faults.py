@@ -5,8 +5,8 @@ it, as ``NAME:ACTION`` or ``NAME@N:ACTION`` (the N-th time the point is reached)
 ``FRAMING_FAULT=predict.batch@3:SIGTERM``. ACTION is a signal name — the process sends
 itself that signal there, exactly as ``timeout`` or a SLURM pre-emption would — or an errno
 name (``ENOSPC``, ``EDQUOT``, ``EROFS``): the point raises that ``OSError``, as a write on a
-full disk would — or ``PAUSE``: the command waits there until a signal arrives, so a test can
-send that signal from outside knowing where the command is. So a test can stop a command at a
+full disk would — or ``PAUSE``: the command waits there until a signal arrives, so it cannot
+finish before a test's signal from outside reaches it. So a test can stop a command at a
 precise place instead of racing a timer or filling a disk.
 
 Points: ``predict.start`` (checkpoints loaded, nothing written yet), ``predict.batch`` (after

@@ -195,6 +195,19 @@ def wait_for(condition, timeout: float = 120.0) -> None:
         time.sleep(0.05)
 
 
+def sigterm_when(proc: subprocess.Popen, ready) -> str:
+    """Send SIGTERM once ``ready()`` holds; the command's stderr. A command still running when
+    the test gives up (it is held at a PAUSE point) is killed, never left behind."""
+    try:
+        wait_for(ready)
+        proc.send_signal(signal.SIGTERM)
+        return proc.communicate(timeout=120)[1]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def test_sigterm_from_outside_during_prediction_removes_its_temporary_folder(workspace):  # noqa: F811
     """Issue 14 item 7: SIGTERM used to leave the hidden temp folder and new parent folders."""
     big_article_folder(workspace / "many", n=400)
@@ -218,9 +231,9 @@ def test_sigterm_from_outside_during_prediction_removes_its_temporary_folder(wor
         text=True,
     )
     new = workspace / "new"
-    wait_for(lambda: new.exists() and any(p.name.startswith(".out.") for p in new.iterdir()))
-    proc.send_signal(signal.SIGTERM)
-    _, stderr = proc.communicate(timeout=120)
+    stderr = sigterm_when(
+        proc, lambda: new.exists() and any(p.name.startswith(".out.") for p in new.iterdir())
+    )
     assert proc.returncode == 143, stderr
     assert "Traceback" not in stderr
     assert not new.exists()
@@ -246,9 +259,9 @@ def test_sigterm_from_outside_during_training_leaves_no_stub_run_folder(tmp_path
         stderr=subprocess.PIPE,
         text=True,
     )
-    wait_for(lambda: runs.exists() and any((p / ".hydra").exists() for p in runs.iterdir()))
-    proc.send_signal(signal.SIGTERM)
-    _, stderr = proc.communicate(timeout=120)
+    stderr = sigterm_when(
+        proc, lambda: runs.exists() and any((p / ".hydra").exists() for p in runs.iterdir())
+    )
     assert proc.returncode == 143, stderr[-2000:]
     assert "Traceback" not in stderr
     assert not runs.exists()

@@ -3,16 +3,19 @@
 Why: the packaged MiniLM places sentences by what they are about (arms, money, the visit), so
 Ward on its embeddings returns topics (results/discover/ablation.md). Fine-tuning it
 contrastively on the study's gold set — sentences with the same frames drawn together, with
-different frames pushed apart — makes the difference between framed and plain sentences, and
-between frames, what distances measure. A frame the codebook lacks is coded "no frame" in that
-gold set, so the adaptation never sees it; the ablations measure whether it still separates.
+different frames pushed apart — is meant to make the difference between framed and plain
+sentences, and between frames, what distances measure. It did on the invented development set
+and did not on the seed study (results/discover_adapted/), so no command uses it yet. A frame
+the codebook lacks is coded "no frame" in that gold set, so the adaptation never sees it; the
+ablations measure whether it still separates.
 
 The pairs follow SetFit's recipe (Tunstall et al. 2022): per iteration, every gold sentence is
 paired once with a sentence of the same label set (target similarity 1) and once with a
 sentence of another (0), trained with a cosine-similarity loss for one epoch.
 
 With an adapted encoder the data often split in few large groups, so k = round(sqrt(n / 2))
-cuts one group into several; ``silhouette_clusters`` takes the k in [2, that k] with the
+cuts one group into several; ``silhouette_clusters`` takes the k in [2, that k] (within
+``ClusterSettings``' bounds) with the
 highest mean cosine silhouette instead.
 """
 
