@@ -111,15 +111,21 @@ def embeddings_for(
     )
 
 
-def score_candidates(records: list[dict], frames: list[str], target: str, raw) -> dict[str, dict]:
+def score_candidates(
+    records: list[dict],
+    frames: list[str],
+    target: str,
+    raw,
+    candidates: tuple[Candidate, ...] = CANDIDATES,
+) -> dict[str, dict]:
     """Every candidate's best-matching cluster for ``target`` removed from ``frames``."""
     codebook = set(frames) - {target}
     pool = ablation_pool(records, target)
     truth = np.array([target in r["frames"] for r in pool], dtype=bool)
     found = {}
-    for representation in REPRESENTATIONS:
+    for representation in dict.fromkeys(c.representation for c in candidates):
         x = embeddings_for(representation, records, codebook, pool, raw)
-        for rule in K_RULES:
+        for rule in (c.k_rule for c in candidates if c.representation == representation):
             labels = clusters_by_rule(x, rule)
             match = best_match(labels, truth)
             match["clusters"] = int(labels.max()) + 1
@@ -132,10 +138,12 @@ def score_candidates(records: list[dict], frames: list[str], target: str, raw) -
     return found
 
 
-def choose(scores: dict[str, dict[str, dict]]) -> tuple[str, list[dict]]:
+def choose(
+    scores: dict[str, dict[str, dict]], candidates: tuple[Candidate, ...] = CANDIDATES
+) -> tuple[str, list[dict]]:
     """The candidate with most recoveries over the frames scored, then mean F1, then order."""
     rows = []
-    for position, candidate in enumerate(CANDIDATES):
+    for position, candidate in enumerate(candidates):
         results = [by_candidate[candidate.name] for by_candidate in scores.values()]
         rows.append(
             {
@@ -149,17 +157,25 @@ def choose(scores: dict[str, dict[str, dict]]) -> tuple[str, list[dict]]:
     return best["candidate"], rows
 
 
-def nested_ablation(records: list[dict], frames: list[str], raw) -> dict[str, pd.DataFrame]:
+def nested_ablation(
+    records: list[dict],
+    frames: list[str],
+    raw,
+    candidates: tuple[Candidate, ...] = CANDIDATES,
+) -> dict[str, pd.DataFrame]:
+    """Per frame: the candidate chosen by the other frames' ablations (the frame's own
+    sentences dropped) and its result on the frame's ablation; every candidate's result on
+    it (``grid``); the selection table."""
     result, grid, selection = [], [], []
     for frame in frames:
         started = time.perf_counter()
         others = [f for f in frames if f != frame]
         without = [r for r in records if frame not in r["frames"]]
-        inner = {g: score_candidates(without, others, g, raw) for g in others}
-        chosen, table = choose(inner)
+        inner = {g: score_candidates(without, others, g, raw, candidates) for g in others}
+        chosen, table = choose(inner, candidates)
         for row in table:
             selection.append({"measured_frame": frame, **row})
-        own = score_candidates(records, frames, frame, raw)
+        own = score_candidates(records, frames, frame, raw, candidates)
         for name, match in own.items():
             grid.append({"removed_frame": frame, "candidate": name, **_rounded(match)})
         match = own[chosen]

@@ -278,3 +278,77 @@ def test_the_readme_quotes_the_second_protocols_recorded_results():
     assert f"{int(seed.recovered.sum())} of {len(seed)} seed frames" in readme
     for row in seed.itertuples():
         assert f"{row.precision:.2f} / {row.recall:.2f}" in readme, row.removed_frame
+
+
+# ------------------------------------------------ third protocol (experiments/discover_nested)
+def raw_candidates():
+    """The raw-MiniLM candidates: the selection logic without minutes of fine-tuning."""
+    from experiments.discover_nested import CANDIDATES
+
+    return tuple(c for c in CANDIDATES if c.representation == "raw")
+
+
+@pytest.fixture(scope="module")
+def raw_embed():
+    from framing.models.encoders import EmbeddingCache
+
+    return EmbeddingCache("all-MiniLM-L6-v2").embed
+
+
+def test_nested_selection_never_reads_the_measured_frames_sentences(raw_embed):
+    """The method measured on frame F is chosen without F's sentences: replacing their text
+    leaves F's selection table as it was, while F's own result changes."""
+    from experiments.discover_nested import nested_ablation
+
+    records = gold()
+    frames = ["isolation_breaking", "neutrality", "historical_friendship", "western_criticism"]
+    measured = "western_criticism"
+    before = nested_ablation(records, frames, raw_embed, raw_candidates())
+    blanked = [
+        dict(r, text=f"row {i} says nothing at all") if measured in r["frames"] else r
+        for i, r in enumerate(records)
+    ]
+    after = nested_ablation(blanked, frames, raw_embed, raw_candidates())
+    pick = lambda t: t["selection"][t["selection"].measured_frame == measured]  # noqa: E731
+    pd.testing.assert_frame_equal(
+        pick(before).reset_index(drop=True), pick(after).reset_index(drop=True)
+    )
+    grid = lambda t: t["grid"][t["grid"].removed_frame == measured]  # noqa: E731
+    assert not np.allclose(grid(before).f1.to_numpy(), grid(after).f1.to_numpy())
+    # the other frames' selections did see the blanked sentences (as plain ones)
+    others = before["selection"].measured_frame != measured
+    assert not before["selection"][others].equals(after["selection"][others])
+
+
+def test_nested_result_is_the_chosen_candidates_grid_row_and_the_best_by_the_rule(raw_embed):
+    from experiments.discover_nested import choose, nested_ablation
+
+    tables = nested_ablation(
+        gold()[:120], ["neutrality", "historical_friendship"], raw_embed, raw_candidates()
+    )
+    for row in tables["result"].itertuples():
+        own = tables["grid"][
+            (tables["grid"].removed_frame == row.removed_frame)
+            & (tables["grid"].candidate == row.chosen)
+        ].iloc[0]
+        assert (own.precision, own.recall, own.recovered) == (
+            row.precision,
+            row.recall,
+            row.recovered,
+        )
+        chosen_rows = tables["selection"][tables["selection"].measured_frame == row.removed_frame]
+        best = chosen_rows.sort_values(
+            ["recovered", "mean_f1", "order"], ascending=[False, False, True]
+        ).iloc[0]
+        assert best.candidate == row.chosen
+    # ties: more recoveries beat a higher F1; equal both, the earlier candidate wins
+    cands = raw_candidates()
+    score = {
+        "g": {
+            cands[0].name: {"recovered": False, "f1": 0.9},
+            cands[1].name: {"recovered": True, "f1": 0.6},
+            cands[2].name: {"recovered": True, "f1": 0.6},
+            cands[3].name: {"recovered": False, "f1": 0.1},
+        }
+    }
+    assert choose(score, cands)[0] == cands[1].name
