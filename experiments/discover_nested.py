@@ -37,7 +37,9 @@ Every candidate's result on every frame's own ablation is also written (``grid_*
 that a reader can see what the selection chose among; it is never used to choose.
 
 Writes results/discover_nested/{dev,seed}.csv, grid_{dev,seed}.csv, selection_{dev,seed}.csv
-and report_{dev,seed}.json.
+and report_{dev,seed}.json. Recorded: the seed run (0 of 4 frames; no candidate recovers more
+than one frame in the grid; README "Frames the codebook lacks"). The development-set run takes
+about an hour on 2 cores and was not made; one development frame was run once to check the code.
 """
 
 from __future__ import annotations
