@@ -368,3 +368,15 @@ def test_the_readme_quotes_the_third_protocols_recorded_results():
     grid = pd.read_csv(results / "grid_seed.csv")
     most = int(grid.groupby("candidate").recovered.sum().max())
     assert most == 1 and "no candidate recovers more than one frame of the four" in readme
+
+
+def test_the_readme_quotes_the_word_count_candidates_development_results():
+    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    results = PROJECT_ROOT / "results/discover_nested"
+    dev = pd.read_csv(results / "lexical_dev.csv")
+    grid = pd.read_csv(results / "lexical_grid_dev.csv")
+    assert f"{int(dev.recovered.sum())} of {len(dev)} development frames recovered" in readme
+    assert dev.chosen.str.startswith("raw/").all() and "raw MiniLM chosen every time" in readme
+    lexical = grid[~grid.candidate.str.startswith("raw/")]
+    assert not lexical.recovered.any()
+    assert not (results / "lexical_seed.csv").exists()  # never run on the seed study
