@@ -37,6 +37,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from framing.discover.ablation import (
@@ -86,7 +87,7 @@ def ablation(records: list[dict], frames: list[str]) -> pd.DataFrame:
         pool = ablation_pool(records, frame)
         x = adapted_embeddings(texts, without, [r["text"] for r in pool], ENCODER)
         labels = silhouette_clusters(x, ClusterSettings())
-        truth = pd.Series([frame in r["frames"] for r in pool]).to_numpy(dtype=bool)
+        truth = np.array([frame in r["frames"] for r in pool], dtype=bool)
         match = best_match(labels, truth)
         rows.append(
             {

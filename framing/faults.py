@@ -5,9 +5,9 @@ it, as ``NAME:ACTION`` or ``NAME@N:ACTION`` (the N-th time the point is reached)
 ``FRAMING_FAULT=predict.batch@3:SIGTERM``. ACTION is a signal name — the process sends
 itself that signal there, exactly as ``timeout`` or a SLURM pre-emption would — or an errno
 name (``ENOSPC``, ``EDQUOT``, ``EROFS``): the point raises that ``OSError``, as a write on a
-full disk would — or ``PAUSE``: the command waits there until a signal arrives, so it cannot
-finish before a test's signal from outside reaches it. So a test can stop a command at a
-precise place instead of racing a timer or filling a disk.
+full disk would — or ``PAUSE``: the command waits there until a signal arrives (at most five
+minutes), so it cannot finish before a test's signal from outside reaches it. So a test can
+stop a command at a precise place instead of racing a timer or filling a disk.
 
 Points: ``predict.start`` (checkpoints loaded, nothing written yet), ``predict.batch`` (after
 each batch of predictions is written), ``train.start`` (before the first write of a run),
@@ -24,8 +24,22 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import time
 
 _reached: dict[str, int] = {}
+
+#: how long ``PAUSE`` waits for a signal before it gives up with an error
+PAUSE_LIMIT_S = 300.0
+
+
+def hold_until_a_signal(limit_s: float = PAUSE_LIMIT_S) -> None:
+    """Wait in short sleeps (a signal's handler runs in any of them and decides what happens
+    next), never longer than ``limit_s``: a bare ``signal.pause()`` would wait forever if the
+    signal came, and its handler let the command go on, just before the pause began."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+    raise RuntimeError(f"fault point held at PAUSE for {limit_s:.0f} s and no signal came")
 
 
 def fault_point(name: str) -> None:
@@ -40,8 +54,7 @@ def fault_point(name: str) -> None:
     if _reached[name] != int(nth or 1):
         return
     if action == "PAUSE":
-        # Held here until a signal comes from outside; its handler decides what happens next.
-        signal.pause()
+        hold_until_a_signal()
         return
     if action.startswith("E") and hasattr(errno, action):
         code = getattr(errno, action)

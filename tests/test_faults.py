@@ -208,6 +208,31 @@ def sigterm_when(proc: subprocess.Popen, ready) -> str:
             proc.wait()
 
 
+class _Stopped(Exception):
+    pass
+
+
+def test_pause_ends_when_a_signal_handler_acts_and_never_waits_past_its_limit():
+    """The PAUSE fault action: a signal's handler runs while it waits (here SIGALRM raising,
+    as a command's SIGTERM handler stops it), and without any signal it gives up with an
+    error instead of holding the command for ever."""
+    from framing.faults import hold_until_a_signal
+
+    def stop(signum, frame):
+        raise _Stopped
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(_Stopped):
+            hold_until_a_signal(limit_s=60)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    with pytest.raises(RuntimeError, match="no signal came"):
+        hold_until_a_signal(limit_s=0.2)
+
+
 def test_sigterm_from_outside_during_prediction_removes_its_temporary_folder(workspace):  # noqa: F811
     """Issue 14 item 7: SIGTERM used to leave the hidden temp folder and new parent folders."""
     big_article_folder(workspace / "many", n=400)

@@ -61,6 +61,10 @@ def contrastive_pairs(
     by_label: dict[str, list[int]] = {}
     for i, label in enumerate(labels):
         by_label.setdefault(label, []).append(i)
+    # built once per label, not per text: the lists (so the draws) are the same
+    other_than = {
+        label: [j for j, other in enumerate(labels) if other != label] for label in by_label
+    }
     first, second, target = [], [], []
     for _ in range(iterations):
         for i, label in enumerate(labels):
@@ -69,7 +73,7 @@ def contrastive_pairs(
                 first.append(texts[i])
                 second.append(texts[rng.choice(same)])
                 target.append(1.0)
-            other = [j for j in range(len(texts)) if labels[j] != label]
+            other = other_than[label]
             if other:
                 first.append(texts[i])
                 second.append(texts[rng.choice(other)])
