@@ -380,3 +380,33 @@ def test_the_readme_quotes_the_word_count_candidates_development_results():
     lexical = grid[~grid.candidate.str.startswith("raw/")]
     assert not lexical.recovered.any()
     assert not (results / "lexical_seed.csv").exists()  # never run on the seed study
+
+
+def test_the_readme_quotes_the_separability_yardstick():
+    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    table = pd.read_csv(PROJECT_ROOT / "results/discover_nested/separability_seed.csv")
+    names = {
+        "isolation_breaking": "isolation-breaking",
+        "neutrality": "neutrality",
+        "historical_friendship": "historical friendship",
+        "western_criticism": "Western criticism",
+    }
+    aucs = ", ".join(f"{r.roc_auc:.2f} {names[r.removed_frame]}" for r in table.itertuples())
+    assert f"ROC AUC {aucs}" in readme
+    precisions = ", ".join(f"{p:.2f}" for p in table.precision_at_recall_0_5)
+    assert f"best precision at recall ≥ 0.5: {precisions}" in readme
+
+
+def test_separability_scores_a_frame_that_is_apart_near_one_and_a_random_one_near_half():
+    from experiments.discover_separability import separability
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 8))
+    truth = np.zeros(120, dtype=bool)
+    truth[:30] = True
+    groups = [f"a{i % 6}" for i in range(120)]
+    apart = x.copy()
+    apart[truth, 0] += 4.0
+    assert separability(apart, truth, groups)["roc_auc"] > 0.95
+    assert separability(apart, truth, groups)["precision_at_recall_0_5"] > 0.9
+    assert abs(separability(x, truth, groups)["roc_auc"] - 0.5) < 0.15

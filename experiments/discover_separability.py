@@ -1,0 +1,91 @@
+"""Issue 20, a diagnostic beside the three protocols: is a removed frame separable at all?
+
+    python -m experiments.discover_separability          # the seed study
+    python -m experiments.discover_separability --dev    # the invented development set
+
+For each frame F, on F's ablation pool (the gold no-frame sentences plus those coded F, as the
+protocols build it), a logistic regression on the packaged MiniLM's unit embeddings is told
+which sentences are F and scored out of fold (grouped 5-fold by article, so no article is in
+both sides; balanced class weights, C = 1). Its ROC AUC and the best precision it reaches at a
+recall of at least 0.5 (the issue's recall threshold) say how far apart F and the plain
+sentences lie in that space *when the labels are known*. It is a yardstick, not a bound (a
+cluster is judged on the sentences it was built from and picked with the labels): high values
+with failed recoveries mean the frame is in the embeddings but not along the directions that
+clusters follow.
+
+This uses F's gold labels, so it chooses nothing: it only explains the protocols' results.
+Writes results/discover_nested/separability_{seed,dev}.csv.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from framing.discover.ablation import MIN_RECALL, ablation_pool
+from framing.discover.clustering import unit_rows
+
+OUT = Path("results/discover_nested")
+ENCODER = "all-MiniLM-L6-v2"
+FOLDS = 5
+
+
+def separability(x: np.ndarray, truth: np.ndarray, groups: list[str]) -> dict:
+    """Out-of-fold ROC AUC and best precision at recall >= MIN_RECALL of a logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import precision_recall_curve, roc_auc_score
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
+    scores = cross_val_predict(
+        model, x, truth, groups=groups, cv=GroupKFold(FOLDS), method="predict_proba"
+    )[:, 1]
+    precision, recall, _ = precision_recall_curve(truth, scores)
+    return {
+        "roc_auc": round(float(roc_auc_score(truth, scores)), 4),
+        "precision_at_recall_0_5": round(float(precision[recall >= MIN_RECALL].max()), 4),
+    }
+
+
+def separability_table(records: list[dict], frames: list[str], embed) -> pd.DataFrame:
+    rows = []
+    for frame in frames:
+        pool = ablation_pool(records, frame)
+        truth = np.array([frame in r["frames"] for r in pool], dtype=bool)
+        x = unit_rows(embed([r["text"] for r in pool]))
+        found = separability(x, truth, [r["article_id"] for r in pool])
+        rows.append({"removed_frame": frame, "pool": len(pool), "coded": int(truth.sum()), **found})
+    return pd.DataFrame(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from experiments.discover_adapted import read_dev_set
+    from framing.models.encoders import EmbeddingCache
+
+    argv = sys.argv[1:] if argv is None else argv
+    if "--dev" in argv:
+        records = read_dev_set()
+        for r in records:  # the development set's article is the sentence id's prefix
+            r["article_id"] = r["sentence_id"].rsplit("-", 1)[0]
+        frames = sorted({f for r in records for f in r["frames"]})
+        name = "dev"
+    else:
+        from framing.io import read_jsonl
+        from framing.study import load_study
+
+        study = load_study()
+        records = [r for _, r in read_jsonl(study.path("sentences"))]
+        frames = list(study.schema.frame_names)
+        name = "seed"
+    table = separability_table(records, frames, EmbeddingCache(ENCODER).embed)
+    OUT.mkdir(parents=True, exist_ok=True)
+    table.to_csv(OUT / f"separability_{name}.csv", index=False)
+    print(table.to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
