@@ -2,6 +2,7 @@
 
     python -m experiments.discover_separability          # the seed study
     python -m experiments.discover_separability --dev    # the invented development set
+    python -m experiments.discover_separability --seeded # framing discover --like, measured
 
 For each frame F, on F's ablation pool (the gold no-frame sentences plus those coded F, as the
 protocols build it), a logistic regression on the packaged MiniLM's unit embeddings is told
@@ -15,6 +16,15 @@ clusters follow.
 
 This uses F's gold labels, so it chooses nothing: it only explains the protocols' results.
 Writes results/discover_nested/separability_{seed,dev}.csv.
+
+``--seeded`` measures what ``framing discover --like`` gives a researcher who has read a few
+sentences of a frame the codebook lacks: for each frame F and k = 3, 5, 10, twenty times
+(seeded draws), k sentences coded F are the examples and ``framing.discover.like.rank_like``
+ranks the rest of F's ablation pool; scored by the precision when half of the other F
+sentences have been read (``precision_at_half_recall``: the issue's recall threshold), over
+the sentences that are neither examples nor copies of one (same ``dup_group``: finding a copy
+of an example is no discovery). Written to results/discover_nested/seeded_seed.csv
+(median, 10th and 90th percentile over the draws, and the share of draws at precision >= 0.6).
 """
 
 from __future__ import annotations
@@ -61,6 +71,44 @@ def separability_table(records: list[dict], frames: list[str], embed) -> pd.Data
     return pd.DataFrame(rows)
 
 
+SEEDED_K = (3, 5, 10)
+SEEDED_DRAWS = 20
+
+
+def seeded_table(records: list[dict], frames: list[str], embed) -> pd.DataFrame:
+    from framing.discover.like import precision_at_half_recall, rank_like
+
+    rows = []
+    for frame in frames:
+        pool = ablation_pool(records, frame)
+        truth = np.array([frame in r["frames"] for r in pool], dtype=bool)
+        groups = np.array([str(r.get("dup_group") or r["sentence_id"]) for r in pool])
+        x = unit_rows(embed([r["text"] for r in pool]))
+        for k in SEEDED_K:
+            rng = np.random.default_rng(0)
+            found = []
+            for draw in range(SEEDED_DRAWS):
+                examples = np.zeros(len(pool), dtype=bool)
+                examples[rng.choice(np.flatnonzero(truth), size=k, replace=False)] = True
+                scores = rank_like(x, examples, seed=draw)
+                counted = ~np.isin(groups, groups[examples])
+                found.append(precision_at_half_recall(scores[counted], truth[counted]))
+            rows.append(
+                {
+                    "removed_frame": frame,
+                    "pool": len(pool),
+                    "coded": int(truth.sum()),
+                    "examples": k,
+                    "draws": SEEDED_DRAWS,
+                    "median_precision": round(float(np.median(found)), 4),
+                    "p10": round(float(np.quantile(found, 0.1)), 4),
+                    "p90": round(float(np.quantile(found, 0.9)), 4),
+                    "share_at_0_6": round(float(np.mean(np.array(found) >= 0.6)), 4),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     from experiments.discover_adapted import read_dev_set
     from framing.models.encoders import EmbeddingCache
@@ -80,9 +128,14 @@ def main(argv: list[str] | None = None) -> int:
         records = [r for _, r in read_jsonl(study.path("sentences"))]
         frames = list(study.schema.frame_names)
         name = "seed"
-    table = separability_table(records, frames, EmbeddingCache(ENCODER).embed)
+    embed = EmbeddingCache(ENCODER).embed
     OUT.mkdir(parents=True, exist_ok=True)
-    table.to_csv(OUT / f"separability_{name}.csv", index=False)
+    if "--seeded" in argv:
+        table = seeded_table(records, frames, embed)
+        table.to_csv(OUT / f"seeded_{name}.csv", index=False)
+    else:
+        table = separability_table(records, frames, embed)
+        table.to_csv(OUT / f"separability_{name}.csv", index=False)
     print(table.to_string(index=False))
     return 0
 

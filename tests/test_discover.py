@@ -410,3 +410,73 @@ def test_separability_scores_a_frame_that_is_apart_near_one_and_a_random_one_nea
     assert separability(apart, truth, groups)["roc_auc"] > 0.95
     assert separability(apart, truth, groups)["precision_at_recall_0_5"] > 0.9
     assert abs(separability(x, truth, groups)["roc_auc"] - 0.5) < 0.15
+
+
+# ------------------------------------------------ framing discover --like
+def test_rank_like_puts_the_group_of_the_examples_first_and_scores_no_example():
+    from framing.discover.like import precision_at_half_recall, rank_like
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(100, 8))
+    group = np.zeros(100, dtype=bool)
+    group[:20] = True
+    x[group, 0] += 6.0
+    examples = np.zeros(100, dtype=bool)
+    examples[:4] = True
+    scores = rank_like(x, examples, seed=0)
+    assert np.isnan(scores[examples]).all() and not np.isnan(scores[~examples]).any()
+    rest = ~examples
+    assert precision_at_half_recall(scores[rest], group[rest]) > 0.8  # 16 of 96 at random
+    np.testing.assert_allclose(scores[rest], rank_like(x, examples, seed=0)[rest])  # seeded
+    # reading order: 1 hit in the first 2 read, needed ceil(0.5 * 2) = 1 -> 1/1
+    assert precision_at_half_recall(np.array([0.9, 0.8, 0.1]), np.array([1, 0, 1])) == 1.0
+    assert precision_at_half_recall(np.array([0.9, 0.8, 0.1]), np.array([0, 1, 1])) == 0.5
+
+
+def test_discover_like_ranks_the_other_sentences_and_refuses_unknown_ids(tmp_path):
+    records = gold()
+    sentences = tmp_path / "sentences.csv"
+    pd.DataFrame(
+        [
+            {k: r[k] for k in ("sentence_id", "article_id", "outlet", "position", "text")}
+            for r in records
+        ]
+    ).to_csv(sentences, index=False)
+    framed = [r["sentence_id"] for r in records if "isolation_breaking" in r["frames"]]
+    examples = framed[:4]
+    out = tmp_path / "found"
+    argv = ["discover", str(sentences), "--out", str(out)]
+    result = framing(*argv, *[a for i in examples for a in ("--like", i)])
+    assert result.returncode == 0, result.stderr
+    ranked = pd.read_csv(out / "like.csv", dtype={"sentence_id": str})
+    assert len(ranked) == len(records) - len(examples)
+    assert not set(examples) & set(ranked.sentence_id)
+    assert list(ranked["rank"]) == list(range(1, len(ranked) + 1))
+    assert ranked.score.is_monotonic_decreasing
+    others = ranked.sentence_id.isin(framed)
+    # the frame's other sentences sit in the upper part of the reading list
+    assert ranked["rank"][others].median() < len(ranked) / 4
+    report = json.loads((out / "report.json").read_text())
+    assert report["like"]["examples"] == examples
+    assert "like.md" in {p.name for p in out.iterdir()}
+
+    bad = tmp_path / "bad"
+    result = framing(*argv[:3], str(bad), "--like", examples[0], "--like", "no-such-id")
+    assert result.returncode == 2
+    assert "'no-such-id'" in result.stderr and "--like" in result.stderr
+    assert result.stderr.count("error:") == 1 and not bad.exists()
+    result = framing(*argv[:3], str(bad), "--like", examples[0])
+    assert result.returncode == 2 and "at least 2" in result.stderr and not bad.exists()
+
+
+def test_the_readme_quotes_the_like_measurement():
+    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    table = pd.read_csv(PROJECT_ROOT / "results/discover_nested/seeded_seed.csv")
+    names = ("isolation-breaking", "neutrality", "historical friendship", "Western criticism")
+    five = table[table.examples == 5].median_precision
+    quoted = ", ".join(f"{n} {p:.2f}" for n, p in zip(names, five, strict=True))
+    assert f"Median precision with 5 examples: {quoted}" in readme
+    rows = table[table.examples == 10]
+    assert "with 10: " + ", ".join(f"{p:.2f}" for p in rows.median_precision) in readme
+    shares = ", ".join(f"{round(100 * c / p)}%" for c, p in zip(rows.coded, rows.pool, strict=True))
+    assert shares.replace(", 16%", " and 16%") in readme

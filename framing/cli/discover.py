@@ -2,6 +2,7 @@
 
     framing discover results/predictions/predictions.csv --out results/discover
     framing discover sentences.jsonl --out results/discover --clusters 12 --seed 1
+    framing discover predictions.csv --out results/discover --like s0041 --like s0107 --like s0230
 
 INPUT is the predictions.csv (or .parquet) of ``framing predict`` (by default only the
 sentences no frame was predicted for; ``--all`` takes every sentence) or a sentence file (the
@@ -10,7 +11,9 @@ encoder is the study's ``discover.encoder`` (conf/study.yaml; default the packag
 all-MiniLM-L6-v2).
 Writes clusters.csv, clusters.md, outlet_shares.csv, sentences.csv and report.json to --out
 (see ``framing.discover.run``). Clusters are candidates to read against the codebook; nothing
-is added to it.
+is added to it. ``--like ID`` (once per sentence id, at least two): also rank every other
+sentence by how much it resembles those examples of a suspected frame (like.csv, like.md), a
+reading list for coding it.
 """
 
 from __future__ import annotations
@@ -71,6 +74,14 @@ from framing.cli._framework import command, invoke
     metavar="DIR",
     help="share embeddings on disk with the runs that cache in this folder",
 )
+@click.option(
+    "--like",
+    "like",
+    multiple=True,
+    metavar="ID",
+    help="a sentence id of a suspected frame (repeat, at least 2): rank the others by "
+    "resemblance to these into like.csv / like.md",
+)
 def discover(**options) -> int:
     args = SimpleNamespace(**options)
 
@@ -91,6 +102,7 @@ def discover(**options) -> int:
             top_terms=args.top_terms,
             central=args.central,
             cache_dir=args.cache_dir,
+            like=list(args.like) or None,
         )
         for note in report["notes"]:
             print(f"note: {note}", file=sys.stderr)
@@ -98,6 +110,11 @@ def discover(**options) -> int:
             f"{report['input']['n_clustered']} sentences ({report['input']['selection']}) -> "
             f"{report['n_clusters']} clusters in {args.out} (clusters.md to read)"
         )
+        if report["like"]:
+            print(
+                f"{report['like']['ranked']} sentences ranked by resemblance to "
+                f"{len(report['like']['examples'])} examples (like.md to read)"
+            )
 
     return run_command(body)
 

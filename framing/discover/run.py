@@ -9,6 +9,8 @@ cluster, into one folder (all or nothing):
     sentences.csv      sentence -> cluster, with its cosine to the cluster's centroid
     clusters.md        the same, to read
     report.json        input, selection, settings, seed, encoder, library versions, timings
+    like.csv, like.md  with ``like`` (sentence ids of a suspected frame): the other sentences
+                       ranked by how much they resemble those examples (``framing.discover.like``)
 
 ``discovery_tables(folder)`` returns these tables for a study report page.
 """
@@ -25,6 +27,7 @@ import pandas as pd
 from framing.discover.clustering import ClusterSettings, cluster_embeddings, unit_rows
 from framing.discover.describe import clusters_markdown, describe_clusters
 from framing.discover.inputs import read_discovery_input
+from framing.discover.like import example_rows, like_markdown, like_table
 from framing.distribution import install_command
 from framing.errors import FramingInputError
 from framing.models import extra_installed
@@ -80,6 +83,7 @@ def discover(
     top_terms: int = 10,
     central: int = 3,
     cache_dir: str | None = None,
+    like: list[str] | None = None,
 ) -> dict:
     """Read, embed, cluster, describe, write OUT (see the module docstring); the report."""
     settings = settings or ClusterSettings()
@@ -94,6 +98,7 @@ def discover(
             file=found.path,
             fix="give a larger corpus, or --all to cluster every sentence",
         )
+    examples = example_rows(found.table["sentence_id"], like, source) if like else None
     require_encoder_extra()
     timings = {"read_s": time.perf_counter() - started}
     t = time.perf_counter()
@@ -115,6 +120,11 @@ def discover(
         central,
     )
     timings["describe_s"] = time.perf_counter() - t
+    ranked = None
+    if examples is not None:
+        t = time.perf_counter()
+        ranked = like_table(found.table, embeddings, labels, examples, settings.seed)
+        timings["like_s"] = time.perf_counter() - t
     sentences = pd.DataFrame(
         {
             "sentence_id": found.table["sentence_id"],
@@ -146,6 +156,14 @@ def discover(
         "notes": found.notes,
         "library_versions": library_versions(),
         "embeddings": {"computed": cache.misses, "reused": cache.hits},
+        "like": None
+        if examples is None
+        else {
+            "examples": found.table["sentence_id"].astype(str)[examples].tolist(),
+            "ranked": int((~examples).sum()),
+            "method": "logistic regression, examples against every other sentence, 5-fold "
+            "cross-fitted (framing.discover.like)",
+        },
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
     with output_folder(out, Kind.DISCOVERY, inputs=[source]) as tmp:
@@ -156,6 +174,10 @@ def discover(
         ):  # texts and outlets a spreadsheet would run as formulas are marked
             spreadsheet_frame(table).to_csv(tmp / f"{name}.csv", index=False, float_format="%.4f")
         (tmp / "clusters.md").write_text(clusters_markdown(clusters, report), encoding="utf-8")
+        if ranked is not None:
+            spreadsheet_frame(ranked).to_csv(tmp / "like.csv", index=False, float_format="%.4f")
+            shown = found.table[examples].assign(sentence_id=lambda t: t.sentence_id.astype(str))
+            (tmp / "like.md").write_text(like_markdown(ranked, shown), encoding="utf-8")
         report["timings_s"]["total_s"] = round(time.perf_counter() - started, 3)
         (tmp / "report.json").write_text(
             json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
