@@ -309,13 +309,18 @@ def test_nested_selection_never_reads_the_measured_frames_sentences(raw_embed):
         for i, r in enumerate(records)
     ]
     after = nested_ablation(blanked, frames, raw_embed, raw_candidates())
-    pick = lambda t: t["selection"][t["selection"].measured_frame == measured]  # noqa: E731
-    pd.testing.assert_frame_equal(
-        pick(before).reset_index(drop=True), pick(after).reset_index(drop=True)
-    )
-    grid = lambda t: t["grid"][t["grid"].removed_frame == measured]  # noqa: E731
-    assert not np.allclose(grid(before).f1.to_numpy(), grid(after).f1.to_numpy())
-    # the other frames' selections did see the blanked sentences (as plain ones)
+
+    def selection_for_measured(tables):
+        rows = tables["selection"]
+        return rows[rows.measured_frame == measured].reset_index(drop=True)
+
+    def grid_for_measured(tables):
+        return tables["grid"][tables["grid"].removed_frame == measured]
+
+    pd.testing.assert_frame_equal(selection_for_measured(before), selection_for_measured(after))
+    assert not np.allclose(grid_for_measured(before).f1, grid_for_measured(after).f1)
+    # the other frames' selections did see the blanked sentences: in their own inner ablation
+    # of Western criticism (as its positives) and, coded with another frame too, in pools
     others = before["selection"].measured_frame != measured
     assert not before["selection"][others].equals(after["selection"][others])
 
@@ -368,6 +373,11 @@ def test_the_readme_quotes_the_third_protocols_recorded_results():
     grid = pd.read_csv(results / "grid_seed.csv")
     most = int(grid.groupby("candidate").recovered.sum().max())
     assert most == 1 and "no candidate recovers more than one frame of the four" in readme
+    by_frame = grid.groupby("removed_frame").recovered.sum()
+    assert by_frame["isolation_breaking"] == 4 and by_frame["neutrality"] == 1
+    assert by_frame["historical_friendship"] == by_frame["western_criticism"] == 0
+    assert "isolation-breaking comes back under four candidates, neutrality under one" in readme
+    assert f"({round(seed.seconds.sum() / 60)} min on 2 cores" in readme
 
 
 def test_the_readme_quotes_the_word_count_candidates_development_results():
@@ -379,7 +389,7 @@ def test_the_readme_quotes_the_word_count_candidates_development_results():
     assert dev.chosen.str.startswith("raw/").all() and "raw MiniLM chosen every time" in readme
     lexical = grid[~grid.candidate.str.startswith("raw/")]
     assert not lexical.recovered.any()
-    assert not (results / "lexical_seed.csv").exists()  # never run on the seed study
+    assert not (results / "lexical_seed.csv").exists()  # a guard: no seed run of it committed
 
 
 def test_the_readme_quotes_the_separability_yardstick():
@@ -480,3 +490,41 @@ def test_the_readme_quotes_the_like_measurement():
     assert "with 10: " + ", ".join(f"{p:.2f}" for p in rows.median_precision) in readme
     shares = ", ".join(f"{round(100 * c / p)}%" for c, p in zip(rows.coded, rows.pool, strict=True))
     assert shares.replace(", 16%", " and 16%") in readme
+
+
+def test_nested_raw_sqrt_candidate_measures_exactly_as_the_first_protocol(raw_embed):
+    """The third protocol's measurement (pools, best-matching cluster, thresholds) is the first
+    protocol's: its raw MiniLM / sqrt-rule candidate reproduces results/discover/ablation.csv."""
+    from experiments.discover_nested import Candidate, score_candidates
+
+    committed = pd.read_csv(PROJECT_ROOT / "results/discover/ablation.csv")
+    frames = list(committed.removed_frame)
+    for row in committed.itertuples():
+        found = score_candidates(
+            gold(), frames, row.removed_frame, raw_embed, (Candidate("raw", "sqrt"),)
+        )["raw/sqrt"]
+        assert (found["pool"], found["coded"], found["clusters"]) == (
+            row.pool,
+            row.coded_removed_frame,
+            row.clusters,
+        )
+        assert found["precision"] == pytest.approx(row.precision, abs=0.05)
+        assert found["recall"] == pytest.approx(row.recall, abs=0.05)
+        assert found["recovered"] == row.recovered
+
+
+def test_nested_k_rules_and_the_adaptation_set():
+    from experiments.discover_nested import adaptation_set, clusters_by_rule
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(92, 6))
+    counts = {rule: clusters_by_rule(x, rule).max() + 1 for rule in ("sqrt", "half", "double")}
+    assert counts == {"sqrt": 7, "half": 4, "double": 14}  # round(sqrt(46)) = 7; round(3.5) = 4
+    assert 2 <= clusters_by_rule(x, "silhouette").max() + 1 <= 7
+    # framed_adapted trains on framed sentences only, with the reduced codebook's frames
+    records = [r for r in gold() if "neutrality" not in r["frames"]]
+    codebook = {"isolation_breaking", "western_criticism"}
+    texts, frames = adaptation_set(records, codebook)
+    assert texts and all(f and set(f) <= codebook for f in frames)
+    expected = [r["text"] for r in records if set(r["frames"]) & codebook]
+    assert texts == expected
