@@ -6,10 +6,10 @@
 
 For each frame F, on F's ablation pool (the gold no-frame sentences plus those coded F, as the
 protocols build it), a logistic regression on the packaged MiniLM's unit embeddings is told
-which sentences are F and scored out of fold (grouped 5-fold by article, so no article is in
-both sides; balanced class weights, C = 1). Its ROC AUC and the best precision it reaches at a
-recall of at least 0.5 (the issue's recall threshold) say how far apart F and the plain
-sentences lie in that space *when the labels are known*. It is a yardstick, not a bound (a
+which sentences are F and scored out of fold (grouped 5-fold by ``dup_group``, so no copy of a
+sentence is on both sides; balanced class weights, C = 1). Its ROC AUC and the best precision
+it reaches at a recall of at least 0.5 (the issue's recall threshold) say how far apart F and
+the plain sentences lie in that space *when the labels are known*. It is a yardstick, not a bound (a
 cluster is judged on the sentences it was built from and picked with the labels): high values
 with failed recoveries mean the frame is in the embeddings but not along the directions that
 clusters follow.
@@ -24,7 +24,9 @@ ranks the rest of F's ablation pool; scored by the precision when half of the ot
 sentences have been read (``precision_at_half_recall``: the issue's recall threshold), over
 the sentences that are neither examples nor copies of one (same ``dup_group``: finding a copy
 of an example is no discovery). Written to results/discover_nested/seeded_seed.csv
-(median, 10th and 90th percentile over the draws, and the share of draws at precision >= 0.6).
+(median, 10th and 90th percentile over the draws, the share of draws at precision >= 0.6, and
+the base rate: the share of F among the sentences counted, what reading in random order finds).
+A draw whose examples leave none of F to find is not counted (``draws_counted``).
 """
 
 from __future__ import annotations
@@ -60,13 +62,18 @@ def separability(x: np.ndarray, truth: np.ndarray, groups: list[str]) -> dict:
     }
 
 
+def copy_group(record: dict) -> str:
+    """The sentence's copy group (``dup_group``), else the sentence itself."""
+    return str(record.get("dup_group") or record["sentence_id"])
+
+
 def separability_table(records: list[dict], frames: list[str], embed) -> pd.DataFrame:
     rows = []
     for frame in frames:
         pool = ablation_pool(records, frame)
         truth = np.array([frame in r["frames"] for r in pool], dtype=bool)
         x = unit_rows(embed([r["text"] for r in pool]))
-        found = separability(x, truth, [r["article_id"] for r in pool])
+        found = separability(x, truth, [copy_group(r) for r in pool])
         rows.append({"removed_frame": frame, "pool": len(pool), "coded": int(truth.sum()), **found})
     return pd.DataFrame(rows)
 
@@ -82,17 +89,20 @@ def seeded_table(records: list[dict], frames: list[str], embed) -> pd.DataFrame:
     for frame in frames:
         pool = ablation_pool(records, frame)
         truth = np.array([frame in r["frames"] for r in pool], dtype=bool)
-        groups = np.array([str(r.get("dup_group") or r["sentence_id"]) for r in pool])
+        groups = np.array([copy_group(r) for r in pool])
         x = unit_rows(embed([r["text"] for r in pool]))
         for k in SEEDED_K:
             rng = np.random.default_rng(0)
-            found = []
+            found, base_rates = [], []
             for draw in range(SEEDED_DRAWS):
                 examples = np.zeros(len(pool), dtype=bool)
                 examples[rng.choice(np.flatnonzero(truth), size=k, replace=False)] = True
                 scores = rank_like(x, examples, seed=draw)
                 counted = ~np.isin(groups, groups[examples])
                 found.append(precision_at_half_recall(scores[counted], truth[counted]))
+                base_rates.append(truth[counted].mean())
+            kept = ~np.isnan(found)  # a draw whose examples leave nothing to find
+            found = np.array(found)[kept]
             rows.append(
                 {
                     "removed_frame": frame,
@@ -100,10 +110,12 @@ def seeded_table(records: list[dict], frames: list[str], embed) -> pd.DataFrame:
                     "coded": int(truth.sum()),
                     "examples": k,
                     "draws": SEEDED_DRAWS,
+                    "draws_counted": int(kept.sum()),
+                    "base_rate": round(float(np.mean(np.array(base_rates)[kept])), 4),
                     "median_precision": round(float(np.median(found)), 4),
                     "p10": round(float(np.quantile(found, 0.1)), 4),
                     "p90": round(float(np.quantile(found, 0.9)), 4),
-                    "share_at_0_6": round(float(np.mean(np.array(found) >= 0.6)), 4),
+                    "share_at_0_6": round(float(np.mean(found >= 0.6)), 4),
                 }
             )
     return pd.DataFrame(rows)

@@ -5,8 +5,9 @@ it, as ``NAME:ACTION`` or ``NAME@N:ACTION`` (the N-th time the point is reached)
 ``FRAMING_FAULT=predict.batch@3:SIGTERM``. ACTION is a signal name — the process sends
 itself that signal there, exactly as ``timeout`` or a SLURM pre-emption would — or an errno
 name (``ENOSPC``, ``EDQUOT``, ``EROFS``): the point raises that ``OSError``, as a write on a
-full disk would — or ``PAUSE``: the command waits there until a signal arrives (at most five
-minutes), so it cannot finish before a test's signal from outside reaches it. So a test can
+full disk would — or ``PAUSE``: the command waits there until a signal's handler raises (as
+the commands' SIGTERM and SIGINT handlers do; a handler that returns leaves it waiting) or five
+minutes pass, so it cannot finish before a test's signal from outside reaches it. So a test can
 stop a command at a precise place instead of racing a timer or filling a disk.
 
 Points: ``predict.start`` (checkpoints loaded, nothing written yet), ``predict.batch`` (after
@@ -33,9 +34,9 @@ PAUSE_LIMIT_S = 300.0
 
 
 def hold_until_a_signal(limit_s: float = PAUSE_LIMIT_S) -> None:
-    """Wait in short sleeps (a signal's handler runs in any of them and decides what happens
-    next), never longer than ``limit_s``: a bare ``signal.pause()`` would wait forever if the
-    signal came, and its handler let the command go on, just before the pause began."""
+    """Wait in short sleeps until a signal's handler raises (it runs in any of them), never
+    longer than ``limit_s``: a bare ``signal.pause()`` would wait forever if the signal came
+    just before the pause began. A handler that returns does not end the wait."""
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         time.sleep(0.05)

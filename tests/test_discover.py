@@ -438,9 +438,36 @@ def test_rank_like_puts_the_group_of_the_examples_first_and_scores_no_example():
     rest = ~examples
     assert precision_at_half_recall(scores[rest], group[rest]) > 0.8  # 16 of 96 at random
     np.testing.assert_allclose(scores[rest], rank_like(x, examples, seed=0)[rest])  # seeded
-    # reading order: 1 hit in the first 2 read, needed ceil(0.5 * 2) = 1 -> 1/1
-    assert precision_at_half_recall(np.array([0.9, 0.8, 0.1]), np.array([1, 0, 1])) == 1.0
-    assert precision_at_half_recall(np.array([0.9, 0.8, 0.1]), np.array([0, 1, 1])) == 0.5
+    # reading order: needed ceil(0.5 * 2) = 1 hit; found at the 1st (1/1) or the 2nd read (1/2)
+    ranks = np.array([0.9, 0.8, 0.1])
+    assert precision_at_half_recall(ranks, np.array([1, 0, 1])) == pytest.approx(1.0)
+    assert precision_at_half_recall(ranks, np.array([0, 1, 1])) == pytest.approx(0.5)
+    assert np.isnan(precision_at_half_recall(ranks, np.array([0, 0, 0])))  # nothing to find
+
+
+def test_rank_like_scores_each_sentence_with_a_fit_it_was_not_a_negative_in():
+    """Cross-fitting: each non-example is scored by the fit on the examples and the other
+    folds, never by a fit that had it as a negative (which would pull its score down)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold
+
+    from framing.discover.clustering import unit_rows
+    from framing.discover.like import rank_like
+
+    rng = np.random.default_rng(2)
+    x = unit_rows(rng.normal(size=(40, 5)))
+    examples = np.zeros(40, dtype=bool)
+    examples[[0, 1, 2]] = True
+    scores = rank_like(x, examples, folds=5, seed=7)
+    rest = np.flatnonzero(~examples)
+    expected = np.full(40, np.nan)
+    for train, held_out in KFold(5, shuffle=True, random_state=7).split(rest):
+        fit = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(
+            np.vstack([x[examples], x[rest[train]]]),
+            np.r_[np.ones(3), np.zeros(len(train))],
+        )
+        expected[rest[held_out]] = fit.predict_proba(x[rest[held_out]])[:, 1]
+    np.testing.assert_allclose(scores, expected, atol=1e-6)
 
 
 def test_discover_like_ranks_the_other_sentences_and_refuses_unknown_ids(tmp_path):
@@ -462,8 +489,9 @@ def test_discover_like_ranks_the_other_sentences_and_refuses_unknown_ids(tmp_pat
     assert len(ranked) == len(records) - len(examples)
     assert not set(examples) & set(ranked.sentence_id)
     assert list(ranked["rank"]) == list(range(1, len(ranked) + 1))
-    assert ranked.score.is_monotonic_decreasing
-    others = ranked.sentence_id.isin(framed)
+    fresh = ranked[~ranked.copy_of_example]  # copies of an example come last
+    assert fresh.score.is_monotonic_decreasing
+    others = ranked.sentence_id.isin(framed) & ~ranked.copy_of_example
     # the frame's other sentences sit in the upper part of the reading list
     assert ranked["rank"][others].median() < len(ranked) / 4
     report = json.loads((out / "report.json").read_text())
@@ -475,8 +503,37 @@ def test_discover_like_ranks_the_other_sentences_and_refuses_unknown_ids(tmp_pat
     assert result.returncode == 2
     assert "'no-such-id'" in result.stderr and "--like" in result.stderr
     assert result.stderr.count("error:") == 1 and not bad.exists()
-    result = framing(*argv[:3], str(bad), "--like", examples[0])
-    assert result.returncode == 2 and "at least 2" in result.stderr and not bad.exists()
+    result = framing(*argv[:3], str(bad), "--like", examples[0], "--like", examples[0])
+    assert result.returncode == 2 and "1 distinct example" in result.stderr and not bad.exists()
+    every_but_one = [r["sentence_id"] for r in records][1:]
+    result = framing(*argv[:3], str(bad), *[a for i in every_but_one for a in ("--like", i)])
+    assert result.returncode == 2 and "at least two others" in result.stderr
+    assert result.stderr.count("error:") == 1 and not bad.exists()
+
+
+def test_discover_like_ranks_copies_of_an_example_last_and_flags_them(tmp_path):
+    records = gold()
+    by_group = Counter(r["dup_group"] for r in records if r.get("dup_group"))
+    group = next(g for g, n in by_group.items() if n >= 2)
+    members = [r["sentence_id"] for r in records if r.get("dup_group") == group]
+    other = next(r["sentence_id"] for r in records if r.get("dup_group") != group)
+    sentences = tmp_path / "sentences.jsonl"
+    with sentences.open("w", encoding="utf-8") as fh:
+        for r in records:
+            row = {k: r[k] for k in ("sentence_id", "article_id", "outlet", "position", "text")}
+            row["dup_group"] = r.get("dup_group")
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    out = tmp_path / "found"
+    result = framing(
+        "discover", str(sentences), "--out", str(out), "--like", members[0], "--like", other
+    )
+    assert result.returncode == 0, result.stderr
+    ranked = pd.read_csv(out / "like.csv", dtype={"sentence_id": str})
+    copies = ranked[ranked.copy_of_example]
+    assert set(members[1:]) <= set(copies.sentence_id)
+    assert (copies["rank"] > ranked[~ranked.copy_of_example]["rank"].max()).all()
+    report = json.loads((out / "report.json").read_text())
+    assert report["like"]["copies_of_examples"] == len(copies)
 
 
 def test_the_readme_quotes_the_like_measurement():
@@ -488,8 +545,10 @@ def test_the_readme_quotes_the_like_measurement():
     assert f"Median precision with 5 examples: {quoted}" in readme
     rows = table[table.examples == 10]
     assert "with 10: " + ", ".join(f"{p:.2f}" for p in rows.median_precision) in readme
-    shares = ", ".join(f"{round(100 * c / p)}%" for c, p in zip(rows.coded, rows.pool, strict=True))
-    assert shares.replace(", 16%", " and 16%") in readme
+    for k, lead in ((5, "with 5 examples "), (10, "with 10, ")):
+        rates = [f"{round(100 * b)}%" for b in table[table.examples == k].base_rate]
+        assert lead + ", ".join(rates[:3]) + f" and {rates[3]}" in readme, k
+    assert (table.draws_counted <= table.draws).all()
 
 
 def test_nested_raw_sqrt_candidate_measures_exactly_as_the_first_protocol(raw_embed):
@@ -528,3 +587,9 @@ def test_nested_k_rules_and_the_adaptation_set():
     assert texts and all(f and set(f) <= codebook for f in frames)
     expected = [r["text"] for r in records if set(r["frames"]) & codebook]
     assert texts == expected
+
+
+def test_like_markdown_keeps_each_sentence_in_its_cell():
+    from framing.discover.like import markdown_cell
+
+    assert markdown_cell("a | b\n# heading `x`") == "a \\| b # heading 'x'"

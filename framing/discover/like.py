@@ -57,41 +57,67 @@ def rank_like(
 
 def precision_at_half_recall(scores: np.ndarray, truth: np.ndarray) -> float:
     """Reading the ranking from the top until half of the ``truth`` sentences are found: the
-    share of what was read that is ``truth`` (the reading effort a ranking saves)."""
+    share of what was read that is ``truth`` (the reading effort a ranking saves). NaN when
+    there is nothing to find."""
+    needed = int(np.ceil(0.5 * truth.sum()))
+    if needed == 0:
+        return float("nan")
     order = np.argsort(-scores, kind="stable")
     hits = np.cumsum(truth[order])
-    needed = int(np.ceil(0.5 * truth.sum()))
     read = int(np.argmax(hits >= needed)) + 1
     return float(needed / read)
 
 
 def example_rows(sentence_ids: pd.Series, like: Sequence[str], file: str | Path) -> np.ndarray:
-    """A mask of the example sentences; every id must be among the sentences clustered."""
-    ids = sentence_ids.astype(str)
+    """A mask of the example sentences; every id must be among the sentences clustered, and at
+    least two others must be left to rank."""
+    ids = sentence_ids.astype(str).str.strip()
+    known = set(ids)
     wanted = list(dict.fromkeys(str(i).strip() for i in like))
-    missing = [i for i in wanted if i not in set(ids)]
+    missing = [i for i in wanted if i not in known]
     if missing:
         raise FramingInputError(
             f"sentence id '{missing[0]}' given to --like is not among the {len(ids)} sentences "
             "to cluster" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
             file=file,
             field="--like",
-            fix="give ids from the sentence_id column of the input (or sentences.csv of a "
-            "discover run on it); --all includes the sentences predicted with a frame",
+            fix="give ids from the sentence_id column of the input, once per --like (from "
+            "predictions, only sentences without a predicted frame are clustered unless --all)",
         )
     if len(wanted) < MIN_EXAMPLES:
         raise FramingInputError(
-            f"{len(wanted)} example given; at least {MIN_EXAMPLES} are needed",
+            f"{len(wanted)} distinct example given; at least {MIN_EXAMPLES} are needed",
             field="--like",
             fix="give --like once per example sentence id",
         )
-    return ids.isin(wanted).to_numpy()
+    mask = ids.isin(wanted).to_numpy()
+    if (~mask).sum() < 2:
+        raise FramingInputError(
+            f"{int(mask.sum())} of the {len(ids)} sentences are examples; at least two others "
+            "are needed to rank",
+            field="--like",
+            fix="give fewer examples, or a larger corpus",
+        )
+    return mask
+
+
+def copies_of_examples(table: pd.DataFrame, examples: np.ndarray) -> np.ndarray:
+    """Rows that repeat an example: the same ``dup_group`` (when the input has one) or the same
+    text up to case and spacing. Finding them is no discovery, so they go to the end."""
+    text = table["text"].astype(str).str.casefold().str.split().str.join(" ")
+    copies = text.isin(set(text[examples])).to_numpy()
+    if "dup_group" in table.columns:
+        groups = table["dup_group"]
+        known = groups.notna().to_numpy()
+        copies = copies | (known & groups.isin(set(groups[examples & known])).to_numpy())
+    return copies & ~examples
 
 
 def like_table(
     table: pd.DataFrame, embeddings: np.ndarray, labels: np.ndarray, examples: np.ndarray, seed: int
 ) -> pd.DataFrame:
-    """The non-example sentences ranked by ``rank_like`` (rank 1 = most like the examples)."""
+    """The non-example sentences ranked by ``rank_like`` (rank 1 = most like the examples);
+    copies of an example are flagged and ranked after every other sentence."""
     scores = rank_like(embeddings, examples, seed=seed)
     ranked = pd.DataFrame(
         {
@@ -99,32 +125,49 @@ def like_table(
             "article_id": table["article_id"],
             "outlet": table["outlet"],
             "score": scores,
+            "copy_of_example": copies_of_examples(table, examples),
             "cluster": labels,
             "text": table["text"],
         }
     )[~examples]
-    ranked = ranked.sort_values("score", ascending=False, kind="stable")
+    ranked = ranked.sort_values(
+        ["copy_of_example", "score"], ascending=[True, False], kind="stable"
+    )
     ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
     return ranked.reset_index(drop=True)
 
 
+def markdown_cell(value) -> str:
+    """A value safe inside a markdown table cell or list item: one line, no column break, no
+    code-span break."""
+    return " ".join(str(value).split()).replace("|", "\\|").replace("`", "'")
+
+
 def like_markdown(ranked: pd.DataFrame, examples: pd.DataFrame, top: int = 30) -> str:
+    shown = ranked[~ranked.copy_of_example].head(top)
+    copies = int(ranked.copy_of_example.sum())
     lines = [
         "# Sentences like the examples (a reading list, not labels)",
         "",
         "Examples:",
         "",
-        *[f"- `{r.sentence_id}` ({r.outlet}): {r.text}" for r in examples.itertuples()],
+        *[
+            f"- `{markdown_cell(r.sentence_id)}` ({markdown_cell(r.outlet)}): "
+            f"{markdown_cell(r.text)}"
+            for r in examples.itertuples()
+        ],
         "",
-        f"The {min(top, len(ranked))} most alike of {len(ranked)} (score: cross-fitted "
-        "logistic regression, examples against every other sentence; like.csv has all):",
+        f"The {len(shown)} most alike of {len(ranked) - copies} (score: cross-fitted logistic "
+        "regression, examples against every other sentence; like.csv has all"
+        + (f", and the {copies} copies of an example, ranked last" if copies else "")
+        + "):",
         "",
         "| rank | score | sentence | outlet | cluster | text |",
         "|---:|---:|---|---|---:|---|",
     ]
-    for r in ranked.head(top).itertuples():
-        text = str(r.text).replace("|", "\\|")
+    for r in shown.itertuples():
         lines.append(
-            f"| {r.rank} | {r.score:.2f} | `{r.sentence_id}` | {r.outlet} | {r.cluster} | {text} |"
+            f"| {r.rank} | {r.score:.2f} | `{markdown_cell(r.sentence_id)}` | "
+            f"{markdown_cell(r.outlet)} | {r.cluster} | {markdown_cell(r.text)} |"
         )
     return "\n".join(lines) + "\n"

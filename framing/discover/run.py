@@ -161,6 +161,7 @@ def discover(
         else {
             "examples": found.table["sentence_id"].astype(str)[examples].tolist(),
             "ranked": int((~examples).sum()),
+            "copies_of_examples": int(ranked["copy_of_example"].sum()),
             "method": "logistic regression, examples against every other sentence, 5-fold "
             "cross-fitted (framing.discover.like)",
         },
