@@ -78,6 +78,19 @@ def read_dev_set(path: Path = DEV) -> list[dict]:
     return records
 
 
+def ablation_records(dev: bool) -> tuple[list[dict], list[str]]:
+    """The gold sentences and frames an ablation runs on: the development set's (``dev``) or
+    the seed study's (the study folder this runs from). The discovery experiments share it."""
+    if dev:
+        records = read_dev_set()
+        return records, sorted({f for r in records for f in r["frames"]})
+    from framing.io import read_jsonl
+    from framing.study import load_study
+
+    study = load_study()
+    return [r for _, r in read_jsonl(study.path("sentences"))], list(study.schema.frame_names)
+
+
 def ablation(records: list[dict], frames: list[str]) -> pd.DataFrame:
     rows = []
     texts = [r["text"] for r in records]
@@ -109,18 +122,9 @@ def ablation(records: list[dict], frames: list[str]) -> pd.DataFrame:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     dev = "--dev" in argv
-    if dev:
-        records = read_dev_set()
-        frames = sorted({f for r in records for f in r["frames"]})
-        name, command = "dev", "python -m experiments.discover_adapted --dev"
-    else:
-        from framing.io import read_jsonl
-        from framing.study import load_study
-
-        study = load_study()
-        records = [r for _, r in read_jsonl(study.path("sentences"))]
-        frames = list(study.schema.frame_names)
-        name, command = "seed", "python -m experiments.discover_adapted"
+    records, frames = ablation_records(dev)
+    name = "dev" if dev else "seed"
+    command = "python -m experiments.discover_adapted" + (" --dev" if dev else "")
     table = ablation(records, frames)
     recovered = int(table.recovered.sum())
     OUT.mkdir(parents=True, exist_ok=True)

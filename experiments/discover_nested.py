@@ -87,10 +87,10 @@ from framing.discover.clustering import (
     number_of_clusters,
     unit_rows,
 )
+from framing.discover.run import DEFAULT_ENCODER as ENCODER
 from framing.discover.run import library_versions
 
 OUT = Path("results/discover_nested")
-ENCODER = "all-MiniLM-L6-v2"
 REPRESENTATIONS = ("raw", "framed_adapted")
 K_RULES = ("sqrt", "half", "double", "silhouette")
 
@@ -253,7 +253,7 @@ def _result_row(match: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from experiments.discover_adapted import read_dev_set
+    from experiments.discover_adapted import ablation_records
     from framing.models.encoders import EmbeddingCache
 
     parser = argparse.ArgumentParser(prog="python -m experiments.discover_nested")
@@ -265,25 +265,16 @@ def main(argv: list[str] | None = None) -> int:
     lexical = args.lexical
     candidates = LEXICAL_CANDIDATES if lexical else CANDIDATES
     prefix = "lexical_" if lexical else ""
-    if args.dev:
-        records = read_dev_set()
-        frames = sorted({f for r in records for f in r["frames"]})
-        name, command = "dev", "python -m experiments.discover_nested --dev"
-    else:
-        if lexical:
-            parser.error("--lexical runs on the development set only: add --dev")
-        if (OUT / "seed.csv").exists():
-            parser.error(
-                f"{OUT / 'seed.csv'} holds the pre-registered seed run, made once; it is not "
-                "rerun (delete that file yourself to run it again)"
-            )
-        from framing.io import read_jsonl
-        from framing.study import load_study
-
-        study = load_study()
-        records = [r for _, r in read_jsonl(study.path("sentences"))]
-        frames = list(study.schema.frame_names)
-        name, command = "seed", "python -m experiments.discover_nested"
+    if not args.dev and lexical:
+        parser.error("--lexical runs on the development set only: add --dev")
+    if not args.dev and (OUT / "seed.csv").exists():
+        parser.error(
+            f"{OUT / 'seed.csv'} holds the pre-registered seed run, made once; it is not "
+            "rerun (delete that file yourself to run it again)"
+        )
+    records, frames = ablation_records(args.dev)
+    name = "dev" if args.dev else "seed"
+    command = "python -m experiments.discover_nested" + (" --dev" if args.dev else "")
     cache = EmbeddingCache(ENCODER)
     tables = nested_ablation(records, frames, cache.embed, candidates)
     recovered = int(tables["result"].recovered.sum())

@@ -22,8 +22,9 @@ sentences of a frame the codebook lacks: for each frame F and k = 3, 5, 10, twen
 (seeded draws), k sentences coded F are the examples and ``framing.discover.like.rank_like``
 ranks the rest of F's ablation pool; scored by the precision when half of the other F
 sentences have been read (``precision_at_half_recall``: the issue's recall threshold), over
-the sentences that are neither examples nor copies of one (same ``dup_group``: finding a copy
-of an example is no discovery). Written to results/discover_nested/seeded_seed.csv
+the sentences that are neither examples nor copies of one (``copies_of_examples``: the same
+``dup_group`` or text; finding a copy of an example is no discovery). Written to
+results/discover_nested/seeded_seed.csv
 (median, 10th and 90th percentile over the draws, the share of draws at precision >= 0.6, and
 the base rate: the share of F among the sentences counted, what reading in random order finds).
 A draw whose examples leave none of F to find is not counted (``draws_counted``).
@@ -39,9 +40,9 @@ import pandas as pd
 
 from framing.discover.ablation import MIN_RECALL, ablation_pool
 from framing.discover.clustering import unit_rows
+from framing.discover.run import DEFAULT_ENCODER as ENCODER
 
 OUT = Path("results/discover_nested")
-ENCODER = "all-MiniLM-L6-v2"
 FOLDS = 5
 
 
@@ -83,13 +84,13 @@ SEEDED_DRAWS = 20
 
 
 def seeded_table(records: list[dict], frames: list[str], embed) -> pd.DataFrame:
-    from framing.discover.like import precision_at_half_recall, rank_like
+    from framing.discover.like import copies_of_examples, precision_at_half_recall, rank_like
 
     rows = []
     for frame in frames:
         pool = ablation_pool(records, frame)
         truth = np.array([frame in r["frames"] for r in pool], dtype=bool)
-        groups = np.array([copy_group(r) for r in pool])
+        table = pd.DataFrame(pool)
         x = unit_rows(embed([r["text"] for r in pool]))
         for k in SEEDED_K:
             rng = np.random.default_rng(0)
@@ -98,7 +99,8 @@ def seeded_table(records: list[dict], frames: list[str], embed) -> pd.DataFrame:
                 examples = np.zeros(len(pool), dtype=bool)
                 examples[rng.choice(np.flatnonzero(truth), size=k, replace=False)] = True
                 scores = rank_like(x, examples, seed=draw)
-                counted = ~np.isin(groups, groups[examples])
+                # what framing discover --like ranks last (copies) or not at all (examples)
+                counted = ~(examples | copies_of_examples(table, examples))
                 found.append(precision_at_half_recall(scores[counted], truth[counted]))
                 base_rates.append(truth[counted].mean())
             kept = ~np.isnan(found)  # a draw whose examples leave nothing to find
@@ -122,24 +124,12 @@ def seeded_table(records: list[dict], frames: list[str], embed) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from experiments.discover_adapted import read_dev_set
+    from experiments.discover_adapted import ablation_records
     from framing.models.encoders import EmbeddingCache
 
     argv = sys.argv[1:] if argv is None else argv
-    if "--dev" in argv:
-        records = read_dev_set()
-        for r in records:  # the development set's article is the sentence id's prefix
-            r["article_id"] = r["sentence_id"].rsplit("-", 1)[0]
-        frames = sorted({f for r in records for f in r["frames"]})
-        name = "dev"
-    else:
-        from framing.io import read_jsonl
-        from framing.study import load_study
-
-        study = load_study()
-        records = [r for _, r in read_jsonl(study.path("sentences"))]
-        frames = list(study.schema.frame_names)
-        name = "seed"
+    records, frames = ablation_records("--dev" in argv)
+    name = "dev" if "--dev" in argv else "seed"
     embed = EmbeddingCache(ENCODER).embed
     OUT.mkdir(parents=True, exist_ok=True)
     if "--seeded" in argv:
