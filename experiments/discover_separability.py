@@ -3,6 +3,7 @@
     python -m experiments.discover_separability          # the seed study
     python -m experiments.discover_separability --dev    # the invented development set
     python -m experiments.discover_separability --seeded # framing discover --like, measured
+    python -m experiments.discover_separability --feedback  # --like in rounds (--judged)
 
 For each frame F, on F's ablation pool (the gold no-frame sentences plus those coded F, as the
 protocols build it), a logistic regression on the packaged MiniLM's unit embeddings is told
@@ -28,11 +29,22 @@ results/discover_nested/seeded_seed.csv
 (median, 10th and 90th percentile over the draws, the share of draws at precision >= 0.6, and
 the base rate: the share of F among the sentences counted, what reading in random order finds).
 A draw whose examples leave none of F to find is not counted (``draws_counted``).
+
+``--feedback`` measures rounds of reading with ``--judged`` against one ranking read straight
+down (fixed before it ran on the seed study: the same draws, k and counted sentences as
+``--seeded``, rounds of ``FEEDBACK_BATCH`` = 10 sentences). Straight: the reading list of
+``like_table`` for the k examples, read from the top. Rounds: the top 10 of the list are read and
+judged by their gold label (coded F: yes, else no), ``like_table`` ranks the rest again with
+those judgements, and so on. Both stop when half of F's counted sentences have been read;
+the score is again that half over the number of sentences read (a sentence judged in an
+earlier round is not read twice). A copy of an example found along the way is read where the
+list puts it (last) and counts. Written to results/discover_nested/feedback_seed.csv.
 """
 
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -123,18 +135,113 @@ def seeded_table(records: list[dict], frames: list[str], embed) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+FEEDBACK_BATCH = 10
+
+
+def reading_order(table: pd.DataFrame, x: np.ndarray, examples, unlike, seed: int) -> np.ndarray:
+    """Row numbers of the sentences still to read, in the order like.csv lists them."""
+    from framing.discover.like import like_table
+
+    listed = like_table(table, x, np.zeros(len(table), dtype=int), examples, seed, unlike)
+    to_read = listed[listed["rank"].notna()]
+    return table.index.get_indexer(to_read.sentence_id)
+
+
+def sentences_read(order_of, truth, counted, examples, batch: int | None) -> float:
+    """How many sentences are read until half of the counted ``truth`` ones are found: one
+    list read straight down (``batch`` None), or rounds of ``batch`` judged sentences with
+    the list ranked again after each. NaN when the list runs out first."""
+    needed = int(np.ceil(0.5 * truth[counted].sum()))
+    examples, unlike = examples.copy(), np.zeros(len(truth), dtype=bool)
+    found = read = 0
+    while True:
+        try:
+            order = order_of(examples, unlike)
+        except ValueError:  # fewer than two sentences left to rank
+            return float("nan")
+        for row in order if batch is None else order[:batch]:
+            read += 1
+            found += int(truth[row] and counted[row])
+            if found >= needed:
+                return float(read)
+            examples[row], unlike[row] = truth[row], not truth[row]
+        if batch is None or len(order) <= batch:
+            return float("nan")
+
+
+def feedback_table(records: list[dict], frames: list[str], embed) -> pd.DataFrame:
+    from framing.discover.like import copies_of_examples
+
+    rows = []
+    for frame in frames:
+        pool = ablation_pool(records, frame)
+        truth = np.array([frame in r["frames"] for r in pool], dtype=bool)
+        table = pd.DataFrame(pool).assign(sentence_id=lambda t: t.sentence_id.astype(str))
+        table = table.set_index(table.sentence_id, drop=False)
+        for column in ("article_id", "outlet"):
+            if column not in table:
+                table[column] = ""
+        x = unit_rows(embed([r["text"] for r in pool]))
+        for k in SEEDED_K:
+            rng = np.random.default_rng(0)  # the draws of --seeded
+            straight, rounds, base_rates = [], [], []
+            for draw in range(SEEDED_DRAWS):
+                examples = np.zeros(len(pool), dtype=bool)
+                examples[rng.choice(np.flatnonzero(truth), size=k, replace=False)] = True
+                counted = ~(examples | copies_of_examples(table, examples))
+                needed = int(np.ceil(0.5 * truth[counted].sum()))
+                if needed == 0:
+                    continue
+                order_of = partial(reading_order, table, x, seed=draw)
+                straight.append(needed / sentences_read(order_of, truth, counted, examples, None))
+                rounds.append(
+                    needed / sentences_read(order_of, truth, counted, examples, FEEDBACK_BATCH)
+                )
+                base_rates.append(truth[counted].mean())
+            straight, rounds = np.array(straight), np.array(rounds)
+            rows.append(
+                {
+                    "removed_frame": frame,
+                    "pool": len(pool),
+                    "coded": int(truth.sum()),
+                    "examples": k,
+                    "batch": FEEDBACK_BATCH,
+                    "draws": SEEDED_DRAWS,
+                    "draws_counted": len(straight),
+                    "base_rate": round(float(np.mean(base_rates)), 4),
+                    "straight_median": round(float(np.nanmedian(straight)), 4),
+                    "rounds_median": round(float(np.nanmedian(rounds)), 4),
+                    "rounds_p10": round(float(np.nanquantile(rounds, 0.1)), 4),
+                    "rounds_p90": round(float(np.nanquantile(rounds, 0.9)), 4),
+                    "rounds_better": int(np.sum(rounds > straight)),
+                    "rounds_worse": int(np.sum(rounds < straight)),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import argparse
+
     from experiments.discover_adapted import ablation_records
     from framing.models.encoders import EmbeddingCache
 
-    argv = sys.argv[1:] if argv is None else argv
-    records, frames = ablation_records("--dev" in argv)
-    name = "dev" if "--dev" in argv else "seed"
+    parser = argparse.ArgumentParser(prog="python -m experiments.discover_separability")
+    parser.add_argument("--dev", action="store_true", help="the invented development set")
+    measure = parser.add_mutually_exclusive_group()
+    measure.add_argument("--seeded", action="store_true", help="framing discover --like")
+    measure.add_argument("--feedback", action="store_true", help="rounds with --judged")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    records, frames = ablation_records(args.dev)
+    name = "dev" if args.dev else "seed"
     embed = EmbeddingCache(ENCODER).embed
     OUT.mkdir(parents=True, exist_ok=True)
-    if "--seeded" in argv:
+    if args.seeded:
         table = seeded_table(records, frames, embed)
         table.to_csv(OUT / f"seeded_{name}.csv", index=False)
+    elif args.feedback:
+        table = feedback_table(records, frames, embed)
+        table.to_csv(OUT / f"feedback_{name}.csv", index=False)
     else:
         table = separability_table(records, frames, embed)
         table.to_csv(OUT / f"separability_{name}.csv", index=False)

@@ -485,7 +485,11 @@ def test_discover_like_ranks_the_other_sentences_and_refuses_unknown_ids(tmp_pat
     argv = ["discover", str(sentences), "--out", str(out)]
     result = framing(*argv, *[a for i in examples for a in ("--like", i)])
     assert result.returncode == 0, result.stderr
-    ranked = pd.read_csv(out / "like.csv", dtype={"sentence_id": str})
+    listed = pd.read_csv(out / "like.csv", dtype={"sentence_id": str}, keep_default_na=False)
+    assert len(listed) == len(records)  # the examples too, unranked, like = yes
+    assert set(listed.sentence_id[listed.like == "yes"]) == set(examples)
+    assert (listed["rank"][listed.like == "yes"] == "").all()
+    ranked = pd.read_csv(out / "like.csv", dtype={"sentence_id": str}).dropna(subset=["rank"])
     assert len(ranked) == len(records) - len(examples)
     assert not set(examples) & set(ranked.sentence_id)
     assert list(ranked["rank"]) == list(range(1, len(ranked) + 1))
@@ -511,6 +515,112 @@ def test_discover_like_ranks_the_other_sentences_and_refuses_unknown_ids(tmp_pat
     assert result.stderr.count("error:") == 1 and not bad.exists()
 
 
+def test_rank_like_makes_sentences_judged_unlike_negatives_in_every_fit_and_ranks_them_out():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold
+
+    from framing.discover.clustering import unit_rows
+    from framing.discover.like import rank_like
+
+    rng = np.random.default_rng(3)
+    x = unit_rows(rng.normal(size=(40, 5)))
+    examples = np.zeros(40, dtype=bool)
+    examples[[0, 1, 2]] = True
+    unlike = np.zeros(40, dtype=bool)
+    unlike[[3, 4]] = True
+    scores = rank_like(x, examples, folds=5, seed=7, unlike=unlike)
+    assert np.isnan(scores[examples | unlike]).all()
+    rest = np.flatnonzero(~examples & ~unlike)
+    expected = np.full(40, np.nan)
+    for train, held_out in KFold(5, shuffle=True, random_state=7).split(rest):
+        negatives = np.r_[[3, 4], rest[train]]
+        fit = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(
+            np.vstack([x[examples], x[negatives]]),
+            np.r_[np.ones(3), np.zeros(len(negatives))],
+        )
+        expected[rest[held_out]] = fit.predict_proba(x[rest[held_out]])[:, 1]
+    np.testing.assert_allclose(scores, expected, atol=1e-6)
+
+
+def test_discover_judged_carries_a_round_of_reading_into_the_next_ranking(tmp_path):
+    """The workflow of the README: rank, read the top, write yes / no in a copy of like.csv,
+    give it back; the yeses become examples, the noes leave the list, every judgement is kept
+    in the new like.csv; a bad sheet is one error naming its file and line."""
+    records = gold()
+    frame_of = {r["sentence_id"]: "neutrality" in r["frames"] for r in records}
+    sentences = tmp_path / "sentences.csv"
+    pd.DataFrame(
+        [{k: r[k] for k in ("sentence_id", "article_id", "outlet", "text")} for r in records]
+    ).to_csv(sentences, index=False)
+    examples = [i for i, f in frame_of.items() if f][:3]
+    first = tmp_path / "round1"
+    argv = ["discover", str(sentences), "--clusters", "4"]
+    result = framing(*argv, "--out", str(first), *[a for i in examples for a in ("--like", i)])
+    assert result.returncode == 0, result.stderr
+    sheet = pd.read_csv(first / "like.csv", dtype=str, keep_default_na=False)
+    top = sheet["rank"].isin([str(n) for n in range(1, 11)])
+    sheet.loc[top, "like"] = [
+        "Yes" if frame_of[i] else " no" for i in sheet.sentence_id[top]
+    ]  # case and spaces as a person types them
+    judged = tmp_path / "judged.csv"
+    sheet.to_csv(judged, index=False)
+    second = tmp_path / "round2"
+    result = framing(*argv, "--out", str(second), "--judged", str(judged))
+    assert result.returncode == 0, result.stderr
+    assert "judged not of the frame" in result.stdout
+    again = pd.read_csv(second / "like.csv", dtype=str, keep_default_na=False)
+    said_yes = set(examples) | {i for i in sheet.sentence_id[top] if frame_of[i]}
+    said_no = {i for i in sheet.sentence_id[top] if not frame_of[i]}
+    assert set(again.sentence_id[again.like == "yes"]) == said_yes
+    assert set(again.sentence_id[again.like == "no"]) == said_no
+    assert (again["rank"][again.like != ""] == "").all()
+    to_read = len(again) - len(said_yes) - len(said_no)
+    assert list(again["rank"][again.like == ""]) == [str(n) for n in range(1, to_read + 1)]
+    report = json.loads((second / "report.json").read_text())
+    assert set(report["like"]["judged_not_of_the_frame"]) == said_no
+    assert report["like"]["judged_file"] == str(judged)
+
+    bad = tmp_path / "bad"
+    cases = {
+        "maybe": "'maybe' is neither yes nor no",
+        "conflict": "judged both yes and no",
+        "unknown": "'no-such-id' is not among",
+    }
+    for case, message in cases.items():
+        broken = sheet.copy()
+        row = int(np.flatnonzero(top)[0])
+        if case == "maybe":
+            broken.loc[row, "like"] = "maybe"
+        elif case == "conflict":
+            broken = pd.concat(
+                [
+                    broken,
+                    broken.iloc[[row]].assign(
+                        like="no" if frame_of[broken.sentence_id[row]] else "yes"
+                    ),
+                ]
+            )
+            row = len(broken) - 1
+        else:
+            broken.loc[row, "sentence_id"] = "no-such-id"
+        path = tmp_path / f"{case}.csv"
+        broken.to_csv(path, index=False)
+        result = framing(*argv, "--out", str(bad), "--judged", str(path))
+        assert result.returncode == 2, case
+        assert message in result.stderr and f"line {row + 2}" in result.stderr, result.stderr
+        assert str(path) in result.stderr and result.stderr.count("error:") == 1
+        assert not bad.exists()
+    sheet.drop(columns="like").to_csv(tmp_path / "nolike.csv", index=False)
+    result = framing(*argv, "--out", str(bad), "--judged", str(tmp_path / "nolike.csv"))
+    assert result.returncode == 2 and "no 'like' column" in result.stderr and not bad.exists()
+    # the sheet inside the folder it would replace: refused, the sheet kept
+    inside = first / "like.csv"
+    before = inside.read_bytes()
+    result = framing(*argv, "--out", str(first), "--judged", str(inside))
+    assert result.returncode == 2 and "input" in result.stderr
+    assert inside.read_bytes() == before
+
+
 def test_discover_like_ranks_copies_of_an_example_last_and_flags_them(tmp_path):
     records = gold()
     by_group = Counter(r["dup_group"] for r in records if r.get("dup_group"))
@@ -528,7 +638,7 @@ def test_discover_like_ranks_copies_of_an_example_last_and_flags_them(tmp_path):
         "discover", str(sentences), "--out", str(out), "--like", members[0], "--like", other
     )
     assert result.returncode == 0, result.stderr
-    ranked = pd.read_csv(out / "like.csv", dtype={"sentence_id": str})
+    ranked = pd.read_csv(out / "like.csv", dtype={"sentence_id": str}).dropna(subset=["rank"])
     copies = ranked[ranked.copy_of_example]
     assert set(members[1:]) <= set(copies.sentence_id)
     assert (copies["rank"] > ranked[~ranked.copy_of_example]["rank"].max()).all()
@@ -549,6 +659,59 @@ def test_the_readme_quotes_the_like_measurement():
         rates = [f"{round(100 * b)}%" for b in table[table.examples == k].base_rate]
         assert lead + ", ".join(rates[:3]) + f" and {rates[3]}" in readme, k
     assert (table.draws_counted <= table.draws).all()
+
+
+def test_the_readme_quotes_the_rounds_measurement():
+    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    table = pd.read_csv(PROJECT_ROOT / "results/discover_nested/feedback_seed.csv")
+    seeded = pd.read_csv(PROJECT_ROOT / "results/discover_nested/seeded_seed.csv")
+    # one list read straight down is what --seeded measured, draw for draw
+    np.testing.assert_allclose(table.straight_median, seeded.median_precision, atol=1e-4)
+    names = ("isolation-breaking", "neutrality", "historical friendship", "Western criticism")
+    three = table[table.examples == 3]
+    quoted = ", ".join(
+        f"{n} {a:.2f} → {b:.2f}"
+        for n, a, b in zip(names, three.straight_median, three.rounds_median, strict=True)
+    )
+    assert f"with 3 examples: {quoted}" in readme
+    five = table[table.examples == 5]
+    quoted = ", ".join(
+        f"{a:.2f} → {b:.2f}" for a, b in zip(five.straight_median, five.rounds_median, strict=True)
+    )
+    assert f"with 5: {quoted}" in readme
+    better, worse = list(five.rounds_better), list(five.rounds_worse)
+    assert f"rounds better in {better[0]}, {better[1]}, {better[2]} and {better[3]} of 20" in readme
+    assert f"worse in {worse[0]}, {worse[1]}, {worse[2]} and {worse[3]})" in readme
+
+
+def test_reading_in_rounds_counts_what_is_read_until_half_is_found():
+    """``sentences_read`` on a hand-made list: straight down, and in rounds that move a
+    sentence judged yes up the list (the reranking sees the judgements)."""
+    from experiments.discover_separability import sentences_read
+
+    truth = np.array([0, 1, 0, 0, 1, 1, 0, 1], dtype=bool)
+    counted = np.ones(8, dtype=bool)
+    counted[0] = False  # an example
+    examples = np.zeros(8, dtype=bool)
+    seen = []
+
+    def order_of(e, u):
+        seen.append((e.copy(), u.copy()))
+        rest = [i for i in range(8) if not e[i] and not u[i] and i != 0]
+        # once sentence 1 is judged yes, sentence 7 comes first (it "resembles" it)
+        return np.array(sorted(rest, key=lambda i: (not (i == 7 and e[1]), i)))
+
+    # needed = ceil(4 / 2) = 2 of the truth sentences 1, 4, 5, 7
+    assert sentences_read(order_of, truth, counted, examples, None) == 4  # 1, 2, 3, 4
+    seen.clear()
+    assert sentences_read(order_of, truth, counted, examples, 2) == 3  # 1, 2 | 7
+    assert seen[1][0][1] and seen[1][1][2]  # the second ranking knew: 1 yes, 2 no
+    assert not examples.any()  # the caller's examples are not changed
+    only_the_example = np.zeros(8, dtype=bool)
+    only_the_example[0] = True  # the one to find is never on the list: it runs out
+    everything = np.ones(8, dtype=bool)
+    assert np.isnan(sentences_read(order_of, only_the_example, everything, examples, None))
+    assert np.isnan(sentences_read(order_of, only_the_example, everything, examples, 2))
 
 
 def test_nested_raw_sqrt_candidate_measures_exactly_as_the_first_protocol(raw_embed):

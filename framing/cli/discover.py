@@ -3,6 +3,8 @@
     framing discover results/predictions/predictions.csv --out results/discover
     framing discover sentences.jsonl --out results/discover --clusters 12 --seed 1
     framing discover predictions.csv --out results/discover --like s0041 --like s0107 --like s0230
+    cp results/discover/like.csv judged.csv     # then write yes / no in its like column
+    framing discover predictions.csv --out results/discover --judged judged.csv
 
 INPUT is the predictions.csv (or .parquet) of ``framing predict`` (by default only the
 sentences no frame was predicted for; ``--all`` takes every sentence) or a sentence file (the
@@ -13,7 +15,10 @@ Writes clusters.csv, clusters.md, outlet_shares.csv, sentences.csv and report.js
 (see ``framing.discover.run``). Clusters are candidates to read against the codebook; nothing
 is added to it. ``--like ID`` (once per sentence id, at least two): also rank every other
 sentence by how much it resembles those examples of a suspected frame (like.csv, like.md), a
-reading list for coding it.
+reading list for coding it. ``--judged FILE`` (a copy of like.csv with yes or no written in its
+like column for the sentences read): the yeses join the examples, the noes become negatives
+and leave the list, and the rest is ranked again; the new like.csv keeps every judgement, so
+the rounds go on with one sheet.
 """
 
 from __future__ import annotations
@@ -82,6 +87,14 @@ from framing.cli._framework import command, invoke
     help="a sentence id of a suspected frame (repeat, at least 2): rank the others by "
     "resemblance to these into like.csv / like.md",
 )
+@click.option(
+    "--judged",
+    default=None,
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="a like.csv (copied out of --out) with its like column filled in, yes or no, for the "
+    "sentences read: the yeses join the examples, the noes are ranked out, the rest ranked again",
+)
 def discover(**options) -> int:
     args = SimpleNamespace(**options)
 
@@ -103,6 +116,7 @@ def discover(**options) -> int:
             central=args.central,
             cache_dir=args.cache_dir,
             like=list(args.like) or None,
+            judged=args.judged,
         )
         for note in report["notes"]:
             print(f"note: {note}", file=sys.stderr)
@@ -113,7 +127,14 @@ def discover(**options) -> int:
         if report["like"]:
             print(
                 f"{report['like']['ranked']} sentences ranked by resemblance to "
-                f"{len(report['like']['examples'])} examples (like.md to read)"
+                f"{len(report['like']['examples'])} examples"
+                + (
+                    f" and away from {len(report['like']['judged_not_of_the_frame'])} judged "
+                    "not of the frame"
+                    if report["like"]["judged_not_of_the_frame"]
+                    else ""
+                )
+                + " (like.md to read)"
             )
 
     return run_command(body)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from framing.coding.files import canonical_label
@@ -155,20 +156,28 @@ def _column_name(name: str) -> str:
     return name.casefold() if name.casefold() in {*ID_COLUMNS, "stance", "note"} else name
 
 
+def require_columns(
+    path: str | Path, header: list[str], needed: Sequence[str], fix: str | None = None
+) -> None:
+    """One error naming the first of ``needed`` that ``header`` (of ``read_csv_rows``) lacks."""
+    for name in needed:
+        if name not in header:
+            raise FramingInputError(
+                f"has no '{name}' column (columns: {', '.join(header) or 'none'})",
+                file=path,
+                line=1,
+                field=name,
+                fix=fix,
+            )
+
+
 def read_sheet(path: str | Path, schema: LabelSchema) -> tuple[list[dict], int]:
     """Coded records from a filled-in CSV, and the number of rows not coded yet. An unknown
     label or column, a missing frame column, or a sentence_id given twice names the line and
     column."""
     path = Path(path)
     header, rows = read_csv_rows(path)
-    for needed in ("sentence_id", "stance"):
-        if needed not in header:
-            raise FramingInputError(
-                f"has no '{needed}' column (columns: {', '.join(header) or 'none'})",
-                file=path,
-                line=1,
-                field=needed,
-            )
+    require_columns(path, header, ("sentence_id", "stance"))
     frame_columns: dict[str, str] = {}  # column -> frame
     for column in header:
         if not column.startswith(FRAME_PREFIX):

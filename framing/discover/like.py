@@ -12,16 +12,25 @@ frame, and those that are only weaken the fit (positive-unlabelled learning) —
 regression on the unit embeddings (balanced class weights). Each non-example sentence is
 scored by a model fitted without it among the negatives (``folds``-fold cross-fitting), so its
 own label never pulls its score down. The result orders sentences for reading; it labels none.
+
+Rounds: like.csv has a ``like`` column. Writing yes or no in it for the sentences read and
+giving the sheet back (``--judged FILE``) makes the yeses examples and the noes negatives in
+every fit (they are known, so not cross-fitted) and ranks the rest again; the new like.csv
+carries every judgement so far. Measured on the seed study by
+``python -m experiments.discover_separability --feedback`` (README, "Frames the codebook
+lacks").
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from framing.coding.spreadsheet import read_csv_rows, require_columns
 from framing.discover.clustering import unit_rows
 from framing.errors import FramingInputError
 
@@ -30,22 +39,29 @@ MIN_EXAMPLES = 2
 
 
 def rank_like(
-    embeddings: np.ndarray, examples: np.ndarray, folds: int = 5, seed: int = 0
+    embeddings: np.ndarray,
+    examples: np.ndarray,
+    folds: int = 5,
+    seed: int = 0,
+    unlike: np.ndarray | None = None,
 ) -> np.ndarray:
     """A score in [0, 1] per row (higher: more like the rows where ``examples`` is True);
-    NaN for the examples themselves."""
+    NaN for the examples themselves and for the rows ``unlike`` marks (read and judged not of
+    the frame: a negative in every fit, not ranked)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import KFold
 
     x = unit_rows(embeddings)
     examples = np.asarray(examples, dtype=bool)
-    rest = np.flatnonzero(~examples)
+    unlike = np.zeros(len(x), dtype=bool) if unlike is None else np.asarray(unlike, dtype=bool)
+    rest = np.flatnonzero(~examples & ~unlike)
     if len(rest) < 2 or not examples.any():
         raise ValueError("need at least one example and two other sentences to rank")
+    known_negatives = np.flatnonzero(unlike)
     scores = np.full(len(x), np.nan)
     splits = KFold(n_splits=min(folds, len(rest)), shuffle=True, random_state=seed)
     for train, held_out in splits.split(rest):
-        negatives = rest[train]
+        negatives = np.r_[known_negatives, rest[train]]
         model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
         model.fit(
             np.vstack([x[examples], x[negatives]]),
@@ -68,9 +84,73 @@ def precision_at_half_recall(scores: np.ndarray, truth: np.ndarray) -> float:
     return float(needed / read)
 
 
-def example_rows(sentence_ids: pd.Series, like: Sequence[str], file: str | Path) -> np.ndarray:
-    """A mask of the example sentences; every id must be among the sentences clustered, and at
-    least two others must be left to rank."""
+#: what the ``like`` column of a judged file may say (case and spacing ignored); blank: not read
+JUDGED_LIKE = ("yes", "y", "true", "1")
+JUDGED_UNLIKE = ("no", "n", "false", "0")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    like: bool
+    line: int
+
+
+def read_judgements(path: str | Path) -> dict[str, Judgement]:
+    """Sentence id -> judged like or not, from a CSV with ``sentence_id`` and ``like`` columns
+    (a like.csv of an earlier run with its ``like`` column filled in, or any such sheet).
+    A blank ``like`` is a sentence not read yet and is skipped."""
+    path = Path(path)
+    if not path.is_file():
+        raise FramingInputError("no such file", file=path, field="--judged")
+    header, rows = read_csv_rows(path)  # the sheet a person saved from a spreadsheet
+    require_columns(
+        path,
+        header,
+        ("sentence_id", "like"),
+        fix="give a like.csv of framing discover --like with its like column filled in (yes or "
+        "no for each sentence read)",
+    )
+    found: dict[str, Judgement] = {}
+    for line, row in rows:
+        value = (row.get("like") or "").strip().casefold()
+        if not value:
+            continue
+        if value not in JUDGED_LIKE + JUDGED_UNLIKE:
+            raise FramingInputError(
+                f"'{row['like']}' is neither yes nor no",
+                file=path,
+                line=line,
+                field="like",
+                fix="write yes (of the suspected frame), no (read, not of it) or leave it blank "
+                "(not read)",
+            )
+        sentence = (row.get("sentence_id") or "").strip()
+        if not sentence:
+            raise FramingInputError(
+                "a judged sentence has no id", file=path, line=line, field="sentence_id"
+            )
+        judged = Judgement(value in JUDGED_LIKE, line)
+        earlier = found.setdefault(sentence, judged)
+        if earlier.like != judged.like:
+            raise FramingInputError(
+                f"sentence '{sentence}' is judged both yes and no (line {earlier.line} and here)",
+                file=path,
+                line=line,
+                field="like",
+                fix="keep one judgement per sentence",
+            )
+    return found
+
+
+def example_rows(
+    sentence_ids: pd.Series,
+    like: Sequence[str],
+    file: str | Path,
+    judged: str | Path | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the example sentences (``like`` ids and those the ``judged`` file says yes
+    to) and of the sentences judged not of the frame; every id must be among the sentences
+    clustered, at least two examples given and at least two other sentences left to rank."""
     ids = sentence_ids.astype(str).str.strip()
     known = set(ids)
     wanted = list(dict.fromkeys(str(i).strip() for i in like))
@@ -81,24 +161,52 @@ def example_rows(sentence_ids: pd.Series, like: Sequence[str], file: str | Path)
             "to cluster" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
             file=file,
             field="--like",
-            fix="give ids from the sentence_id column of the input, once per --like (from "
-            "predictions, only sentences without a predicted frame are clustered unless --all)",
+            fix=UNKNOWN_ID_FIX,
         )
+    unlike: list[str] = []
+    if judged is not None:
+        for sentence, judgement in read_judgements(judged).items():
+            if sentence not in known:
+                raise FramingInputError(
+                    f"sentence id '{sentence}' is not among the {len(ids)} sentences to cluster",
+                    file=judged,
+                    line=judgement.line,
+                    field="sentence_id",
+                    fix=UNKNOWN_ID_FIX,
+                )
+            if not judgement.like and sentence in wanted:
+                raise FramingInputError(
+                    f"sentence '{sentence}' is given to --like and judged no here",
+                    file=judged,
+                    line=judgement.line,
+                    field="like",
+                    fix="drop it from --like or judge it yes",
+                )
+            (wanted if judgement.like else unlike).append(sentence)
+        wanted = list(dict.fromkeys(wanted))
     if len(wanted) < MIN_EXAMPLES:
         raise FramingInputError(
             f"{len(wanted)} distinct example given; at least {MIN_EXAMPLES} are needed",
             field="--like",
-            fix="give --like once per example sentence id",
+            fix="give --like once per example sentence id, or judge more sentences yes",
         )
-    mask = ids.isin(wanted).to_numpy()
-    if (~mask).sum() < 2:
+    examples = ids.isin(wanted).to_numpy()
+    judged_unlike = ids.isin(unlike).to_numpy()
+    if (~examples & ~judged_unlike).sum() < 2:
         raise FramingInputError(
-            f"{int(mask.sum())} of the {len(ids)} sentences are examples; at least two others "
-            "are needed to rank",
+            f"{int(examples.sum())} of the {len(ids)} sentences are examples and "
+            f"{int(judged_unlike.sum())} judged not of the frame; at least two others are "
+            "needed to rank",
             field="--like",
             fix="give fewer examples, or a larger corpus",
         )
-    return mask
+    return examples, judged_unlike
+
+
+UNKNOWN_ID_FIX = (
+    "give ids from the sentence_id column of the input (from predictions, only sentences "
+    "without a predicted frame are clustered unless --all)"
+)
 
 
 def copies_of_examples(table: pd.DataFrame, examples: np.ndarray) -> np.ndarray:
@@ -114,27 +222,40 @@ def copies_of_examples(table: pd.DataFrame, examples: np.ndarray) -> np.ndarray:
 
 
 def like_table(
-    table: pd.DataFrame, embeddings: np.ndarray, labels: np.ndarray, examples: np.ndarray, seed: int
+    table: pd.DataFrame,
+    embeddings: np.ndarray,
+    labels: np.ndarray,
+    examples: np.ndarray,
+    seed: int,
+    unlike: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The non-example sentences ranked by ``rank_like`` (rank 1 = most like the examples);
-    copies of an example are flagged and ranked after every other sentence."""
-    scores = rank_like(embeddings, examples, seed=seed)
-    ranked = pd.DataFrame(
+    """Every sentence, the ones to read first: those neither examples nor judged not of the
+    frame, ranked by ``rank_like`` (rank 1 = most like the examples), copies of an example
+    flagged and ranked after every other; then the examples (``like`` yes) and the sentences
+    judged not of the frame (``like`` no), unranked. Filling in the ``like`` column of the
+    rows read and giving the file back (``--judged``) carries every judgement into the next
+    ranking."""
+    unlike = np.zeros(len(table), dtype=bool) if unlike is None else unlike
+    scores = rank_like(embeddings, examples, seed=seed, unlike=unlike)
+    rows = pd.DataFrame(
         {
             "sentence_id": table["sentence_id"].astype(str),
             "article_id": table["article_id"],
             "outlet": table["outlet"],
             "score": scores,
-            "copy_of_example": copies_of_examples(table, examples),
+            "copy_of_example": copies_of_examples(table, examples) & ~unlike,
             "cluster": labels,
+            "like": np.where(examples, "yes", np.where(unlike, "no", "")),
             "text": table["text"],
         }
-    )[~examples]
-    ranked = ranked.sort_values(
+    )
+    to_read = rows[~examples & ~unlike].sort_values(
         ["copy_of_example", "score"], ascending=[True, False], kind="stable"
     )
-    ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
-    return ranked.reset_index(drop=True)
+    to_read.insert(0, "rank", pd.array(np.arange(1, len(to_read) + 1), dtype="Int64"))
+    judged = rows[examples | unlike].sort_values("like", ascending=False, kind="stable")
+    judged.insert(0, "rank", pd.array([None] * len(judged), dtype="Int64"))
+    return pd.concat([to_read, judged]).reset_index(drop=True)
 
 
 def markdown_cell(value) -> str:
@@ -144,6 +265,8 @@ def markdown_cell(value) -> str:
 
 
 def like_markdown(ranked: pd.DataFrame, examples: pd.DataFrame, top: int = 30) -> str:
+    judged_no = int((ranked.like == "no").sum())
+    ranked = ranked[ranked["rank"].notna()]
     shown = ranked[~ranked.copy_of_example].head(top)
     copies = int(ranked.copy_of_example.sum())
     lines = [
@@ -157,6 +280,15 @@ def like_markdown(ranked: pd.DataFrame, examples: pd.DataFrame, top: int = 30) -
             for r in examples.itertuples()
         ],
         "",
+        *(
+            [
+                f"Judged not of the frame and left out of the list: {judged_no} (like.csv, "
+                "`like` = no).",
+                "",
+            ]
+            if judged_no
+            else []
+        ),
         f"The {len(shown)} most alike of {len(ranked) - copies} (score: cross-fitted logistic "
         "regression, examples against every other sentence; like.csv has all"
         + (f", and the {copies} copies of an example, ranked last" if copies else "")

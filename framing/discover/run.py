@@ -9,8 +9,9 @@ cluster, into one folder (all or nothing):
     sentences.csv      sentence -> cluster, with its cosine to the cluster's centroid
     clusters.md        the same, to read
     report.json        input, selection, settings, seed, encoder, library versions, timings
-    like.csv, like.md  with ``like`` (sentence ids of a suspected frame): the other sentences
-                       ranked by how much they resemble those examples (``framing.discover.like``)
+    like.csv, like.md  with ``like`` (sentence ids of a suspected frame) or ``judged`` (a sheet
+                       of sentences read, yes or no): the other sentences ranked by how much they
+                       resemble the examples (``framing.discover.like``)
 
 ``discovery_tables(folder)`` returns these tables for a study report page.
 """
@@ -84,11 +85,12 @@ def discover(
     central: int = 3,
     cache_dir: str | None = None,
     like: list[str] | None = None,
+    judged: str | Path | None = None,
 ) -> dict:
     """Read, embed, cluster, describe, write OUT (see the module docstring); the report."""
     settings = settings or ClusterSettings()
     out = Path(out)
-    check_folder_target(out, Kind.DISCOVERY, inputs=[source])
+    check_folder_target(out, Kind.DISCOVERY, inputs=[source, judged])
     started = time.perf_counter()
     found = read_discovery_input(source, schema, every_sentence, languages)
     if len(found.table) < settings.min_sentences:
@@ -98,7 +100,9 @@ def discover(
             file=found.path,
             fix="give a larger corpus, or --all to cluster every sentence",
         )
-    examples = example_rows(found.table["sentence_id"], like, source) if like else None
+    examples = unlike = None
+    if like or judged is not None:
+        examples, unlike = example_rows(found.table["sentence_id"], like or [], source, judged)
     require_encoder_extra()
     timings = {"read_s": time.perf_counter() - started}
     t = time.perf_counter()
@@ -123,7 +127,7 @@ def discover(
     ranked = None
     if examples is not None:
         t = time.perf_counter()
-        ranked = like_table(found.table, embeddings, labels, examples, settings.seed)
+        ranked = like_table(found.table, embeddings, labels, examples, settings.seed, unlike)
         timings["like_s"] = time.perf_counter() - t
     sentences = pd.DataFrame(
         {
@@ -160,14 +164,17 @@ def discover(
         if examples is None
         else {
             "examples": found.table["sentence_id"].astype(str)[examples].tolist(),
-            "ranked": int((~examples).sum()),
+            "judged_not_of_the_frame": found.table["sentence_id"].astype(str)[unlike].tolist(),
+            "judged_file": None if judged is None else str(judged),
+            "ranked": int((~examples & ~unlike).sum()),
             "copies_of_examples": int(ranked["copy_of_example"].sum()),
             "method": "logistic regression, examples against every other sentence, 5-fold "
-            "cross-fitted (framing.discover.like)",
+            "cross-fitted; sentences judged not of the frame are negatives in every fit "
+            "(framing.discover.like)",
         },
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
-    with output_folder(out, Kind.DISCOVERY, inputs=[source]) as tmp:
+    with output_folder(out, Kind.DISCOVERY, inputs=[source, judged]) as tmp:
         for name, table in (
             ("clusters", clusters),
             ("outlet_shares", outlet_shares),
