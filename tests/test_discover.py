@@ -422,6 +422,40 @@ def test_separability_scores_a_frame_that_is_apart_near_one_and_a_random_one_nea
     assert abs(separability(x, truth, groups)["roc_auc"] - 0.5) < 0.15
 
 
+def test_discover_tells_its_progress_while_it_embeds_a_large_corpus(tmp_path):
+    """More than one chunk of sentences to embed (EmbeddingCache.chunk_size) is reported on
+    stderr as it goes; stdout keeps its one summary line."""
+    from framing.models.encoders import EmbeddingCache
+
+    records = gold()
+    rows = [
+        {
+            "sentence_id": f"{r['sentence_id']}-{copy}",
+            "article_id": f"{r['article_id']}-{copy}",
+            "outlet": r["outlet"],
+            "text": f"{r['text']} (variant {copy})",  # distinct texts: nothing cached
+        }
+        for copy in range(2)
+        for r in records
+    ]
+    assert len(rows) > EmbeddingCache.chunk_size
+    sentences = tmp_path / "sentences.csv"
+    pd.DataFrame(rows).to_csv(sentences, index=False)
+    result = framing(
+        "discover",
+        str(sentences),
+        "--out",
+        str(tmp_path / "found"),
+        env={"FRAMING_PROGRESS_SECONDS": "0"},
+    )
+    assert result.returncode == 0, result.stderr
+    distinct = len({r["text"] for r in rows})  # a text is embedded once
+    assert f"embed: started ({distinct} sentences)" in result.stderr
+    assert f"embed: {EmbeddingCache.chunk_size}/{distinct} sentences" in result.stderr
+    assert "embed: done" in result.stderr
+    assert "embed" not in result.stdout and len(result.stdout.strip().splitlines()) == 1
+
+
 # ------------------------------------------------ framing discover --like
 def test_rank_like_puts_the_group_of_the_examples_first_and_scores_no_example():
     from framing.discover.like import precision_at_half_recall, rank_like

@@ -30,6 +30,7 @@ import click
 
 from framing.cli._common import run_command
 from framing.cli._framework import command, invoke
+from framing.cli._progress import show_progress
 
 
 @command(__doc__)
@@ -104,20 +105,21 @@ def discover(**options) -> int:
 
         study = load_study()
         encoder, settings = study_settings(study, args.encoder, args.clusters, args.seed)
-        report = discover(
-            args.input,
-            args.out,
-            study.schema,
-            languages=study.languages or None,
-            encoder=encoder,
-            settings=settings,
-            every_sentence=args.all,
-            top_terms=args.top_terms,
-            central=args.central,
-            cache_dir=args.cache_dir,
-            like=list(args.like) or None,
-            judged=args.judged,
-        )
+        with show_progress():  # embedding a large corpus takes minutes
+            report = discover(
+                args.input,
+                args.out,
+                study.schema,
+                languages=study.languages or None,
+                encoder=encoder,
+                settings=settings,
+                every_sentence=args.all,
+                top_terms=args.top_terms,
+                central=args.central,
+                cache_dir=args.cache_dir,
+                like=list(args.like) or None,
+                judged=args.judged,
+            )
         for note in report["notes"]:
             print(f"note: {note}", file=sys.stderr)
         print(
