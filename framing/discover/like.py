@@ -258,6 +258,20 @@ def like_table(
     return pd.concat([to_read, judged]).reset_index(drop=True)
 
 
+def like_report(ranked: pd.DataFrame, judged: str | Path | None) -> dict:
+    """The ``like`` section of report.json, read off ``like_table``'s result."""
+    return {
+        "examples": ranked.sentence_id[ranked.like == "yes"].tolist(),
+        "judged_not_of_the_frame": ranked.sentence_id[ranked.like == "no"].tolist(),
+        "judged_file": None if judged is None else str(judged),
+        "ranked": int(ranked["rank"].notna().sum()),
+        "copies_of_examples": int(ranked["copy_of_example"].sum()),
+        "method": "logistic regression, examples against every other sentence, 5-fold "
+        "cross-fitted; sentences judged not of the frame are negatives in every fit "
+        "(framing.discover.like)",
+    }
+
+
 def markdown_cell(value) -> str:
     """A value safe inside a markdown table cell or list item: one line, no column break, no
     code-span break."""

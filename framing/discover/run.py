@@ -28,7 +28,7 @@ import pandas as pd
 from framing.discover.clustering import ClusterSettings, cluster_embeddings, unit_rows
 from framing.discover.describe import clusters_markdown, describe_clusters
 from framing.discover.inputs import read_discovery_input
-from framing.discover.like import example_rows, like_markdown, like_table
+from framing.discover.like import example_rows, like_markdown, like_report, like_table
 from framing.distribution import install_command
 from framing.errors import FramingInputError
 from framing.models import extra_installed
@@ -129,16 +129,7 @@ def discover(
         t = time.perf_counter()
         ranked = like_table(found.table, embeddings, labels, examples, settings.seed, unlike)
         timings["like_s"] = time.perf_counter() - t
-    sentences = pd.DataFrame(
-        {
-            "sentence_id": found.table["sentence_id"],
-            "article_id": found.table["article_id"],
-            "outlet": found.table["outlet"],
-            "cluster": labels,
-            "similarity_to_centroid": to_centroid,
-            "text": found.table["text"],
-        }
-    )
+    sentences = sentence_table(found.table, labels, to_centroid)
     report = {
         "input": {
             "file": str(source),
@@ -160,37 +151,54 @@ def discover(
         "notes": found.notes,
         "library_versions": library_versions(),
         "embeddings": {"computed": cache.misses, "reused": cache.hits},
-        "like": None
-        if examples is None
-        else {
-            "examples": found.table["sentence_id"].astype(str)[examples].tolist(),
-            "judged_not_of_the_frame": found.table["sentence_id"].astype(str)[unlike].tolist(),
-            "judged_file": None if judged is None else str(judged),
-            "ranked": int((~examples & ~unlike).sum()),
-            "copies_of_examples": int(ranked["copy_of_example"].sum()),
-            "method": "logistic regression, examples against every other sentence, 5-fold "
-            "cross-fitted; sentences judged not of the frame are negatives in every fit "
-            "(framing.discover.like)",
-        },
+        "like": None if ranked is None else like_report(ranked, judged),
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
-    with output_folder(out, Kind.DISCOVERY, inputs=[source, judged]) as tmp:
-        for name, table in (
-            ("clusters", clusters),
-            ("outlet_shares", outlet_shares),
-            ("sentences", sentences),
-        ):  # texts and outlets a spreadsheet would run as formulas are marked
+    shown = None if ranked is None else found.table[examples]
+    tables = {"clusters": clusters, "outlet_shares": outlet_shares, "sentences": sentences}
+    write_discovery(out, [source, judged], tables, report, ranked, shown, started)
+    return report
+
+
+def write_discovery(
+    out: Path,
+    inputs: list,
+    tables: dict[str, pd.DataFrame],
+    report: dict,
+    ranked: pd.DataFrame | None,
+    examples: pd.DataFrame | None,
+    started: float,
+) -> None:
+    """All of OUT at once (``output_folder``: nothing is left half-written)."""
+    with output_folder(out, Kind.DISCOVERY, inputs=inputs) as tmp:
+        for name, table in tables.items():
+            # texts and outlets a spreadsheet would run as formulas are marked
             spreadsheet_frame(table).to_csv(tmp / f"{name}.csv", index=False, float_format="%.4f")
-        (tmp / "clusters.md").write_text(clusters_markdown(clusters, report), encoding="utf-8")
+        (tmp / "clusters.md").write_text(
+            clusters_markdown(tables["clusters"], report), encoding="utf-8"
+        )
         if ranked is not None:
             spreadsheet_frame(ranked).to_csv(tmp / "like.csv", index=False, float_format="%.4f")
-            shown = found.table[examples].assign(sentence_id=lambda t: t.sentence_id.astype(str))
+            shown = examples.assign(sentence_id=lambda t: t.sentence_id.astype(str))
             (tmp / "like.md").write_text(like_markdown(ranked, shown), encoding="utf-8")
         report["timings_s"]["total_s"] = round(time.perf_counter() - started, 3)
         (tmp / "report.json").write_text(
             json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-    return report
+
+
+def sentence_table(table: pd.DataFrame, labels: np.ndarray, to_centroid) -> pd.DataFrame:
+    """sentences.csv: each sentence's cluster and its cosine to the cluster's centroid."""
+    return pd.DataFrame(
+        {
+            "sentence_id": table["sentence_id"],
+            "article_id": table["article_id"],
+            "outlet": table["outlet"],
+            "cluster": labels,
+            "similarity_to_centroid": to_centroid,
+            "text": table["text"],
+        }
+    )
 
 
 def discovery_tables(folder: str | Path) -> dict[str, pd.DataFrame]:
