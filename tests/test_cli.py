@@ -457,6 +457,23 @@ def test_predict_on_a_terminal_draws_a_bar_with_total_percentage_and_eta(checkpo
     assert "read: " in text and "load checkpoints: " in text
 
 
+def test_corpus_shows_its_two_passes_on_stderr_and_keeps_stdout_for_the_table():
+    done = framing(
+        "corpus",
+        str(PROJECT_ROOT / "seeds" / "articles"),
+        "--outlets",
+        str(PROJECT_ROOT / "seeds" / "outlets.csv"),
+        env={"FRAMING_PROGRESS_SECONDS": "0"},
+    )
+    assert done.returncode == 0, done.stderr
+    articles = len(list((PROJECT_ROOT / "seeds" / "articles").glob("*.txt")))
+    assert f"read: done, {articles} articles in" in done.stderr
+    assert f"clean and split: started ({articles} articles)" in done.stderr
+    assert f"clean and split: {articles}/{articles} articles (100%)" in done.stderr
+    assert "read:" not in done.stdout and "clean and split" not in done.stdout
+    assert done.stdout.startswith("| article | language |")
+
+
 def test_train_shows_per_fit_progress_and_reads_like_a_person_wrote_it(tmp_path):
     frames = framing(
         "train",

@@ -20,6 +20,7 @@ import click
 
 from framing.cli._common import run_command
 from framing.cli._framework import command, invoke
+from framing.cli._progress import show_progress
 
 
 def load_rules(rules_file: str | None):
@@ -67,7 +68,8 @@ def corpus(**options) -> int:
         if choice.note:
             print(f"note: {choice.note}", file=sys.stderr)
         rules = choice.rules
-        run = clean_corpus(args.input, rules, args.outlets, args.keep_duplicate_ids)
+        with show_progress():  # a corpus of thousands of articles takes a while to read
+            run = clean_corpus(args.input, rules, args.outlets, args.keep_duplicate_ids)
         for line in run.source.notices():
             print(f"warning: {line}", file=sys.stderr)
         print("| article | language | sentences | lines removed | by rule |")

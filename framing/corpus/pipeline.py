@@ -12,9 +12,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from framing import progress
 from framing.corpus.facts import CorpusFacts
 from framing.corpus.rules import CorpusRules
-from framing.corpus.sentences import Sentence
+from framing.corpus.sentences import Sentence, build_sentences
 from framing.corpus.source import CorpusSource
 
 
@@ -64,6 +65,9 @@ def clean_corpus(
     source = CorpusSource(
         path, rules, outlets, keep_duplicate_ids=keep_duplicate_ids, keep_option=option
     )
-    facts = source.first_pass()
-    sentences, reports = source.sentences()
+    facts = source.first_pass(lambda articles: progress.counted(articles, "read", unit="articles"))
+    split = progress.counted(
+        source.articles(), "clean and split", total=facts.n_articles, unit="articles"
+    )
+    sentences, reports = build_sentences(split, rules, facts)
     return CorpusRun(sentences, reports, facts, source)
