@@ -36,9 +36,13 @@ down (fixed before it ran on the seed study: the same draws, k and counted sente
 ``like_table`` for the k examples, read from the top. Rounds: the top 10 of the list are read and
 judged by their gold label (coded F: yes, else no), ``like_table`` ranks the rest again with
 those judgements, and so on. Both stop when half of F's counted sentences have been read;
-the score is again that half over the number of sentences read (a sentence judged in an
-earlier round is not read twice). A copy of an example found along the way is read where the
-list puts it (last) and counts. Written to results/discover_nested/feedback_seed.csv.
+the score is again that half over the number of sentences read. Copies count once here
+(``copy_groups``; unlike ``--seeded``, which scores sentences): a copy of a sentence already
+read is passed over unread in both readings, since the reader knows the text and in rounds
+like.csv flags copies of an example. (A first version counted copies as sentences to find
+while rounds ranked them last, which understated rounds; a reviewer caught it.) The base
+rate is then the share of F among the counted copy groups. Written to
+results/discover_nested/feedback_seed.csv.
 """
 
 from __future__ import annotations
@@ -147,25 +151,61 @@ def reading_order(table: pd.DataFrame, x: np.ndarray, examples, unlike, seed: in
     return table.index.get_indexer(to_read.sentence_id)
 
 
-def sentences_read(order_of, truth, counted, examples, batch: int | None) -> float:
-    """How many sentences are read until half of the counted ``truth`` ones are found: one
-    list read straight down (``batch`` None), or rounds of ``batch`` judged sentences with
-    the list ranked again after each. NaN when the list runs out first."""
-    needed = int(np.ceil(0.5 * truth[counted].sum()))
+def copy_groups(table: pd.DataFrame) -> np.ndarray:
+    """A number per row, shared by copies: the same ``dup_group`` or the same text up to case
+    and spacing (``copies_of_examples``' rule), joined transitively."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    text = table["text"].astype(str).str.casefold().str.split().str.join(" ")
+    keys = [text]
+    if "dup_group" in table.columns:
+        keys.append(table["dup_group"])
+    n = len(table)
+    rows, cols = [], []
+    for key in keys:
+        first: dict[str, int] = {}
+        for i, k in enumerate(key):
+            if isinstance(k, str) and k:
+                rows.append(i)
+                cols.append(first.setdefault(k, i))
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def sentences_read(order_of, truth, counted, examples, batch: int | None, groups) -> float:
+    """How many sentences are read until half of the counted ``truth`` sentences are found,
+    copies counting once (``groups``: a copy group per row): one list read straight down
+    (``batch`` None), or rounds of ``batch`` judged sentences with the list ranked again
+    after each. A copy of a sentence already read is passed over unread, in both readings
+    (the reader knows the text; in rounds the next like.csv flags copies of an example), and
+    in rounds takes its own gold judgement. NaN when the list runs out first."""
+    to_find = set(groups[truth & counted].tolist())
+    needed = int(np.ceil(0.5 * len(to_find)))
     examples, unlike = examples.copy(), np.zeros(len(truth), dtype=bool)
-    found = read = 0
+    seen = set(groups[examples].tolist())
+    found: set[int] = set()
+    read = 0
     while True:
         try:
             order = order_of(examples, unlike)
         except ValueError:  # fewer than two sentences left to rank
             return float("nan")
-        for row in order if batch is None else order[:batch]:
-            read += 1
-            found += int(truth[row] and counted[row])
-            if found >= needed:
-                return float(read)
+        taken = 0
+        for row in order:
+            if batch is not None and taken == batch:
+                break
             examples[row], unlike[row] = truth[row], not truth[row]
-        if batch is None or len(order) <= batch:
+            if groups[row] in seen:
+                continue  # a copy of one read: passed over
+            seen.add(groups[row])
+            read += 1
+            taken += 1
+            if groups[row] in to_find and truth[row]:
+                found.add(groups[row])
+            if len(found) >= needed:
+                return float(read)
+        if batch is None or taken < batch:
             return float("nan")
 
 
@@ -182,6 +222,7 @@ def feedback_table(records: list[dict], frames: list[str], embed) -> pd.DataFram
             if column not in table:
                 table[column] = ""
         x = unit_rows(embed([r["text"] for r in pool]))
+        groups = copy_groups(table)
         for k in SEEDED_K:
             rng = np.random.default_rng(0)  # the draws of --seeded
             straight, rounds, base_rates = [], [], []
@@ -189,15 +230,16 @@ def feedback_table(records: list[dict], frames: list[str], embed) -> pd.DataFram
                 examples = np.zeros(len(pool), dtype=bool)
                 examples[rng.choice(np.flatnonzero(truth), size=k, replace=False)] = True
                 counted = ~(examples | copies_of_examples(table, examples))
-                needed = int(np.ceil(0.5 * truth[counted].sum()))
+                needed = int(np.ceil(0.5 * len(set(groups[truth & counted].tolist()))))
                 if needed == 0:
                     continue
                 order_of = partial(reading_order, table, x, seed=draw)
-                straight.append(needed / sentences_read(order_of, truth, counted, examples, None))
-                rounds.append(
-                    needed / sentences_read(order_of, truth, counted, examples, FEEDBACK_BATCH)
-                )
-                base_rates.append(truth[counted].mean())
+                for reading, batch in ((straight, None), (rounds, FEEDBACK_BATCH)):
+                    reading.append(
+                        needed / sentences_read(order_of, truth, counted, examples, batch, groups)
+                    )
+                to_find = set(groups[truth & counted].tolist())
+                base_rates.append(len(to_find) / len(set(groups[counted].tolist())))
             straight, rounds = np.array(straight), np.array(rounds)
             rows.append(
                 {

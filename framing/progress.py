@@ -131,6 +131,12 @@ def task(name: str, total: int | None = None, unit: str = "items") -> Iterator[T
         current._tell("end", failed)
 
 
+def in_task() -> bool:
+    """Whether some task encloses the caller: code that would report a task of its own only
+    when it is the long work itself (not a step of a larger one) asks this first."""
+    return _current.get() is not None
+
+
 def advance(n: int = 1, note: str = "", **counts: int) -> None:
     """Advance the innermost task this code runs in (nothing if there is none)."""
     current = _current.get()

@@ -23,6 +23,7 @@ lacks").
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ import pandas as pd
 from framing.coding.spreadsheet import read_csv_rows, require_columns
 from framing.discover.clustering import unit_rows
 from framing.errors import FramingInputError
+from framing.io import sha256_file
 
 #: fewer examples than this are refused: one sentence does not show a framing
 MIN_EXAMPLES = 2
@@ -99,10 +101,15 @@ def read_judgements(path: str | Path) -> dict[str, Judgement]:
     """Sentence id -> judged like or not, from a CSV with ``sentence_id`` and ``like`` columns
     (a like.csv of an earlier run with its ``like`` column filled in, or any such sheet).
     A blank ``like`` is a sentence not read yet and is skipped."""
+    if not str(path).strip():
+        raise FramingInputError("is an empty file name", field="--judged")
     path = Path(path)
     if not path.is_file():
         raise FramingInputError("no such file", file=path, field="--judged")
     header, rows = read_csv_rows(path)  # the sheet a person saved from a spreadsheet
+    # "Like", "LIKE": the column names a person may retype (read_csv_rows folds only its own)
+    header = [h.casefold() for h in header]
+    rows = [(line, {k.casefold(): v for k, v in row.items()}) for line, row in rows]
     require_columns(
         path,
         header,
@@ -117,7 +124,7 @@ def read_judgements(path: str | Path) -> dict[str, Judgement]:
             continue
         if value not in JUDGED_LIKE + JUDGED_UNLIKE:
             raise FramingInputError(
-                f"'{row['like']}' is neither yes nor no",
+                f"'{shown_id(row['like'])}' is neither yes nor no",
                 file=path,
                 line=line,
                 field="like",
@@ -133,7 +140,8 @@ def read_judgements(path: str | Path) -> dict[str, Judgement]:
         earlier = found.setdefault(sentence, judged)
         if earlier.like != judged.like:
             raise FramingInputError(
-                f"sentence '{sentence}' is judged both yes and no (line {earlier.line} and here)",
+                f"sentence '{shown_id(sentence)}' is judged both yes and no (line {earlier.line} "
+                "and here)",
                 file=path,
                 line=line,
                 field="like",
@@ -154,11 +162,13 @@ def example_rows(
     ids = sentence_ids.astype(str).str.strip()
     known = set(ids)
     wanted = list(dict.fromkeys(str(i).strip() for i in like))
+    given = len(wanted)
     missing = [i for i in wanted if i not in known]
     if missing:
         raise FramingInputError(
-            f"sentence id '{missing[0]}' given to --like is not among the {len(ids)} sentences "
-            "to cluster" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+            f"sentence id '{shown_id(missing[0])}' given to --like is not among the {len(ids)} "
+            "sentences to cluster"
+            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
             file=file,
             field="--like",
             fix=UNKNOWN_ID_FIX,
@@ -168,7 +178,8 @@ def example_rows(
         for sentence, judgement in read_judgements(judged).items():
             if sentence not in known:
                 raise FramingInputError(
-                    f"sentence id '{sentence}' is not among the {len(ids)} sentences to cluster",
+                    f"sentence id '{shown_id(sentence)}' is not among the {len(ids)} sentences "
+                    "to cluster",
                     file=judged,
                     line=judgement.line,
                     field="sentence_id",
@@ -176,7 +187,7 @@ def example_rows(
                 )
             if not judgement.like and sentence in wanted:
                 raise FramingInputError(
-                    f"sentence '{sentence}' is given to --like and judged no here",
+                    f"sentence '{shown_id(sentence)}' is given to --like and judged no here",
                     file=judged,
                     line=judgement.line,
                     field="like",
@@ -184,23 +195,59 @@ def example_rows(
                 )
             (wanted if judgement.like else unlike).append(sentence)
         wanted = list(dict.fromkeys(wanted))
+    # where the examples came from, for the errors about how many there are
+    source = (
+        f"--like gives {given} and {Path(judged).name} says yes to {len(wanted) - given} more"
+        if judged is not None
+        else f"--like gives {len(wanted)}"
+    )
     if len(wanted) < MIN_EXAMPLES:
         raise FramingInputError(
-            f"{len(wanted)} distinct example given; at least {MIN_EXAMPLES} are needed",
-            field="--like",
+            f"{len(wanted)} distinct example sentence{'s' if len(wanted) != 1 else ''} "
+            f"({source}); at least {MIN_EXAMPLES} are needed",
+            file=judged,
+            field="like" if judged is not None else "--like",
             fix="give --like once per example sentence id, or judge more sentences yes",
         )
     examples = ids.isin(wanted).to_numpy()
     judged_unlike = ids.isin(unlike).to_numpy()
     if (~examples & ~judged_unlike).sum() < 2:
         raise FramingInputError(
-            f"{int(examples.sum())} of the {len(ids)} sentences are examples and "
+            f"{int(examples.sum())} of the {len(ids)} sentences are examples ({source}) and "
             f"{int(judged_unlike.sum())} judged not of the frame; at least two others are "
             "needed to rank",
-            field="--like",
-            fix="give fewer examples, or a larger corpus",
+            file=judged,
+            field="like" if judged is not None else "--like",
+            fix="give fewer examples or judge fewer sentences, or a larger corpus",
         )
     return examples, judged_unlike
+
+
+def check_sheet_unchanged(out: Path) -> None:
+    """Refuse to replace OUT when its like.csv is not the one framing wrote there (by the
+    sha256 report.json records): judgements written into it in place would be lost."""
+    sheet, report = out / "like.csv", out / "report.json"
+    if not (sheet.is_file() and report.is_file()):
+        return
+    try:
+        recorded = (json.loads(report.read_text(encoding="utf-8")).get("like") or {}).get(
+            "csv_sha256"
+        )
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        recorded = None
+    if recorded and sha256_file(sheet) != recorded:
+        raise FramingInputError(
+            "has changed since framing discover wrote it (judgements written in it?); a new "
+            "run would replace it",
+            file=sheet,
+            fix=f"copy it out of {out} and give the copy with --judged, or choose another --out",
+        )
+
+
+def shown_id(text: str, limit: int = 60) -> str:
+    """An id or cell as an error line shows it: at most ``limit`` characters."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 UNKNOWN_ID_FIX = (
@@ -304,7 +351,9 @@ def like_markdown(ranked: pd.DataFrame, examples: pd.DataFrame, top: int = 30) -
             else []
         ),
         f"The {len(shown)} most alike of {len(ranked) - copies} (score: cross-fitted logistic "
-        "regression, examples against every other sentence; like.csv has all"
+        "regression, examples against every other sentence"
+        + (", those judged not of the frame among the negatives of every fit" if judged_no else "")
+        + "; like.csv has all"
         + (f", and the {copies} copies of an example, ranked last" if copies else "")
         + "):",
         "",

@@ -28,9 +28,16 @@ import pandas as pd
 from framing.discover.clustering import ClusterSettings, cluster_embeddings, unit_rows
 from framing.discover.describe import clusters_markdown, describe_clusters
 from framing.discover.inputs import read_discovery_input
-from framing.discover.like import example_rows, like_markdown, like_report, like_table
+from framing.discover.like import (
+    check_sheet_unchanged,
+    example_rows,
+    like_markdown,
+    like_report,
+    like_table,
+)
 from framing.distribution import install_command
 from framing.errors import FramingInputError
+from framing.io import sha256_file
 from framing.models import extra_installed
 from framing.models.encoders import EmbeddingCache, encoder_identity
 from framing.outputs import Kind, check_folder_target, output_folder, read_frame, spreadsheet_frame
@@ -91,6 +98,7 @@ def discover(
     settings = settings or ClusterSettings()
     out = Path(out)
     check_folder_target(out, Kind.DISCOVERY, inputs=[source, judged])
+    check_sheet_unchanged(out)
     started = time.perf_counter()
     found = read_discovery_input(source, schema, every_sentence, languages)
     if len(found.table) < settings.min_sentences:
@@ -179,6 +187,7 @@ def write_discovery(
         )
         if ranked is not None:
             spreadsheet_frame(ranked).to_csv(tmp / "like.csv", index=False, float_format="%.4f")
+            report["like"]["csv_sha256"] = sha256_file(tmp / "like.csv")
             shown = examples.assign(sentence_id=lambda t: t.sentence_id.astype(str))
             (tmp / "like.md").write_text(like_markdown(ranked, shown), encoding="utf-8")
         report["timings_s"]["total_s"] = round(time.perf_counter() - started, 3)

@@ -333,8 +333,9 @@ class EmbeddingCache:
         self.hits += len(texts) - len(missing)
         self.misses += len(missing)
         # more than one chunk to compute is long enough to tell (a minute per ~6,000
-        # sentences on 2 CPU cores); a single chunk says nothing, so it stays quiet
-        told = len(missing) > self.chunk_size
+        # sentences on 2 CPU cores); a single chunk says nothing, and inside a larger task
+        # (a cross-validation, a prediction) the embedding is a step of it, told by that task
+        told = len(missing) > self.chunk_size and not progress.in_task()
         with (
             progress.task("embed", total=len(missing), unit="sentences") if told else nullcontext()
         ) as task:
