@@ -775,6 +775,20 @@ def test_the_readme_quotes_the_rounds_measurement():
         assert f"worse in {worse[0]}, {worse[1]}, {worse[2]} and {worse[3]}" in readme, k
 
 
+def test_the_readme_quotes_the_third_protocol_on_the_development_set():
+    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    found = pd.read_csv(PROJECT_ROOT / "results/discover_nested/dev.csv")
+    grid = pd.read_csv(PROJECT_ROOT / "results/discover_nested/grid_dev.csv")
+    assert f"recovers **{int(found.recovered.sum())} of the 5 development frames**" in readme
+    for row in found[found.recovered].itertuples():
+        name = row.removed_frame.replace("_", " ")
+        assert f"{name} {row.precision:.2f} / {row.recall:.2f}" in readme
+    per_candidate = grid.groupby("candidate").recovered.sum()
+    adapted = [f"framed_adapted/{k}" for k in ("sqrt", "half", "silhouette")]
+    assert (per_candidate[adapted] == 3).all() and per_candidate.max() == 3
+    assert per_candidate[[c for c in per_candidate.index if c.startswith("raw/")]].max() == 2
+
+
 def test_reading_in_rounds_counts_what_is_read_until_half_is_found():
     """``sentences_read`` on a hand-made list: straight down, and in rounds that move a
     sentence judged yes up the list (the reranking sees the judgements); an uncounted
