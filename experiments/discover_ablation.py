@@ -47,6 +47,30 @@ def ablation_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def stability_table(
+    records: list[dict], frames: list[str], embed, settings: ClusterSettings
+) -> pd.DataFrame:
+    """results/discover/stability.csv: ``stability`` on every sentence and on each frame's
+    ablation pool, one row each."""
+    pools = {"all sentences": records} | {
+        f"pool without {f}": ablation_pool(records, f) for f in frames
+    }
+    rows = []
+    for name, pool in pools.items():
+        found = stability(embed([r["text"] for r in pool]), settings)
+        rows.append(
+            {
+                "corpus": name,
+                "sentences": found["n"],
+                "clusters": found["clusters"],
+                **{f"ari_seed_{s}": v for s, v in zip((1, 2), found["ari_seeds"], strict=True)},
+                **{f"ari_subsample_{i}": v for i, v in enumerate(found["ari_subsamples"], start=1)},
+                "min_ari": min(found["ari_seeds"] + found["ari_subsamples"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def main() -> int:
     from framing.models.encoders import EmbeddingCache
     from framing.study import load_study
@@ -58,23 +82,7 @@ def main() -> int:
     table = run_ablation(records, schema, settings, ENCODER)
     recovered = int(table.recovered.sum())
     cache = EmbeddingCache(ENCODER)  # the ablation's embeddings, from memory
-    pools = {"all sentences": records} | {
-        f"pool without {f}": ablation_pool(records, f) for f in schema.frame_names
-    }
-    stab_rows = []
-    for name, pool in pools.items():
-        found = stability(cache.embed([r["text"] for r in pool]), settings)
-        stab_rows.append(
-            {
-                "corpus": name,
-                "sentences": found["n"],
-                "clusters": found["clusters"],
-                **{f"ari_seed_{s}": v for s, v in zip((1, 2), found["ari_seeds"], strict=True)},
-                **{f"ari_subsample_{i}": v for i, v in enumerate(found["ari_subsamples"], start=1)},
-                "min_ari": min(found["ari_seeds"] + found["ari_subsamples"]),
-            }
-        )
-    stab = pd.DataFrame(stab_rows)
+    stab = stability_table(records, list(schema.frame_names), cache.embed, settings)
     report = {
         "command": "python -m experiments.discover_ablation",
         "protocol": "framing.discover.ablation (docstring)",

@@ -39,14 +39,8 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-
-from framing.discover.ablation import (
-    MIN_FRAMES_RECOVERED,
-    ablation_pool,
-    run_ablation,
-    stability,
-)
+from experiments.discover_ablation import stability_table
+from framing.discover.ablation import MIN_FRAMES_RECOVERED, run_ablation
 from framing.discover.clustering import ClusterSettings
 from framing.discover.run import library_versions
 
@@ -62,26 +56,6 @@ def dev_records() -> list[dict]:
         r | {"article_id": r["sentence_id"].rsplit("-", 1)[0], "outlet": "invented"}
         for r in read_dev_set()
     ]
-
-
-def stability_table(records: list[dict], frames: list[str], embed) -> pd.DataFrame:
-    pools = {"all sentences": records} | {
-        f"pool without {f}": ablation_pool(records, f) for f in frames
-    }
-    rows = []
-    for name, pool in pools.items():
-        found = stability(embed([r["text"] for r in pool]), ClusterSettings())
-        rows.append(
-            {
-                "corpus": name,
-                "sentences": found["n"],
-                "clusters": found["clusters"],
-                **{f"ari_seed_{s}": v for s, v in zip((1, 2), found["ari_seeds"], strict=True)},
-                **{f"ari_subsample_{i}": v for i, v in enumerate(found["ari_subsamples"], start=1)},
-                "min_ari": min(found["ari_seeds"] + found["ari_subsamples"]),
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     table = run_ablation(records, study.schema, ClusterSettings(), args.encoder)
     embed = EmbeddingCache(args.encoder).embed  # the ablation's embeddings, from memory
-    stab = stability_table(records, list(study.schema.frame_names), embed)
+    stab = stability_table(records, list(study.schema.frame_names), embed, ClusterSettings())
     recovered = int(table.recovered.sum())
     report = {
         "command": f"python -m experiments.discover_encoder --encoder {Path(args.encoder).name}"

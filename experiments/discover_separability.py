@@ -157,8 +157,9 @@ def copy_groups(table: pd.DataFrame) -> np.ndarray:
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    text = table["text"].astype(str).str.casefold().str.split().str.join(" ")
-    keys = [text]
+    from framing.discover.like import copy_text
+
+    keys = [copy_text(table)]
     if "dup_group" in table.columns:
         keys.append(table["dup_group"])
     n = len(table)

@@ -256,10 +256,15 @@ UNKNOWN_ID_FIX = (
 )
 
 
+def copy_text(table: pd.DataFrame) -> pd.Series:
+    """Each sentence's text up to case and spacing: two sentences with the same are copies."""
+    return table["text"].astype(str).str.casefold().str.split().str.join(" ")
+
+
 def copies_of_examples(table: pd.DataFrame, examples: np.ndarray) -> np.ndarray:
     """Rows that repeat an example: the same ``dup_group`` (when the input has one) or the same
-    text up to case and spacing. Finding them is no discovery, so they go to the end."""
-    text = table["text"].astype(str).str.casefold().str.split().str.join(" ")
+    ``copy_text``. Finding them is no discovery, so they go to the end."""
+    text = copy_text(table)
     copies = text.isin(set(text[examples])).to_numpy()
     if "dup_group" in table.columns:
         groups = table["dup_group"]
