@@ -1,8 +1,10 @@
-"""Reading files, for every layer: the one JSONL reader, the JSON-object reader and the one
-file-hash helper. Every write goes through ``framing.outputs``."""
+"""Reading files, for every layer: the one JSONL reader, the JSON-object reader, the one
+file-hash helper, and how a path is shown in a file meant to be shared. Every write goes
+through ``framing.outputs``."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterator
@@ -77,3 +79,16 @@ def sha256_file(path: str | Path, remember: bool = False) -> str:
     if key is not None:
         _FILE_HASHES[key] = digest.hexdigest()
     return digest.hexdigest()
+
+
+def shareable_path(path: str | Path, root: str | Path | None = None) -> str:
+    """A path as a shared checkpoint may show it: relative to ``root`` (the study folder) when
+    it lies inside it, else only the file's name. An absolute path names one machine's folders
+    (often a user name) and helps nobody else; the sha256 beside it identifies the file."""
+    p = Path(path)
+    if not p.is_absolute():
+        return p.as_posix()
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            return p.resolve().relative_to(Path(root).resolve()).as_posix()
+    return p.name

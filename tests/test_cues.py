@@ -90,7 +90,10 @@ def test_cues_command_on_the_seed_study(tmp_path):
     bamboo = table[(table.label == "neutrality") & (table.term == "bamboo")]
     assert len(bamboo) == 1 and bamboo.iloc[0].codebook == "cue"
     assert (table.groupby(["task", "label"]).size() <= 15).all()
-    assert "never applied" in (out / "cues.md").read_text()
+    page = (out / "cues.md").read_text()
+    assert "never applied" in page
+    # the gold set is named as the study folder has it, not by this machine's absolute path
+    assert "Gold set: `seeds/sentences.jsonl`" in page and str(PROJECT_ROOT) not in page
     # the gold set is not touched, and a folder with someone else's file is refused
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("mine")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from framing.distribution import DISTRIBUTION
+from framing.io import shareable_path
 from framing.version import package_version
 
 # Libraries recorded only when the run already imported them: asking torch its version
@@ -41,19 +42,6 @@ def library_versions() -> dict[str, str]:
         if module is not None and hasattr(module, "__version__"):
             versions[name] = str(module.__version__)
     return versions
-
-
-def shareable_path(path: str | Path, root: str | Path | None = None) -> str:
-    """A path as a shared checkpoint may show it: relative to ``root`` (the study folder) when
-    it lies inside it, else only the file's name. An absolute path names one machine's folders
-    (often a user name) and helps nobody else; the sha256 beside it identifies the file."""
-    p = Path(path)
-    if not p.is_absolute():
-        return p.as_posix()
-    if root is not None:
-        with contextlib.suppress(ValueError):
-            return p.resolve().relative_to(Path(root).resolve()).as_posix()
-    return p.name
 
 
 def training_data_summary(

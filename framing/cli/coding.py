@@ -487,6 +487,7 @@ def cues(**options) -> int:
             args.ngrams,
             args.min_count,
             args.prior,
+            root=study.root,
         )
         new = int((table.significant & (table.codebook == "new")).sum())
         print(

@@ -31,6 +31,7 @@ import pandas as pd
 
 from framing.data.labelled import read_labelled_records
 from framing.errors import FramingInputError
+from framing.io import shareable_path
 from framing.models.lexicon import cue_pattern
 from framing.outputs import Kind, output_folder
 
@@ -224,8 +225,12 @@ def write_cue_suggestions(
     ngram_max: int = 2,
     min_count: int = 2,
     prior_strength: float = 1.0,
+    root: str | Path | None = None,
 ) -> pd.DataFrame:
-    """``framing coding cues``: read the gold set, write OUT/cues.csv and OUT/cues.md."""
+    """``framing coding cues``: read the gold set, write OUT/cues.csv and OUT/cues.md.
+
+    ``root`` (the study folder): cues.md names the gold set relative to it, never by one
+    machine's absolute path."""
     if top < 1 or ngram_max < 1 or min_count < 1 or prior_strength <= 0:
         raise FramingInputError(
             "--top, --ngrams and --min-count must be at least 1 and --prior above 0"
@@ -235,7 +240,9 @@ def write_cue_suggestions(
     settings = {"ngram_max": ngram_max, "min_count": min_count, "prior_strength": prior_strength}
     with output_folder(out, Kind.CUES, inputs=[gold]) as tmp:
         table.to_csv(tmp / "cues.csv", index=False, float_format="%.4f")
-        (tmp / "cues.md").write_text(cue_markdown(table, str(gold), settings), encoding="utf-8")
+        (tmp / "cues.md").write_text(
+            cue_markdown(table, shareable_path(gold, root), settings), encoding="utf-8"
+        )
     return table
 
 
