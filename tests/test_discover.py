@@ -692,6 +692,14 @@ def test_discover_judged_carries_a_round_of_reading_into_the_next_ranking(tmp_pa
     result = framing(*argv, "--out", str(bad), "--judged", str(tmp_path / "unread.csv"))
     assert result.returncode == 2 and "unread.csv says yes to 0" in result.stderr
     assert "0 distinct example sentences" in result.stderr and not bad.exists()
+    # every sentence read: fewer than two left to rank is one error naming the sheet
+    all_read = sheet.assign(like=["yes" if frame_of[i] else "no" for i in sheet.sentence_id])
+    all_read.loc[all_read.index[-1], "like"] = ""
+    all_read.to_csv(tmp_path / "allread.csv", index=False)
+    result = framing(*argv, "--out", str(bad), "--judged", str(tmp_path / "allread.csv"))
+    assert result.returncode == 2 and "at least two others are needed" in result.stderr
+    assert "allread.csv" in result.stderr and result.stderr.count("error:") == 1
+    assert not bad.exists()
     sheet.drop(columns="like").to_csv(tmp_path / "nolike.csv", index=False)
     result = framing(*argv, "--out", str(bad), "--judged", str(tmp_path / "nolike.csv"))
     assert result.returncode == 2 and "no 'like' column" in result.stderr and not bad.exists()
@@ -732,6 +740,37 @@ def test_discover_like_ranks_copies_of_an_example_last_and_flags_them(tmp_path):
     assert (copies["rank"] > ranked[~ranked.copy_of_example]["rank"].max()).all()
     report = json.loads((out / "report.json").read_text())
     assert report["like"]["copies_of_examples"] == len(copies)
+
+
+def test_discover_judged_ranks_copies_of_a_sentence_judged_no_last(tmp_path):
+    records = gold()
+    by_group = Counter(r["dup_group"] for r in records if r.get("dup_group"))
+    group = next(g for g, n in by_group.items() if n >= 2)
+    members = [r["sentence_id"] for r in records if r.get("dup_group") == group]
+    others = [r["sentence_id"] for r in records if r.get("dup_group") != group][:2]
+    sentences = tmp_path / "sentences.jsonl"
+    with sentences.open("w", encoding="utf-8") as fh:
+        for r in records:
+            row = {k: r[k] for k in ("sentence_id", "article_id", "outlet", "position", "text")}
+            row["dup_group"] = r.get("dup_group")
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    judged = tmp_path / "judged.csv"
+    pd.DataFrame({"sentence_id": [*others, members[0]], "like": ["yes", "yes", "no"]}).to_csv(
+        judged, index=False
+    )
+    out = tmp_path / "found"
+    result = framing("discover", str(sentences), "--out", str(out), "--judged", str(judged))
+    assert result.returncode == 0, result.stderr
+    ranked = pd.read_csv(out / "like.csv", dtype={"sentence_id": str}).dropna(subset=["rank"])
+    copies = ranked[ranked.copy_of_judged_no]
+    # reading one copy answered them all: they are flagged and come after every fresh sentence
+    assert set(copies.sentence_id) == set(members[1:])
+    assert (copies["rank"] > ranked[~ranked.copy_of_judged_no]["rank"].max()).all()
+    report = json.loads((out / "report.json").read_text())
+    assert report["like"]["copies_of_judged_no"] == len(members) - 1
+    assert f"the {len(members) - 1} copies of a sentence judged not" in (out / "like.md").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_the_readme_quotes_the_like_measurement():

@@ -261,16 +261,21 @@ def copy_text(table: pd.DataFrame) -> pd.Series:
     return table["text"].astype(str).str.casefold().str.split().str.join(" ")
 
 
-def copies_of_examples(table: pd.DataFrame, examples: np.ndarray) -> np.ndarray:
-    """Rows that repeat an example: the same ``dup_group`` (when the input has one) or the same
-    ``copy_text``. Finding them is no discovery, so they go to the end."""
+def copies_of(table: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """The other rows that repeat one of ``rows``: the same ``dup_group`` (when the input has
+    one) or the same ``copy_text``."""
     text = copy_text(table)
-    copies = text.isin(set(text[examples])).to_numpy()
+    copies = text.isin(set(text[rows])).to_numpy()
     if "dup_group" in table.columns:
         groups = table["dup_group"]
         known = groups.notna().to_numpy()
-        copies = copies | (known & groups.isin(set(groups[examples & known])).to_numpy())
-    return copies & ~examples
+        copies = copies | (known & groups.isin(set(groups[rows & known])).to_numpy())
+    return copies & ~rows
+
+
+def copies_of_examples(table: pd.DataFrame, examples: np.ndarray) -> np.ndarray:
+    """Rows that repeat an example. Finding them is no discovery, so they go to the end."""
+    return copies_of(table, examples)
 
 
 def like_table(
@@ -282,7 +287,8 @@ def like_table(
     unlike: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Every sentence, the ones to read first: those neither examples nor judged not of the
-    frame, ranked by ``rank_like`` (rank 1 = most like the examples), copies of an example
+    frame, ranked by ``rank_like`` (rank 1 = most like the examples), copies of an example and
+    copies of a sentence judged not of the frame (already answered by reading it once)
     flagged and ranked after every other; then the examples (``like`` yes) and the sentences
     judged not of the frame (``like`` no), unranked. Filling in the ``like`` column of the
     rows read and giving the file back (``--judged``) carries every judgement into the next
@@ -296,13 +302,18 @@ def like_table(
             "outlet": table["outlet"],
             "score": scores,
             "copy_of_example": copies_of_examples(table, examples) & ~unlike,
+            "copy_of_judged_no": copies_of(table, unlike) & ~examples,
             "cluster": labels,
             "like": np.where(examples, "yes", np.where(unlike, "no", "")),
             "text": table["text"],
         }
     )
-    to_read = rows[~examples & ~unlike].sort_values(
-        ["copy_of_example", "score"], ascending=[True, False], kind="stable"
+    rows["copy_of_judged_no"] &= ~rows["copy_of_example"]  # a copy of both counts once
+    already_read = rows["copy_of_example"] | rows["copy_of_judged_no"]
+    to_read = (
+        rows.assign(already_read=already_read)[~examples & ~unlike]
+        .sort_values(["already_read", "score"], ascending=[True, False], kind="stable")
+        .drop(columns="already_read")
     )
     to_read.insert(0, "rank", pd.array(np.arange(1, len(to_read) + 1), dtype="Int64"))
     judged = rows[examples | unlike].sort_values("like", ascending=False, kind="stable")
@@ -318,6 +329,7 @@ def like_report(ranked: pd.DataFrame, judged: str | Path | None) -> dict:
         "judged_file": None if judged is None else str(judged),
         "ranked": int(ranked["rank"].notna().sum()),
         "copies_of_examples": int(ranked["copy_of_example"].sum()),
+        "copies_of_judged_no": int(ranked["copy_of_judged_no"].sum()),
         "method": "logistic regression, examples against every other sentence, 5-fold "
         "cross-fitted; sentences judged not of the frame are negatives in every fit "
         "(framing.discover.like)",
@@ -333,8 +345,10 @@ def markdown_cell(value) -> str:
 def like_markdown(ranked: pd.DataFrame, examples: pd.DataFrame, top: int = 30) -> str:
     judged_no = int((ranked.like == "no").sum())
     ranked = ranked[ranked["rank"].notna()]
-    shown = ranked[~ranked.copy_of_example].head(top)
+    copy = ranked.copy_of_example | ranked.copy_of_judged_no
+    shown = ranked[~copy].head(top)
     copies = int(ranked.copy_of_example.sum())
+    copies_no = int(ranked.copy_of_judged_no.sum())
     lines = [
         "# Sentences like the examples (a reading list, not labels)",
         "",
@@ -355,11 +369,16 @@ def like_markdown(ranked: pd.DataFrame, examples: pd.DataFrame, top: int = 30) -
             if judged_no
             else []
         ),
-        f"The {len(shown)} most alike of {len(ranked) - copies} (score: cross-fitted logistic "
-        "regression, examples against every other sentence"
+        f"The {len(shown)} most alike of {len(ranked) - copies - copies_no} (score: "
+        "cross-fitted logistic regression, examples against every other sentence"
         + (", those judged not of the frame among the negatives of every fit" if judged_no else "")
         + "; like.csv has all"
         + (f", and the {copies} copies of an example, ranked last" if copies else "")
+        + (
+            f", and the {copies_no} copies of a sentence judged not of the frame, ranked last"
+            if copies_no
+            else ""
+        )
         + "):",
         "",
         "| rank | score | sentence | outlet | cluster | text |",
