@@ -717,18 +717,26 @@ def test_discover_judged_carries_a_round_of_reading_into_the_next_ranking(tmp_pa
     assert str(inside) in result.stderr and inside.read_bytes() == edited
 
 
-def test_discover_like_ranks_copies_of_an_example_last_and_flags_them(tmp_path):
+def seed_sentences_with_a_copied_group(tmp_path):
+    """The seed sentences as a sentence file with their ``dup_group``s, the ids of one group of
+    two or more copies, and that group."""
     records = gold()
     by_group = Counter(r["dup_group"] for r in records if r.get("dup_group"))
     group = next(g for g, n in by_group.items() if n >= 2)
     members = [r["sentence_id"] for r in records if r.get("dup_group") == group]
-    other = next(r["sentence_id"] for r in records if r.get("dup_group") != group)
     sentences = tmp_path / "sentences.jsonl"
     with sentences.open("w", encoding="utf-8") as fh:
         for r in records:
             row = {k: r[k] for k in ("sentence_id", "article_id", "outlet", "position", "text")}
             row["dup_group"] = r.get("dup_group")
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return sentences, members, group
+
+
+def test_discover_like_ranks_copies_of_an_example_last_and_flags_them(tmp_path):
+    sentences, members, group = seed_sentences_with_a_copied_group(tmp_path)
+    records = gold()
+    other = next(r["sentence_id"] for r in records if r.get("dup_group") != group)
     out = tmp_path / "found"
     result = framing(
         "discover", str(sentences), "--out", str(out), "--like", members[0], "--like", other
@@ -743,17 +751,9 @@ def test_discover_like_ranks_copies_of_an_example_last_and_flags_them(tmp_path):
 
 
 def test_discover_judged_ranks_copies_of_a_sentence_judged_no_last(tmp_path):
+    sentences, members, group = seed_sentences_with_a_copied_group(tmp_path)
     records = gold()
-    by_group = Counter(r["dup_group"] for r in records if r.get("dup_group"))
-    group = next(g for g, n in by_group.items() if n >= 2)
-    members = [r["sentence_id"] for r in records if r.get("dup_group") == group]
     others = [r["sentence_id"] for r in records if r.get("dup_group") != group][:2]
-    sentences = tmp_path / "sentences.jsonl"
-    with sentences.open("w", encoding="utf-8") as fh:
-        for r in records:
-            row = {k: r[k] for k in ("sentence_id", "article_id", "outlet", "position", "text")}
-            row["dup_group"] = r.get("dup_group")
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     judged = tmp_path / "judged.csv"
     pd.DataFrame({"sentence_id": [*others, members[0]], "like": ["yes", "yes", "no"]}).to_csv(
         judged, index=False
