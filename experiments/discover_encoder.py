@@ -58,35 +58,31 @@ def dev_records() -> list[dict]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
+def try_records(dev: bool):
+    """The study (its schema) and gold records of the development set or the seed study."""
     from framing.io import read_jsonl
-    from framing.models.encoders import EmbeddingCache, encoder_fingerprint, resolve_encoder
     from framing.study import load_study
 
-    parser = argparse.ArgumentParser(prog="python -m experiments.discover_encoder")
-    parser.add_argument("--encoder", required=True, help="a sentence-transformers folder or name")
-    parser.add_argument("--dev", action="store_true", help="the invented development set")
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    name = "dev" if args.dev else "seed"
-    if not args.dev and (OUT / "seed.csv").exists():
-        parser.error(f"{OUT / 'seed.csv'} is recorded; the seed run is made once")
-    if args.dev:
-        study, records = load_study(DEV_STUDY), dev_records()
-    else:
-        study = load_study()
-        records = [r for _, r in read_jsonl(study.path("sentences"))]
+    if dev:
+        return load_study(DEV_STUDY), dev_records()
+    study = load_study()
+    return study, [r for _, r in read_jsonl(study.path("sentences"))]
+
+
+def ablation_try(records, schema, encoder: str, settings: ClusterSettings) -> tuple:
+    """The first protocol's ablation and its stability table with ``encoder`` and
+    ``settings``, and the report fields they share."""
+    from framing.models.encoders import EmbeddingCache, encoder_fingerprint, resolve_encoder
+
     started = time.perf_counter()
-    table = run_ablation(records, study.schema, ClusterSettings(), args.encoder)
-    embed = EmbeddingCache(args.encoder).embed  # the ablation's embeddings, from memory
-    stab = stability_table(records, list(study.schema.frame_names), embed, ClusterSettings())
+    table = run_ablation(records, schema, settings, encoder)
+    embed = EmbeddingCache(encoder).embed  # the ablation's embeddings, from memory
+    stab = stability_table(records, list(schema.frame_names), embed, settings)
     recovered = int(table.recovered.sum())
     report = {
-        "command": f"python -m experiments.discover_encoder --encoder {Path(args.encoder).name}"
-        + (" --dev" if args.dev else ""),
-        "protocol": "experiments/discover_encoder.py (docstring): protocol 1, encoder swapped",
-        "encoder": Path(args.encoder).name,
-        "encoder_sha256": encoder_fingerprint(resolve_encoder(args.encoder)),
-        "settings": ClusterSettings().to_dict(),
+        "encoder": Path(encoder).name,
+        "encoder_sha256": encoder_fingerprint(resolve_encoder(encoder)),
+        "settings": settings.to_dict(),
         "frames_recovered": recovered,
         "frames": len(table),
         "target_met": recovered >= MIN_FRAMES_RECOVERED,
@@ -94,13 +90,36 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
         "library_versions": library_versions(),
     }
-    OUT.mkdir(parents=True, exist_ok=True)
-    table.to_csv(OUT / f"{name}.csv", index=False, float_format="%.4f")
-    stab.to_csv(OUT / f"stability_{name}.csv", index=False, float_format="%.4f")
-    (OUT / f"report_{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    return table, stab, report
+
+
+def write_try(out: Path, name: str, table, stab, report: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / f"{name}.csv", index=False, float_format="%.4f")
+    stab.to_csv(out / f"stability_{name}.csv", index=False, float_format="%.4f")
+    (out / f"report_{name}.json").write_text(json.dumps(report, indent=2) + "\n")
     print(table.drop(columns=["top_terms"]).to_string(index=False))
     print(stab.to_string(index=False))
-    print(f"recovered {recovered} of {len(table)}")
+    print(f"recovered {report['frames_recovered']} of {len(table)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m experiments.discover_encoder")
+    parser.add_argument("--encoder", required=True, help="a sentence-transformers folder or name")
+    parser.add_argument("--dev", action="store_true", help="the invented development set")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    name = "dev" if args.dev else "seed"
+    if not args.dev and (OUT / "seed.csv").exists():
+        parser.error(f"{OUT / 'seed.csv'} is recorded; the seed run is made once")
+    study, records = try_records(args.dev)
+    table, stab, measured = ablation_try(records, study.schema, args.encoder, ClusterSettings())
+    report = {
+        "command": f"python -m experiments.discover_encoder --encoder {Path(args.encoder).name}"
+        + (" --dev" if args.dev else ""),
+        "protocol": "experiments/discover_encoder.py (docstring): protocol 1, encoder swapped",
+        **measured,
+    }
+    write_try(OUT, name, table, stab, report)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,12 @@ import pandas as pd
 import pytest
 
 from framing.discover.ablation import best_match, run_ablation, stability
-from framing.discover.clustering import ClusterSettings, cluster_embeddings, number_of_clusters
+from framing.discover.clustering import (
+    ClusterSettings,
+    cluster_embeddings,
+    number_of_clusters,
+    without_top_components,
+)
 from framing.distribution import install_command
 from framing.io import read_jsonl
 
@@ -44,6 +50,30 @@ def test_number_of_clusters_follows_the_rule():
     assert number_of_clusters(98, s) == 7 and number_of_clusters(20, s) == 3
     assert number_of_clusters(100_000, s) == 50
     assert number_of_clusters(100, ClusterSettings(clusters=4)) == 4
+
+
+def test_without_top_components_removes_the_mean_and_the_dominant_directions():
+    rng = np.random.default_rng(0)
+    # near-unit rows around a shared mean (axis 5): two groups apart along axis 3, drowned by a
+    # larger spread along axes 0 and 1 that both groups share (so no top direction leans on 3)
+    x = rng.normal(scale=0.002, size=(40, 6))
+    x[:, 0] += np.tile(rng.normal(scale=0.1, size=20), 2)
+    x[:, 1] += np.tile(rng.normal(scale=0.08, size=20), 2)
+    x[:, 3] += np.repeat([0.03, -0.03], 20)
+    x[:, 5] += 1.0
+    assert without_top_components(x, 0) is x
+    y = without_top_components(x, 2)
+    assert np.allclose(np.linalg.norm(y, axis=1), 1.0)
+    # what is left lies off the two dominant axes; the groups now split along axis 3
+    assert np.abs(y[:, :2]).max() < 0.2
+    assert (y[:20, 3] > 0).all() and (y[20:, 3] < 0).all()
+    settings = ClusterSettings(clusters=2, min_sentences=2)
+
+    def split_by_group(labels):
+        return len(set(labels[:20])) == 1 and len(set(labels[20:])) == 1 and labels[0] != labels[-1]
+
+    assert not split_by_group(cluster_embeddings(x, settings))  # plain Ward: the spread
+    assert split_by_group(cluster_embeddings(x, replace(settings, remove_components=2)))
 
 
 def test_best_match_is_the_cluster_of_highest_f1():

@@ -35,6 +35,9 @@ class ClusterSettings:
     #: fewer sentences than this are refused: clusters of a handful of sentences say nothing
     min_sentences: int = 20
     seed: int = 0
+    #: remove the corpus mean and this many top principal directions before clustering
+    #: ("all-but-the-top", Mu & Viswanath 2018); 0: the unit embeddings as they are
+    remove_components: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -67,6 +70,19 @@ def nearest_centroid(x: np.ndarray, centres: np.ndarray, chunk: int = 20_000) ->
     return out
 
 
+def without_top_components(x: np.ndarray, d: int) -> np.ndarray:
+    """Unit rows of ``x`` after removing its mean and its ``d`` top principal directions (the
+    directions every sentence of a corpus shares most, which in a news corpus follow what it is
+    about); ``d`` = 0 leaves ``x`` as it is."""
+    if d <= 0:
+        return x
+    centred = x - x.mean(axis=0)
+    # eigenvectors of the d x d scatter matrix: cheap at any n, and no random step
+    _, vectors = np.linalg.eigh(centred.T @ centred)
+    top = vectors[:, ::-1][:, : min(d, x.shape[1])]
+    return unit_rows(centred - (centred @ top) @ top.T)
+
+
 def cluster_embeddings(embeddings: np.ndarray, settings: ClusterSettings) -> np.ndarray:
     """A cluster number per row, 0 = the largest cluster, ties broken by first appearance."""
     from sklearn.cluster import AgglomerativeClustering
@@ -78,7 +94,7 @@ def cluster_embeddings(embeddings: np.ndarray, settings: ClusterSettings) -> np.
             fix="give a larger corpus (or --all to cluster every sentence, not only those "
             "without a frame)",
         )
-    x = unit_rows(embeddings)
+    x = without_top_components(unit_rows(embeddings), settings.remove_components)
     k = number_of_clusters(n, settings)
     if n <= settings.max_tree_sentences:
         labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(x)
