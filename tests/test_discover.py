@@ -20,6 +20,7 @@ from framing.discover.clustering import (
     without_top_components,
 )
 from framing.distribution import install_command
+from framing.errors import FramingInputError
 from framing.io import read_jsonl
 
 from conftest import PROJECT_ROOT, framing
@@ -62,6 +63,8 @@ def test_without_top_components_removes_the_mean_and_the_dominant_directions():
     x[:, 3] += np.repeat([0.03, -0.03], 20)
     x[:, 5] += 1.0
     assert without_top_components(x, 0) is x
+    with pytest.raises(FramingInputError, match="only 6 dimensions"):
+        without_top_components(x, 6)
     y = without_top_components(x, 2)
     assert np.allclose(np.linalg.norm(y, axis=1), 1.0)
     # what is left lies off the two dominant axes; the groups now split along axis 3
@@ -253,6 +256,14 @@ def test_study_discover_section_sets_encoder_and_settings_and_rejects_unknown_ke
         study_settings(Study(tmp_path, {"discover": {"n_clusters": 6}}))
     with pytest.raises(FramingInputError, match="whole number"):
         study_settings(Study(tmp_path, {"discover": {"clusters": "six"}}))
+    with pytest.raises(FramingInputError, match="discover.remove_components"):
+        study_settings(Study(tmp_path, {"discover": {"remove_components": -1}}))
+    with pytest.raises(FramingInputError, match="discover.min_sentences"):
+        study_settings(Study(tmp_path, {"discover": {"min_sentences": None}}))
+    assert (
+        study_settings(Study(tmp_path, {"discover": {"remove_components": 4}}))[1].remove_components
+        == 4
+    )
 
 
 # ------------------------------------------------ second protocol (experiments/discover_adapted)

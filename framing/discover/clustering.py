@@ -76,6 +76,12 @@ def without_top_components(x: np.ndarray, d: int) -> np.ndarray:
     about); ``d`` = 0 leaves ``x`` as it is."""
     if d <= 0:
         return x
+    if d >= x.shape[1]:
+        raise FramingInputError(
+            f"is {d}, but the embeddings have only {x.shape[1]} dimensions",
+            field="discover.remove_components",
+            fix="remove fewer directions: about one per 100 dimensions",
+        )
     centred = x - x.mean(axis=0)
     # eigenvectors of the d x d scatter matrix: cheap at any n, and no random step
     _, vectors = np.linalg.eigh(centred.T @ centred)

@@ -35,12 +35,13 @@ from framing.discover.like import (
     like_report,
     like_table,
 )
-from framing.distribution import install_command
+from framing.distribution import DISTRIBUTION, install_command
 from framing.errors import FramingInputError
 from framing.io import sha256_file
 from framing.models import extra_installed
 from framing.models.encoders import EmbeddingCache, encoder_identity
 from framing.outputs import Kind, check_folder_target, output_folder, read_frame, spreadsheet_frame
+from framing.version import package_version
 
 DEFAULT_ENCODER = "all-MiniLM-L6-v2"
 FILES = ("clusters.csv", "outlet_shares.csv", "sentences.csv", "clusters.md", "report.json")
@@ -59,8 +60,10 @@ def require_encoder_extra() -> None:
 def library_versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
-    found = {}
-    for dist in ("framing", "numpy", "scikit-learn", "sentence-transformers", "torch"):
+    # framing under its distribution's name (framing-toolkit): "framing" is not installed, and
+    # reports written before this change say "framing" for it
+    found = {DISTRIBUTION: package_version()}
+    for dist in ("numpy", "scikit-learn", "sentence-transformers", "torch"):
         try:
             found[dist] = version(dist)
         except PackageNotFoundError:
@@ -225,7 +228,7 @@ def study_settings(
 ) -> tuple[str, ClusterSettings]:
     """The encoder and settings: the flags given, else the study's ``discover:`` section of
     conf/study.yaml (encoder, clusters, max_clusters, min_sentences, max_tree_sentences,
-    seed), else the defaults."""
+    seed, remove_components), else the defaults."""
     raw = study.value("discover", {}) or {}
     if not isinstance(raw, dict):
         raise FramingInputError("must be a mapping", file=study.config_file, field="discover")
@@ -244,9 +247,11 @@ def study_settings(
     if seed is not None:
         values["seed"] = seed
     for key, value in values.items():
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        if value is None and key == "clusters":  # None: the square-root rule
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise FramingInputError(
-                f"must be a whole number, got {value!r}",
+                f"must be a whole number, not negative, got {value!r}",
                 file=study.config_file,
                 field=f"discover.{key}",
             )
