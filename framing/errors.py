@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -49,3 +50,18 @@ class FramingInputError(ValueError):
         if fix:
             text += f" ({fix})"
         super().__init__(text)
+
+
+def require_columns(
+    path: str | Path, header: Sequence[str], needed: Sequence[str], fix: str | None = None
+) -> None:
+    """One error naming the first of ``needed`` that a CSV file's ``header`` lacks (line 1)."""
+    for name in needed:
+        if name not in header:
+            raise FramingInputError(
+                f"has no '{name}' column (columns: {', '.join(header) or 'none'})",
+                file=path,
+                line=1,
+                field=name,
+                fix=fix,
+            )

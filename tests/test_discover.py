@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -27,6 +28,8 @@ from conftest import PROJECT_ROOT, framing
 
 pytestmark = pytest.mark.extra("transformers")
 SEED_SENTENCES = PROJECT_ROOT / "seeds" / "sentences.jsonl"
+#: the tries after the first protocol, in detail (the README keeps their summary table)
+TRIES = PROJECT_ROOT / "experiments" / "discover_tries.md"
 
 
 def gold() -> list[dict]:
@@ -117,7 +120,17 @@ def test_discover_on_predictions_takes_the_unframed_sentences(tmp_path, schema):
     per_outlet = shares.groupby("outlet")["share_of_outlet"].sum()
     np.testing.assert_allclose(per_outlet.to_numpy(), 1.0, atol=1e-3)
     assert report["seed"] == 0 and report["library_versions"]["scikit-learn"]
-    assert "## Cluster 0" in (out / "clusters.md").read_text()
+    assert report["library_versions"]["framing-toolkit"]
+    markdown = (out / "clusters.md").read_text()
+    assert "## Cluster 0" in markdown
+    # each central sentence is shown with its own id, to give to --like
+    text_of = dict(zip(sentences.sentence_id, sentences.text, strict=True))
+    for row in clusters.itertuples():
+        ids = row.central_sentence_ids.split()
+        assert [text_of[i] for i in ids] == row.central_sentences.split(" || ")
+        assert set(sentences[sentences.sentence_id.isin(ids)].cluster) == {row.cluster}
+        assert f"  - `{ids[0]}`: {text_of[ids[0]]}" in markdown
+    assert markdown.count("- **predicted frames:** none") == len(clusters)
     # --all clusters every sentence, and the framed ones show up in predicted:FRAME
     everything = tmp_path / "all"
     done = framing("discover", str(predictions), "--out", str(everything), "--all")
@@ -307,7 +320,7 @@ def test_the_readme_quotes_the_second_protocols_recorded_results():
     """The adapted-encoder protocol was fixed on the development set and run once on the seed
     study. The README's counts and precision / recall figures are the committed tables', and
     each report agrees with its table."""
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    readme = TRIES.read_text(encoding="utf-8")
     results = PROJECT_ROOT / "results/discover_adapted"
     for name in ("dev", "seed"):
         table = pd.read_csv(results / f"{name}.csv")
@@ -403,7 +416,7 @@ def test_nested_result_is_the_chosen_candidates_grid_row_and_the_best_by_the_rul
 def test_the_readme_quotes_the_third_protocols_recorded_results():
     """The nested-selection protocol's seed run: the README's count, every chosen candidate's
     precision / recall, and the grid's best candidate count are the committed tables'."""
-    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join(TRIES.read_text(encoding="utf-8").split())
     results = PROJECT_ROOT / "results/discover_nested"
     seed = pd.read_csv(results / "seed.csv")
     report = json.loads((results / "report_seed.json").read_text())
@@ -422,7 +435,7 @@ def test_the_readme_quotes_the_third_protocols_recorded_results():
 
 
 def test_the_readme_quotes_the_word_count_candidates_development_results():
-    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join(TRIES.read_text(encoding="utf-8").split())
     results = PROJECT_ROOT / "results/discover_nested"
     dev = pd.read_csv(results / "lexical_dev.csv")
     grid = pd.read_csv(results / "lexical_grid_dev.csv")
@@ -608,6 +621,9 @@ def test_discover_like_ranks_the_other_sentences_and_refuses_unknown_ids(tmp_pat
     report = json.loads((out / "report.json").read_text())
     assert report["like"]["examples"] == examples
     assert "like.md" in {p.name for p in out.iterdir()}
+    from framing.discover.run import discovery_tables
+
+    assert len(discovery_tables(out)["like"]) == len(records)  # for a report page
 
     bad = tmp_path / "bad"
     result = framing(*argv[:3], str(bad), "--like", examples[0], "--like", "no-such-id")
@@ -856,7 +872,7 @@ def test_the_readme_quotes_the_rounds_measurement():
 
 
 def test_the_readme_quotes_the_third_protocol_on_the_development_set():
-    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join(TRIES.read_text(encoding="utf-8").split())
     found = pd.read_csv(PROJECT_ROOT / "results/discover_nested/dev.csv")
     grid = pd.read_csv(PROJECT_ROOT / "results/discover_nested/grid_dev.csv")
     assert f"recovers **{int(found.recovered.sum())} of the 5 development frames**" in readme
@@ -870,7 +886,7 @@ def test_the_readme_quotes_the_third_protocol_on_the_development_set():
 
 
 def test_the_readme_quotes_the_larger_encoder_run_and_the_run_is_made_once(capsys, monkeypatch):
-    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join(TRIES.read_text(encoding="utf-8").split())
     folder = PROJECT_ROOT / "results/discover_encoder"
     seed, dev = pd.read_csv(folder / "seed.csv"), pd.read_csv(folder / "dev.csv")
     assert f"Development set: **{int(dev.recovered.sum())} of 5**" in readme
@@ -1014,3 +1030,115 @@ def test_like_markdown_keeps_each_sentence_in_its_cell():
     from framing.discover.like import markdown_cell
 
     assert markdown_cell("a | b\n# heading `x`") == "a \\| b # heading 'x'"
+
+
+def test_hostile_inputs_are_one_error_before_any_embedding(tmp_path, schema):
+    """Each found by a hostile-input pass: a traceback or a silent wrong result before."""
+    from framing.discover.inputs import read_discovery_input
+    from framing.discover.like import read_judgements
+
+    rows = gold()[:30]
+    numbered = tmp_path / "numbered.jsonl"  # a number where the text belongs, line 4
+    numbered.write_text(
+        "".join(json.dumps(r | ({"text": 7} if i == 3 else {})) + "\n" for i, r in enumerate(rows))
+    )
+    with pytest.raises(FramingInputError, match=r"line 4, field 'text': must be text, got 7"):
+        read_discovery_input(numbered, schema)
+    spaced = tmp_path / "spaced.csv"  # the same id but for a space: one id once stripped
+    table = pd.DataFrame(rows)[["sentence_id", "article_id", "text"]]
+    table.loc[5, "sentence_id"] = f" {table.sentence_id[0]}"
+    table.to_csv(spaced, index=False)
+    with pytest.raises(FramingInputError, match=r"line 7, field 'sentence_id': duplicate"):
+        read_discovery_input(spaced, schema)
+    worded = tmp_path / "worded.csv"  # yes / no where predict writes 1 / 0
+    write_predictions(worded, rows, schema.frame_names)
+    sheet = pd.read_csv(worded)
+    sheet[f"pred:{schema.frame_names[0]}"] = sheet[f"pred:{schema.frame_names[0]}"].map(
+        {0: "no", 1: "yes"}
+    )
+    sheet.to_csv(worded, index=False)
+    with pytest.raises(FramingInputError, match=rf"line 2, field 'pred:{schema.frame_names[0]}'"):
+        read_discovery_input(worded, schema)
+    two_likes = tmp_path / "two_likes.csv"
+    two_likes.write_text("sentence_id,like,Like\na,yes,\nb,no,\n")
+    with pytest.raises(FramingInputError, match="has the column 'like' twice"):
+        read_judgements(two_likes)
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    a_file = tmp_path / "a_file.txt"
+    a_file.write_text("the user's\n")
+    out = tmp_path / "out"
+    cases = [
+        (["--out", str(a_file / "sub")], "is a file, not a folder"),
+        (["--out", str(out), "--cache-dir", str(out / "cache")], "field '--cache-dir'"),
+        (["--out", str(out), "--central", "-2"], "--central"),
+    ]
+    for extra, message in cases:
+        done = framing("discover", str(corpus), *extra)
+        assert done.returncode == 2, (extra, done.stderr)
+        assert done.stderr.startswith("error:") and message in done.stderr, (extra, done.stderr)
+        assert "Traceback" not in done.stderr
+    assert not out.exists() and a_file.read_text() == "the user's\n"
+    done = framing("coding", "cues", "--gold", str(tmp_path), "--out", str(out))
+    assert done.returncode == 2 and "is a folder" in done.stderr, done.stderr
+    done = framing("coding", "cues", "--prior", "nan", "--out", str(out))
+    assert done.returncode == 2 and "--prior" in done.stderr, done.stderr
+    assert not out.exists()
+
+
+def test_discover_settings_that_cannot_work_are_refused_naming_the_config(tmp_path):
+    from framing.discover.run import study_settings
+    from framing.study import Study
+
+    refused = {
+        "min_clusters": ({"min_clusters": 30, "max_clusters": 10}, "above max_clusters"),
+        "seed": ({"seed": 2**32}, "at most 2**32 - 1"),
+        "encoder": ({"encoder": 5}, "model name or folder"),
+        "max_tree_sentences": ({"max_tree_sentences": 0}, "at least 2"),
+        "min_sentences": ({"min_sentences": 1}, "at least 2"),
+    }
+    for field, (section, message) in refused.items():
+        with pytest.raises(FramingInputError, match=f"discover.{field}': .*{re.escape(message)}"):
+            study_settings(Study(tmp_path, {"discover": section}))
+    # the command line's values are checked by their options, never blamed on the config
+    assert study_settings(Study(tmp_path, {}), clusters=3, seed=9)[1].seed == 9
+    # more min_clusters than sentences: as many clusters as sentences, not an error
+    assert number_of_clusters(5, ClusterSettings(min_clusters=8, max_clusters=9)) == 5
+
+
+def test_the_readme_summarises_every_try_as_its_reports_record_it():
+    """The README's table of tries: each development and seed count is its report's."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    rows = readme.split("<!-- discover-tries:start -->")[1].split("<!-- discover-tries:end -->")[0]
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in rows.strip().splitlines()]
+    table = {row[0].split()[0]: row for row in cells[2:]}
+    results = PROJECT_ROOT / "results"
+
+    def recovered(path):
+        return str(json.loads((results / path).read_text())["frames_recovered"])
+
+    grid = pd.read_csv(results / "discover_nested/grid_dev.csv")
+    first_dev = str(int(grid[grid.candidate == "raw/sqrt"].recovered.sum()))
+    expected = {
+        "1": (first_dev, recovered("discover/report.json")),
+        "2": (
+            recovered("discover_adapted/report_dev.json"),
+            recovered("discover_adapted/report_seed.json"),
+        ),
+        "3": (
+            recovered("discover_nested/report_dev.json"),
+            recovered("discover_nested/report_seed.json"),
+        ),
+        "4": (
+            recovered("discover_encoder/report_dev.json"),
+            recovered("discover_encoder/report_seed.json"),
+        ),
+    }
+    for name, (dev, seed) in expected.items():
+        assert table[name][3:5] == [dev, seed], name
+    gate = json.loads((results / "discover_top_removed/report_seed.json").read_text())
+    assert table["5"][3] == recovered("discover_top_removed/report_dev.json")
+    assert gate["run"] is False and table["5"][4].startswith("not run")
+    tries = " ".join(TRIES.read_text(encoding="utf-8").split())
+    assert "Development set: **0 of 5**" in tries

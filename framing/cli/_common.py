@@ -15,6 +15,7 @@ package's configs with the study's ``conf/`` first on the search path.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
@@ -54,6 +55,11 @@ def warning_lines() -> Iterator[None]:
         yield
 
 
+#: an output that cannot be made where it was asked for (no permission, a file in the way):
+#: the user's mistake, so one line, not a traceback
+PLACE_ERRNOS = {errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EEXIST}
+
+
 def run_command(body: Callable[[], int | None]) -> int:
     """Run a command body with the shared error exit, warning lines and signal handling."""
     try:
@@ -69,7 +75,7 @@ def run_command(body: Callable[[], int | None]) -> int:
     except OSError as err:
         from framing.outputs.writers import DISK_ERRNOS
 
-        if err.errno not in DISK_ERRNOS:
+        if err.errno not in DISK_ERRNOS | PLACE_ERRNOS:
             raise
         # a write outside the outputs layer (a log, a cache): still one line, no traceback
         where = f"{err.filename}: " if err.filename else ""

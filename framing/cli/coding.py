@@ -462,12 +462,27 @@ def stats() -> int:
     metavar="DIR",
     help="the folder to write cues.csv and cues.md into",
 )
-@click.option("--top", type=int, default=20, show_default=True, help="terms per label")
-@click.option("--ngrams", type=int, default=2, show_default=True, help="longest phrase, in words")
-@click.option("--min-count", type=int, default=2, show_default=True, help="times a term must occur")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=20, show_default=True, help="terms per label"
+)
+@click.option(
+    "--ngrams",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="longest phrase, in words",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="times a term must occur",
+)
 @click.option(
     "--prior",
-    type=float,
+    # finite and above 0: nan or inf would write a table of zeros
+    type=click.FloatRange(min=0, min_open=True, max=1e6),
     default=1.0,
     show_default=True,
     help="strength of the prior (times the corpus counts)",

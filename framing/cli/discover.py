@@ -2,7 +2,7 @@
 
     framing discover results/predictions/predictions.csv --out results/discover
     framing discover sentences.jsonl --out results/discover --clusters 12 --seed 1
-    framing discover predictions.csv --out results/discover --like s0041 --like s0107 --like s0230
+    framing discover predictions.csv --out results/discover --like ID --like ID  # clusters.md ids
     cp results/discover/like.csv judged.csv     # then write yes / no in its like column
     framing discover predictions.csv --out results/discover --judged judged.csv
 
@@ -45,17 +45,20 @@ from framing.cli._progress import show_progress
 )
 @click.option(
     "--clusters",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
     metavar="K",
     help="number of clusters (default: round(sqrt(n/2)))",
 )
 @click.option(
-    "--seed", type=int, default=None, help="seed of the clustering (default: the study's, else 0)"
+    "--seed",
+    type=click.IntRange(0, 2**32 - 1),
+    default=None,
+    help="seed of the clustering (default: the study's, else 0)",
 )
 @click.option(
     "--top-terms",
-    type=int,
+    type=click.IntRange(min=1),
     default=10,
     show_default=True,
     metavar="N",
@@ -63,7 +66,7 @@ from framing.cli._progress import show_progress
 )
 @click.option(
     "--central",
-    type=int,
+    type=click.IntRange(min=1),
     default=3,
     show_default=True,
     metavar="N",

@@ -23,6 +23,7 @@ gives the n-grams.)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -231,10 +232,12 @@ def write_cue_suggestions(
 
     ``root`` (the study folder): cues.md names the gold set relative to it, never by one
     machine's absolute path."""
-    if top < 1 or ngram_max < 1 or min_count < 1 or prior_strength <= 0:
+    if top < 1 or ngram_max < 1 or min_count < 1 or not 0 < prior_strength < math.inf:
         raise FramingInputError(
-            "--top, --ngrams and --min-count must be at least 1 and --prior above 0"
+            "--top, --ngrams and --min-count must be at least 1 and --prior above 0 and finite"
         )
+    if Path(gold).is_dir():
+        raise FramingInputError("is a folder; the gold set is a file", file=gold, field="--gold")
     records = read_labelled_records(gold, schema)
     table = gold_cue_table(records, schema, top, ngram_max, min_count, prior_strength)
     settings = {"ngram_max": ngram_max, "min_count": min_count, "prior_strength": prior_strength}

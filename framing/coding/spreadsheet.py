@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
 from pathlib import Path
 
 from framing.coding.files import canonical_label
 from framing.data.schema import LabelSchema
-from framing.errors import FramingInputError
+from framing.errors import FramingInputError, require_columns
 from framing.outputs import Kind, SpreadsheetWriter, output_file, read_cell
 
 ID_COLUMNS = ("sentence_id", "article_id", "position", "text")
@@ -154,21 +153,6 @@ def _column_name(name: str) -> str:
     if name.casefold().startswith(FRAME_PREFIX):
         return FRAME_PREFIX + name[len(FRAME_PREFIX) :].strip()
     return name.casefold() if name.casefold() in {*ID_COLUMNS, "stance", "note"} else name
-
-
-def require_columns(
-    path: str | Path, header: list[str], needed: Sequence[str], fix: str | None = None
-) -> None:
-    """One error naming the first of ``needed`` that ``header`` (of ``read_csv_rows``) lacks."""
-    for name in needed:
-        if name not in header:
-            raise FramingInputError(
-                f"has no '{name}' column (columns: {', '.join(header) or 'none'})",
-                file=path,
-                line=1,
-                field=name,
-                fix=fix,
-            )
 
 
 def read_sheet(path: str | Path, schema: LabelSchema) -> tuple[list[dict], int]:

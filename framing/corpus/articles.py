@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from numbers import Number
 from pathlib import Path
 
-from framing.errors import FramingInputError
+from framing.errors import FramingInputError, require_columns
 
 ARTICLE_FIELDS = ("article_id", "outlet", "title", "date", "url")
 #: the outlet of an article nothing names
@@ -139,15 +139,7 @@ def csv_rows(path: Path, required: tuple[str, ...], fix: str = "") -> Iterator[t
                 header = next(reader, None) or []
             except csv.Error as err:
                 raise _quote_error(path, 1, err) from None
-            for needed in required:
-                if needed not in header:
-                    raise FramingInputError(
-                        f"has no '{needed}' column (columns: {header})",
-                        file=path,
-                        line=1,
-                        field=needed,
-                        fix=fix or None,
-                    )
+            require_columns(path, header, required, fix=fix or None)
             width = len(header)
             while True:
                 start = reader.line_num + 1

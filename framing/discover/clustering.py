@@ -47,7 +47,8 @@ def number_of_clusters(n: int, settings: ClusterSettings) -> int:
     if settings.clusters is not None:
         return max(1, min(int(settings.clusters), n))
     k = int(round(np.sqrt(n / 2)))
-    return max(settings.min_clusters, min(settings.max_clusters, k, n))
+    # never more clusters than sentences, whatever min_clusters says
+    return min(n, max(settings.min_clusters, min(settings.max_clusters, k)))
 
 
 def unit_rows(x: np.ndarray) -> np.ndarray:
@@ -97,11 +98,12 @@ def cluster_embeddings(embeddings: np.ndarray, settings: ClusterSettings) -> np.
     if n < settings.min_sentences:
         raise FramingInputError(
             f"only {n} sentences to cluster; at least {settings.min_sentences} are needed",
-            fix="give a larger corpus (or --all to cluster every sentence, not only those "
-            "without a frame)",
+            fix="give a larger corpus (from predictions, --all clusters every sentence, not "
+            "only those without a frame)",
         )
     x = without_top_components(unit_rows(embeddings), settings.remove_components)
-    k = number_of_clusters(n, settings)
+    # the tree of a large corpus holds max_tree_sentences sentences: no more clusters than that
+    k = min(number_of_clusters(n, settings), settings.max_tree_sentences)
     if n <= settings.max_tree_sentences:
         labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(x)
     else:

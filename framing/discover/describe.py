@@ -44,6 +44,7 @@ def describe_clusters(
     centres = centroids(x, labels, k)
     to_centroid = np.einsum("ij,ij->i", x, centres[labels])
     texts = table["text"].astype(str).tolist()
+    ids = table["sentence_id"].astype(str).tolist()
     terms = cluster_terms(texts, labels, top_terms)
     frame_names = [name for name in definitions if name != "(no frame)"]
     sims = {name: centres @ vector for name, vector in definitions.items()}
@@ -53,11 +54,11 @@ def describe_clusters(
         members = np.flatnonzero(labels == c)
         part = table.iloc[members]
         order = members[np.argsort(-to_centroid[members], kind="stable")]
-        shown, seen = [], set()
+        shown, seen = [], set()  # row numbers of distinct texts, most central first
         for i in order:
             if texts[i] not in seen:
                 seen.add(texts[i])
-                shown.append(texts[i])
+                shown.append(i)
             if len(shown) == central:
                 break
         outlets = part["outlet"].value_counts()
@@ -67,7 +68,10 @@ def describe_clusters(
             "share": len(members) / len(table),
             "top_terms": "; ".join(terms.get(c, [])),
             "outlets": "; ".join(f"{o} {n / len(members):.0%}" for o, n in outlets.items()),
-            "central_sentences": " || ".join(shown),
+            # " || " separates them, so a text's own (rare) " || " is shortened
+            "central_sentences": " || ".join(texts[i].replace(" || ", " | ") for i in shown),
+            # the ids to give `--like` when a cluster looks like a frame worth coding
+            "central_sentence_ids": " ".join(ids[i] for i in shown),
             "cohesion": float(to_centroid[members].mean()),
         }
         if frame_names:
@@ -114,7 +118,7 @@ def clusters_markdown(clusters: pd.DataFrame, report: dict) -> str:
             f"## Cluster {r['cluster']}: {r['size']} sentences ({r['share']:.0%})",
             "",
             f"- **terms:** {r['top_terms'] or '(none stands out)'}",
-            f"- **outlets:** {r['outlets']}",
+            f"- **outlets (share of this cluster):** {r['outlets']}",
         ]
         if "nearest_frame" in r:
             line = (
@@ -123,13 +127,21 @@ def clusters_markdown(clusters: pd.DataFrame, report: dict) -> str:
             )
             if NO_FRAME_COLUMN in r:
                 line += f"; the study's no-frame text: {r[NO_FRAME_COLUMN]:.2f}"
+                if r[NO_FRAME_COLUMN] > r["nearest_frame_similarity"]:
+                    line += " (closer to the no-frame text than to any frame)"
             lines.append(line)
         predicted = {k[10:]: v for k, v in r.items() if k.startswith("predicted:")}
-        if predicted:
+        if predicted and not any(predicted.values()):
+            # the default input: sentences chosen for having no predicted frame
+            lines.append("- **predicted frames:** none")
+        elif predicted:
             lines.append(
                 "- **predicted frames:** "
                 + ", ".join(f"{name} {share:.0%}" for name, share in predicted.items())
             )
-        lines.append("- **most central sentences:**")
-        lines += [f"  - {s}" for s in r["central_sentences"].split(" || ")]
+        lines.append("- **most central sentences** (id: text; ids for `--like`):")
+        central = zip(
+            r["central_sentence_ids"].split(), r["central_sentences"].split(" || "), strict=True
+        )
+        lines += [f"  - `{i}`: {s}" for i, s in central]
     return "\n".join(lines) + "\n"

@@ -72,18 +72,36 @@ def _read_table(path: Path) -> pd.DataFrame:
     missing = [k for k in NEEDED if k not in table.columns]
     if missing:
         raise FramingInputError(f"has no '{missing[0]}' column", file=path, field=missing[0])
+    # JSONL lines and CSV data rows are both 1-based; a CSV's header is line 1
+    first_line = 2 if suffix == ".csv" else 1
     for key in NEEDED:
         values = table[key].astype(str).str.strip()
         empty = values.eq("") | table[key].isna()
         if empty.any():
             row = int(empty.to_numpy().argmax())
-            # JSONL lines and CSV data rows are both 1-based; a CSV's header is line 1
-            line = row + (2 if suffix == ".csv" else 1)
-            raise FramingInputError("missing or empty", file=path, line=line, field=key)
+            raise FramingInputError("missing or empty", file=path, line=row + first_line, field=key)
+    # a number where the text belongs (a JSONL file) would be embedded as its digits
+    not_text = ~table["text"].map(lambda v: isinstance(v, str))
+    if not_text.any():
+        row = int(not_text.to_numpy().argmax())
+        raise FramingInputError(
+            f"must be text, got {table['text'].iloc[row]!r}",
+            file=path,
+            line=row + first_line,
+            field="text",
+        )
+    # ids are compared as stripped text from here on (--like, --judged, sentences.csv), so
+    # 0 and "0", or "s1" and " s1", are the same id
+    table["sentence_id"] = table["sentence_id"].astype(str).str.strip()
     repeated = table["sentence_id"].duplicated()
     if repeated.any():
-        sid = table["sentence_id"][repeated].iloc[0]
-        raise FramingInputError(f"duplicate sentence_id '{sid}'", file=path, field="sentence_id")
+        row = int(repeated.to_numpy().argmax())
+        raise FramingInputError(
+            f"duplicate sentence_id '{table['sentence_id'].iloc[row]}'",
+            file=path,
+            line=row + first_line,
+            field="sentence_id",
+        )
     if "outlet" not in table.columns:
         table["outlet"] = "unknown"
     table["outlet"] = table["outlet"].fillna("unknown").astype(str).replace("", "unknown")
@@ -112,7 +130,7 @@ def read_discovery_input(
         )
     kind = "predictions" if any(c.startswith("pred:") for c in table.columns) else "sentences"
     for column in [c for c in table.columns if c.startswith(("pred:", "proba:"))]:
-        table[column] = pd.to_numeric(table[column], errors="coerce")
+        table[column] = numeric_column(table[column], path, column)
     if kind == "predictions" and not every_sentence:
         if not frames:
             raise FramingInputError(
@@ -129,6 +147,21 @@ def read_discovery_input(
     if languages:
         check_language(found, languages)
     return found
+
+
+def numeric_column(values: pd.Series, path: Path, column: str) -> pd.Series:
+    """``values`` as numbers; empty cells are missing, any other text (a "yes" where 1
+    belongs) is one error naming the line, not a silent 0."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    blank = values.isna() | values.astype(str).str.strip().str.lower().isin(["", "nan"])
+    wrong = numbers.isna() & ~blank
+    if wrong.any():
+        row = int(wrong.to_numpy().argmax())
+        line = row + (2 if path.suffix.lower() == ".csv" else 1)
+        raise FramingInputError(
+            f"must be a number, got {values.iloc[row]!r}", file=path, line=line, field=column
+        )
+    return numbers
 
 
 def check_language(found: DiscoveryInput, languages: list[str]) -> None:

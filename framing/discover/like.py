@@ -31,9 +31,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framing.coding.spreadsheet import read_csv_rows, require_columns
+from framing.coding.spreadsheet import read_csv_rows
 from framing.discover.clustering import unit_rows
-from framing.errors import FramingInputError
+from framing.errors import FramingInputError, require_columns
 from framing.io import sha256_file
 
 #: fewer examples than this are refused: one sentence does not show a framing
@@ -109,6 +109,15 @@ def read_judgements(path: str | Path) -> dict[str, Judgement]:
     header, rows = read_csv_rows(path)  # the sheet a person saved from a spreadsheet
     # "Like", "LIKE": the column names a person may retype (read_csv_rows folds only its own)
     header = [h.casefold() for h in header]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:  # "like" and "Like": which one holds the judgements is a guess
+        raise FramingInputError(
+            f"has the column '{twice[0]}' twice (names are read without case)",
+            file=path,
+            line=1,
+            field=twice[0],
+            fix="keep one of them",
+        )
     rows = [(line, {k.casefold(): v for k, v in row.items()}) for line, row in rows]
     require_columns(
         path,
@@ -166,9 +175,9 @@ def example_rows(
     missing = [i for i in wanted if i not in known]
     if missing:
         raise FramingInputError(
-            f"sentence id '{shown_id(missing[0])}' given to --like is not among the {len(ids)} "
-            "sentences to cluster"
-            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+            f"sentence id '{shown_id(missing[0])}' given to --like"
+            + (f" (and {len(missing) - 1} more of its ids)" if len(missing) > 1 else "")
+            + f" is not among the {len(ids)} sentences to cluster",
             file=file,
             field="--like",
             fix=UNKNOWN_ID_FIX,

@@ -102,6 +102,14 @@ def discover(
     out = Path(out)
     check_folder_target(out, Kind.DISCOVERY, inputs=[source, judged])
     check_sheet_unchanged(out)
+    if cache_dir is not None and Path(cache_dir).resolve().is_relative_to(out.resolve()):
+        # the cache would land in the folder it replaces, and make it look like another's
+        raise FramingInputError(
+            "is inside --out, which is replaced whole",
+            file=cache_dir,
+            field="--cache-dir",
+            fix="keep the embedding cache in a folder of its own",
+        )
     started = time.perf_counter()
     found = read_discovery_input(source, schema, every_sentence, languages)
     if len(found.table) < settings.min_sentences:
@@ -109,7 +117,8 @@ def discover(
             f"only {len(found.table)} sentences to cluster ({found.selection}); at least "
             f"{settings.min_sentences} are needed",
             file=found.path,
-            fix="give a larger corpus, or --all to cluster every sentence",
+            fix="give a larger corpus"
+            + (", or --all to cluster every sentence" if found.kind == "predictions" else ""),
         )
     examples = unlike = None
     if like or judged is not None:
@@ -215,12 +224,25 @@ def sentence_table(table: pd.DataFrame, labels: np.ndarray, to_centroid) -> pd.D
 
 def discovery_tables(folder: str | Path) -> dict[str, pd.DataFrame]:
     """The tables of a ``framing discover`` folder, for a study report page: clusters,
-    outlet_shares, sentences."""
+    outlet_shares, sentences, and like when the run ranked sentences (``--like``/``--judged``)."""
     folder = Path(folder)
-    return {
-        name: read_frame(pd.read_csv(folder / f"{name}.csv"))
-        for name in ("clusters", "outlet_shares", "sentences")
-    }
+    names = ["clusters", "outlet_shares", "sentences"]
+    if (folder / "like.csv").is_file():
+        names.append("like")
+    return {name: read_frame(pd.read_csv(folder / f"{name}.csv")) for name in names}
+
+
+#: the least each ``discover:`` setting may be (others: 0): one cluster at least, two
+#: sentences to cluster, a tree over two sentences
+SETTING_MINIMUM = {
+    "clusters": 1,
+    "min_clusters": 1,
+    "max_clusters": 1,
+    "min_sentences": 2,
+    "max_tree_sentences": 2,
+}
+#: numpy's seeds (and so scikit-learn's) stop here
+MAX_SEED = 2**32 - 1
 
 
 def study_settings(
@@ -241,20 +263,39 @@ def study_settings(
             field=f"discover.{unknown[0]}",
             fix=f"known keys: {', '.join(sorted(known))}",
         )
+    if raw.get("encoder") is not None and not isinstance(raw["encoder"], str):
+        raise FramingInputError(
+            f"must be a model name or folder, got {raw['encoder']!r}",
+            file=study.config_file,
+            field="discover.encoder",
+        )
     values = {k: v for k, v in raw.items() if k != "encoder"}
+    for key, value in values.items():
+        if value is None and key == "clusters":  # None: the square-root rule
+            continue
+        lowest = SETTING_MINIMUM.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < lowest:
+            raise FramingInputError(
+                f"must be a whole number of at least {lowest}, got {value!r}",
+                file=study.config_file,
+                field=f"discover.{key}",
+            )
+    if values.get("seed", 0) > MAX_SEED:
+        raise FramingInputError(
+            f"must be at most 2**32 - 1, got {values['seed']}",
+            file=study.config_file,
+            field="discover.seed",
+        )
+    if values.get("min_clusters", 2) > values.get("max_clusters", 50):
+        raise FramingInputError(
+            f"is {values.get('min_clusters', 2)}, above max_clusters "
+            f"({values.get('max_clusters', 50)})",
+            file=study.config_file,
+            field="discover.min_clusters",
+        )
+    # the command line's --clusters and --seed (checked by their options) win over the config
     if clusters is not None:
         values["clusters"] = clusters
     if seed is not None:
         values["seed"] = seed
-    for key, value in values.items():
-        if value is None and key == "clusters":  # None: the square-root rule
-            continue
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise FramingInputError(
-                f"must be a whole number, not negative, got {value!r}",
-                file=study.config_file,
-                field=f"discover.{key}",
-            )
-    if values.get("clusters") is not None and values["clusters"] < 1:
-        raise FramingInputError("must be at least 1", field="--clusters")
     return str(encoder or raw.get("encoder") or DEFAULT_ENCODER), ClusterSettings(**values)

@@ -60,6 +60,20 @@ def describe(kind: Kind, command: str | None = None) -> str:
     return f"{kind.a} (made by {command or kind.command})"
 
 
+def check_can_create(target: Path, shown: Path, what: str) -> None:
+    """Refuse, before any work, a folder that cannot be made: one of its parents is a file,
+    or the nearest existing parent is not writable."""
+    parent = target.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise FramingInputError(f"cannot be made: {parent} is a file, not a folder", file=shown)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise FramingInputError(
+            f"cannot be made: {parent} is not writable", file=shown, fix=f"choose another {what}"
+        )
+
+
 def check_folder_target(
     target: str | Path,
     kind: Kind,
@@ -75,6 +89,7 @@ def check_folder_target(
     target = absolute(target)
     repair(target)
     if not target.exists() and not target.is_symlink():
+        check_can_create(target, shown, what)
         return
     if target.is_symlink() or not target.is_dir():
         raise FramingInputError(f"the {what} exists and is not a folder", file=shown)
