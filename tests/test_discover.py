@@ -126,7 +126,7 @@ def test_discover_on_predictions_takes_the_unframed_sentences(tmp_path, schema):
     # each central sentence is shown with its own id, to give to --like
     text_of = dict(zip(sentences.sentence_id, sentences.text, strict=True))
     for row in clusters.itertuples():
-        ids = row.central_sentence_ids.split()
+        ids = json.loads(row.central_sentence_ids)
         assert [text_of[i] for i in ids] == row.central_sentences.split(" || ")
         assert set(sentences[sentences.sentence_id.isin(ids)].cluster) == {row.cluster}
         assert f"  - `{ids[0]}`: {text_of[ids[0]]}" in markdown
@@ -1063,6 +1063,9 @@ def test_hostile_inputs_are_one_error_before_any_embedding(tmp_path, schema):
     two_likes.write_text("sentence_id,like,Like\na,yes,\nb,no,\n")
     with pytest.raises(FramingInputError, match="has the column 'like' twice"):
         read_judgements(two_likes)
+    unnamed = tmp_path / "unnamed.csv"  # a spreadsheet's empty trailing columns are no names
+    unnamed.write_text("sentence_id,like,,\na,yes,,\nb,no,,\n")
+    assert set(read_judgements(unnamed)) == {"a", "b"}
 
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
@@ -1071,6 +1074,8 @@ def test_hostile_inputs_are_one_error_before_any_embedding(tmp_path, schema):
     out = tmp_path / "out"
     cases = [
         (["--out", str(a_file / "sub")], "is a file, not a folder"),
+        (["--out", "/proc/framing-out"], "cannot be made in /proc"),  # even root cannot
+        (["--out", str(out), "--seed", str(2**32)], "--seed"),
         (["--out", str(out), "--cache-dir", str(out / "cache")], "field '--cache-dir'"),
         (["--out", str(out), "--central", "-2"], "--central"),
     ]
@@ -1078,7 +1083,7 @@ def test_hostile_inputs_are_one_error_before_any_embedding(tmp_path, schema):
         done = framing("discover", str(corpus), *extra)
         assert done.returncode == 2, (extra, done.stderr)
         assert done.stderr.startswith("error:") and message in done.stderr, (extra, done.stderr)
-        assert "Traceback" not in done.stderr
+        assert "Traceback" not in done.stderr and "study.yaml" not in done.stderr
     assert not out.exists() and a_file.read_text() == "the user's\n"
     done = framing("coding", "cues", "--gold", str(tmp_path), "--out", str(out))
     assert done.returncode == 2 and "is a folder" in done.stderr, done.stderr
@@ -1092,7 +1097,8 @@ def test_discover_settings_that_cannot_work_are_refused_naming_the_config(tmp_pa
     from framing.study import Study
 
     refused = {
-        "min_clusters": ({"min_clusters": 30, "max_clusters": 10}, "above max_clusters"),
+        "min_clusters": ({"min_clusters": 30, "max_clusters": 10}, "is above max_clusters"),
+        "max_clusters": ({"max_clusters": 1}, "min_clusters (2, the default) is above"),
         "seed": ({"seed": 2**32}, "at most 2**32 - 1"),
         "encoder": ({"encoder": 5}, "model name or folder"),
         "max_tree_sentences": ({"max_tree_sentences": 0}, "at least 2"),
@@ -1142,3 +1148,36 @@ def test_the_readme_summarises_every_try_as_its_reports_record_it():
     assert gate["run"] is False and table["5"][4].startswith("not run")
     tries = " ".join(TRIES.read_text(encoding="utf-8").split())
     assert "Development set: **0 of 5**" in tries
+
+
+def test_clusters_markdown_pairs_each_central_sentence_with_its_id_whatever_they_hold():
+    from framing.discover.describe import clusters_markdown, describe_clusters
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(
+        {
+            "sentence_id": ["art 3-1", "0", "a||b", "d"],  # a space, a number-like id, bars
+            "text": ["one || two", "ends ||", "|| starts", "plain"],
+            "outlet": ["x", "x", "y", "y"],
+        }
+    )
+    labels = np.array([0, 0, 1, 1])
+    clusters, _, _ = describe_clusters(table, rng.normal(size=(4, 5)), labels, {}, [])
+    report = {
+        "input": {"file": "f.csv", "selection": "every sentence (4)"},
+        "encoder": {"name": "e"},
+        "n_clusters": 2,
+        "settings": {"seed": 0},
+    }
+    markdown = clusters_markdown(clusters, report)
+    for sid, text in [("art 3-1", "one | two"), ("0", "ends |"), ("a||b", "| starts")]:
+        assert f"  - `{sid}`: {text}\n" in markdown
+    # with remove_components the clusters form in another space: centrality is measured there
+    from framing.discover.clustering import centroids, unit_rows
+
+    space = unit_rows(rng.normal(size=(4, 5)))
+    _, _, to_centroid = describe_clusters(
+        table, rng.normal(size=(4, 5)), labels, {}, [], space=space
+    )
+    expected = np.einsum("ij,ij->i", space, centroids(space, labels, 2)[labels])
+    np.testing.assert_allclose(to_centroid, expected)

@@ -55,8 +55,8 @@ def warning_lines() -> Iterator[None]:
         yield
 
 
-#: an output that cannot be made where it was asked for (no permission, a file in the way):
-#: the user's mistake, so one line, not a traceback
+#: a file or folder that cannot be made or opened where it was asked for (no permission, a
+#: file in the way), named by the error: the user's to fix, so one line, not a traceback
 PLACE_ERRNOS = {errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EEXIST}
 
 
@@ -75,7 +75,8 @@ def run_command(body: Callable[[], int | None]) -> int:
     except OSError as err:
         from framing.outputs.writers import DISK_ERRNOS
 
-        if err.errno not in DISK_ERRNOS | PLACE_ERRNOS:
+        placed = err.errno in PLACE_ERRNOS and err.filename is not None
+        if err.errno not in DISK_ERRNOS and not placed:
             raise
         # a write outside the outputs layer (a log, a cache): still one line, no traceback
         where = f"{err.filename}: " if err.filename else ""

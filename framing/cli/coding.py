@@ -23,6 +23,7 @@ with 2 and writes nothing.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -245,6 +246,12 @@ def import_coded(coded: str, out: str, annotator: str | None, sample: str | None
 def agreement(**options) -> int:
     args = SimpleNamespace(**options)
     return in_study(lambda study: agreement_printed(study, args))
+
+
+def _positive_finite(value: float, name: str) -> float:
+    if not 0 < value < math.inf:
+        raise click.BadParameter(f"must be above 0 and finite, got {value}", param_hint=name)
+    return value
 
 
 def _coding_file(study, given: str | None, key: str) -> Path:
@@ -481,8 +488,9 @@ def stats() -> int:
 )
 @click.option(
     "--prior",
-    # finite and above 0: nan or inf would write a table of zeros
-    type=click.FloatRange(min=0, min_open=True, max=1e6),
+    # above 0 and finite (nan or inf would write a table of zeros; FloatRange lets nan pass)
+    type=float,
+    callback=lambda ctx, param, value: _positive_finite(value, "--prior"),
     default=1.0,
     show_default=True,
     help="strength of the prior (times the corpus counts)",

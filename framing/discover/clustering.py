@@ -5,7 +5,7 @@ embeddings into k = round(sqrt(n / 2)) clusters (at least ``min_clusters``, at m
 Why this and not BERTopic's UMAP + HDBSCAN (measured on the seed study's sentences,
 ``python -m experiments.discover_methods``, results/discover_methods/methods.csv): UMAP +
 HDBSCAN changed its clusters with UMAP's seed (adjusted Rand 0.39-0.65 between seeds) and
-with a 10% subsample (0.34-0.55), HDBSCAN alone on the embeddings left 41-100% of the
+with a 90% subsample (0.34-0.55), HDBSCAN alone on the embeddings left 41-100% of the
 sentences as noise, k-means moved with its seed (0.35-0.45); Ward has no random step on a
 corpus that fits the tree (1.00 across seeds; 0.58-0.86 on 90% subsamples). BERTopic itself
 also costs 10.6 s and 690 MB to import (it loads torch, plotly, numba).
@@ -75,7 +75,11 @@ def without_top_components(x: np.ndarray, d: int) -> np.ndarray:
     """Unit rows of ``x`` after removing its mean and its ``d`` top principal directions (the
     directions every sentence of a corpus shares most, which in a news corpus follow what it is
     about); ``d`` = 0 leaves ``x`` as it is."""
-    if d <= 0:
+    if d < 0:
+        raise FramingInputError(
+            f"must not be negative, got {d}", field="discover.remove_components"
+        )
+    if d == 0:
         return x
     if d >= x.shape[1]:
         raise FramingInputError(
@@ -84,10 +88,23 @@ def without_top_components(x: np.ndarray, d: int) -> np.ndarray:
             fix="remove fewer directions: about one per 100 dimensions",
         )
     centred = x - x.mean(axis=0)
-    # eigenvectors of the d x d scatter matrix: cheap at any n, and no random step
+    if d >= len(x) - 1:  # n centred rows span at most n - 1 directions: nothing would be left
+        raise FramingInputError(
+            f"is {d}, but {len(x)} sentences leave at most {len(x) - 2} directions to remove",
+            field="discover.remove_components",
+            fix="remove fewer directions, or cluster more sentences",
+        )
+    # eigenvectors of the (dimensions x dimensions) scatter matrix: cheap at any n, and no
+    # random step
     _, vectors = np.linalg.eigh(centred.T @ centred)
     top = vectors[:, ::-1][:, : min(d, x.shape[1])]
     return unit_rows(centred - (centred @ top) @ top.T)
+
+
+def clustering_space(embeddings: np.ndarray, settings: ClusterSettings) -> np.ndarray:
+    """The rows Ward clusters: unit embeddings, without their top directions when
+    ``settings.remove_components`` asks for it."""
+    return without_top_components(unit_rows(embeddings), settings.remove_components)
 
 
 def cluster_embeddings(embeddings: np.ndarray, settings: ClusterSettings) -> np.ndarray:
@@ -101,7 +118,7 @@ def cluster_embeddings(embeddings: np.ndarray, settings: ClusterSettings) -> np.
             fix="give a larger corpus (from predictions, --all clusters every sentence, not "
             "only those without a frame)",
         )
-    x = without_top_components(unit_rows(embeddings), settings.remove_components)
+    x = clustering_space(embeddings, settings)
     # the tree of a large corpus holds max_tree_sentences sentences: no more clusters than that
     k = min(number_of_clusters(n, settings), settings.max_tree_sentences)
     if n <= settings.max_tree_sentences:

@@ -5,6 +5,8 @@ frame definition's embedding; the share of its sentences a checkpoint gave each 
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -34,16 +36,22 @@ def describe_clusters(
     frames_predicted: list[str],
     top_terms: int = 10,
     central: int = 3,
+    space: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """(clusters table, outlet shares table, each sentence's cosine to its centroid).
 
     ``definitions``: frame name (and "(no frame)" for the schema's no-frame text) -> unit
-    embedding of its definition."""
+    embedding of its definition. ``space``: the rows the clusters were formed in, when not
+    the unit embeddings (``clustering_space``); centrality and cohesion are measured there,
+    the cosines to the definitions in the embeddings' own space."""
     x = unit_rows(embeddings)
     k = int(labels.max()) + 1
     centres = centroids(x, labels, k)
-    to_centroid = np.einsum("ij,ij->i", x, centres[labels])
-    texts = table["text"].astype(str).tolist()
+    formed = x if space is None else space
+    formed_centres = centres if space is None else centroids(space, labels, k)
+    to_centroid = np.einsum("ij,ij->i", formed, formed_centres[labels])
+    # "||" separates the central sentences in clusters.csv: a text's own is shortened to "|"
+    texts = [t.replace("||", "|") for t in table["text"].astype(str)]
     ids = table["sentence_id"].astype(str).tolist()
     terms = cluster_terms(texts, labels, top_terms)
     frame_names = [name for name in definitions if name != "(no frame)"]
@@ -68,10 +76,10 @@ def describe_clusters(
             "share": len(members) / len(table),
             "top_terms": "; ".join(terms.get(c, [])),
             "outlets": "; ".join(f"{o} {n / len(members):.0%}" for o, n in outlets.items()),
-            # " || " separates them, so a text's own (rare) " || " is shortened
-            "central_sentences": " || ".join(texts[i].replace(" || ", " | ") for i in shown),
-            # the ids to give `--like` when a cluster looks like a frame worth coding
-            "central_sentence_ids": " ".join(ids[i] for i in shown),
+            "central_sentences": " || ".join(texts[i] for i in shown),
+            # the ids to give `--like` when a cluster looks like a frame worth coding; a JSON
+            # list, as an id may hold any character
+            "central_sentence_ids": json.dumps([ids[i] for i in shown], ensure_ascii=False),
             "cohesion": float(to_centroid[members].mean()),
         }
         if frame_names:
@@ -141,7 +149,7 @@ def clusters_markdown(clusters: pd.DataFrame, report: dict) -> str:
             )
         lines.append("- **most central sentences** (id: text; ids for `--like`):")
         central = zip(
-            r["central_sentence_ids"].split(), r["central_sentences"].split(" || "), strict=True
+            json.loads(r["central_sentence_ids"]), r["central_sentences"].split(" || "), strict=True
         )
         lines += [f"  - `{i}`: {s}" for i, s in central]
     return "\n".join(lines) + "\n"

@@ -92,7 +92,7 @@ def _read_table(path: Path) -> pd.DataFrame:
         )
     # ids are compared as stripped text from here on (--like, --judged, sentences.csv), so
     # 0 and "0", or "s1" and " s1", are the same id
-    table["sentence_id"] = table["sentence_id"].astype(str).str.strip()
+    table["sentence_id"] = table["sentence_id"].map(id_text).str.strip()
     repeated = table["sentence_id"].duplicated()
     if repeated.any():
         row = int(repeated.to_numpy().argmax())
@@ -106,6 +106,14 @@ def _read_table(path: Path) -> pd.DataFrame:
         table["outlet"] = "unknown"
     table["outlet"] = table["outlet"].fillna("unknown").astype(str).replace("", "unknown")
     return table.reset_index(drop=True)
+
+
+def id_text(value) -> str:
+    """An id as text; a whole number that pandas read as a float (a JSONL column mixing 1
+    and 1.5) keeps its integer form, so ``--like 1`` still finds it."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def read_discovery_input(

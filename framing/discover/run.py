@@ -25,7 +25,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framing.discover.clustering import ClusterSettings, cluster_embeddings, unit_rows
+from framing.discover.clustering import (
+    ClusterSettings,
+    cluster_embeddings,
+    clustering_space,
+    unit_rows,
+)
 from framing.discover.describe import clusters_markdown, describe_clusters
 from framing.discover.inputs import read_discovery_input
 from framing.discover.like import (
@@ -142,6 +147,7 @@ def discover(
         found.frames_predicted,
         top_terms,
         central,
+        space=clustering_space(embeddings, settings) if settings.remove_components else None,
     )
     timings["describe_s"] = time.perf_counter() - t
     ranked = None
@@ -161,7 +167,12 @@ def discover(
         },
         "encoder": {"name": encoder, "identity": encoder_identity(encoder)},
         "method": "Ward agglomerative clustering of unit-length sentence embeddings "
-        "(scikit-learn); cluster terms by log-odds with an informative Dirichlet prior "
+        + (
+            f"without their mean and top {settings.remove_components} principal directions "
+            if settings.remove_components
+            else ""
+        )
+        + "(scikit-learn); cluster terms by log-odds with an informative Dirichlet prior "
         "(Monroe et al. 2008); nearest frame by cosine of the cluster centroid to each frame "
         "definition's embedding",
         "settings": {**settings.to_dict(), "top_terms": top_terms, "central": central},
@@ -288,10 +299,13 @@ def study_settings(
         )
     if values.get("min_clusters", 2) > values.get("max_clusters", 50):
         raise FramingInputError(
-            f"is {values.get('min_clusters', 2)}, above max_clusters "
-            f"({values.get('max_clusters', 50)})",
+            f"min_clusters ({values.get('min_clusters', 2)}"
+            + ("" if "min_clusters" in values else ", the default")
+            + f") is above max_clusters ({values.get('max_clusters', 50)}"
+            + ("" if "max_clusters" in values else ", the default")
+            + ")",
             file=study.config_file,
-            field="discover.min_clusters",
+            field="discover.min_clusters" if "min_clusters" in values else "discover.max_clusters",
         )
     # the command line's --clusters and --seed (checked by their options) win over the config
     if clusters is not None:

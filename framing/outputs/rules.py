@@ -9,6 +9,7 @@ and the reason, raised before anything is written.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -62,16 +63,21 @@ def describe(kind: Kind, command: str | None = None) -> str:
 
 def check_can_create(target: Path, shown: Path, what: str) -> None:
     """Refuse, before any work, a folder that cannot be made: one of its parents is a file,
-    or the nearest existing parent is not writable."""
+    or nothing can be made in the nearest existing parent."""
     parent = target.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
         raise FramingInputError(f"cannot be made: {parent} is a file, not a folder", file=shown)
-    if not os.access(parent, os.W_OK | os.X_OK):
+    # try it rather than ask os.access, which root, ACLs and network mounts can mislead
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".framing-probe-", dir=parent))
+    except OSError as err:
         raise FramingInputError(
-            f"cannot be made: {parent} is not writable", file=shown, fix=f"choose another {what}"
-        )
+            f"cannot be made in {parent}: {os.strerror(err.errno).lower()}",
+            file=shown,
+            fix=f"choose another {what}",
+        ) from None
 
 
 def check_folder_target(
