@@ -92,6 +92,11 @@ def header_delimiter(header_line: str) -> str:
     return best
 
 
+def repeated_names(header: list[str]) -> list[str]:
+    """The column names ``header`` holds more than once (blank ones, unnamed, do not count)."""
+    return sorted({h for h in header if h and header.count(h) > 1})
+
+
 def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict]]]:
     """(column names, [(line, row)]) of a CSV a person may have saved from a spreadsheet.
 
@@ -120,7 +125,7 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict]]]:
                 if not any(f.strip() for f in fields):
                     continue
                 header = [_column_name(f) for f in fields]
-                repeated = sorted({h for h in header if h and header.count(h) > 1})
+                repeated = repeated_names(header)
                 if repeated:
                     raise FramingInputError(
                         "is a repeated column", file=path, line=reader.line_num, field=repeated[0]

@@ -97,7 +97,7 @@ def without_top_components(x: np.ndarray, d: int) -> np.ndarray:
     # eigenvectors of the (dimensions x dimensions) scatter matrix: cheap at any n, and no
     # random step
     _, vectors = np.linalg.eigh(centred.T @ centred)
-    top = vectors[:, ::-1][:, : min(d, x.shape[1])]
+    top = vectors[:, ::-1][:, :d]
     return unit_rows(centred - (centred @ top) @ top.T)
 
 
@@ -109,8 +109,6 @@ def clustering_space(embeddings: np.ndarray, settings: ClusterSettings) -> np.nd
 
 def cluster_embeddings(embeddings: np.ndarray, settings: ClusterSettings) -> np.ndarray:
     """A cluster number per row, 0 = the largest cluster, ties broken by first appearance."""
-    from sklearn.cluster import AgglomerativeClustering
-
     n = len(embeddings)
     if n < settings.min_sentences:
         raise FramingInputError(
@@ -118,7 +116,15 @@ def cluster_embeddings(embeddings: np.ndarray, settings: ClusterSettings) -> np.
             fix="give a larger corpus (from predictions, --all clusters every sentence, not "
             "only those without a frame)",
         )
-    x = clustering_space(embeddings, settings)
+    return cluster_rows(clustering_space(embeddings, settings), settings)
+
+
+def cluster_rows(x: np.ndarray, settings: ClusterSettings) -> np.ndarray:
+    """``cluster_embeddings`` on rows already in the clustering space (``clustering_space``),
+    for a caller that needs that space again."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    n = len(x)
     # the tree of a large corpus holds max_tree_sentences sentences: no more clusters than that
     k = min(number_of_clusters(n, settings), settings.max_tree_sentences)
     if n <= settings.max_tree_sentences:

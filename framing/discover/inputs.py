@@ -43,6 +43,12 @@ class DiscoveryInput:
     language: dict = field(default_factory=dict)
 
 
+def line_of(path: Path, row: int) -> int:
+    """The file line of table row ``row``: JSONL lines and CSV data rows are both 1-based, and
+    a CSV's header is line 1."""
+    return row + (2 if path.suffix.lower() == ".csv" else 1)
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise FramingInputError("no such file", file=path)
@@ -72,14 +78,14 @@ def _read_table(path: Path) -> pd.DataFrame:
     missing = [k for k in NEEDED if k not in table.columns]
     if missing:
         raise FramingInputError(f"has no '{missing[0]}' column", file=path, field=missing[0])
-    # JSONL lines and CSV data rows are both 1-based; a CSV's header is line 1
-    first_line = 2 if suffix == ".csv" else 1
     for key in NEEDED:
         values = table[key].astype(str).str.strip()
         empty = values.eq("") | table[key].isna()
         if empty.any():
             row = int(empty.to_numpy().argmax())
-            raise FramingInputError("missing or empty", file=path, line=row + first_line, field=key)
+            raise FramingInputError(
+                "missing or empty", file=path, line=line_of(path, row), field=key
+            )
     # a number where the text belongs (a JSONL file) would be embedded as its digits
     not_text = ~table["text"].map(lambda v: isinstance(v, str))
     if not_text.any():
@@ -87,7 +93,7 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise FramingInputError(
             f"must be text, got {table['text'].iloc[row]!r}",
             file=path,
-            line=row + first_line,
+            line=line_of(path, row),
             field="text",
         )
     # ids are compared as stripped text from here on (--like, --judged, sentences.csv), so
@@ -99,7 +105,7 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise FramingInputError(
             f"duplicate sentence_id '{table['sentence_id'].iloc[row]}'",
             file=path,
-            line=row + first_line,
+            line=line_of(path, row),
             field="sentence_id",
         )
     if "outlet" not in table.columns:
@@ -165,9 +171,11 @@ def numeric_column(values: pd.Series, path: Path, column: str) -> pd.Series:
     wrong = numbers.isna() & ~blank
     if wrong.any():
         row = int(wrong.to_numpy().argmax())
-        line = row + (2 if path.suffix.lower() == ".csv" else 1)
         raise FramingInputError(
-            f"must be a number, got {values.iloc[row]!r}", file=path, line=line, field=column
+            f"must be a number, got {values.iloc[row]!r}",
+            file=path,
+            line=line_of(path, row),
+            field=column,
         )
     return numbers
 

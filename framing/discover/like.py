@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framing.coding.spreadsheet import read_csv_rows
+from framing.coding.spreadsheet import read_csv_rows, repeated_names
 from framing.discover.clustering import unit_rows
 from framing.errors import FramingInputError, require_columns
 from framing.io import sha256_file
@@ -109,7 +109,7 @@ def read_judgements(path: str | Path) -> dict[str, Judgement]:
     header, rows = read_csv_rows(path)  # the sheet a person saved from a spreadsheet
     # "Like", "LIKE": the column names a person may retype (read_csv_rows folds only its own)
     header = [h.casefold() for h in header]
-    twice = sorted({h for h in header if h and header.count(h) > 1})  # blank: unnamed, skipped
+    twice = repeated_names(header)
     if twice:  # "like" and "Like": which one holds the judgements is a guess
         raise FramingInputError(
             f"has the column '{twice[0]}' twice (names are read without case)",

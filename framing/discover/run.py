@@ -27,7 +27,7 @@ import pandas as pd
 
 from framing.discover.clustering import (
     ClusterSettings,
-    cluster_embeddings,
+    cluster_rows,
     clustering_space,
     unit_rows,
 )
@@ -136,7 +136,9 @@ def discover(
     definitions = definition_embeddings(schema, cache)
     timings["embed_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    labels = cluster_embeddings(embeddings, settings)
+    # the rows Ward clusters; describing the clusters measures centrality in them too
+    space = clustering_space(embeddings, settings)
+    labels = cluster_rows(space, settings)
     timings["cluster_s"] = time.perf_counter() - t
     t = time.perf_counter()
     clusters, outlet_shares, to_centroid = describe_clusters(
@@ -147,7 +149,7 @@ def discover(
         found.frames_predicted,
         top_terms,
         central,
-        space=clustering_space(embeddings, settings) if settings.remove_components else None,
+        space=space if settings.remove_components else None,
     )
     timings["describe_s"] = time.perf_counter() - t
     ranked = None

@@ -18,7 +18,7 @@ from framing.outputs.kinds import Kind, may_replace
 from framing.outputs.locks import folder_lock
 from framing.outputs.markers import BOOKKEEPING, folder_kind, read_marker
 from framing.outputs.markers import entry_kind as _entry_kind
-from framing.outputs.staging import absolute, clear_leftovers
+from framing.outputs.staging import absolute, clear_leftovers, missing_parents
 
 NOT_OURS_FIX = "choose another output, or move those files away yourself"
 
@@ -64,9 +64,8 @@ def describe(kind: Kind, command: str | None = None) -> str:
 def check_can_create(target: Path, shown: Path, what: str) -> None:
     """Refuse, before any work, a folder that cannot be made: one of its parents is a file,
     or nothing can be made in the nearest existing parent."""
-    parent = target.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
+    missing = missing_parents(target)
+    parent = (missing[-1] if missing else target).parent  # the nearest that exists
     if not parent.is_dir():
         raise FramingInputError(f"cannot be made: {parent} is a file, not a folder", file=shown)
     # try it rather than ask os.access, which root, ACLs and network mounts can mislead
