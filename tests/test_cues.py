@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from framing.coding.cues import codebook_status, gold_cue_table, log_odds_dirichlet
+from framing.errors import FramingInputError
 
 from conftest import PROJECT_ROOT, framing
 
@@ -79,6 +81,16 @@ def test_duplicate_groups_count_once(schema):
     table = gold_cue_table(records, schema, top=50, min_count=1)
     row = table[(table.label == "neutrality") & (table.term == "bamboo")].iloc[0]
     assert row.n_label == 1
+
+
+def test_a_min_count_no_term_reaches_is_blamed_on_the_threshold(schema):
+    records = [
+        {"sentence_id": f"s{i}", "text": f"Word{i} stands alone.", "stance": "neutral"}
+        | {"frames": ["neutrality"] if i % 2 else []}
+        for i in range(6)
+    ]
+    with pytest.raises(FramingInputError, match="at least 1000 times.*lower --min-count"):
+        gold_cue_table(records, schema, min_count=1000)
 
 
 def test_cues_command_on_the_seed_study(tmp_path):

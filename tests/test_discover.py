@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -1090,6 +1091,21 @@ def test_hostile_inputs_are_one_error_before_any_embedding(tmp_path, schema):
     done = framing("coding", "cues", "--prior", "nan", "--out", str(out))
     assert done.returncode == 2 and "--prior" in done.stderr, done.stderr
     assert not out.exists()
+
+
+def test_more_directions_to_remove_than_the_encoder_has_is_blamed_on_the_config(tmp_path):
+    # the encoder's size is known only once it has embedded: the error still names the config
+    study = tmp_path / "study"
+    shutil.copytree(PROJECT_ROOT / "seeds", study / "seeds")
+    config = (PROJECT_ROOT / "conf" / "study.yaml").read_text()
+    (study / "conf").mkdir()
+    (study / "conf" / "study.yaml").write_text(config + "discover:\n  remove_components: 400\n")
+    out = tmp_path / "out"
+    done = framing("discover", "seeds/sentences.jsonl", "--out", str(out), cwd=study)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error:") and "384 dimensions" in done.stderr
+    assert "study.yaml, field 'discover.remove_components'" in done.stderr
+    assert "Traceback" not in done.stderr and not out.exists()
 
 
 def test_discover_settings_that_cannot_work_are_refused_naming_the_config(tmp_path):

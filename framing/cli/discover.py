@@ -24,6 +24,7 @@ the rounds go on with one sheet.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import click
@@ -31,6 +32,23 @@ import click
 from framing.cli._common import run_command
 from framing.cli._framework import command, invoke
 from framing.cli._progress import show_progress
+from framing.discover import MAX_SEED
+
+
+@contextmanager
+def config_named(config_file):
+    """A ``discover:`` setting found wrong only once the sentences are embedded (more
+    directions to remove than the encoder has) is blamed on the config file it came from."""
+    from framing.errors import FramingInputError
+
+    try:
+        yield
+    except FramingInputError as error:
+        if error.file is not None or not (error.field or "").startswith("discover."):
+            raise
+        raise FramingInputError(
+            error.message, file=config_file, field=error.field, fix=error.fix
+        ) from error
 
 
 @command(__doc__)
@@ -52,7 +70,7 @@ from framing.cli._progress import show_progress
 )
 @click.option(
     "--seed",
-    type=click.IntRange(0, 2**32 - 1),
+    type=click.IntRange(0, MAX_SEED),
     default=None,
     help="seed of the clustering (default: the study's, else 0)",
 )
@@ -108,7 +126,7 @@ def discover(**options) -> int:
 
         study = load_study()
         encoder, settings = study_settings(study, args.encoder, args.clusters, args.seed)
-        with show_progress():  # embedding a large corpus takes minutes
+        with show_progress(), config_named(study.config_file):  # embedding takes minutes
             report = discover(
                 args.input,
                 args.out,

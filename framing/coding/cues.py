@@ -156,6 +156,12 @@ def gold_cue_table(
     records = kept
     texts = [r["text"] for r in records]
     counts, terms = term_counts(texts, ngram_max, min_count)
+    if len(terms) == 0:
+        # the cause is the threshold (or wordless text), not the labels: say so
+        raise FramingInputError(
+            f"no word or phrase of up to {ngram_max} words occurs at least {min_count} times "
+            f"in the gold set's {len(records)} sentences (copies count once); lower --min-count"
+        )
     parts = []
     for task in ("frames", "stance"):
         labels = schema.labels(task)

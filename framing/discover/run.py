@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing.discover import MAX_SEED
 from framing.discover.clustering import (
     ClusterSettings,
     cluster_rows,
@@ -254,8 +255,6 @@ SETTING_MINIMUM = {
     "min_sentences": 2,
     "max_tree_sentences": 2,
 }
-#: numpy's seeds (and so scikit-learn's) stop here
-MAX_SEED = 2**32 - 1
 
 
 def study_settings(
