@@ -1062,7 +1062,7 @@ def test_hostile_inputs_are_one_error_before_any_embedding(tmp_path, schema):
         read_discovery_input(worded, schema)
     two_likes = tmp_path / "two_likes.csv"
     two_likes.write_text("sentence_id,like,Like\na,yes,\nb,no,\n")
-    with pytest.raises(FramingInputError, match="has the column 'like' twice"):
+    with pytest.raises(FramingInputError, match=r"field 'like': is a repeated column \('Like' an"):
         read_judgements(two_likes)
     unnamed = tmp_path / "unnamed.csv"  # a spreadsheet's empty trailing columns are no names
     unnamed.write_text("sentence_id,like,,\na,yes,,\nb,no,,\n")

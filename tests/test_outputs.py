@@ -296,3 +296,21 @@ def test_a_coding_sheet_marks_formulas_and_imports_back_the_same_ids(tmp_path, s
     (tmp_path / "sheet.csv").write_text(text)
     records, uncoded = read_sheet(tmp_path / "sheet.csv", schema)
     assert [r["sentence_id"] for r in records] == ["=1+1", "-0.5"] and uncoded == 0
+
+
+def test_a_column_given_twice_in_any_case_is_refused_naming_both(tmp_path):
+    from framing.coding.spreadsheet import read_csv_rows
+    from framing.errors import FramingInputError
+
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("sentence_id,Stance,stance ,note\na,neutral,,\n")
+    with pytest.raises(FramingInputError, match=r"line 1, field 'stance': is a repeated column "):
+        read_csv_rows(sheet)
+    with pytest.raises(
+        FramingInputError, match=r"\('Stance' and 'stance': names are read without case\)"
+    ):
+        read_csv_rows(sheet)
+    sheet.write_text("sentence_id,Mine,mine\na,1,2\n")  # not folded: two columns of the user's
+    assert read_csv_rows(sheet)[0] == ["sentence_id", "Mine", "mine"]
+    with pytest.raises(FramingInputError, match="'Mine' and 'mine'"):
+        read_csv_rows(sheet, fold=("mine",))

@@ -97,11 +97,14 @@ def repeated_names(header: list[str]) -> list[str]:
     return sorted({h for h in header if h and header.count(h) > 1})
 
 
-def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict]]]:
+def read_csv_rows(
+    path: str | Path, fold: tuple[str, ...] = ()
+) -> tuple[list[str], list[tuple[int, dict]]]:
     """(column names, [(line, row)]) of a CSV a person may have saved from a spreadsheet.
 
     Column names lose surrounding spaces, and a name that differs from a lower-case one only
-    in case becomes lower case (``Stance``, `` sentence_id``); values are left as they are."""
+    in case becomes lower case (``Stance``, `` sentence_id``; ``fold``: the caller's own
+    such names); values are left as they are. A name given twice, in any case, is refused."""
     path = Path(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -124,11 +127,23 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict]]]:
             if header is None:
                 if not any(f.strip() for f in fields):
                     continue
-                header = [_column_name(f) for f in fields]
+                header = [_column_name(f, fold) for f in fields]
                 repeated = repeated_names(header)
                 if repeated:
+                    given = sorted(
+                        {f.strip() for f, h in zip(fields, header, strict=True) if h == repeated[0]}
+                    )
                     raise FramingInputError(
-                        "is a repeated column", file=path, line=reader.line_num, field=repeated[0]
+                        "is a repeated column"
+                        + (  # "like" and "Like": which one holds the values is a guess
+                            f" ({' and '.join(map(repr, given))}: names are read without case)"
+                            if len(given) > 1
+                            else ""
+                        ),
+                        file=path,
+                        line=reader.line_num,
+                        field=repeated[0],
+                        fix="keep one of them",
                     )
                 continue
             if not any(f.strip() for f in fields):
@@ -153,11 +168,12 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict]]]:
     return header or [], rows
 
 
-def _column_name(name: str) -> str:
+def _column_name(name: str, fold: tuple[str, ...] = ()) -> str:
     name = name.strip()
     if name.casefold().startswith(FRAME_PREFIX):
         return FRAME_PREFIX + name[len(FRAME_PREFIX) :].strip()
-    return name.casefold() if name.casefold() in {*ID_COLUMNS, "stance", "note"} else name
+    folded = name.casefold()
+    return folded if folded in {*ID_COLUMNS, "stance", "note", *fold} else name
 
 
 def read_sheet(path: str | Path, schema: LabelSchema) -> tuple[list[dict], int]:

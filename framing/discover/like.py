@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framing.coding.spreadsheet import read_csv_rows, repeated_names
+from framing.coding.spreadsheet import read_csv_rows
 from framing.discover.clustering import unit_rows
 from framing.errors import FramingInputError, require_columns
 from framing.io import sha256_file
@@ -106,19 +106,8 @@ def read_judgements(path: str | Path) -> dict[str, Judgement]:
     path = Path(path)
     if not path.is_file():
         raise FramingInputError("no such file", file=path, field="--judged")
-    header, rows = read_csv_rows(path)  # the sheet a person saved from a spreadsheet
-    # "Like", "LIKE": the column names a person may retype (read_csv_rows folds only its own)
-    header = [h.casefold() for h in header]
-    twice = repeated_names(header)
-    if twice:  # "like" and "Like": which one holds the judgements is a guess
-        raise FramingInputError(
-            f"has the column '{twice[0]}' twice (names are read without case)",
-            file=path,
-            line=1,
-            field=twice[0],
-            fix="keep one of them",
-        )
-    rows = [(line, {k.casefold(): v for k, v in row.items()}) for line, row in rows]
+    # the sheet a person saved from a spreadsheet, where "Like" or "LIKE" may be retyped
+    header, rows = read_csv_rows(path, fold=("like",))
     require_columns(
         path,
         header,
