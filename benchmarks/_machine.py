@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
+import subprocess
 from pathlib import Path
 
 #: the repository root: benchmarks run against its seed study
@@ -36,3 +37,22 @@ def machine_info() -> dict:
         with contextlib.suppress(PackageNotFoundError):
             info[dist] = version(dist)
     return info
+
+
+def checkout_commit(path: Path) -> str | None:
+    """The git commit a checkout is at, "+changes" when its files differ from it; None outside
+    git. A result names the code it measured by this, not by a folder that may be gone."""
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(path), *args], capture_output=True, text=True, timeout=30
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if commit is None:
+        return None
+    return commit + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks._machine import REPO_ROOT, machine_info
+from benchmarks._machine import REPO_ROOT, checkout_commit, machine_info
 
 DEFAULT_OUT = "results/benchmarks/fit_cost.json"
 
@@ -131,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine_info(),
         "checkouts": {k: str(v) for k, v in checkouts.items()},
+        "commits": {k: checkout_commit(v) for k, v in checkouts.items()},
         "fits": [],
         "prediction_difference": {},
     }
