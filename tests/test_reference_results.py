@@ -13,6 +13,7 @@ of results moves these numbers by orders of magnitude more."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -30,16 +31,17 @@ ENCODER_FAMILIES = {"embedding_lr", "zeroshot"}
 pytestmark = [pytest.mark.slow, pytest.mark.extra("transformers")]
 
 
-def framing(*args: str) -> None:
+def framing(*args: str):
     done = run_framing(*args, timeout=1800)
     assert done.returncode == 0, done.stderr[-3000:]
+    return done
 
 
 @pytest.fixture(scope="module")
 def rerun(tmp_path_factory):
     out = tmp_path_factory.mktemp("reference")
     cache = f"paths.cache_dir={out / 'cache'}"
-    framing(
+    sweep = framing(
         "train",
         "-m",
         "model=majority,lexicon,tfidf_lr,tfidf_svm,embedding_lr,zeroshot",
@@ -50,6 +52,9 @@ def rerun(tmp_path_factory):
         cache,
         "hydra/launcher=local_parallel",
     )
+    # the sweep's progress: joblib's count of jobs done out of all 24, with time remaining
+    assert re.search(r"Done +24 out of +24 \| elapsed", sweep.stderr), sweep.stderr[-2000:]
+    assert re.search(r"Done +\d+ out of +24 \| elapsed: .* remaining:", sweep.stderr)
     framing("compare", str(out / "sweep"), "--out", str(out / "comparison"), "--bootstrap", "200")
     framing(
         "train",
