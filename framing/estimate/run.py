@@ -315,15 +315,26 @@ def estimate_corpus(
         pooled_by_task(estimates),
     )
     notes = list(sample.notes) + (cross.notes if cross else [])
+    report = estimate_report(predictions, coded, sample, table, pooling, cross, notes, options)
+    if not sample.record.random:
+        for frame in (table, diffs, predictors, plan):
+            mark_invalid(frame)
+    tables = {"estimates": table, "differences": diffs, "predictors": predictors, "plan": plan}
+    with output_folder(out, Kind.ESTIMATES, **rule) as tmp:
+        write_estimate_files(tmp, tables, report, sample.tasks, options.level, figure, parquet)
+    return report
+
+
+def estimate_report(predictions, coded, sample, table, pooling, cross, notes, options) -> dict:
+    """report.json: the inputs, the sample, the estimand and how everything was estimated."""
+    predictor = str(table["predictor"].iloc[0])
     method = METHOD.format(
-        predictor={"probability": "probabilities", "decision": "0/1 decisions"}[
-            str(table["predictor"].iloc[0])
-        ],
+        predictor={"probability": "probabilities", "decision": "0/1 decisions"}[predictor],
         variance=VARIANCE[options.estimand].format(cluster=options.cluster),
         pooling=POOLING[options.pooling].format(interval=INTERVAL_TEXT[options.interval]),
         min_coded=options.min_coded,
     )
-    report = {
+    return {
         "predictions": str(predictions),
         "coded": str(coded),
         "sample_record": str(sample.record_file),
@@ -342,7 +353,7 @@ def estimate_corpus(
         "level": options.level,
         "estimand": options.estimand,
         "estimand_text": ESTIMAND_TEXT[options.estimand],
-        "predictor": str(table["predictor"].iloc[0]),
+        "predictor": predictor,
         "method": method,
         "cluster": options.cluster if options.estimand == "process" else None,
         "pooling": pooling,
@@ -350,36 +361,34 @@ def estimate_corpus(
         "valid": sample.record.random,
         "notes": notes,
     }
-    if not sample.record.random:
-        for frame in (table, diffs, predictors, plan):
-            mark_invalid(frame)
-    with output_folder(out, Kind.ESTIMATES, **rule) as tmp:
-        spreadsheet_frame(table).to_csv(tmp / "estimates.csv", index=False, float_format="%.6g")
-        spreadsheet_frame(diffs).to_csv(tmp / "differences.csv", index=False, float_format="%.6g")
-        spreadsheet_frame(predictors).to_csv(
-            tmp / "predictors.csv", index=False, float_format="%.6g"
-        )
-        spreadsheet_frame(plan).to_csv(tmp / "plan.csv", index=False, float_format="%.6g")
-        if parquet:  # full precision and typed columns, beside the CSVs the report reads
-            table.to_parquet(tmp / "estimates.parquet", index=False)
-            diffs.to_parquet(tmp / "differences.parquet", index=False)
-        (tmp / "summary.md").write_text(
-            summary_markdown(table, predictors, notes, report), encoding="utf-8"
-        )
-        if figure:  # several seconds per label: the command shows it (framing.progress)
-            sentences = table[table.level == "sentences"]
-            with progress.task("figures", total=len(sample.tasks), unit="figures") as drawing:
-                for t in sample.tasks:
-                    plot_outlet_estimates(
-                        sentences[sentences.task == t.task],
-                        tmp / f"outlet_estimates_{t.task}",
-                        list(t.labels),
-                        t.multi_label,
-                        options.level,
-                    )
-                    drawing.advance(note=t.task)
-        (tmp / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    return report
+
+
+def write_estimate_files(
+    tmp: Path, tables: dict, report: dict, tasks, level: float, figure: bool, parquet: bool
+) -> None:
+    """Every file of OUT into ``tmp`` (the staging folder ``output_folder`` moves into place)."""
+    for name, frame in tables.items():
+        spreadsheet_frame(frame).to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g")
+    if parquet:  # full precision and typed columns, beside the CSVs the report reads
+        tables["estimates"].to_parquet(tmp / "estimates.parquet", index=False)
+        tables["differences"].to_parquet(tmp / "differences.parquet", index=False)
+    table = tables["estimates"]
+    (tmp / "summary.md").write_text(
+        summary_markdown(table, tables["predictors"], report["notes"], report), encoding="utf-8"
+    )
+    if figure:  # several seconds per label: the command shows it (framing.progress)
+        sentences = table[table.level == "sentences"]
+        with progress.task("figures", total=len(tasks), unit="figures") as drawing:
+            for t in tasks:
+                plot_outlet_estimates(
+                    sentences[sentences.task == t.task],
+                    tmp / f"outlet_estimates_{t.task}",
+                    list(t.labels),
+                    t.multi_label,
+                    level,
+                )
+                drawing.advance(note=t.task)
+    (tmp / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
 
 def plan_table(
