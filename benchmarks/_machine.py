@@ -40,8 +40,10 @@ def machine_info() -> dict:
 
 
 def checkout_commit(path: Path) -> str | None:
-    """The git commit a checkout is at, "+changes" when its files differ from it; None outside
-    git. A result names the code it measured by this, not by a folder that may be gone."""
+    """The git commit a checkout is at, "+changes" when its tracked files outside results/
+    differ from it (a benchmark's own committed records, rewritten by an earlier run, are not
+    a change of the code measured); None outside git. A result names the code it measured by
+    this, not by a folder that may be gone."""
 
     def git(*args: str) -> str | None:
         try:
@@ -52,7 +54,8 @@ def checkout_commit(path: Path) -> str | None:
             return None
         return done.stdout.strip() if done.returncode == 0 else None
 
-    commit = git("rev-parse", "--short", "HEAD")
+    commit = git("rev-parse", "HEAD")
     if commit is None:
         return None
-    return commit + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!results")
+    return commit + ("+changes" if changed else "")

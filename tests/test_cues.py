@@ -91,6 +91,9 @@ def test_a_min_count_no_term_reaches_is_blamed_on_the_threshold(schema):
     ]
     with pytest.raises(FramingInputError, match="at least 1000 times.*lower --min-count"):
         gold_cue_table(records, schema, min_count=1000)
+    wordless = [r | {"text": f"{i} — 2024."} for i, r in enumerate(records)]
+    with pytest.raises(FramingInputError, match="6 sentences have no words$"):
+        gold_cue_table(wordless, schema, min_count=1)
 
 
 def test_cues_command_on_the_seed_study(tmp_path):

@@ -307,9 +307,13 @@ def test_a_column_given_twice_in_any_case_is_refused_naming_both(tmp_path):
     with pytest.raises(FramingInputError, match=r"line 1, field 'stance': is a repeated column "):
         read_csv_rows(sheet)
     with pytest.raises(
-        FramingInputError, match=r"\('Stance' and 'stance': names are read without case\)"
+        FramingInputError,
+        match=r"\('Stance' and 'stance ': names are read without case or surrounding spaces\)",
     ):
         read_csv_rows(sheet)
+    sheet.write_text("sentence_id,like,like \na,yes,\n")  # the same name but for a space
+    with pytest.raises(FramingInputError, match=r"'like' and 'like '"):
+        read_csv_rows(sheet, fold=("like",))
     sheet.write_text("sentence_id,Mine,mine\na,1,2\n")  # not folded: two columns of the user's
     assert read_csv_rows(sheet)[0] == ["sentence_id", "Mine", "mine"]
     with pytest.raises(FramingInputError, match="'Mine' and 'mine'"):

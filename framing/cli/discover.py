@@ -47,7 +47,7 @@ def config_named(config_file):
         if error.file is not None or not (error.field or "").startswith("discover."):
             raise
         raise FramingInputError(
-            error.message, file=config_file, field=error.field, fix=error.fix
+            error.message, file=config_file, line=error.line, field=error.field, fix=error.fix
         ) from error
 
 

@@ -156,12 +156,14 @@ def gold_cue_table(
     records = kept
     texts = [r["text"] for r in records]
     counts, terms = term_counts(texts, ngram_max, min_count)
-    if len(terms) == 0:
-        # the cause is the threshold (or wordless text), not the labels: say so
-        raise FramingInputError(
-            f"no word or phrase of up to {ngram_max} words occurs at least {min_count} times "
-            f"in the gold set's {len(records)} sentences (copies count once); lower --min-count"
-        )
+    if len(terms) == 0:  # the cause is the threshold or wordless text, not the labels
+        if min_count > 1:
+            raise FramingInputError(
+                f"no word or phrase of up to {ngram_max} words occurs at least {min_count} "
+                f"times in the gold set's {len(records)} sentences (copies count once); lower "
+                "--min-count"
+            )
+        raise FramingInputError(f"the gold set's {len(records)} sentences have no words")
     parts = []
     for task in ("frames", "stance"):
         labels = schema.labels(task)

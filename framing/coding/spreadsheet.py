@@ -104,7 +104,8 @@ def read_csv_rows(
 
     Column names lose surrounding spaces, and a name that differs from a lower-case one only
     in case becomes lower case (``Stance``, `` sentence_id``; ``fold``: the caller's own
-    such names); values are left as they are. A name given twice, in any case, is refused."""
+    such names); values are left as they are. A name given twice as read (for those folded
+    names: in any case, with any surrounding spaces) is refused."""
     path = Path(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -130,13 +131,15 @@ def read_csv_rows(
                 header = [_column_name(f, fold) for f in fields]
                 repeated = repeated_names(header)
                 if repeated:
+                    # as typed: "like" and "Like " differ only in case and a trailing space
                     given = sorted(
-                        {f.strip() for f, h in zip(fields, header, strict=True) if h == repeated[0]}
+                        {f for f, h in zip(fields, header, strict=True) if h == repeated[0]}
                     )
                     raise FramingInputError(
                         "is a repeated column"
-                        + (  # "like" and "Like": which one holds the values is a guess
-                            f" ({' and '.join(map(repr, given))}: names are read without case)"
+                        + (  # which of them holds the values would be a guess
+                            f" ({' and '.join(map(repr, given))}: names are read without case "
+                            "or surrounding spaces)"
                             if len(given) > 1
                             else ""
                         ),
