@@ -89,6 +89,21 @@ def definition_embeddings(schema, cache) -> dict[str, np.ndarray]:
     return dict(zip(texts, vectors, strict=True))
 
 
+def check_targets(out: Path, inputs: list, cache_dir: str | None) -> None:
+    """Before anything is read: OUT may be replaced, a like.csv in it was not edited there,
+    and the embedding cache is not inside it."""
+    check_folder_target(out, Kind.DISCOVERY, inputs=inputs)
+    check_sheet_unchanged(out)
+    if cache_dir is not None and Path(cache_dir).resolve().is_relative_to(out.resolve()):
+        # the cache would land in the folder it replaces, and make it look like another's
+        raise FramingInputError(
+            "is inside --out, which is replaced whole",
+            file=cache_dir,
+            field="--cache-dir",
+            fix="keep the embedding cache in a folder of its own",
+        )
+
+
 def discover(
     source: str | Path,
     out: str | Path,
@@ -106,16 +121,7 @@ def discover(
     """Read, embed, cluster, describe, write OUT (see the module docstring); the report."""
     settings = settings or ClusterSettings()
     out = Path(out)
-    check_folder_target(out, Kind.DISCOVERY, inputs=[source, judged])
-    check_sheet_unchanged(out)
-    if cache_dir is not None and Path(cache_dir).resolve().is_relative_to(out.resolve()):
-        # the cache would land in the folder it replaces, and make it look like another's
-        raise FramingInputError(
-            "is inside --out, which is replaced whole",
-            file=cache_dir,
-            field="--cache-dir",
-            fix="keep the embedding cache in a folder of its own",
-        )
+    check_targets(out, [source, judged], cache_dir)
     started = time.perf_counter()
     found = read_discovery_input(source, schema, every_sentence, languages)
     if len(found.table) < settings.min_sentences:
@@ -159,7 +165,27 @@ def discover(
         ranked = like_table(found.table, embeddings, labels, examples, settings.seed, unlike)
         timings["like_s"] = time.perf_counter() - t
     sentences = sentence_table(found.table, labels, to_centroid)
-    report = {
+    report = discovery_report(
+        source,
+        found,
+        encoder,
+        {**settings.to_dict(), "top_terms": top_terms, "central": central},
+        labels,
+        cache,
+        None if ranked is None else like_report(ranked, judged),
+        timings,
+    )
+    shown = None if ranked is None else found.table[examples]
+    tables = {"clusters": clusters, "outlet_shares": outlet_shares, "sentences": sentences}
+    write_discovery(out, [source, judged], tables, report, ranked, shown, started)
+    return report
+
+
+def discovery_report(source, found, encoder, settings: dict, labels, cache, like, timings) -> dict:
+    """report.json: the input read, the encoder, the method and its settings, the clusters'
+    count, notes, versions, the embeddings computed or reused, ``--like``'s ranking, timings."""
+    removed = settings["remove_components"]
+    return {
         "input": {
             "file": str(source),
             "kind": found.kind,
@@ -170,28 +196,20 @@ def discover(
         },
         "encoder": {"name": encoder, "identity": encoder_identity(encoder)},
         "method": "Ward agglomerative clustering of unit-length sentence embeddings "
-        + (
-            f"without their mean and top {settings.remove_components} principal directions "
-            if settings.remove_components
-            else ""
-        )
+        + (f"without their mean and top {removed} principal directions " if removed else "")
         + "(scikit-learn); cluster terms by log-odds with an informative Dirichlet prior "
         "(Monroe et al. 2008); nearest frame by cosine of the cluster centroid to each frame "
         "definition's embedding",
-        "settings": {**settings.to_dict(), "top_terms": top_terms, "central": central},
-        "seed": settings.seed,
+        "settings": settings,
+        "seed": settings["seed"],
         "n_clusters": int(labels.max()) + 1,
         "language": found.language,
         "notes": found.notes,
         "library_versions": library_versions(),
         "embeddings": {"computed": cache.misses, "reused": cache.hits},
-        "like": None if ranked is None else like_report(ranked, judged),
+        "like": like,
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
-    shown = None if ranked is None else found.table[examples]
-    tables = {"clusters": clusters, "outlet_shares": outlet_shares, "sentences": sentences}
-    write_discovery(out, [source, judged], tables, report, ranked, shown, started)
-    return report
 
 
 def write_discovery(
