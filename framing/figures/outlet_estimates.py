@@ -75,15 +75,90 @@ def row_table(rows, series: list[str]):
     return pd.DataFrame(data[columns]).sort_values(["panel", "row"], ignore_index=True)
 
 
+def _draw_panel(ax, part, colour: str, n_rows: int, right: float) -> None:
+    """One label's panel: each outlet's own PPI++ (thin, grey, below), the headline interval
+    and estimate (hollow where the outlet has no coded sentence), classify-and-count."""
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    own = part["method"].astype(str).str.startswith("pooled")
+    for r in part[own].itertuples():
+        ax.plot(
+            [r.unpooled_low, r.unpooled_high],
+            [r.row - 0.3] * 2,
+            color=OWN_COLOUR,
+            lw=0.5,
+            marker="|",
+            ms=2.5,
+            mew=0.5,
+            solid_capstyle="butt",
+        )
+    ax.hlines(part["row"], part["low"], part["high"], color=colour, lw=1.4)
+    seen = part["n_coded"] > 0
+    ax.plot(part["estimate"][seen], part["row"][seen], "o", ms=3.2, color=colour)
+    ax.plot(
+        part["estimate"][~seen],
+        part["row"][~seen],
+        "o",
+        ms=3.2,
+        mfc="white",
+        mec=colour,
+        mew=0.8,
+    )
+    ax.plot(part["classify_and_count"], part["row"], "x", ms=3.0, mew=0.7, color=COUNT_COLOUR)
+    ax.axvline(0, color="#444444", lw=0.6)
+    ax.axhline(n_rows - 1.5, color="#cccccc", lw=0.5)  # all outlets above, each outlet below
+    ax.set_xlim(-0.03 * right, right)
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]))
+    ax.grid(axis="x", color="#eeeeee", lw=0.5)
+    ax.set_axisbelow(True)
+    ax.tick_params(axis="y", length=0)
+
+
+def _legend_handles(pooled_any: bool, unseen_any: bool) -> list:
+    """A key entry for each kind of mark the figure has."""
+    from matplotlib.lines import Line2D
+
+    main = "pooled across outlets" if pooled_any else "PPI++"
+    handles = [Line2D([], [], color="#444444", marker="o", ms=3.2, lw=1.4, label=main)]
+    if unseen_any:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#444444",
+                marker="o",
+                ms=3.2,
+                mfc="white",
+                lw=1.4,
+                label="no coded sentence (predicted)",
+            )
+        )
+    if pooled_any:
+        handles.append(
+            Line2D([], [], color=OWN_COLOUR, marker="|", ms=2.5, lw=0.5, label="outlet's own PPI++")
+        )
+    handles.append(
+        Line2D(
+            [],
+            [],
+            color=COUNT_COLOUR,
+            marker="x",
+            ms=3.0,
+            mew=0.7,
+            ls="none",
+            label="classify and count",
+        )
+    )
+    return handles
+
+
 def plot_outlet_estimates(
     rows, stem: str | Path, labels: list[str], multi_label: bool, level: float = 0.95
 ) -> style.FigureFiles:
     """``rows``: the estimates.csv rows of one task at the sentence level (every outlet and
     'All outlets', every series); ``labels``: the task's labels in schema order (they fix the
     panels' order and house colours)."""
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
-
     colours = style.label_colours(labels, multi_label)
     series = [s for s in colours if s in set(rows["label"])]
     data = row_table(rows, series)
@@ -97,87 +172,14 @@ def plot_outlet_estimates(
         fig = style.new_figure(height=height, width=figure_width(len(series)))
         axes = np.atleast_1d(fig.subplots(1, len(series), sharey=True, squeeze=False)[0])
         for ax, label in zip(axes, series, strict=True):
-            part = data[data["label"] == label]
-            colour = colours[label]
-            own = part["method"].astype(str).str.startswith("pooled")
-            for r in part[own].itertuples():
-                ax.plot(
-                    [r.unpooled_low, r.unpooled_high],
-                    [r.row - 0.3] * 2,
-                    color=OWN_COLOUR,
-                    lw=0.5,
-                    marker="|",
-                    ms=2.5,
-                    mew=0.5,
-                    solid_capstyle="butt",
-                )
-            ax.hlines(part["row"], part["low"], part["high"], color=colour, lw=1.4)
-            seen = part["n_coded"] > 0
-            ax.plot(part["estimate"][seen], part["row"][seen], "o", ms=3.2, color=colour)
-            ax.plot(
-                part["estimate"][~seen],
-                part["row"][~seen],
-                "o",
-                ms=3.2,
-                mfc="white",
-                mec=colour,
-                mew=0.8,
-            )
-            ax.plot(
-                part["classify_and_count"], part["row"], "x", ms=3.0, mew=0.7, color=COUNT_COLOUR
-            )
-            ax.axvline(0, color="#444444", lw=0.6)
-            ax.axhline(n_rows - 1.5, color="#cccccc", lw=0.5)
-            ax.set_xlim(-0.03 * right, right)
-            ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-            ax.xaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]))
-            ax.grid(axis="x", color="#eeeeee", lw=0.5)
-            ax.set_axisbelow(True)
+            _draw_panel(ax, data[data["label"] == label], colours[label], n_rows, right)
             ax.set_title(style.nice_label(label), fontsize=7)
-            ax.tick_params(axis="y", length=0)
-        names = (
-            data[data["panel"] == 0]
-            .sort_values("row")
-            .apply(lambda r: f"{short(str(r.outlet))} ({int(r.n_coded)})", axis=1)
-        )
-        axes[0].set_yticks(data[data["panel"] == 0].sort_values("row")["row"], names)
+        first = data[data["panel"] == 0].sort_values("row")
+        names = first.apply(lambda r: f"{short(str(r.outlet))} ({int(r.n_coded)})", axis=1)
+        axes[0].set_yticks(first["row"], names)
         axes[0].set_ylim(-0.8, n_rows - 0.3)
         what = "of sentences with the frame" if multi_label else "of sentences of this stance"
         fig.supxlabel(f"Share {what}, {round(level * 100)}% intervals (outlet, coded sentences)")
-        main = "pooled across outlets" if pooled_any else "PPI++"
-        handles = [
-            Line2D([], [], color="#444444", marker="o", ms=3.2, lw=1.4, label=main),
-        ]
-        if unseen_any:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color="#444444",
-                    marker="o",
-                    ms=3.2,
-                    mfc="white",
-                    lw=1.4,
-                    label="no coded sentence (predicted)",
-                )
-            )
-        if pooled_any:
-            handles.append(
-                Line2D(
-                    [], [], color=OWN_COLOUR, marker="|", ms=2.5, lw=0.5, label="outlet's own PPI++"
-                )
-            )
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=COUNT_COLOUR,
-                marker="x",
-                ms=3.0,
-                mew=0.7,
-                ls="none",
-                label="classify and count",
-            )
-        )
+        handles = _legend_handles(pooled_any, unseen_any)
         fig.legend(handles=handles, loc="outside upper center", ncols=len(handles))
         return style.save_figure(fig, stem, data)
