@@ -27,6 +27,41 @@ def short(name: str, width: int = NAME_CHARS) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
+def _frame_bars(ax, y, series, values, look, panel_in: float, label_in: float) -> None:
+    """Frames: one bar per frame (and 'no frame') per outlet, side by side; a zero share is a
+    firm mark at 0%, not a bar of no width."""
+    bar = 0.8 / len(series)
+    bar_pt = bar * panel_in / (len(y) + 0.5) * 72 * 0.8  # about a bar's height in points
+    for j, label in enumerate(series):
+        offset = ((len(series) - 1) / 2 - j) * bar
+        ax.barh(y + offset, values[label], height=bar, **look[label])
+        zero = values[label] == 0
+        ax.plot(
+            np.zeros(zero.sum()),
+            (y + offset)[zero],
+            ls="none",
+            marker="|",
+            ms=bar_pt,
+            mew=1.2,
+            color="#333333",
+        )
+    ax.set_xlabel(style.fit_text("Share of the outlet's sentences with the frame", label_in, 7))
+    x_max = min(1.0, np.ceil(max(map(max, values.values())) * 10 + 0.25) / 10)
+    ax.set_xlim(-0.008 * x_max, x_max)  # room for the whole mark of a zero share
+
+
+def _stance_bars(ax, y, series, values, look, label_in: float) -> None:
+    """Stance: one stacked bar per outlet, the classes adding to 100%."""
+    left = np.zeros(len(y))
+    for label in series:
+        ax.barh(y, values[label], left=left, height=0.6, **look[label])
+        left += values[label]
+    ax.set_xlabel(
+        style.fit_text("Share of the outlet's sentences (classes add to 100%)", label_in, 7)
+    )
+    ax.set_xlim(0, 1)
+
+
 def plot_prediction_mix(
     rows: list[dict],
     tasks: Sequence[tuple[str, Sequence[str], bool]],
@@ -63,37 +98,9 @@ def plot_prediction_mix(
                 for s in series
             }
             if multi:
-                bar = 0.8 / len(series)
-                bar_pt = bar * heights[0] / (len(rows) + 0.5) * 72 * 0.8  # about a bar's height
-                for j, label in enumerate(series):
-                    offset = ((len(series) - 1) / 2 - j) * bar
-                    ax.barh(y + offset, values[label], height=bar, **look[label])
-                    zero = values[label] == 0  # a bar of no width: a firm mark at 0% instead
-                    ax.plot(
-                        np.zeros(zero.sum()),
-                        (y + offset)[zero],
-                        ls="none",
-                        marker="|",
-                        ms=bar_pt,
-                        mew=1.2,
-                        color="#333333",
-                    )
-                ax.set_xlabel(
-                    style.fit_text("Share of the outlet's sentences with the frame", label_in, 7)
-                )
-                x_max = min(1.0, np.ceil(max(map(max, values.values())) * 10 + 0.25) / 10)
-                ax.set_xlim(-0.008 * x_max, x_max)  # room for the whole mark of a zero share
+                _frame_bars(ax, y, series, values, look, heights[0], label_in)
             else:
-                left = np.zeros(len(rows))
-                for label in series:
-                    ax.barh(y, values[label], left=left, height=0.6, **look[label])
-                    left += values[label]
-                ax.set_xlabel(
-                    style.fit_text(
-                        "Share of the outlet's sentences (classes add to 100%)", label_in, 7
-                    )
-                )
-                ax.set_xlim(0, 1)
+                _stance_bars(ax, y, series, values, look, label_in)
             style.percent_axis(ax.xaxis, nbins=4 if fig_width < 5 else 8)
             # the axis line stands off 0%, so the edge of a zero-share bar shows on its own
             ax.spines["left"].set_position(("outward", 2.5))
@@ -108,17 +115,17 @@ def plot_prediction_mix(
                 handlelength=1.6,
                 columnspacing=1.0,
             )
-            for r in rows:
-                for label in series:
-                    data.append(
-                        {
-                            "task": task,
-                            "outlet": r["outlet"],
-                            "n_sentences": int(r["n_sentences"]),
-                            "label": label,
-                            "share": float(r[f"share:{label}"]),
-                            "colour": colours[label],
-                            "hatch": hatches[label],
-                        }
-                    )
+            data += [
+                {
+                    "task": task,
+                    "outlet": r["outlet"],
+                    "n_sentences": int(r["n_sentences"]),
+                    "label": label,
+                    "share": float(r[f"share:{label}"]),
+                    "colour": colours[label],
+                    "hatch": hatches[label],
+                }
+                for r in rows
+                for label in series
+            ]
         return style.save_figure(fig, stem, pd.DataFrame(data))
