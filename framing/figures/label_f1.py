@@ -38,15 +38,7 @@ def plot_label_f1_heatmap(
     if missing:
         raise ValueError(f"comparison has no column(s) {missing}")
     matrix = rows[columns].to_numpy(dtype=float)
-    low = np.full_like(matrix, np.nan)
-    high = np.full_like(matrix, np.nan)
-    if intervals is not None and len(intervals):
-        part = intervals[intervals["task"] == task].set_index(["model", "label"])
-        for i, model in enumerate(rows["model"]):
-            for j, label in enumerate(labels):
-                if (model, label) in part.index:
-                    low[i, j] = part.loc[(model, label), "f1_low"]
-                    high[i, j] = part.loc[(model, label), "f1_high"]
+    low, high = _interval_matrices(intervals, task, rows["model"], labels)
     has_interval = ~np.isnan(low).any(axis=1)
     without = [m for m, ok in zip(rows["model_label"], has_interval, strict=True) if not ok]
     multi_label = is_multi_label(task)
@@ -69,16 +61,7 @@ def plot_label_f1_heatmap(
             for i in range(len(rows))
         ]
         style.annotate_cells(ax, matrix, texts, style.HEATMAP_CMAP, norm)
-        ax.set_xticks(range(len(labels)), [style.nice_label(x).replace(" ", "\n") for x in labels])
-        ax.set_yticks(range(len(rows)), [style.wrap(x, 18) for x in rows["model_label"]])
-        for text, baseline in zip(ax.get_yticklabels(), rows["is_baseline"], strict=True):
-            if baseline:
-                text.set_color(style.BASELINE_COLOUR)
-                text.set_fontstyle("italic")
-        ax.tick_params(axis="x", top=True, bottom=False, labeltop=True, labelbottom=False)
-        style.mark_label_ticks(ax.xaxis, [colours[x] for x in labels])
-        ax.spines[:].set_visible(False)
-        ax.tick_params(axis="y", length=0)
+        _label_axes(ax, labels, rows, colours)
         n = int(rows["n_sentences"].max())
         what = "frame" if multi_label else "stance class"
         interval = " (95% CI below)" if has_interval.any() else ""
@@ -104,3 +87,33 @@ def plot_label_f1_heatmap(
         data["f1_high"] = high.reshape(-1)
         data["colour"] = data["label"].map(colours)
         return style.save_figure(fig, stem, pd.DataFrame(data))
+
+
+def _interval_matrices(intervals, task: str, models, labels: Sequence[str]):
+    """(low, high): each family x label cell's interval from ``intervals``, NaN where it has
+    none."""
+    low = np.full((len(models), len(labels)), np.nan)
+    high = np.full((len(models), len(labels)), np.nan)
+    if intervals is not None and len(intervals):
+        part = intervals[intervals["task"] == task].set_index(["model", "label"])
+        for i, model in enumerate(models):
+            for j, label in enumerate(labels):
+                if (model, label) in part.index:
+                    low[i, j] = part.loc[(model, label), "f1_low"]
+                    high[i, j] = part.loc[(model, label), "f1_high"]
+    return low, high
+
+
+def _label_axes(ax, labels: Sequence[str], rows, colours: dict) -> None:
+    """Labels along the top, each ticked in its colour; families down the side, the baselines
+    grey and italic."""
+    ax.set_xticks(range(len(labels)), [style.nice_label(x).replace(" ", "\n") for x in labels])
+    ax.set_yticks(range(len(rows)), [style.wrap(x, 18) for x in rows["model_label"]])
+    for text, baseline in zip(ax.get_yticklabels(), rows["is_baseline"], strict=True):
+        if baseline:
+            text.set_color(style.BASELINE_COLOUR)
+            text.set_fontstyle("italic")
+    ax.tick_params(axis="x", top=True, bottom=False, labeltop=True, labelbottom=False)
+    style.mark_label_ticks(ax.xaxis, [colours[x] for x in labels])
+    ax.spines[:].set_visible(False)
+    ax.tick_params(axis="y", length=0)
