@@ -17,6 +17,38 @@ def comparison_order(comparison, task: str):
     return rows.sort_values(["macro_f1", "model"], ascending=[False, True]).reset_index(drop=True)
 
 
+def _task_panel(ax, task: str, rows) -> None:
+    """One task: each family's macro-F1 and interval, best at the top, baselines grey and
+    hollow, the best baseline as a dotted line."""
+    y = np.arange(len(rows))[::-1]
+    for yi, row in zip(y, rows.itertuples(), strict=True):
+        look = style.family_style(row.model, bool(row.is_baseline))
+        ax.errorbar(
+            row.macro_f1,
+            yi,
+            xerr=[[row.macro_f1 - row.macro_f1_low], [row.macro_f1_high - row.macro_f1]],
+            fmt=look["marker"],
+            color=look["color"],
+            mfc=look["mfc"],
+            mew=0.8,
+            elinewidth=0.8,
+            capsize=1.5,
+            ms=4,
+        )
+    baselines = rows[rows["is_baseline"].astype(bool)]
+    if len(baselines):
+        ax.axvline(baselines["macro_f1"].max(), color=style.BASELINE_COLOUR, ls=":", lw=0.7)
+    ax.set_yticks(y, rows["model_label"])
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.grid(axis="x", color="#e5e5e5", lw=0.5)
+    ax.set_axisbelow(True)
+    seeds = sorted(set(rows["n_seeds"].astype(int)))
+    seed_text = f"{seeds[0]} seed" + ("s" if seeds[0] > 1 else "")
+    if len(seeds) > 1:
+        seed_text = f"{seeds[0]}-{seeds[-1]} seeds"
+    ax.set_title(f"{task} (n={int(rows['n_sentences'].max())} sentences, {seed_text})")
+
+
 def plot_model_comparison(
     comparison,
     stem: str | Path,
@@ -36,33 +68,7 @@ def plot_model_comparison(
         axes = fig.subplots(len(tasks), 1, sharex=True, height_ratios=heights, squeeze=False)[:, 0]
         data = []
         for ax, task, rows in zip(axes, tasks, panels, strict=True):
-            y = np.arange(len(rows))[::-1]
-            for yi, row in zip(y, rows.itertuples(), strict=True):
-                look = style.family_style(row.model, bool(row.is_baseline))
-                ax.errorbar(
-                    row.macro_f1,
-                    yi,
-                    xerr=[[row.macro_f1 - row.macro_f1_low], [row.macro_f1_high - row.macro_f1]],
-                    fmt=look["marker"],
-                    color=look["color"],
-                    mfc=look["mfc"],
-                    mew=0.8,
-                    elinewidth=0.8,
-                    capsize=1.5,
-                    ms=4,
-                )
-            baselines = rows[rows["is_baseline"].astype(bool)]
-            if len(baselines):
-                ax.axvline(baselines["macro_f1"].max(), color=style.BASELINE_COLOUR, ls=":", lw=0.7)
-            ax.set_yticks(y, rows["model_label"])
-            ax.set_ylim(-0.6, len(rows) - 0.4)
-            ax.grid(axis="x", color="#e5e5e5", lw=0.5)
-            ax.set_axisbelow(True)
-            seeds = sorted(set(rows["n_seeds"].astype(int)))
-            seed_text = f"{seeds[0]} seed" + ("s" if seeds[0] > 1 else "")
-            if len(seeds) > 1:
-                seed_text = f"{seeds[0]}-{seeds[-1]} seeds"
-            ax.set_title(f"{task} (n={int(rows['n_sentences'].max())} sentences, {seed_text})")
+            _task_panel(ax, task, rows)
             data.append(rows.assign(rank=np.arange(1, len(rows) + 1)))
         axes[-1].set_xlabel("Macro-F1, out-of-fold (95% CI)")
         axes[-1].set_xlim(0, 1)
