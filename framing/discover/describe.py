@@ -54,21 +54,13 @@ def describe_clusters(
     texts = [t.replace("||", "|") for t in table["text"].astype(str)]
     ids = table["sentence_id"].astype(str).tolist()
     terms = cluster_terms(texts, labels, top_terms)
-    frame_names = [name for name in definitions if name != "(no frame)"]
     sims = {name: centres @ vector for name, vector in definitions.items()}
     outlet_totals = table["outlet"].value_counts()
     rows, outlet_rows = [], []
     for c in range(k):
         members = np.flatnonzero(labels == c)
         part = table.iloc[members]
-        order = members[np.argsort(-to_centroid[members], kind="stable")]
-        shown, seen = [], set()  # row numbers of distinct texts, most central first
-        for i in order:
-            if texts[i] not in seen:
-                seen.add(texts[i])
-                shown.append(i)
-            if len(shown) == central:
-                break
+        shown = most_central_texts(members, to_centroid, texts, central)
         outlets = part["outlet"].value_counts()
         row = {
             "cluster": c,
@@ -82,17 +74,8 @@ def describe_clusters(
             "central_sentence_ids": json.dumps([ids[i] for i in shown], ensure_ascii=False),
             "cohesion": float(to_centroid[members].mean()),
         }
-        if frame_names:
-            best = max(frame_names, key=lambda name: sims[name][c])
-            row["nearest_frame"] = best
-            row["nearest_frame_similarity"] = float(sims[best][c])
-        for name in definitions:
-            key = NO_FRAME_COLUMN if name == "(no frame)" else f"sim:{name}"
-            row[key] = float(sims[name][c])
-        for frame in frames_predicted:
-            row[f"predicted:{frame}"] = float(part[f"pred:{frame}"].fillna(0).mean())
-            if f"proba:{frame}" in part.columns:
-                row[f"mean_proba:{frame}"] = float(part[f"proba:{frame}"].mean())
+        row |= against_frames({name: float(sim[c]) for name, sim in sims.items()})
+        row |= predicted_shares(part, frames_predicted)
         rows.append(row)
         for outlet, n in outlets.items():
             outlet_rows.append(
@@ -105,6 +88,45 @@ def describe_clusters(
                 }
             )
     return pd.DataFrame(rows), pd.DataFrame(outlet_rows), to_centroid
+
+
+def most_central_texts(members, to_centroid, texts: list[str], central: int) -> list[int]:
+    """Row numbers of the ``central`` most central distinct texts among ``members`` (a copy
+    printed by three outlets is shown once)."""
+    order = members[np.argsort(-to_centroid[members], kind="stable")]
+    shown, seen = [], set()
+    for i in order:
+        if texts[i] not in seen:
+            seen.add(texts[i])
+            shown.append(i)
+        if len(shown) == central:
+            break
+    return shown
+
+
+def against_frames(similarity: dict[str, float]) -> dict:
+    """A cluster against the codebook: its nearest frame definition (never the no-frame text)
+    and its cosine to every definition, by ``similarity`` (name -> cosine of the centroid)."""
+    row = {}
+    frame_names = [name for name in similarity if name != "(no frame)"]
+    if frame_names:
+        best = max(frame_names, key=lambda name: similarity[name])
+        row["nearest_frame"] = best
+        row["nearest_frame_similarity"] = similarity[best]
+    for name, value in similarity.items():
+        row[NO_FRAME_COLUMN if name == "(no frame)" else f"sim:{name}"] = value
+    return row
+
+
+def predicted_shares(part: pd.DataFrame, frames_predicted: list[str]) -> dict:
+    """The share of a cluster's sentences the checkpoints gave each frame, and their mean
+    probability where the predictions have it."""
+    row = {}
+    for frame in frames_predicted:
+        row[f"predicted:{frame}"] = float(part[f"pred:{frame}"].fillna(0).mean())
+        if f"proba:{frame}" in part.columns:
+            row[f"mean_proba:{frame}"] = float(part[f"proba:{frame}"].mean())
+    return row
 
 
 def clusters_markdown(clusters: pd.DataFrame, report: dict) -> str:
