@@ -141,6 +141,32 @@ def test_compare_and_plot_never_replace_a_file_they_did_not_write(tmp_path):
     assert (figures / "frame_cooccurrence.png").read_bytes() == b"my own picture"
 
 
+def test_compare_options_out_of_range_are_one_error_and_one_replicate_still_draws(tmp_path):
+    """From a hostile-input pass: --bootstrap 0 / 10**9 and --level 0 / nan were tracebacks
+    (1 TiB asked for at 10**9), --out /proc/x a FileNotFoundError; --bootstrap 1 wrote the
+    tables, then crashed drawing the figure (a percentile interval of one replicate misses
+    its own point, and matplotlib refuses a negative error bar), leaving them half-written."""
+    runs = finished_run(tmp_path)
+    out = tmp_path / "out"
+    for bad in (
+        ["--bootstrap", "0"],
+        ["--bootstrap", str(10**9)],
+        ["--level", "0"],
+        ["--level", "nan"],
+        ["--out", "/proc/framing-out"],
+    ):
+        error = one_error(framing("compare", str(runs), "--out", str(out), *bad))
+        assert bad[0] in error or "/proc/framing-out" in error, error
+        assert not out.exists()
+    # a folder without runs beside a run is named, not skipped ("compared 1 runs", exit 0)
+    (tmp_path / "not_a_run").mkdir()
+    error = one_error(framing("compare", str(tmp_path / "not_a_run"), str(runs), "--out", str(out)))
+    assert f"{tmp_path / 'not_a_run'}: no metrics.json found" in error
+    done = framing("compare", str(runs), "--out", str(out), "--bootstrap", "1")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert {"comparison.csv", "model_comparison.png"} <= {p.name for p in out.iterdir()}
+
+
 CORRUPT_METRICS = {
     "empty": "",
     "cut off": '{"task": "frames", "model": "maj',

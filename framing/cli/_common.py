@@ -180,3 +180,24 @@ def run_hydra(task: Callable, config_name: str, argv: Sequence[str], prog: str) 
         _app()
     finally:
         sys.argv = saved
+
+
+#: --bootstrap of the commands that pool runs (compare, plot, learning-curve): at least one
+#: replicate, and at most what fits in memory on a laptop for a study of thousands of
+#: sentences (an array of replicates x sentences is built)
+MAX_BOOTSTRAP = 100_000
+
+
+def bootstrap_option_type():
+    import click
+
+    return click.IntRange(1, MAX_BOOTSTRAP)
+
+
+def check_level(ctx, param, value: float | None) -> float | None:
+    """A confidence level strictly between 0 and 1 (click's FloatRange lets nan through)."""
+    import click
+
+    if value is not None and not 0 < value < 1:
+        raise click.BadParameter(f"must be above 0 and below 1, got {value}")
+    return value

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import click
 
-from framing.cli._common import run_command
+from framing.cli._common import bootstrap_option_type, check_level, run_command
 from framing.cli._framework import command, invoke
 
 
@@ -33,13 +33,18 @@ from framing.cli._framework import command, invoke
 )
 @click.option(
     "--bootstrap",
-    type=int,
+    type=bootstrap_option_type(),
     default=1000,
     show_default=True,
     help="bootstrap replicates of the intervals and differences",
 )
 @click.option(
-    "--level", type=float, default=0.95, show_default=True, help="confidence level of the intervals"
+    "--level",
+    type=float,
+    default=0.95,
+    show_default=True,
+    callback=check_level,
+    help="confidence level of the intervals",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="seed of the bootstrap")
 def compare(**options) -> int:

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import click
 
-from framing.cli._common import run_command
+from framing.cli._common import bootstrap_option_type, run_command
 from framing.cli._framework import command, invoke
 
 SWEEP_DIR = "results/multirun/learning_curve"
@@ -38,11 +38,12 @@ SWEEP_DIR = "results/multirun/learning_curve"
     show_default=True,
     type=Path,
     metavar="DIR",
-    help="the folder to write learning_curve.csv and the figure into",
+    help="the folder to write learning_curve.csv, learning_curve_folds.csv, splits.csv and "
+    "run.json into (the figure: framing plot --learning-curve)",
 )
 @click.option(
     "--bootstrap",
-    type=int,
+    type=bootstrap_option_type(),
     default=None,
     help="bootstrap replicates (default: the runs' eval.bootstrap)",
 )
@@ -79,7 +80,7 @@ def learning_curve(**options) -> int:
             folders.append(sweep_dir)
         runs = find_runs(folders)
         first = runs[0].config.get("eval") or {}
-        n_boot = int(args.bootstrap or first.get("bootstrap", 1000))
+        n_boot = int(args.bootstrap if args.bootstrap is not None else first.get("bootstrap", 1000))
         info = write_learning_curve(runs, args.out, study, n_boot, float(first.get("level", 0.95)))
         print(f"learning curve of {', '.join(info['models'])} from {len(runs)} runs -> {args.out}")
 

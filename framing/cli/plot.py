@@ -33,7 +33,7 @@ import sys
 
 import click
 
-from framing.cli._common import run_command
+from framing.cli._common import bootstrap_option_type, run_command
 from framing.cli._framework import command, invoke
 from framing.report.plot_options import PlotOptions
 
@@ -78,7 +78,7 @@ DEFAULTS = PlotOptions()
 )
 @click.option(
     "--bootstrap",
-    type=int,
+    type=bootstrap_option_type(),
     default=DEFAULTS.bootstrap,
     show_default=True,
     metavar="N",

@@ -42,7 +42,7 @@ def _task_panel(ax, rows, models, task: str, title_in: float) -> None:
         ax.errorbar(
             x,
             y,
-            yerr=[y - low, high - y],
+            yerr=style.error_lengths(y, low, high),
             **_line_look(model),
             elinewidth=0.6,
             capsize=1.5,

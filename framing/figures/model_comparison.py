@@ -26,7 +26,9 @@ def _task_panel(ax, task: str, rows) -> None:
         ax.errorbar(
             row.macro_f1,
             yi,
-            xerr=[[row.macro_f1 - row.macro_f1_low], [row.macro_f1_high - row.macro_f1]],
+            xerr=[
+                [e] for e in style.error_lengths(row.macro_f1, row.macro_f1_low, row.macro_f1_high)
+            ],
             fmt=look["marker"],
             color=look["color"],
             mfc=look["mfc"],

@@ -73,7 +73,7 @@ def _draw_marks(ax, shares_by_source, series, outlets, rows: _Rows, colours, mar
             ax.errorbar(
                 share,
                 y,
-                xerr=[share - picked["ci_low"].to_numpy(), picked["ci_high"].to_numpy() - share],
+                xerr=style.error_lengths(share, picked["ci_low"], picked["ci_high"]),
                 fmt=markers[label],
                 color=colours[label],
                 ms=MARKER_SIZE,

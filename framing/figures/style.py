@@ -260,6 +260,15 @@ class FigureFiles:
         return [self.pdf, self.png, self.csv]
 
 
+def error_lengths(value, low, high) -> list:
+    """matplotlib's error bar lengths (below, above) for an interval [low, high] around
+    ``value``. A percentile interval of very few bootstrap replicates can miss its own point
+    estimate; matplotlib refuses a negative length, so that side is drawn as none (the CSV
+    beside the figure keeps the interval as computed)."""
+    value, low, high = (np.asarray(v, dtype=float) for v in (value, low, high))
+    return [np.maximum(value - low, 0.0), np.maximum(high - value, 0.0)]
+
+
 def save_figure(fig, stem: str | Path, data) -> FigureFiles:
     """Write STEM.pdf, STEM.png (300 dpi) and STEM.csv; all three appear together or none.
 

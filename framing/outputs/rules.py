@@ -173,6 +173,7 @@ def check_file_target(target: str | Path, kind: Kind, *, inputs: Iterable = ()) 
             "is a link; framing never writes through a link", file=shown, fix=NOT_OURS_FIX
         )
     if not target.exists():
+        check_can_create(target, shown, "file name")  # /proc/x, a file's "child": refused now
         return
     if target.is_dir():
         raise FramingInputError("is a folder, not a file", file=shown, fix="give a file name")

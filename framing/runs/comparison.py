@@ -14,6 +14,7 @@ suggests. ``write_comparison`` writes the tables (``framing.runs.tables``) and t
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ from framing.evaluate.bootstrap import (
 )
 from framing.evaluate.metrics import macro_micro_f1, scores
 from framing.figures.model_comparison import plot_model_comparison
-from framing.outputs import Kind, check_file_target, output_file, spreadsheet_frame, write_text
+from framing.outputs import Kind, check_file_target, output_file, spreadsheet_frame
 from framing.runs.discover import Run
 from framing.runs.pooling import pool_runs
 from framing.runs.tables import differences_markdown, to_latex, to_markdown, transfer_markdown
@@ -261,23 +262,25 @@ def write_comparison(
         check_file_target(out / name, Kind.COMPARISON, inputs=inputs)
     for ext in ("pdf", "png", "csv"):
         check_file_target(out / f"model_comparison.{ext}", Kind.FIGURE, inputs=inputs)
-    rule = {"inputs": inputs}
-    with output_file(out / "comparison.csv", Kind.COMPARISON, **rule) as tmp:
-        spreadsheet_frame(table).to_csv(tmp, index=False, float_format="%.4f")
-    with output_file(out / "differences.csv", Kind.COMPARISON, **rule) as tmp:
-        spreadsheet_frame(diffs).to_csv(tmp, index=False, float_format="%.4f")
     markdown = (
         to_markdown(table, note) + "\n" + differences_markdown(diffs, level) + "\n" + paired_note
     )
-    written = []
     if transfer is not None:
-        with output_file(out / "transfer.csv", Kind.COMPARISON, **rule) as tmp:
-            spreadsheet_frame(transfer).to_csv(tmp, index=False, float_format="%.4f")
         markdown += "\n\n" + transfer_markdown(transfer, level)
-        written.append(out / "transfer.csv")
-    write_text(out / "comparison.md", markdown + "\n", Kind.COMPARISON, **rule)
-    write_text(out / "comparison.tex", to_latex(table, note), Kind.COMPARISON, **rule)
-    figure = plot_model_comparison(table, out / "model_comparison")
+    csvs = {"comparison.csv": table, "differences.csv": diffs}
+    csvs |= {"transfer.csv": transfer} if transfer is not None else {}
+    texts = {"comparison.md": markdown + "\n", "comparison.tex": to_latex(table, note)}
+    # every file or none: the tables are staged, the figure is drawn (and lands) while they
+    # wait, and they land only after it; a failure anywhere leaves OUT as it was
+    with ExitStack() as stack:
+        for name, frame in csvs.items():
+            tmp = stack.enter_context(output_file(out / name, Kind.COMPARISON, inputs=inputs))
+            spreadsheet_frame(frame).to_csv(tmp, index=False, float_format="%.4f")
+        for name, text in texts.items():
+            tmp = stack.enter_context(output_file(out / name, Kind.COMPARISON, inputs=inputs))
+            tmp.write_text(text, encoding="utf-8")
+        figure = plot_model_comparison(table, out / "model_comparison")
+    written = [out / "transfer.csv"] if transfer is not None else []
     written += [out / f"comparison.{ext}" for ext in ("csv", "md", "tex")] + [
         out / "differences.csv"
     ]

@@ -80,11 +80,16 @@ def find_run_folders(paths: list[str | Path]) -> list[Path]:
                 if not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         )
+        if not found:  # among other folders it was skipped silently: a mistyped run is named
+            raise FramingInputError(
+                "no metrics.json found",
+                file=path,
+                fix="pass run folders written by framing train (or their parent folder)",
+            )
         folders += [f for f in found if f not in folders]
     if not folders:
         raise FramingInputError(
-            "no metrics.json found",
-            file=", ".join(map(str, paths)),
+            "no run folder given",
             fix="pass run folders written by framing train (or their parent folder)",
         )
     return folders
