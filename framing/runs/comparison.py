@@ -255,13 +255,6 @@ def write_comparison(
         " where the seeds match); share ahead = fraction of replicates in which the model beats"
         " the reference."
     )
-    tables = ["comparison.csv", "differences.csv", "comparison.md", "comparison.tex"]
-    tables += ["transfer.csv"] if transfer is not None else []
-    inputs = [r.folder for r in runs + other]
-    for name in tables:  # refuse before writing anything
-        check_file_target(out / name, Kind.COMPARISON, inputs=inputs)
-    for ext in ("pdf", "png", "csv"):
-        check_file_target(out / f"model_comparison.{ext}", Kind.FIGURE, inputs=inputs)
     markdown = (
         to_markdown(table, note) + "\n" + differences_markdown(diffs, level) + "\n" + paired_note
     )
@@ -270,8 +263,14 @@ def write_comparison(
     csvs = {"comparison.csv": table, "differences.csv": diffs}
     csvs |= {"transfer.csv": transfer} if transfer is not None else {}
     texts = {"comparison.md": markdown + "\n", "comparison.tex": to_latex(table, note)}
-    # every file or none: the tables are staged, the figure is drawn (and lands) while they
-    # wait, and they land only after it; a failure anywhere leaves OUT as it was
+    inputs = [r.folder for r in runs + other]
+    for name in [*csvs, *texts]:  # refuse before writing anything
+        check_file_target(out / name, Kind.COMPARISON, inputs=inputs)
+    for ext in ("pdf", "png", "csv"):
+        check_file_target(out / f"model_comparison.{ext}", Kind.FIGURE, inputs=inputs)
+    # the tables are staged, the figure is drawn (and lands) while they wait, and they land
+    # only after it: a failure before the final renames leaves OUT as it was (a disk error
+    # between those renames can still land some of them)
     with ExitStack() as stack:
         for name, frame in csvs.items():
             tmp = stack.enter_context(output_file(out / name, Kind.COMPARISON, inputs=inputs))
